@@ -1,0 +1,15 @@
+//! Kopek's pure rules. Nothing here touches a database, a socket or the
+//! system clock: every function takes what it needs and returns a value, so
+//! the money rules can be tested with exact amounts and no setup.
+
+pub mod account;
+pub mod clock;
+pub mod error;
+pub mod ledger;
+pub mod money;
+pub mod schedule;
+pub mod tax;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::DomainError;
+pub use money::{Currency, Money};

@@ -1,0 +1,84 @@
+//! VAT, included in a price or added on top (LED-5). Tax is rounded half-up
+//! to the currency's minor unit, as on an invoice.
+
+use rust_decimal::Decimal;
+
+use crate::money::{Money, round_half_up};
+
+/// How a price relates to its VAT.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VatMode {
+    /// The price already contains the tax (Russian retail prices).
+    Included,
+    /// The tax is charged on top of the price.
+    Added,
+}
+
+/// The split of a taxed amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaxSplit {
+    pub net: Money,
+    pub tax: Money,
+    pub gross: Money,
+}
+
+/// `amount` with `rate_percent` VAT, read per `mode`.
+pub fn vat(amount: Money, rate_percent: Decimal, mode: VatMode) -> TaxSplit {
+    let digits = amount.currency.minor_digits();
+    let hundred = Decimal::ONE_HUNDRED;
+    match mode {
+        VatMode::Included => {
+            let tax = round_half_up(amount.amount * rate_percent / (hundred + rate_percent), digits);
+            TaxSplit {
+                net: Money::new(amount.amount - tax, amount.currency),
+                tax: Money::new(tax, amount.currency),
+                gross: amount,
+            }
+        }
+        VatMode::Added => {
+            let tax = round_half_up(amount.amount * rate_percent / hundred, digits);
+            TaxSplit {
+                net: amount,
+                tax: Money::new(tax, amount.currency),
+                gross: Money::new(amount.amount + tax, amount.currency),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Currency;
+    use rust_decimal_macros::dec;
+
+    fn rub(a: Decimal) -> Money {
+        Money::new(a, Currency::RUB)
+    }
+
+    /// LED-5: the client guide's own numbers.
+    #[test]
+    fn led5_vat_included_matches_the_guide() {
+        for (gross, tax, net) in [
+            (dec!(250.00), dec!(41.67), dec!(208.33)),
+            (dec!(100.00), dec!(16.67), dec!(83.33)),
+            (dec!(20.00), dec!(3.33), dec!(16.67)),
+        ] {
+            let split = vat(rub(gross), dec!(20), VatMode::Included);
+            assert_eq!(split.tax.amount, tax, "tax of {gross}");
+            assert_eq!(split.net.amount, net, "net of {gross}");
+            assert_eq!(split.gross.amount, gross);
+        }
+    }
+
+    #[test]
+    fn led5_vat_added_on_top() {
+        let split = vat(rub(dec!(208.33)), dec!(20), VatMode::Added);
+        assert_eq!(split.tax.amount, dec!(41.67));
+        assert_eq!(split.gross.amount, dec!(250.00));
+        let split = vat(rub(dec!(100.00)), dec!(0), VatMode::Added);
+        assert_eq!(split.tax.amount, dec!(0));
+        assert_eq!(split.gross.amount, dec!(100.00));
+    }
+}

@@ -1,0 +1,52 @@
+//! The audit log (SEC-3): who did what, when and from where. Written by the
+//! engine in the same transaction as the change it records.
+
+use chrono::{DateTime, Utc};
+
+use crate::{Conn, Result, exec_db, on_db};
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor_kind: String,
+    pub actor_id: Option<i64>,
+    pub actor_label: String,
+    pub source_ip: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub client_id: Option<i64>,
+    pub details: String,
+}
+
+pub struct NewAudit<'a> {
+    pub at: DateTime<Utc>,
+    pub actor_kind: &'a str,
+    pub actor_id: Option<i64>,
+    pub actor_label: &'a str,
+    pub source_ip: Option<&'a str>,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: &'a str,
+    pub client_id: Option<i64>,
+    pub details: &'a str,
+}
+
+pub async fn insert(conn: &mut Conn, a: &NewAudit<'_>) -> Result<()> {
+    exec_db!(conn, db => sqlx::query(
+        "INSERT INTO audit_log (at, actor_kind, actor_id, actor_label, source_ip, action, entity, entity_id, client_id, details)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+        .bind(a.at).bind(a.actor_kind).bind(a.actor_id).bind(a.actor_label).bind(a.source_ip)
+        .bind(a.action).bind(a.entity).bind(a.entity_id).bind(a.client_id).bind(a.details)
+        .execute(db).await)?;
+    Ok(())
+}
+
+/// The newest records first; `client_id` narrows to one client's.
+pub async fn recent(conn: &mut Conn, client_id: Option<i64>, limit: i64) -> Result<Vec<AuditRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT id, at, actor_kind, actor_id, actor_label, source_ip, action, entity, entity_id, client_id, details
+         FROM audit_log WHERE ($1 IS NULL OR client_id = $1) ORDER BY id DESC LIMIT $2")
+        .bind(client_id).bind(limit).fetch_all(db).await)?)
+}

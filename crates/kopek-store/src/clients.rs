@@ -1,0 +1,103 @@
+//! Client accounts (ACC-1). The balance column is a cache of the sum of the
+//! client's ledger entries, changed only with those entries.
+
+use chrono::{DateTime, Utc};
+
+use crate::{Backend, Conn, Result, exec_db, on_db};
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ClientRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub country: String,
+    pub currency: String,
+    pub balance: i64,
+    pub credit_limit: i64,
+    pub disconnect_threshold: i64,
+    pub state: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub struct NewClient<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub country: &'a str,
+    pub currency: &'a str,
+    pub credit_limit: i64,
+    pub disconnect_threshold: i64,
+    pub state: &'a str,
+    pub created_at: DateTime<Utc>,
+}
+
+
+pub async fn insert(conn: &mut Conn, c: &NewClient<'_>) -> Result<ClientRow> {
+    let row = on_db!(conn, db => sqlx::query_as(
+        "INSERT INTO clients (code, name, country, currency, credit_limit, disconnect_threshold, state, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         RETURNING id, code, name, country, currency, balance, credit_limit, disconnect_threshold, state, created_at")
+        .bind(c.code).bind(c.name).bind(c.country).bind(c.currency)
+        .bind(c.credit_limit).bind(c.disconnect_threshold).bind(c.state).bind(c.created_at)
+        .fetch_one(db).await)?;
+    Ok(row)
+}
+
+pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<ClientRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT id, code, name, country, currency, balance, credit_limit, disconnect_threshold, state, created_at
+         FROM clients WHERE id = $1")
+        .bind(id).fetch_optional(db).await)?)
+}
+
+/// Reads the client and, on PostgreSQL, locks its row until the transaction
+/// ends: every money movement of one client goes through this lock, so two
+/// concurrent movements never read the same balance. SQLite's
+/// `BEGIN IMMEDIATE` already serialises writers.
+pub async fn lock(conn: &mut Conn, id: i64) -> Result<Option<ClientRow>> {
+    match conn.backend() {
+        Backend::Postgres => Ok(on_db!(conn, db => sqlx::query_as(
+            "SELECT id, code, name, country, currency, balance, credit_limit, disconnect_threshold, state, created_at
+             FROM clients WHERE id = $1 FOR UPDATE")
+            .bind(id).fetch_optional(db).await)?),
+        Backend::Sqlite => get(conn, id).await,
+    }
+}
+
+pub async fn code_taken(conn: &mut Conn, code: &str) -> Result<bool> {
+    let n: i64 = on_db!(conn, db => sqlx::query_scalar("SELECT COUNT(*) FROM clients WHERE code = $1")
+        .bind(code).fetch_one(db).await)?;
+    Ok(n > 0)
+}
+
+/// Clients in id order, a page at a time; `only` narrows to one client.
+pub async fn list(conn: &mut Conn, only: Option<i64>, after_id: i64, limit: i64) -> Result<Vec<ClientRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT id, code, name, country, currency, balance, credit_limit, disconnect_threshold, state, created_at
+         FROM clients WHERE ($1 IS NULL OR id = $1) AND id > $2 ORDER BY id LIMIT $3")
+        .bind(only).bind(after_id).bind(limit).fetch_all(db).await)?)
+}
+
+pub async fn count(conn: &mut Conn) -> Result<i64> {
+    Ok(on_db!(conn, db => sqlx::query_scalar("SELECT COUNT(*) FROM clients").fetch_one(db).await)?)
+}
+
+/// Moves the cached balance by `delta` and returns the new balance.
+pub async fn add_to_balance(conn: &mut Conn, id: i64, delta: i64) -> Result<i64> {
+    Ok(on_db!(conn, db => sqlx::query_scalar(
+        "UPDATE clients SET balance = balance + $2 WHERE id = $1 RETURNING balance")
+        .bind(id).bind(delta).fetch_one(db).await)?)
+}
+
+pub async fn set_limits(conn: &mut Conn, id: i64, credit_limit: i64, threshold: i64) -> Result<()> {
+    exec_db!(conn, db => sqlx::query(
+        "UPDATE clients SET credit_limit = $2, disconnect_threshold = $3 WHERE id = $1")
+        .bind(id).bind(credit_limit).bind(threshold).execute(db).await)?;
+    Ok(())
+}
+
+pub async fn set_state(conn: &mut Conn, id: i64, state: &str) -> Result<()> {
+    exec_db!(conn, db => sqlx::query("UPDATE clients SET state = $2 WHERE id = $1")
+        .bind(id).bind(state).execute(db).await)?;
+    Ok(())
+}
+

@@ -1,0 +1,250 @@
+//! The money ledger's tables (LED-1 … LED-3): payments, expenses, immutable
+//! entries and allocations. Only the engine's ledger use cases call these,
+//! always inside a transaction that holds the client's lock.
+
+use chrono::{DateTime, Utc};
+
+use crate::{Conn, Result, exec_db, on_db};
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PaymentRow {
+    pub id: i64,
+    pub client_id: i64,
+    pub number: Option<String>,
+    pub method: String,
+    pub amount: i64,
+    pub currency: String,
+    pub status: String,
+    pub unallocated: i64,
+    pub comment: String,
+    pub created_at: DateTime<Utc>,
+    pub credited_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ExpenseRow {
+    pub id: i64,
+    pub client_id: i64,
+    pub name: String,
+    pub amount: i64,
+    pub tax: i64,
+    pub unpaid: i64,
+    pub currency: String,
+    pub status: String,
+    pub charged_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct EntryRow {
+    pub id: i64,
+    pub client_id: i64,
+    pub kind: String,
+    pub amount: i64,
+    pub currency: String,
+    pub payment_id: Option<i64>,
+    pub expense_id: Option<i64>,
+    pub reverses_entry_id: Option<i64>,
+    pub reason: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AllocationRow {
+    pub id: i64,
+    pub client_id: i64,
+    pub payment_id: i64,
+    pub expense_id: i64,
+    pub amount: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Net allocation between one payment and one expense.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AllocationSum {
+    pub payment_id: i64,
+    pub expense_id: i64,
+    pub amount: i64,
+}
+
+const PAYMENT_COLS: &str = "id, client_id, number, method, amount, currency, status, unallocated, comment, created_at, credited_at";
+const EXPENSE_COLS: &str = "id, client_id, name, amount, tax, unpaid, currency, status, charged_at, created_at";
+const ENTRY_COLS: &str = "id, client_id, kind, amount, currency, payment_id, expense_id, reverses_entry_id, reason, created_at";
+
+macro_rules! sql {
+    ($($part:expr),+ $(,)?) => { sqlx::AssertSqlSafe([$($part),+].concat()) };
+}
+
+pub struct NewPayment<'a> {
+    pub client_id: i64,
+    pub method: &'a str,
+    pub amount: i64,
+    pub currency: &'a str,
+    pub status: &'a str,
+    pub comment: &'a str,
+    pub created_at: DateTime<Utc>,
+    pub credited_at: Option<DateTime<Utc>>,
+}
+
+/// Inserts a payment and gives it its number, `<method>/<id>` (LED-3).
+pub async fn insert_payment(conn: &mut Conn, p: &NewPayment<'_>) -> Result<PaymentRow> {
+    let unallocated = if p.credited_at.is_some() { p.amount } else { 0 };
+    let id: i64 = on_db!(conn, db => sqlx::query_scalar(
+        "INSERT INTO payments (client_id, method, amount, currency, status, unallocated, comment, created_at, credited_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
+        .bind(p.client_id).bind(p.method).bind(p.amount).bind(p.currency).bind(p.status)
+        .bind(unallocated).bind(p.comment).bind(p.created_at).bind(p.credited_at)
+        .fetch_one(db).await)?;
+    let number = format!("{}/{}", p.method, id);
+    Ok(on_db!(conn, db => sqlx::query_as(sql!("UPDATE payments SET number = $2 WHERE id = $1 RETURNING ", PAYMENT_COLS))
+        .bind(id).bind(number).fetch_one(db).await)?)
+}
+
+pub async fn payment(conn: &mut Conn, id: i64) -> Result<Option<PaymentRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", PAYMENT_COLS, " FROM payments WHERE id = $1"))
+        .bind(id).fetch_optional(db).await)?)
+}
+
+pub async fn payments_of(conn: &mut Conn, client_id: i64) -> Result<Vec<PaymentRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", PAYMENT_COLS, " FROM payments WHERE client_id = $1 ORDER BY id"))
+        .bind(client_id).fetch_all(db).await)?)
+}
+
+pub async fn set_payment_status(conn: &mut Conn, id: i64, status: &str) -> Result<()> {
+    exec_db!(conn, db => sqlx::query("UPDATE payments SET status = $2 WHERE id = $1")
+        .bind(id).bind(status).execute(db).await)?;
+    Ok(())
+}
+
+pub async fn add_to_unallocated(conn: &mut Conn, payment_id: i64, delta: i64) -> Result<()> {
+    exec_db!(conn, db => sqlx::query("UPDATE payments SET unallocated = unallocated + $2 WHERE id = $1")
+        .bind(payment_id).bind(delta).execute(db).await)?;
+    Ok(())
+}
+
+/// Credited payments of a client with money not yet allocated, oldest first.
+pub async fn open_payments(conn: &mut Conn, client_id: i64) -> Result<Vec<PaymentRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", PAYMENT_COLS,
+        " FROM payments WHERE client_id = $1 AND status = 'credited' AND unallocated > 0 ORDER BY credited_at, id"))
+        .bind(client_id).fetch_all(db).await)?)
+}
+
+pub struct NewExpense<'a> {
+    pub client_id: i64,
+    pub name: &'a str,
+    pub amount: i64,
+    pub tax: i64,
+    pub currency: &'a str,
+    pub charged_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn insert_expense(conn: &mut Conn, e: &NewExpense<'_>) -> Result<ExpenseRow> {
+    Ok(on_db!(conn, db => sqlx::query_as(sql!(
+        "INSERT INTO expenses (client_id, name, amount, tax, unpaid, currency, status, charged_at, created_at)
+         VALUES ($1, $2, $3, $4, $3, $5, 'posted', $6, $7) RETURNING ", EXPENSE_COLS))
+        .bind(e.client_id).bind(e.name).bind(e.amount).bind(e.tax).bind(e.currency)
+        .bind(e.charged_at).bind(e.created_at)
+        .fetch_one(db).await)?)
+}
+
+pub async fn expense(conn: &mut Conn, id: i64) -> Result<Option<ExpenseRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", EXPENSE_COLS, " FROM expenses WHERE id = $1"))
+        .bind(id).fetch_optional(db).await)?)
+}
+
+pub async fn expenses_of(conn: &mut Conn, client_id: i64) -> Result<Vec<ExpenseRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", EXPENSE_COLS, " FROM expenses WHERE client_id = $1 ORDER BY id"))
+        .bind(client_id).fetch_all(db).await)?)
+}
+
+/// Posted expenses of a client with an unpaid part, oldest charge first.
+pub async fn open_expenses(conn: &mut Conn, client_id: i64) -> Result<Vec<ExpenseRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", EXPENSE_COLS,
+        " FROM expenses WHERE client_id = $1 AND status = 'posted' AND unpaid > 0 ORDER BY charged_at, id"))
+        .bind(client_id).fetch_all(db).await)?)
+}
+
+pub async fn set_expense_status(conn: &mut Conn, id: i64, status: &str) -> Result<()> {
+    exec_db!(conn, db => sqlx::query("UPDATE expenses SET status = $2 WHERE id = $1")
+        .bind(id).bind(status).execute(db).await)?;
+    Ok(())
+}
+
+pub async fn add_to_unpaid(conn: &mut Conn, expense_id: i64, delta: i64) -> Result<()> {
+    exec_db!(conn, db => sqlx::query("UPDATE expenses SET unpaid = unpaid + $2 WHERE id = $1")
+        .bind(expense_id).bind(delta).execute(db).await)?;
+    Ok(())
+}
+
+pub struct NewEntry<'a> {
+    pub client_id: i64,
+    pub kind: &'a str,
+    pub amount: i64,
+    pub currency: &'a str,
+    pub payment_id: Option<i64>,
+    pub expense_id: Option<i64>,
+    pub reverses_entry_id: Option<i64>,
+    pub reason: &'a str,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn insert_entry(conn: &mut Conn, e: &NewEntry<'_>) -> Result<EntryRow> {
+    Ok(on_db!(conn, db => sqlx::query_as(sql!(
+        "INSERT INTO ledger_entries (client_id, kind, amount, currency, payment_id, expense_id, reverses_entry_id, reason, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ", ENTRY_COLS))
+        .bind(e.client_id).bind(e.kind).bind(e.amount).bind(e.currency).bind(e.payment_id)
+        .bind(e.expense_id).bind(e.reverses_entry_id).bind(e.reason).bind(e.created_at)
+        .fetch_one(db).await)?)
+}
+
+pub async fn entries_of(conn: &mut Conn, client_id: i64) -> Result<Vec<EntryRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", ENTRY_COLS, " FROM ledger_entries WHERE client_id = $1 ORDER BY id"))
+        .bind(client_id).fetch_all(db).await)?)
+}
+
+/// The entry that first posted a payment or an expense (not a reversal).
+pub async fn original_entry(conn: &mut Conn, payment_id: Option<i64>, expense_id: Option<i64>) -> Result<Option<EntryRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", ENTRY_COLS,
+        " FROM ledger_entries WHERE reverses_entry_id IS NULL
+            AND (payment_id = $1 OR expense_id = $2) AND kind IN ('payment', 'expense') ORDER BY id LIMIT 1"))
+        .bind(payment_id).bind(expense_id).fetch_optional(db).await)?)
+}
+
+pub async fn insert_allocation(
+    conn: &mut Conn,
+    client_id: i64,
+    payment_id: i64,
+    expense_id: i64,
+    amount: i64,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    exec_db!(conn, db => sqlx::query(
+        "INSERT INTO allocations (client_id, payment_id, expense_id, amount, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(client_id).bind(payment_id).bind(expense_id).bind(amount).bind(at).execute(db).await)?;
+    Ok(())
+}
+
+/// Net allocations that paid an expense, per payment (zero nets left out).
+pub async fn allocations_to_expense(conn: &mut Conn, expense_id: i64) -> Result<Vec<AllocationSum>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT payment_id, expense_id, CAST(SUM(amount) AS BIGINT) AS amount FROM allocations
+         WHERE expense_id = $1 GROUP BY payment_id, expense_id HAVING SUM(amount) <> 0 ORDER BY payment_id")
+        .bind(expense_id).fetch_all(db).await)?)
+}
+
+/// Net allocations made from a payment, per expense (zero nets left out).
+pub async fn allocations_from_payment(conn: &mut Conn, payment_id: i64) -> Result<Vec<AllocationSum>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT payment_id, expense_id, CAST(SUM(amount) AS BIGINT) AS amount FROM allocations
+         WHERE payment_id = $1 GROUP BY payment_id, expense_id HAVING SUM(amount) <> 0 ORDER BY expense_id")
+        .bind(payment_id).fetch_all(db).await)?)
+}
+
+/// All net allocations of a client, for listing expenses with their payers.
+pub async fn allocations_of_client(conn: &mut Conn, client_id: i64) -> Result<Vec<AllocationSum>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT payment_id, expense_id, CAST(SUM(amount) AS BIGINT) AS amount FROM allocations
+         WHERE client_id = $1 GROUP BY payment_id, expense_id HAVING SUM(amount) <> 0 ORDER BY expense_id, payment_id")
+        .bind(client_id).fetch_all(db).await)?)
+}

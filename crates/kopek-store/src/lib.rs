@@ -1,0 +1,232 @@
+//! Kopek's persistence. One [`Store`] over two backends with native sqlx
+//! pools: PostgreSQL for production, SQLite as the embedded default. SQL is
+//! written once where both dialects accept it; the [`on_db!`] macro compiles
+//! each query for both connection types.
+
+pub mod audit;
+pub mod check;
+pub mod clients;
+pub mod idempotency;
+pub mod ledger;
+pub mod outbox;
+pub mod schedules;
+pub mod users;
+
+#[cfg(feature = "testing")]
+pub mod testing;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+
+pub use sqlx;
+
+/// Which database a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Postgres => "postgres",
+            Backend::Sqlite => "sqlite",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("migration error: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("bad database url {0:?}: use sqlite://PATH or postgres://…")]
+    BadUrl(String),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("io error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl StoreError {
+    /// True when the statement broke a UNIQUE constraint or primary key.
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            StoreError::Db(sqlx::Error::Database(e)) => e.is_unique_violation(),
+            _ => false,
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A pool of connections to one database.
+#[derive(Clone, Debug)]
+pub enum Store {
+    Postgres(PgPool),
+    Sqlite(SqlitePool),
+}
+
+impl Store {
+    /// Opens `sqlite://PATH` (creating the file and its directory) or
+    /// `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Store> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url).map_err(|_| StoreError::BadUrl(url.into()))?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(opts)
+                .await?;
+            Ok(Store::Postgres(pool))
+        } else if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            Store::open_sqlite(Path::new(path)).await
+        } else {
+            Err(StoreError::BadUrl(url.into()))
+        }
+    }
+
+    pub async fn open_sqlite(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let opts = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(opts)
+            .await?;
+        Ok(Store::Sqlite(pool))
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Store::Postgres(_) => Backend::Postgres,
+            Store::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+
+    pub async fn migrate(&self) -> Result<()> {
+        match self {
+            Store::Postgres(p) => sqlx::migrate!("../../migrations/postgres").run(p).await?,
+            Store::Sqlite(p) => sqlx::migrate!("../../migrations/sqlite").run(p).await?,
+        }
+        Ok(())
+    }
+
+    /// A write transaction. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so two writers queue instead of failing later.
+    pub async fn begin(&self) -> Result<Conn> {
+        Ok(Conn(match self {
+            Store::Postgres(p) => Inner::PgTx(p.begin().await?),
+            Store::Sqlite(p) => Inner::SqliteTx(p.begin_with("BEGIN IMMEDIATE").await?),
+        }))
+    }
+
+    /// A plain connection for reads.
+    pub async fn conn(&self) -> Result<Conn> {
+        Ok(Conn(match self {
+            Store::Postgres(p) => Inner::Pg(p.acquire().await?),
+            Store::Sqlite(p) => Inner::Sqlite(p.acquire().await?),
+        }))
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Store::Postgres(p) => p.close().await,
+            Store::Sqlite(p) => p.close().await,
+        }
+    }
+}
+
+/// A connection, inside a transaction or not. Every query function of the
+/// store takes one, so reads and writes share one code path.
+pub struct Conn(Inner);
+
+enum Inner {
+    PgTx(Transaction<'static, Postgres>),
+    SqliteTx(Transaction<'static, Sqlite>),
+    Pg(PoolConnection<Postgres>),
+    Sqlite(PoolConnection<Sqlite>),
+}
+
+/// The raw connection behind a [`Conn`], for [`on_db!`].
+pub enum DbRef<'a> {
+    Pg(&'a mut PgConnection),
+    Sqlite(&'a mut SqliteConnection),
+}
+
+impl Conn {
+    pub fn db(&mut self) -> DbRef<'_> {
+        match &mut self.0 {
+            Inner::PgTx(t) => DbRef::Pg(&mut **t),
+            Inner::Pg(c) => DbRef::Pg(&mut **c),
+            Inner::SqliteTx(t) => DbRef::Sqlite(&mut **t),
+            Inner::Sqlite(c) => DbRef::Sqlite(&mut **c),
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match &self.0 {
+            Inner::PgTx(_) | Inner::Pg(_) => Backend::Postgres,
+            Inner::SqliteTx(_) | Inner::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+
+    /// Commits a transaction; a plain connection has nothing to commit.
+    pub async fn commit(self) -> Result<()> {
+        match self.0 {
+            Inner::PgTx(t) => t.commit().await?,
+            Inner::SqliteTx(t) => t.commit().await?,
+            Inner::Pg(_) | Inner::Sqlite(_) => {}
+        }
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> Result<()> {
+        match self.0 {
+            Inner::PgTx(t) => t.rollback().await?,
+            Inner::SqliteTx(t) => t.rollback().await?,
+            Inner::Pg(_) | Inner::Sqlite(_) => {}
+        }
+        Ok(())
+    }
+}
+
+/// Runs the same sqlx expression on whichever backend `conn` is:
+/// `exec_db!(conn, c => sqlx::query("…").execute(c).await)`.
+#[macro_export]
+macro_rules! on_db {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn.db() {
+            $crate::DbRef::Pg($c) => $body,
+            $crate::DbRef::Sqlite($c) => $body,
+        }
+    };
+}
+
+/// [`on_db!`] for statements run with `.execute(…)`: yields the number of
+/// rows affected, whichever backend ran it.
+#[macro_export]
+macro_rules! exec_db {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn.db() {
+            $crate::DbRef::Pg($c) => $body.map(|r| r.rows_affected()),
+            $crate::DbRef::Sqlite($c) => $body.map(|r| r.rows_affected()),
+        }
+    };
+}

@@ -1,0 +1,200 @@
+//! Logins: a client's users (ACC-2), staff users (ACC-4), API tokens and
+//! portal sessions (SEC-1). Secrets are stored only as hashes.
+
+use chrono::{DateTime, Utc};
+
+use crate::{Conn, Result, exec_db, on_db};
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ClientUserRow {
+    pub id: i64,
+    pub client_id: i64,
+    pub email: String,
+    pub full_name: String,
+    pub password_hash: String,
+    pub phone: Option<String>,
+    pub phone_verified: bool,
+    pub is_owner: bool,
+    pub enabled: bool,
+    pub failed_logins: i64,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StaffUserRow {
+    pub id: i64,
+    pub email: String,
+    pub full_name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub enabled: bool,
+    pub failed_logins: i64,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Who a token or session belongs to, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PrincipalRef {
+    pub principal_kind: String,
+    pub principal_id: i64,
+}
+
+pub struct NewClientUser<'a> {
+    pub client_id: i64,
+    pub email: &'a str,
+    pub full_name: &'a str,
+    pub password_hash: &'a str,
+    pub phone: Option<&'a str>,
+    pub is_owner: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn insert_client_user(conn: &mut Conn, u: &NewClientUser<'_>) -> Result<ClientUserRow> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "INSERT INTO client_users (client_id, email, full_name, password_hash, phone, is_owner, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         RETURNING id, client_id, email, full_name, password_hash, phone, phone_verified, is_owner, enabled,
+                   failed_logins, locked_until, created_at")
+        .bind(u.client_id).bind(u.email).bind(u.full_name).bind(u.password_hash)
+        .bind(u.phone).bind(u.is_owner).bind(u.created_at)
+        .fetch_one(db).await)?)
+}
+
+pub async fn client_user_by_email(conn: &mut Conn, email: &str) -> Result<Option<ClientUserRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT id, client_id, email, full_name, password_hash, phone, phone_verified, is_owner, enabled,
+                failed_logins, locked_until, created_at
+         FROM client_users WHERE email = $1")
+        .bind(email).fetch_optional(db).await)?)
+}
+
+pub async fn client_user(conn: &mut Conn, id: i64) -> Result<Option<ClientUserRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT id, client_id, email, full_name, password_hash, phone, phone_verified, is_owner, enabled,
+                failed_logins, locked_until, created_at
+         FROM client_users WHERE id = $1")
+        .bind(id).fetch_optional(db).await)?)
+}
+
+pub async fn client_users_of(conn: &mut Conn, client_id: i64) -> Result<Vec<ClientUserRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT id, client_id, email, full_name, password_hash, phone, phone_verified, is_owner, enabled,
+                failed_logins, locked_until, created_at
+         FROM client_users WHERE client_id = $1 ORDER BY id")
+        .bind(client_id).fetch_all(db).await)?)
+}
+
+pub struct NewStaffUser<'a> {
+    pub email: &'a str,
+    pub full_name: &'a str,
+    pub password_hash: &'a str,
+    pub role: &'a str,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn insert_staff_user(conn: &mut Conn, u: &NewStaffUser<'_>) -> Result<StaffUserRow> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "INSERT INTO staff_users (email, full_name, password_hash, role, created_at)
+         VALUES ($1, $2, $3, $4, $5)
+         RETURNING id, email, full_name, password_hash, role, enabled, failed_logins, locked_until, created_at")
+        .bind(u.email).bind(u.full_name).bind(u.password_hash).bind(u.role).bind(u.created_at)
+        .fetch_one(db).await)?)
+}
+
+pub async fn staff_user_by_email(conn: &mut Conn, email: &str) -> Result<Option<StaffUserRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT id, email, full_name, password_hash, role, enabled, failed_logins, locked_until, created_at
+         FROM staff_users WHERE email = $1")
+        .bind(email).fetch_optional(db).await)?)
+}
+
+pub async fn staff_user(conn: &mut Conn, id: i64) -> Result<Option<StaffUserRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT id, email, full_name, password_hash, role, enabled, failed_logins, locked_until, created_at
+         FROM staff_users WHERE id = $1")
+        .bind(id).fetch_optional(db).await)?)
+}
+
+/// `table` is one of the two login tables; the name never comes from input.
+#[derive(Debug, Clone, Copy)]
+pub enum LoginTable {
+    ClientUsers,
+    StaffUsers,
+}
+
+/// Counts a failed password and, at `lock_at` failures, locks the login
+/// until `locked_until`.
+pub async fn record_failed_login(
+    conn: &mut Conn,
+    table: LoginTable,
+    id: i64,
+    lock_at: i64,
+    locked_until: DateTime<Utc>,
+) -> Result<()> {
+    let sql = match table {
+        LoginTable::ClientUsers => "UPDATE client_users SET failed_logins = failed_logins + 1,
+            locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END WHERE id = $1",
+        LoginTable::StaffUsers => "UPDATE staff_users SET failed_logins = failed_logins + 1,
+            locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END WHERE id = $1",
+    };
+    exec_db!(conn, db => sqlx::query(sql).bind(id).bind(lock_at).bind(locked_until).execute(db).await)?;
+    Ok(())
+}
+
+pub async fn reset_failed_logins(conn: &mut Conn, table: LoginTable, id: i64) -> Result<()> {
+    let sql = match table {
+        LoginTable::ClientUsers => "UPDATE client_users SET failed_logins = 0, locked_until = NULL WHERE id = $1",
+        LoginTable::StaffUsers => "UPDATE staff_users SET failed_logins = 0, locked_until = NULL WHERE id = $1",
+    };
+    exec_db!(conn, db => sqlx::query(sql).bind(id).execute(db).await)?;
+    Ok(())
+}
+
+pub async fn insert_token(
+    conn: &mut Conn,
+    token_hash: &str,
+    principal: &PrincipalRef,
+    label: &str,
+    at: DateTime<Utc>,
+) -> Result<i64> {
+    Ok(on_db!(conn, db => sqlx::query_scalar(
+        "INSERT INTO api_tokens (token_hash, principal_kind, principal_id, label, created_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id")
+        .bind(token_hash).bind(&principal.principal_kind).bind(principal.principal_id).bind(label).bind(at)
+        .fetch_one(db).await)?)
+}
+
+pub async fn token_principal(conn: &mut Conn, token_hash: &str) -> Result<Option<PrincipalRef>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT principal_kind, principal_id FROM api_tokens WHERE token_hash = $1")
+        .bind(token_hash).fetch_optional(db).await)?)
+}
+
+pub async fn insert_session(
+    conn: &mut Conn,
+    token_hash: &str,
+    principal: &PrincipalRef,
+    at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<()> {
+    exec_db!(conn, db => sqlx::query(
+        "INSERT INTO sessions (token_hash, principal_kind, principal_id, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5)")
+        .bind(token_hash).bind(&principal.principal_kind).bind(principal.principal_id).bind(at).bind(expires_at)
+        .execute(db).await)?;
+    Ok(())
+}
+
+pub async fn session_principal(conn: &mut Conn, token_hash: &str, now: DateTime<Utc>) -> Result<Option<PrincipalRef>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT principal_kind, principal_id FROM sessions WHERE token_hash = $1 AND expires_at > $2")
+        .bind(token_hash).bind(now).fetch_optional(db).await)?)
+}
+
+pub async fn delete_session(conn: &mut Conn, token_hash: &str) -> Result<()> {
+    exec_db!(conn, db => sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash).execute(db).await)?;
+    Ok(())
+}
