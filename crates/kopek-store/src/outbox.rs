@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::{Backend, Conn, Result, exec_db, on_db};
+use crate::{Backend, Conn, DbRef, Result, exec_db, on_db};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct OutboxRow {
@@ -48,7 +48,7 @@ pub async fn enqueue(conn: &mut Conn, m: &NewMessage<'_>) -> Result<Option<i64>>
         .fetch_optional(db).await)?)
 }
 
-/// Leases up to `limit` due messages to `worker` until `lease_until`, and
+/// Leases up to `limit` due messages of the given topics to `worker` until `lease_until`, and
 /// counts the attempt. On PostgreSQL concurrent workers skip each other's
 /// rows; on SQLite the single statement is atomic.
 pub async fn claim(
@@ -57,12 +57,13 @@ pub async fn claim(
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
     limit: i64,
+    topics: &[String],
 ) -> Result<Vec<OutboxRow>> {
     let sql = match conn.backend() {
         Backend::Postgres => {
             "UPDATE outbox SET locked_by = $1, locked_until = $3, attempts = attempts + 1
              WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND available_at <= $2
-                          AND (locked_until IS NULL OR locked_until < $2)
+                          AND (locked_until IS NULL OR locked_until < $2) AND topic = ANY($5)
                           ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED)
              RETURNING id, topic, payload, dedup_key, status, attempts, max_attempts, available_at,
                        locked_by, locked_until, last_error, created_at, done_at"
@@ -71,13 +72,21 @@ pub async fn claim(
             "UPDATE outbox SET locked_by = $1, locked_until = $3, attempts = attempts + 1
              WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND available_at <= $2
                           AND (locked_until IS NULL OR locked_until < $2)
+                          AND topic IN (SELECT value FROM json_each($5))
                           ORDER BY id LIMIT $4)
              RETURNING id, topic, payload, dedup_key, status, attempts, max_attempts, available_at,
                        locked_by, locked_until, last_error, created_at, done_at"
         }
     };
-    let mut rows: Vec<OutboxRow> = on_db!(conn, db => sqlx::query_as(sql)
-        .bind(worker).bind(now).bind(lease_until).bind(limit).fetch_all(db).await)?;
+    let mut rows: Vec<OutboxRow> = match conn.db() {
+        DbRef::Pg(db) => sqlx::query_as(sql)
+            .bind(worker).bind(now).bind(lease_until).bind(limit).bind(topics)
+            .fetch_all(db).await?,
+        DbRef::Sqlite(db) => sqlx::query_as(sql)
+            .bind(worker).bind(now).bind(lease_until).bind(limit)
+            .bind(serde_json::to_string(topics).expect("topics serialise"))
+            .fetch_all(db).await?,
+    };
     rows.sort_by_key(|r| r.id);
     Ok(rows)
 }
