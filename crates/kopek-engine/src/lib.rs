@@ -86,6 +86,12 @@ impl Engine {
         Ok(kopek_store::check::run_all(&mut conn).await?)
     }
 
+    /// Outbox messages per status (pending, done, dead), for metrics.
+    pub async fn outbox_counts(&self) -> Result<Vec<(String, i64)>> {
+        let mut conn = self.store.conn().await?;
+        Ok(kopek_store::outbox::count_by_status(&mut conn).await?)
+    }
+
     /// Answers when the database does.
     pub async fn ping(&self) -> Result<()> {
         let mut conn = self.store.conn().await?;

@@ -1,1 +1,65 @@
+//! Kopek's HTTP face: `/api/v1` (JSON, OpenAPI at `/api/v1/openapi.json`,
+//! Swagger UI at `/api/docs`), `/healthz`, `/metrics` and the front page.
+//! Handlers are thin: they extract the caller and the input, call one
+//! engine use case, and map its error to a status.
 
+pub mod api;
+pub mod error;
+pub mod extract;
+pub mod ops;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::routing::get;
+use kopek_engine::Engine;
+use metrics_exporter_prometheus::PrometheusHandle;
+use tokio::net::TcpListener;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub engine: Engine,
+    pub metrics: PrometheusHandle,
+}
+
+impl AppState {
+    pub fn new(engine: Engine) -> AppState {
+        AppState { engine, metrics: ops::prometheus() }
+    }
+}
+
+/// The OpenAPI description of `/api/v1`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    OpenApiRouter::<AppState>::with_openapi(api::ApiDoc::openapi()).nest("/api/v1", api::routes()).into_openapi()
+}
+
+pub fn router(state: AppState) -> Router {
+    let (api, spec) = OpenApiRouter::with_openapi(api::ApiDoc::openapi()).nest("/api/v1", api::routes()).split_for_parts();
+    Router::new()
+        .merge(api)
+        .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", spec))
+        .route("/", get(ops::index))
+        .route("/healthz", get(ops::healthz))
+        .route("/metrics", get(ops::metrics))
+        .fallback(ops::not_found)
+        .layer(axum::middleware::from_fn(ops::track))
+        .layer(TraceLayer::new_for_http())
+        .layer(RequestBodyLimitLayer::new(1024 * 1024))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves, then finishes the requests in flight.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}
