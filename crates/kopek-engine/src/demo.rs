@@ -121,8 +121,8 @@ impl Engine {
         }
         // One correction, so the demo shows a reversal too.
         let first = self.clients(&ctx, 0, 1).await?.remove(0);
-        if let Some(e) = self.expenses(&ctx, first.id).await?.last() {
-            self.reverse_expense(&ctx, e.id, Reversal { reason: "demo: traffic recounted".into() }).await?;
+        if let Some(e) = self.expenses(&ctx, first.id).await?.get(1) {
+            self.reverse_expense(&ctx, e.id, Reversal { reason: "demo: domain renewal cancelled".into() }).await?;
         }
         Ok(Some(DemoLogins {
             admin_email: DEMO_ADMIN_EMAIL.into(),

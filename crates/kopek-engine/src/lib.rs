@@ -10,6 +10,7 @@ pub mod demo;
 pub mod error;
 pub mod jobs;
 pub mod ledger;
+pub mod maintenance;
 pub mod uow;
 pub mod views;
 

@@ -196,3 +196,25 @@ backend_test!(async fn schedules_fire_once_per_round_across_processes_at_provide
     let rows = kopek_store::schedules::all(&mut conn).await.unwrap();
     assert_eq!(rows[0].next_run_at, Utc.with_ymd_and_hms(2026, 3, 4, 23, 0, 0).unwrap());
 });
+
+backend_test!(async fn the_nightly_cleanup_runs_from_its_schedule(db) {
+    use kopek_engine::auth::LoginKind;
+    let t = TestEngine::over(db);
+    t.engine.install_schedules().await.unwrap();
+    let (client, _) = t.client("CLEAN", 0).await;
+    let session = t.engine.login(LoginKind::Client, "clean@client.test", "client-password").await.unwrap();
+    let keyed = t.admin().await.with_idempotency_key(Some("k".into()));
+    t.engine.credit_payment(&keyed, client.id, kopek_engine::ledger::CreditPayment {
+        amount: kopek_engine::amount::Amount(5.into()), currency: "RUB".into(), method: "manual".into(), comment: String::new(),
+    }).await.unwrap();
+    let worker = t.engine.standard_worker("w");
+    // 03:30 Moscow, 31 days on: the session and the key are stale.
+    t.clock.set(Utc.with_ymd_and_hms(2026, 4, 1, 0, 30, 0).unwrap());
+    assert_eq!(worker.run_once().await.unwrap(), 1);
+    assert!(t.engine.session_actor(&session.token).await.unwrap().is_none());
+    let mut conn = t.db.store.conn().await.unwrap();
+    let done = outbox::by_topic(&mut conn, "maintenance.cleanup").await.unwrap();
+    assert_eq!((done.len(), done[0].status.as_str()), (1, "done"));
+    let report = t.engine.cleanup().await.unwrap();
+    assert_eq!(report.sessions + report.idempotency_keys, 0, "the scheduled run removed them");
+});

@@ -35,3 +35,8 @@ pub async fn store_response(conn: &mut Conn, scope: &str, key: &str, response: &
         .bind(scope).bind(key).bind(response).execute(db).await)?;
     Ok(())
 }
+
+/// Forgets keys older than `before`; a retry after that is a new request.
+pub async fn delete_older_than(conn: &mut Conn, before: DateTime<Utc>) -> Result<u64> {
+    Ok(exec_db!(conn, db => sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1").bind(before).execute(db).await)?)
+}

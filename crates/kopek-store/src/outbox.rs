@@ -139,3 +139,9 @@ pub async fn count_by_status(conn: &mut Conn) -> Result<Vec<(String, i64)>> {
     Ok(on_db!(conn, db => sqlx::query_as("SELECT status, COUNT(*) FROM outbox GROUP BY status ORDER BY status")
         .fetch_all(db).await)?)
 }
+
+/// Removes delivered messages finished before `before`; dead ones stay for
+/// staff to look at.
+pub async fn delete_done_before(conn: &mut Conn, before: DateTime<Utc>) -> Result<u64> {
+    Ok(exec_db!(conn, db => sqlx::query("DELETE FROM outbox WHERE status = 'done' AND done_at < $1").bind(before).execute(db).await)?)
+}

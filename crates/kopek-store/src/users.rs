@@ -198,3 +198,8 @@ pub async fn delete_session(conn: &mut Conn, token_hash: &str) -> Result<()> {
         .bind(token_hash).execute(db).await)?;
     Ok(())
 }
+
+/// Removes sessions that ended before `now`; returns how many.
+pub async fn delete_expired_sessions(conn: &mut Conn, now: DateTime<Utc>) -> Result<u64> {
+    Ok(exec_db!(conn, db => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(db).await)?)
+}

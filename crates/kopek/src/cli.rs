@@ -1,0 +1,82 @@
+//! The command line (OPS-1).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "kopek", version, about = "Kopek: billing for hosting providers and ISPs")]
+pub struct Cli {
+    /// Configuration file (default: ./kopek.toml when it exists).
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    /// Database: sqlite://PATH or postgres://… (default: sqlite://./data/kopek.db).
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+    /// Log as JSON lines instead of text.
+    #[arg(long, global = true)]
+    pub log_json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server, the API and the background workers.
+    Serve(ServeArgs),
+    /// Create or upgrade the database schema.
+    Migrate,
+    /// Prove the ledger's invariants; exit 1 with a report when one breaks.
+    CheckLedger,
+    /// Load the demo data set into an empty database.
+    Demo,
+    /// Staff users.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (default 127.0.0.1:8080).
+    #[arg(long)]
+    pub listen: Option<String>,
+    /// Load the demo data set when the database is empty.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create a staff admin; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Administrator")]
+        name: String,
+        /// admin, accountant, support or read_only.
+        #[arg(long, default_value = "admin")]
+        role: String,
+        /// Read the password from standard input (the only way offered, so
+        /// it never shows in the process list or shell history).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Print a new API token for the user with this email.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "cli")]
+        label: String,
+    },
+}

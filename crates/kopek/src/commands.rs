@@ -1,0 +1,169 @@
+//! What each command does, on top of the engine.
+
+use std::io::Read;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use kopek_domain::SystemClock;
+use kopek_engine::accounts::NewStaff;
+use kopek_engine::demo::DemoLogins;
+use kopek_engine::{Ctx, Engine, Settings};
+use kopek_store::Store;
+use kopek_web::AppState;
+use tokio::sync::watch;
+
+use crate::cli::{AdminCommand, Cli, Command, ServeArgs, TokenCommand};
+use crate::config::Config;
+
+pub async fn run(cli: Cli) -> Result<ExitCode> {
+    let listen = match &cli.command {
+        Command::Serve(args) => args.listen.as_deref(),
+        _ => None,
+    };
+    let config = Config::load(cli.config.as_deref(), cli.database_url.as_deref(), listen)?;
+    let engine = open(&config).await?;
+    match cli.command {
+        Command::Serve(args) => serve(engine, &config, args).await,
+        Command::Migrate => {
+            println!("database is at the latest schema ({})", engine.store().backend().name());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::CheckLedger => check_ledger(&engine).await,
+        Command::Demo => {
+            match engine.load_demo().await? {
+                Some(logins) => print_demo(&logins),
+                None => println!("the database already holds clients; the demo loads only into an empty one"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Admin { command: AdminCommand::Create { email, name, role, password_stdin: _ } } => {
+            let password = read_password()?;
+            let staff = engine
+                .create_staff_user(&Ctx::system("cli"), NewStaff { email, full_name: name, password, role })
+                .await?;
+            println!("created staff user {} ({}) with id {}", staff.email, staff.role, staff.id);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token { command: TokenCommand::Create { email, label } } => {
+            let token = engine.create_token(&Ctx::system("cli"), &email, &label).await?;
+            println!("{token}");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Connects and migrates, so every command sees the current schema.
+async fn open(config: &Config) -> Result<Engine> {
+    let store = Store::connect(&config.database_url)
+        .await
+        .with_context(|| format!("connecting to {}", redact(&config.database_url)))?;
+    store.migrate().await.context("migrating the database")?;
+    let settings = Settings { provider_offset: config.provider_offset, ..Settings::default() };
+    Ok(Engine::new(store, Arc::new(SystemClock), settings))
+}
+
+async fn serve(engine: Engine, config: &Config, args: ServeArgs) -> Result<ExitCode> {
+    if args.demo {
+        if let Some(logins) = engine.load_demo().await? {
+            print_demo(&logins);
+        }
+    }
+    engine.install_schedules().await?;
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .with_context(|| format!("listening on {}", config.listen))?;
+    let addr = listener.local_addr()?;
+    println!("Kopek is listening on http://{addr}/ (database: {})", engine.store().backend().name());
+    println!("API explorer: http://{addr}/api/docs");
+
+    let (stop, stopped) = watch::channel(false);
+    let worker_id = format!("{}-{}", hostname(), std::process::id());
+    let worker = tokio::spawn(engine.standard_worker(worker_id).run(config.worker_idle, stopped));
+    kopek_web::serve(listener, AppState::new(engine.clone()), shutdown_signal()).await?;
+    let _ = stop.send(true);
+    let _ = worker.await;
+    engine.store().close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn check_ledger(engine: &Engine) -> Result<ExitCode> {
+    let violations = engine.check_ledger().await?;
+    let rules = kopek_store::check::rule_names().count();
+    if violations.is_empty() {
+        println!("ledger holds: {rules} invariants checked, none broken");
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("LEDGER BROKEN: {} violation(s) of {rules} invariants", violations.len());
+    for v in &violations {
+        println!("  [{}] client {}: {}", v.rule, v.client_id, v.detail);
+    }
+    Ok(ExitCode::from(1))
+}
+
+fn read_password() -> Result<String> {
+    let mut input = String::new();
+    std::io::stdin().read_to_string(&mut input).context("reading the password from standard input")?;
+    let password = input.lines().next().unwrap_or("").to_string();
+    if password.is_empty() {
+        bail!("no password on standard input: echo the password into `kopek admin create --password-stdin`");
+    }
+    Ok(password)
+}
+
+fn print_demo(l: &DemoLogins) {
+    println!("demo data loaded:");
+    println!("  staff admin: {} / {}", l.admin_email, l.admin_password);
+    for email in &l.client_emails {
+        println!("  client user: {email} / {}", l.client_password);
+    }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_string()).unwrap_or_else(|_| "kopek".into())
+}
+
+/// Hides a password in a database URL before it is printed.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+    tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_in_urls_are_hidden() {
+        assert_eq!(redact("postgres://kopek:secret@db:5432/kopek"), "postgres://kopek:***@db:5432/kopek");
+        assert_eq!(redact("postgres://postgres@127.0.0.1:5432/x"), "postgres://postgres@127.0.0.1:5432/x");
+        assert_eq!(redact("sqlite://./data/kopek.db"), "sqlite://./data/kopek.db");
+    }
+}

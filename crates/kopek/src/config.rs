@@ -1,0 +1,62 @@
+//! Configuration: built-in defaults, then `kopek.toml`, then `KOPEK_*`
+//! environment variables, then command-line flags; the later wins.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use chrono::FixedOffset;
+use serde::Deserialize;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://./data/kopek.db";
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+/// What the file and the environment may set.
+#[derive(Debug, Default, Deserialize)]
+struct Layered {
+    database_url: Option<String>,
+    listen: Option<String>,
+    /// The provider's offset from UTC, e.g. "+03:00".
+    provider_utc_offset: Option<String>,
+    /// Seconds the worker sleeps when there is nothing to do.
+    worker_idle_seconds: Option<u64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub listen: String,
+    pub provider_offset: FixedOffset,
+    pub worker_idle: std::time::Duration,
+}
+
+impl Config {
+    /// Reads the file (`explicit`, or `./kopek.toml` if present) and the
+    /// environment, then applies the flags.
+    pub fn load(explicit: Option<&Path>, flag_db: Option<&str>, flag_listen: Option<&str>) -> Result<Config> {
+        let mut builder = config::Config::builder();
+        match explicit {
+            Some(path) => {
+                if !path.exists() {
+                    bail!("configuration file {} does not exist", path.display());
+                }
+                builder = builder.add_source(config::File::from(path));
+            }
+            None => builder = builder.add_source(config::File::with_name("kopek.toml").required(false)),
+        }
+        builder = builder.add_source(config::Environment::with_prefix("KOPEK").try_parsing(true));
+        let layered: Layered = builder
+            .build()
+            .context("reading configuration")?
+            .try_deserialize()
+            .context("configuration values")?;
+        let offset = layered.provider_utc_offset.as_deref().unwrap_or("+03:00");
+        Ok(Config {
+            database_url: flag_db.map(str::to_string).or(layered.database_url).unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+            listen: flag_listen.map(str::to_string).or(layered.listen).unwrap_or_else(|| DEFAULT_LISTEN.into()),
+            provider_offset: offset
+                .parse()
+                .with_context(|| format!("provider_utc_offset {offset:?}: use a form like +03:00"))?,
+            worker_idle: std::time::Duration::from_secs(layered.worker_idle_seconds.unwrap_or(2).max(1)),
+        })
+    }
+}
