@@ -6,6 +6,7 @@ pub mod account;
 pub mod clock;
 pub mod error;
 pub mod ledger;
+pub mod charging;
 pub mod money;
 pub mod schedule;
 pub mod tax;

@@ -1,0 +1,15 @@
+//! The charging rules of the services document (CHG-1 … CHG-6, CAT-2 …
+//! CAT-7, CAT-11): which periods of a subscription are due at a run, what
+//! each costs, and what a client's run does when its balance can't cover
+//! everything. All pure: times are the provider's local times, amounts are
+//! exact decimals rounded to four places as expenses are.
+
+pub mod calendar;
+pub mod discount;
+pub mod fees;
+pub mod lifetime;
+pub mod run;
+pub mod usage;
+
+pub use calendar::{CalendarRule, PeriodUnit, WriteOff, charge_moment};
+pub use fees::{ChargeTerms, Activity, DuePeriod, due_periods};
