@@ -3,6 +3,7 @@
 //! the money rules can be tested with exact amounts and no setup.
 
 pub mod account;
+pub mod catalog;
 pub mod clock;
 pub mod error;
 pub mod ledger;

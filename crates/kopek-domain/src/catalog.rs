@@ -1,0 +1,375 @@
+//! The catalog (CAT-1 … CAT-11): a service with every option of the
+//! services document, grouped by the document's tabs, and the rules that
+//! check a service and a tariff before they are saved.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::DomainError;
+use crate::charging::calendar::{CalendarRule, PeriodUnit, WriteOff, check_shift};
+use crate::charging::discount::DiscountRules;
+use crate::charging::fees::ChargeTerms;
+use crate::charging::lifetime::Lifetime;
+use crate::charging::run::FundsOptions;
+use crate::charging::usage::UsageRates;
+
+/// CAT-1: what a service is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceKind {
+    /// A subscription fee.
+    Periodic,
+    OneTime,
+    /// Adds money to the balance or takes it.
+    DiscountMarkup,
+    /// Temporary credit while the balance is negative.
+    PromisedPayment,
+    /// Groups services.
+    Package,
+    /// Priced per unit of traffic, per subnet class, in and out.
+    Traffic,
+    Telephony,
+    /// A time-boxed boost.
+    Forsage,
+    /// Internal; staff can't create it.
+    System,
+}
+
+/// The "main" tab.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MainTab {
+    pub name: String,
+    pub kind: ServiceKind,
+}
+
+/// The "subscription fee" tab (CAT-2, CAT-3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeeTab {
+    /// The price of one period.
+    pub price: Decimal,
+    /// The minimum balance that lets the service be activated.
+    #[serde(default)]
+    pub connection_cost: Decimal,
+    pub write_off: WriteOff,
+    #[serde(default = "month")]
+    pub period: PeriodUnit,
+    pub currency: String,
+    #[serde(default)]
+    pub vat_percent: Decimal,
+    #[serde(default)]
+    pub discount_only_for_tariff_services: bool,
+    /// Periods start on the activation day instead of the calendar's.
+    #[serde(default)]
+    pub shift_charge_date: bool,
+    /// CAT-3, first connection only.
+    #[serde(default)]
+    pub start_charging_after_first_session: bool,
+    #[serde(default)]
+    pub activate_after_first_session: bool,
+}
+
+fn month() -> PeriodUnit {
+    PeriodUnit::Month
+}
+
+/// The "integration" tab (CAT-8).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IntegrationTab {
+    pub activation_params: String,
+    pub deactivation_params: String,
+    /// The network device (NAS) to command, whatever the account names.
+    pub nas: Option<String>,
+    /// Assign an IP address from this pool.
+    pub ip_pool: Option<String>,
+    pub keep_ip_on_deactivation: bool,
+    pub reset_counters_on_charge: bool,
+    /// "Base package" of a kind (e.g. iptv, cctv): only one per client.
+    pub base_package_kind: Option<String>,
+    /// Don't message the client when the service is connected or disconnected.
+    pub silent: bool,
+}
+
+/// Shaper settings passed to equipment (CAT-11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Speed {
+    pub in_kbps: u32,
+    pub out_kbps: u32,
+}
+
+/// The "conditions and speeds" tab (CAT-11).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConditionsTab {
+    /// The calendar of holidays on which the service is given regardless
+    /// of payment.
+    pub holiday_calendar: Option<String>,
+    /// Activity conditions per month, day and hour, passed to equipment.
+    pub month_conditions: Option<String>,
+    pub day_conditions: Option<String>,
+    pub hour_conditions: Option<String>,
+    pub speed: Option<Speed>,
+}
+
+/// The "additional" tab (CAT-4, CAT-7, CAT-9, traffic and telephony).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AdditionalTab {
+    pub no_charge_if_insufficient_and_deactivate: bool,
+    /// The service's own disconnection threshold; below the client's.
+    pub threshold_override: Option<Decimal>,
+    pub charge_even_if_blocked: bool,
+    pub no_discounts: bool,
+    pub deactivate_past_limit_keep_charging: bool,
+    pub activate_only_above_threshold: bool,
+    /// Minutes from 02:00, -600…600.
+    pub charge_shift_minutes: i32,
+    /// The fiscal "payment subject" attribute.
+    pub payment_subject: Option<String>,
+    pub hidden_from_client: bool,
+    pub code_1c: Option<String>,
+    pub sync_1c: bool,
+    pub unit_of_measure: Option<String>,
+    pub roaming: bool,
+    /// Prices of usage by kind and subnet class (traffic, minutes, units).
+    pub usage_rates: UsageRates,
+}
+
+/// The "accounts" tab (CAT-8, IPTV).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AccountsTab {
+    pub create_on_connect: bool,
+    pub count: u32,
+    pub login_prefix: String,
+    pub numeric_password: bool,
+    pub require_account_binding: bool,
+}
+
+/// The "portal" tab (CAT-10).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PortalTab {
+    pub orderable: bool,
+    pub popup_text: Option<String>,
+    pub cancellable: bool,
+    pub cancel_after_months: Option<u32>,
+    pub check_funds: bool,
+    /// Offered in the portal only inside these tariffs.
+    pub only_in_tariffs: Vec<i64>,
+}
+
+/// A service as staff define it: every tab of the document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSpec {
+    pub main: MainTab,
+    pub fee: FeeTab,
+    #[serde(default)]
+    pub integration: IntegrationTab,
+    #[serde(default)]
+    pub conditions: ConditionsTab,
+    #[serde(default)]
+    pub additional: AdditionalTab,
+    #[serde(default)]
+    pub lifetime: Lifetime,
+    #[serde(default)]
+    pub accounts: AccountsTab,
+    #[serde(default)]
+    pub portal: PortalTab,
+    /// The "non-standard calendar" tab (CAT-6).
+    #[serde(default)]
+    pub calendar: CalendarRule,
+    /// For a package: the services it groups.
+    #[serde(default)]
+    pub package_services: Vec<i64>,
+}
+
+impl ServiceSpec {
+    /// Checks the options that must hold for any service.
+    pub fn validate(&self) -> Result<(), DomainError> {
+        let name = self.main.name.trim();
+        if name.is_empty() || name.chars().count() > 200 {
+            return Err(DomainError::invalid("main.name", "1 to 200 characters"));
+        }
+        let f = &self.fee;
+        if f.price < Decimal::ZERO && self.main.kind != ServiceKind::DiscountMarkup {
+            return Err(DomainError::invalid("fee.price", "only a discount/markup service may have a negative price"));
+        }
+        for (field, v) in [("fee.price", f.price), ("fee.connection_cost", f.connection_cost)] {
+            if v.normalize().scale() > 4 {
+                return Err(DomainError::invalid(field, "at most four decimal places"));
+            }
+        }
+        if f.connection_cost < Decimal::ZERO {
+            return Err(DomainError::invalid("fee.connection_cost", "must not be negative"));
+        }
+        f.currency.parse::<crate::Currency>()?;
+        if f.vat_percent < Decimal::ZERO || f.vat_percent > Decimal::ONE_HUNDRED {
+            return Err(DomainError::invalid("fee.vat_percent", "between 0 and 100"));
+        }
+        if f.write_off == WriteOff::Daily && f.period == PeriodUnit::Day && f.shift_charge_date {
+            return Err(DomainError::invalid("fee.shift_charge_date", "a daily period has no date to shift"));
+        }
+        check_shift(self.additional.charge_shift_minutes)?;
+        if self.accounts.create_on_connect {
+            if self.integration.nas.is_none() {
+                return Err(DomainError::invalid("integration.nas", "creating accounts on connection needs a NAS"));
+            }
+            if self.accounts.count == 0 || self.accounts.count > 100 {
+                return Err(DomainError::invalid("accounts.count", "1 to 100 accounts"));
+            }
+        }
+        if self.main.kind == ServiceKind::Package && self.package_services.is_empty() {
+            return Err(DomainError::invalid("package_services", "a package groups at least one service"));
+        }
+        if self.main.kind != ServiceKind::Package && !self.package_services.is_empty() {
+            return Err(DomainError::invalid("package_services", "only a package groups services"));
+        }
+        if self.calendar != CalendarRule::Standard && f.period != PeriodUnit::Month {
+            return Err(DomainError::invalid("calendar", "the non-standard calendars are for monthly services"));
+        }
+        Ok(())
+    }
+
+    /// Whether a change from `old` to `self` makes a new version (CAT-12):
+    /// price, period, write-off or speed.
+    pub fn needs_new_version(&self, old: &ServiceSpec) -> bool {
+        self.fee.price != old.fee.price
+            || self.fee.period != old.fee.period
+            || self.fee.write_off != old.fee.write_off
+            || self.conditions.speed != old.conditions.speed
+    }
+
+    pub fn funds(&self) -> FundsOptions {
+        FundsOptions {
+            no_charge_if_insufficient: self.additional.no_charge_if_insufficient_and_deactivate,
+            charge_even_if_blocked: self.additional.charge_even_if_blocked,
+            keep_charging_past_limit: self.additional.deactivate_past_limit_keep_charging,
+            activate_only_above_threshold: self.additional.activate_only_above_threshold,
+        }
+    }
+
+    pub fn discount_rules(&self) -> DiscountRules {
+        DiscountRules { no_discounts: self.additional.no_discounts, only_in_tariff: self.fee.discount_only_for_tariff_services }
+    }
+
+    pub fn charge_terms(&self, anchor: Option<chrono::NaiveDate>) -> ChargeTerms {
+        ChargeTerms {
+            write_off: self.fee.write_off,
+            unit: self.fee.period,
+            calendar: self.calendar,
+            shift_minutes: self.additional.charge_shift_minutes,
+            anchor: if self.fee.shift_charge_date { anchor } else { None },
+        }
+    }
+}
+
+/// A service's options that a subscription's connection checks against
+/// the client: the threshold override must be below the client's.
+pub fn check_threshold_override(spec: &ServiceSpec, client_threshold: Decimal) -> Result<(), DomainError> {
+    match spec.additional.threshold_override {
+        Some(own) if own >= client_threshold => Err(DomainError::invalid(
+            "additional.threshold_override",
+            format!("the service's threshold {own} must be below the client's {client_threshold}"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// CAT-5: services with a lifetime can't be put in a tariff; a system
+/// service can't either.
+pub fn check_tariff_member(spec: &ServiceSpec) -> Result<(), DomainError> {
+    if spec.lifetime.is_set() {
+        return Err(DomainError::invalid("services", format!("{:?} has a lifetime and can't be in a tariff", spec.main.name)));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    pub fn internet() -> ServiceSpec {
+        serde_json::from_value(serde_json::json!({
+            "main": { "name": "Internet 100", "kind": "periodic" },
+            "fee": { "price": "600.00", "write_off": "daily", "currency": "RUB", "vat_percent": "20" }
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_minimal_service_has_every_tab_defaulted() {
+        let s = internet();
+        assert!(s.validate().is_ok());
+        assert_eq!(s.fee.period, PeriodUnit::Month);
+        assert_eq!(s.calendar, CalendarRule::Standard);
+        assert_eq!(s.additional.charge_shift_minutes, 0);
+    }
+
+    #[test]
+    fn cat7_shift_outside_600_minutes_is_refused() {
+        let mut s = internet();
+        s.additional.charge_shift_minutes = -601;
+        assert_eq!(s.validate().unwrap_err().to_string(), "charge_shift_minutes: -601 is outside -600…600");
+        s.additional.charge_shift_minutes = -150;
+        assert!(s.validate().is_ok());
+    }
+
+    #[test]
+    fn cat4_threshold_override_must_be_below_the_clients() {
+        let mut s = internet();
+        s.additional.threshold_override = Some(dec!(-100));
+        assert!(check_threshold_override(&s, dec!(0)).is_ok());
+        assert!(check_threshold_override(&s, dec!(-100)).is_err());
+        assert!(check_threshold_override(&s, dec!(-200)).is_err());
+    }
+
+    #[test]
+    fn cat5_a_service_with_a_lifetime_cannot_be_in_a_tariff() {
+        let mut s = internet();
+        assert!(check_tariff_member(&s).is_ok());
+        s.lifetime.days = Some(30);
+        assert!(check_tariff_member(&s).unwrap_err().to_string().contains("has a lifetime"));
+    }
+
+    #[test]
+    fn options_that_contradict_are_refused() {
+        let mut s = internet();
+        s.accounts.create_on_connect = true;
+        s.accounts.count = 2;
+        assert!(s.validate().unwrap_err().to_string().contains("needs a NAS"));
+        let mut s = internet();
+        s.fee.price = dec!(-5);
+        assert!(s.validate().is_err());
+        let mut s = internet();
+        s.fee.currency = "ZZZ".into();
+        assert!(s.validate().is_err());
+        let mut s = internet();
+        s.calendar = CalendarRule::FromFirstOfMonth;
+        s.fee.period = PeriodUnit::Year;
+        assert!(s.validate().is_err());
+        let bad: Result<ServiceSpec, _> = serde_json::from_value(serde_json::json!({
+            "main": { "name": "x", "kind": "periodic" },
+            "fee": { "price": "1", "write_off": "weekly", "currency": "RUB" }
+        }));
+        assert!(bad.is_err());
+    }
+
+    #[test]
+    fn cat12_price_and_speed_changes_make_a_version() {
+        let old = internet();
+        let mut new = old.clone();
+        new.portal.orderable = true;
+        assert!(!new.needs_new_version(&old));
+        new.fee.price = dec!(650);
+        assert!(new.needs_new_version(&old));
+        let mut faster = old.clone();
+        faster.conditions.speed = Some(Speed { in_kbps: 100_000, out_kbps: 100_000 });
+        assert!(faster.needs_new_version(&old));
+    }
+}
