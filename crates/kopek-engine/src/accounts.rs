@@ -69,6 +69,8 @@ pub struct ClientChanges {
     pub disconnect_threshold: Option<Amount>,
     /// active, blocked_by_admin, blocked_by_client or blocked_for_debt.
     pub state: Option<String>,
+    /// CHG-3: a loyalty discount in percent (negative for a markup).
+    pub loyalty_percent: Option<Amount>,
 }
 
 impl Engine {
@@ -150,6 +152,12 @@ impl Engine {
         };
         clients::set_limits(&mut uow.conn, id, limit, threshold).await?;
         clients::set_state(&mut uow.conn, id, state.as_str()).await?;
+        if let Some(Amount(p)) = req.loyalty_percent {
+            if p > rust_decimal::Decimal::ONE_HUNDRED || p < -rust_decimal::Decimal::ONE_HUNDRED {
+                return Err(DomainError::invalid("loyalty_percent", "between -100 and 100").into());
+            }
+            clients::set_loyalty(&mut uow.conn, id, decimal_to_units(p)?).await?;
+        }
         uow.audit("client.update", "client", id, Some(id), serde_json::to_value(&req)?).await?;
         let row = clients::get(&mut uow.conn, id).await?.ok_or_else(|| EngineError::not_found("client", id))?;
         uow.finish(Client::from(&row)).await

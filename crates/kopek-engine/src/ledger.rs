@@ -120,21 +120,8 @@ impl Engine {
         let client = lock_client(&mut uow.conn, client_id).await?;
         let money = parse_expense_amount(req.amount.0, same_currency(&client, &req.currency)?)?;
         let tax = expense_tax(money, req.vat_percent)?;
-        let units = money.to_units()?;
-        let row = store::insert_expense(
-            &mut uow.conn,
-            &store::NewExpense {
-                client_id,
-                name,
-                amount: units,
-                tax: tax.to_units()?,
-                currency: money.currency.code(),
-                charged_at: req.charged_at.unwrap_or(uow.now),
-                created_at: uow.now,
-            },
-        )
-        .await?;
-        post_entry(&mut uow, &client, EntryKind::Expense, units, None, Some(row.id), None, "").await?;
+        let charged_at = req.charged_at.unwrap_or(uow.now);
+        let row = post_expense_in(&mut uow, &client, name, money.to_units()?, tax.to_units()?, charged_at).await?;
         allocate(&mut uow.conn, client_id, uow.now).await?;
         uow.audit("expense.post", "expense", row.id, Some(client_id), serde_json::json!({
             "name": name, "amount": money.amount.to_string(), "tax": tax.amount.to_string(),
@@ -193,19 +180,7 @@ impl Engine {
             .filter(|e| ctx.actor.ensure_sees_client(e.client_id).is_ok())
             .ok_or_else(|| EngineError::not_found("expense", expense_id))?;
         let client = lock_client(&mut uow.conn, exp.client_id).await?;
-        let exp = store::expense(&mut uow.conn, expense_id).await?.expect("expense exists under the client lock");
-        if exp.status != EXPENSE_POSTED {
-            return Err(EngineError::conflict("not_reversible", format!("expense {expense_id} is already {}", exp.status)));
-        }
-        for a in store::allocations_to_expense(&mut uow.conn, expense_id).await? {
-            store::insert_allocation(&mut uow.conn, exp.client_id, a.payment_id, expense_id, -a.amount, uow.now).await?;
-            store::add_to_unallocated(&mut uow.conn, a.payment_id, a.amount).await?;
-        }
-        store::add_to_unpaid(&mut uow.conn, expense_id, -exp.unpaid).await?;
-        let original = store::original_entry(&mut uow.conn, None, Some(expense_id)).await?
-            .ok_or_else(|| EngineError::Internal(format!("expense {expense_id} has no entry")))?;
-        post_entry(&mut uow, &client, EntryKind::ExpenseReversal, exp.amount, None, Some(expense_id), Some(original.id), reason).await?;
-        store::set_expense_status(&mut uow.conn, expense_id, EXPENSE_REVERSED).await?;
+        reverse_expense_in(&mut uow, &client, expense_id, reason).await?;
         allocate(&mut uow.conn, exp.client_id, uow.now).await?;
         uow.audit("expense.reverse", "expense", expense_id, Some(exp.client_id), serde_json::json!({ "reason": reason })).await?;
         let view = expense_view(&mut uow.conn, expense_id).await?;
@@ -317,6 +292,54 @@ fn expense_tax(money: Money, vat_percent: Option<Amount>) -> Result<Money> {
         return Err(DomainError::invalid("vat_percent", "between 0 and 100").into());
     }
     Ok(vat(money, rate, VatMode::Included).tax)
+}
+
+/// Posts an expense and its entry inside a unit of work that holds the
+/// client's lock; the caller allocates afterwards.
+pub(crate) async fn post_expense_in(
+    uow: &mut Uow<'_>,
+    client: &ClientRow,
+    name: &str,
+    units: i64,
+    tax_units: i64,
+    charged_at: DateTime<Utc>,
+) -> Result<store::ExpenseRow> {
+    let row = store::insert_expense(
+        &mut uow.conn,
+        &store::NewExpense {
+            client_id: client.id,
+            name,
+            amount: units,
+            tax: tax_units,
+            currency: &client.currency,
+            charged_at,
+            created_at: uow.now,
+        },
+    )
+    .await?;
+    post_entry(uow, client, EntryKind::Expense, units, None, Some(row.id), None, "").await?;
+    Ok(row)
+}
+
+/// Reverses a posted expense inside a unit of work that holds the client's
+/// lock: releases what paid it, writes the reversing entry, marks it
+/// reversed. The caller allocates afterwards.
+pub(crate) async fn reverse_expense_in(uow: &mut Uow<'_>, client: &ClientRow, expense_id: i64, reason: &str) -> Result<()> {
+    let exp = store::expense(&mut uow.conn, expense_id).await?.ok_or_else(|| EngineError::not_found("expense", expense_id))?;
+    if exp.status != EXPENSE_POSTED {
+        return Err(EngineError::conflict("not_reversible", format!("expense {expense_id} is already {}", exp.status)));
+    }
+    for a in store::allocations_to_expense(&mut uow.conn, expense_id).await? {
+        store::insert_allocation(&mut uow.conn, exp.client_id, a.payment_id, expense_id, -a.amount, uow.now).await?;
+        store::add_to_unallocated(&mut uow.conn, a.payment_id, a.amount).await?;
+    }
+    store::add_to_unpaid(&mut uow.conn, expense_id, -exp.unpaid).await?;
+    let original = store::original_entry(&mut uow.conn, None, Some(expense_id))
+        .await?
+        .ok_or_else(|| EngineError::Internal(format!("expense {expense_id} has no entry")))?;
+    post_entry(uow, client, EntryKind::ExpenseReversal, exp.amount, None, Some(expense_id), Some(original.id), reason).await?;
+    store::set_expense_status(&mut uow.conn, expense_id, EXPENSE_REVERSED).await?;
+    Ok(())
 }
 
 /// Writes one immutable entry and moves the cached balance with it.

@@ -5,12 +5,15 @@
 pub mod accounts;
 pub mod amount;
 pub mod auth;
+pub mod catalog;
+pub mod charging;
 pub mod ctx;
 pub mod demo;
 pub mod error;
 pub mod jobs;
 pub mod ledger;
 pub mod maintenance;
+pub mod subscriptions;
 pub mod uow;
 pub mod views;
 

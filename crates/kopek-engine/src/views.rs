@@ -27,6 +27,8 @@ pub struct Client {
     /// active, blocked_by_admin, blocked_by_client or blocked_for_debt.
     pub state: String,
     pub created_at: DateTime<Utc>,
+    /// CHG-3: discount in percent (negative: markup).
+    pub loyalty_percent: Amount,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -135,6 +137,7 @@ impl From<&ClientRow> for Client {
             disconnect_threshold: Amount::from_units(r.disconnect_threshold, m),
             state: r.state.clone(),
             created_at: r.created_at,
+            loyalty_percent: Amount::from_units(r.loyalty_percent, 0),
         }
     }
 }

@@ -50,3 +50,11 @@ pub async fn recent(conn: &mut Conn, client_id: Option<i64>, limit: i64) -> Resu
          FROM audit_log WHERE ($1 IS NULL OR client_id = $1) ORDER BY id DESC LIMIT $2")
         .bind(client_id).bind(limit).fetch_all(db).await)?)
 }
+
+/// The records of one entity, oldest first.
+pub async fn for_entity(conn: &mut Conn, entity: &str, entity_id: &str) -> Result<Vec<AuditRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT id, at, actor_kind, actor_id, actor_label, source_ip, action, entity, entity_id, client_id, details
+         FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY id")
+        .bind(entity).bind(entity_id).fetch_all(db).await)?)
+}

@@ -4,12 +4,14 @@
 //! each query for both connection types.
 
 pub mod audit;
+pub mod catalog;
 pub mod check;
 pub mod clients;
 pub mod idempotency;
 pub mod ledger;
 pub mod outbox;
 pub mod schedules;
+pub mod subscriptions;
 pub mod users;
 
 #[cfg(feature = "testing")]

@@ -81,6 +81,34 @@ pub fn due_periods(
     due
 }
 
+/// The run date whose horizon first reaches the next uncharged period's
+/// due moment, or `None` when nothing more will fall due.
+pub fn next_run_date(terms: &ChargeTerms, activity: Activity, charged_until: Option<NaiveDateTime>) -> Option<NaiveDate> {
+    let active = effective_activity(terms, activity)?;
+    let (mut start, mut end) = first_period(terms, active.from);
+    if let Some(until) = charged_until {
+        while end <= until {
+            (start, end) = next_period(terms, start, end);
+        }
+    }
+    if active.until.is_some_and(|u| start >= u) {
+        return None;
+    }
+    let due_at = match terms.write_off {
+        WriteOff::Prepay | WriteOff::Daily => charge_moment(start.date(), terms.shift_minutes),
+        WriteOff::Postpay => charge_moment(end.date(), terms.shift_minutes),
+        WriteOff::Hourly => end,
+    };
+    Some(run_date_reaching(due_at, terms.shift_minutes))
+}
+
+/// The first run date whose horizon (`charge_moment(date, shift)`) is at or
+/// after `moment`.
+pub fn run_date_reaching(moment: NaiveDateTime, shift_minutes: i32) -> NaiveDate {
+    let back = moment - Duration::hours(2) - Duration::minutes(shift_minutes.into());
+    if back.time() == chrono::NaiveTime::MIN { back.date() } else { back.date() + Duration::days(1) }
+}
+
 /// The amount of one period for an activity, to four places.
 pub fn period_amount(
     terms: &ChargeTerms,
@@ -297,6 +325,24 @@ mod tests {
         assert!(due.is_empty());
         let due = due_periods(&t, a, Some(at(3, 2, 0, 0)), at(3, 1, 23, 30), &fixed(dec!(310)));
         assert_eq!(amounts(&due), vec![(at(3, 2, 0, 0), dec!(10))]);
+    }
+
+    #[test]
+    fn the_next_run_date_is_when_the_next_period_falls_due() {
+        let daily = terms(WriteOff::Daily, CalendarRule::Standard);
+        let a = Activity { from: at(3, 10, 15, 0), until: None };
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        assert_eq!(next_run_date(&daily, a, None), Some(d(3, 10)));
+        assert_eq!(next_run_date(&daily, a, Some(at(3, 11, 0, 0))), Some(d(3, 11)));
+        let post = terms(WriteOff::Postpay, CalendarRule::Standard);
+        assert_eq!(next_run_date(&post, a, None), Some(d(4, 1)));
+        let hourly = terms(WriteOff::Hourly, CalendarRule::Standard);
+        assert_eq!(next_run_date(&hourly, a, None), Some(d(3, 11)));
+        let stopped = Activity { from: at(3, 10, 15, 0), until: Some(at(3, 12, 0, 0)) };
+        assert_eq!(next_run_date(&daily, stopped, Some(at(3, 12, 0, 0))), None);
+        let mut shifted = daily;
+        shifted.shift_minutes = -150;
+        assert_eq!(next_run_date(&shifted, a, Some(at(3, 11, 0, 0))), Some(d(3, 11)));
     }
 
     /// CAT-2 "shift charge date": a month runs from the activation day.

@@ -12,4 +12,4 @@ pub mod run;
 pub mod usage;
 
 pub use calendar::{CalendarRule, PeriodUnit, WriteOff, charge_moment};
-pub use fees::{ChargeTerms, Activity, DuePeriod, due_periods};
+pub use fees::{Activity, ChargeTerms, DuePeriod, due_periods, next_run_date};

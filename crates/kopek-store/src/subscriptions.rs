@@ -1,0 +1,267 @@
+//! Subscriptions (a service a client has), their state history, their
+//! charges (one per subscription and period) and their usage records.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::{Conn, Result, exec_db, on_db};
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SubscriptionRow {
+    pub id: i64,
+    pub client_id: i64,
+    pub service_id: i64,
+    pub tariff_id: Option<i64>,
+    pub state: String,
+    pub connected_at: DateTime<Utc>,
+    pub charging_from: Option<DateTime<Utc>>,
+    pub stopped_at: Option<DateTime<Utc>>,
+    pub charged_until: Option<DateTime<Utc>>,
+    pub next_charge_on: Option<NaiveDate>,
+    pub anchor_date: Option<NaiveDate>,
+    pub discount_percent: i64,
+    pub activations: i64,
+    pub last_activation_at: Option<DateTime<Utc>>,
+    pub minutes_used: i64,
+    pub charged_total: i64,
+    pub style: String,
+    pub paid_until: Option<DateTime<Utc>>,
+    pub auto_renew: bool,
+    pub renewal_months: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+macro_rules! sql {
+    ($($part:expr),+ $(,)?) => { sqlx::AssertSqlSafe([$($part),+].concat()) };
+}
+
+const COLS: &str = "id, client_id, service_id, tariff_id, state, connected_at, charging_from, stopped_at, charged_until,
+    next_charge_on, anchor_date, discount_percent, activations, last_activation_at, minutes_used, charged_total,
+    style, paid_until, auto_renew, renewal_months, created_at";
+
+pub struct NewSubscription {
+    pub client_id: i64,
+    pub service_id: i64,
+    pub tariff_id: Option<i64>,
+    pub state: &'static str,
+    pub connected_at: DateTime<Utc>,
+    pub charging_from: Option<DateTime<Utc>>,
+    pub next_charge_on: Option<NaiveDate>,
+    pub anchor_date: Option<NaiveDate>,
+    pub discount_percent: i64,
+    pub activations: i64,
+}
+
+pub async fn insert(conn: &mut Conn, s: &NewSubscription) -> Result<SubscriptionRow> {
+    Ok(on_db!(conn, db => sqlx::query_as(sql!(
+        "INSERT INTO subscriptions (client_id, service_id, tariff_id, state, connected_at, charging_from, next_charge_on,
+            anchor_date, discount_percent, activations, last_activation_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $10 > 0 THEN $5 ELSE NULL END, $5) RETURNING ", COLS))
+        .bind(s.client_id).bind(s.service_id).bind(s.tariff_id).bind(s.state).bind(s.connected_at)
+        .bind(s.charging_from).bind(s.next_charge_on).bind(s.anchor_date).bind(s.discount_percent).bind(s.activations)
+        .fetch_one(db).await)?)
+}
+
+pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<SubscriptionRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", COLS, " FROM subscriptions WHERE id = $1"))
+        .bind(id).fetch_optional(db).await)?)
+}
+
+pub async fn of_client(conn: &mut Conn, client_id: i64) -> Result<Vec<SubscriptionRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", COLS, " FROM subscriptions WHERE client_id = $1 ORDER BY id"))
+        .bind(client_id).fetch_all(db).await)?)
+}
+
+/// Clients with a subscription due on or before `day`, after `after_client`,
+/// a batch at a time.
+pub async fn clients_due(conn: &mut Conn, day: NaiveDate, after_client: i64, limit: i64) -> Result<Vec<i64>> {
+    Ok(on_db!(conn, db => sqlx::query_scalar(
+        "SELECT DISTINCT client_id FROM subscriptions WHERE next_charge_on <= $1 AND client_id > $2
+         ORDER BY client_id LIMIT $3")
+        .bind(day).bind(after_client).bind(limit).fetch_all(db).await)?)
+}
+
+/// Records what was charged: the end of the last charged period, the next
+/// run date that has something due, and the running total.
+pub async fn advance(
+    conn: &mut Conn,
+    id: i64,
+    charged_until: Option<DateTime<Utc>>,
+    next_charge_on: Option<NaiveDate>,
+    add_to_total: i64,
+) -> Result<()> {
+    exec_db!(conn, db => sqlx::query(
+        "UPDATE subscriptions SET charged_until = $2, next_charge_on = $3, charged_total = charged_total + $4 WHERE id = $1")
+        .bind(id).bind(charged_until).bind(next_charge_on).bind(add_to_total).execute(db).await)?;
+    Ok(())
+}
+
+pub async fn set_state(conn: &mut Conn, id: i64, state: &str, stopped_at: Option<DateTime<Utc>>) -> Result<()> {
+    exec_db!(conn, db => sqlx::query("UPDATE subscriptions SET state = $2, stopped_at = COALESCE($3, stopped_at) WHERE id = $1")
+        .bind(id).bind(state).bind(stopped_at).execute(db).await)?;
+    Ok(())
+}
+
+pub async fn set_next_charge_on(conn: &mut Conn, id: i64, next: Option<NaiveDate>) -> Result<()> {
+    exec_db!(conn, db => sqlx::query("UPDATE subscriptions SET next_charge_on = $2 WHERE id = $1")
+        .bind(id).bind(next).execute(db).await)?;
+    Ok(())
+}
+
+/// CAT-3: the first session starts charging (and counts an activation).
+pub async fn start_charging(conn: &mut Conn, id: i64, from: DateTime<Utc>, next: NaiveDate) -> Result<()> {
+    exec_db!(conn, db => sqlx::query(
+        "UPDATE subscriptions SET charging_from = $2, next_charge_on = $3 WHERE id = $1 AND charging_from IS NULL")
+        .bind(id).bind(from).bind(next).execute(db).await)?;
+    Ok(())
+}
+
+pub async fn count_activation(conn: &mut Conn, id: i64, at: DateTime<Utc>) -> Result<()> {
+    exec_db!(conn, db => sqlx::query(
+        "UPDATE subscriptions SET activations = activations + 1, last_activation_at = $2 WHERE id = $1")
+        .bind(id).bind(at).execute(db).await)?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct HistoryRow {
+    pub id: i64,
+    pub subscription_id: i64,
+    pub at: DateTime<Utc>,
+    pub state_from: Option<String>,
+    pub state_to: String,
+    pub reason: String,
+    pub actor: String,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn record_state(
+    conn: &mut Conn,
+    subscription_id: i64,
+    client_id: i64,
+    at: DateTime<Utc>,
+    from: Option<&str>,
+    to: &str,
+    reason: &str,
+    actor: &str,
+) -> Result<()> {
+    exec_db!(conn, db => sqlx::query(
+        "INSERT INTO subscription_history (subscription_id, client_id, at, state_from, state_to, reason, actor)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(subscription_id).bind(client_id).bind(at).bind(from).bind(to).bind(reason).bind(actor)
+        .execute(db).await)?;
+    Ok(())
+}
+
+pub async fn history(conn: &mut Conn, subscription_id: i64) -> Result<Vec<HistoryRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT id, subscription_id, at, state_from, state_to, reason, actor FROM subscription_history
+         WHERE subscription_id = $1 ORDER BY id")
+        .bind(subscription_id).fetch_all(db).await)?)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ChargeRow {
+    pub id: i64,
+    pub client_id: i64,
+    pub subscription_id: i64,
+    pub period_start: DateTime<Utc>,
+    pub period_end: DateTime<Utc>,
+    pub amount: i64,
+    pub expense_id: Option<i64>,
+    pub run_date: NaiveDate,
+}
+
+pub struct NewCharge {
+    pub client_id: i64,
+    pub subscription_id: i64,
+    pub period_start: DateTime<Utc>,
+    pub period_end: DateTime<Utc>,
+    pub amount: i64,
+    pub expense_id: Option<i64>,
+    pub run_date: NaiveDate,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Records a period's charge; `None` when that period was charged before.
+pub async fn insert_charge(conn: &mut Conn, c: &NewCharge) -> Result<Option<i64>> {
+    Ok(on_db!(conn, db => sqlx::query_scalar(
+        "INSERT INTO charges (client_id, subscription_id, period_start, period_end, amount, expense_id, run_date, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (subscription_id, period_start) DO NOTHING RETURNING id")
+        .bind(c.client_id).bind(c.subscription_id).bind(c.period_start).bind(c.period_end).bind(c.amount)
+        .bind(c.expense_id).bind(c.run_date).bind(c.created_at).fetch_optional(db).await)?)
+}
+
+pub async fn charges_of(conn: &mut Conn, subscription_id: i64) -> Result<Vec<ChargeRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT id, client_id, subscription_id, period_start, period_end, amount, expense_id, run_date FROM charges
+         WHERE subscription_id = $1 ORDER BY period_start")
+        .bind(subscription_id).fetch_all(db).await)?)
+}
+
+pub async fn charges_of_client(conn: &mut Conn, client_id: i64) -> Result<Vec<ChargeRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT id, client_id, subscription_id, period_start, period_end, amount, expense_id, run_date FROM charges
+         WHERE client_id = $1 ORDER BY id")
+        .bind(client_id).fetch_all(db).await)?)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct UsageRow {
+    pub id: i64,
+    pub subscription_id: i64,
+    pub record_id: String,
+    pub kind: String,
+    pub class: String,
+    pub quantity: i64,
+    pub recorded_at: DateTime<Utc>,
+}
+
+pub struct NewUsage<'a> {
+    pub client_id: i64,
+    pub subscription_id: i64,
+    pub record_id: &'a str,
+    pub kind: &'a str,
+    pub class: &'a str,
+    pub quantity: i64,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// Stores a usage record; false when its record id was taken before.
+pub async fn insert_usage(conn: &mut Conn, u: &NewUsage<'_>) -> Result<bool> {
+    let n = exec_db!(conn, db => sqlx::query(
+        "INSERT INTO usage_records (client_id, subscription_id, record_id, kind, class, quantity, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (subscription_id, record_id) DO NOTHING")
+        .bind(u.client_id).bind(u.subscription_id).bind(u.record_id).bind(u.kind).bind(u.class)
+        .bind(u.quantity).bind(u.recorded_at).execute(db).await)?;
+    Ok(n == 1)
+}
+
+/// Usage of a subscription not yet charged, recorded before `until`.
+pub async fn open_usage(conn: &mut Conn, subscription_id: i64, until: DateTime<Utc>) -> Result<Vec<UsageRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT id, subscription_id, record_id, kind, class, quantity, recorded_at FROM usage_records
+         WHERE subscription_id = $1 AND charge_id IS NULL AND recorded_at < $2 ORDER BY id")
+        .bind(subscription_id).bind(until).fetch_all(db).await)?)
+}
+
+pub async fn mark_usage_charged(conn: &mut Conn, subscription_id: i64, until: DateTime<Utc>, charge_id: i64) -> Result<u64> {
+    Ok(exec_db!(conn, db => sqlx::query(
+        "UPDATE usage_records SET charge_id = $3 WHERE subscription_id = $1 AND charge_id IS NULL AND recorded_at < $2")
+        .bind(subscription_id).bind(until).bind(charge_id).execute(db).await)?)
+}
+
+pub async fn set_charge_expense(conn: &mut Conn, charge_id: i64, expense_id: Option<i64>, amount: i64) -> Result<()> {
+    exec_db!(conn, db => sqlx::query("UPDATE charges SET expense_id = $2, amount = $3 WHERE id = $1")
+        .bind(charge_id).bind(expense_id).bind(amount).execute(db).await)?;
+    Ok(())
+}
+
+/// Restarts charging after a pause: a new activity from `from`, charged
+/// from `charged_until` on.
+pub async fn resume(conn: &mut Conn, id: i64, from: DateTime<Utc>, charged_until: Option<DateTime<Utc>>, next: Option<NaiveDate>) -> Result<()> {
+    exec_db!(conn, db => sqlx::query(
+        "UPDATE subscriptions SET state = 'active', charging_from = $2, stopped_at = NULL, charged_until = $3, next_charge_on = $4
+         WHERE id = $1")
+        .bind(id).bind(from).bind(charged_until).bind(next).execute(db).await)?;
+    Ok(())
+}
