@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use kopek_domain::catalog::ServiceSpec;
 use kopek_domain::charging::discount::{apply, effective_percent};
 use kopek_domain::charging::fees::{Activity, due_periods, next_run_date};
-use kopek_domain::charging::lifetime::{LifeSoFar, is_over};
+use kopek_domain::charging::lifetime::{LifeSoFar, ends_at, is_over};
 use kopek_domain::charging::run::{DueCharge, Uncovered, below_threshold, plan_client};
 use kopek_domain::charging::usage::{Usage, UsageKind, rate};
 use kopek_domain::charging::charge_moment;
@@ -135,6 +135,9 @@ impl Engine {
     ) -> Result<ClientRun> {
         let client = clients::lock(&mut uow.conn, client_id).await?.ok_or_else(|| EngineError::not_found("client", client_id))?;
         let m = minor(&client.currency);
+        let mut early_changes = Vec::new();
+        self.reactivate(uow, book, &client, date, &mut early_changes).await?;
+        self.end_scheduled_stops(uow, &client, &mut early_changes).await?;
         let subscriptions = subs::of_client(&mut uow.conn, client_id).await?;
         let mut pending: Vec<Pending> = Vec::new();
         for sub in &subscriptions {
@@ -159,7 +162,7 @@ impl Engine {
             charged: Amount(Decimal::ZERO),
             lines: Vec::new(),
             uncovered: Vec::new(),
-            changes: Vec::new(),
+            changes: early_changes,
         };
         let mut charged_units = 0;
         for p in pending.iter().filter(|p| plan.charged.contains(&p.sub.id)) {
@@ -208,7 +211,13 @@ impl Engine {
     ) -> Result<Pending> {
         let mut lines = Vec::new();
         let horizon = now.unwrap_or_else(|| charge_moment(date, spec.additional.charge_shift_minutes));
-        let activity = self.activity(sub);
+        // CAT-5: a time-bound lifetime ends the charged span.
+        let activity = self.activity(sub).map(|mut a| {
+            if let Some(end) = ends_at(&spec.lifetime, self.to_local(sub.connected_at)) {
+                a.until = Some(a.until.map_or(end, |u| u.min(end)));
+            }
+            a
+        });
         let terms = spec.charge_terms(sub.anchor_date);
         let charged_until = sub.charged_until.map(|t| self.to_local(t));
         let mut last_end = charged_until;
@@ -247,7 +256,9 @@ impl Engine {
                 lines.push(Line { key: horizon, end: horizon, units, usage: true });
             }
         }
-        let next = activity.and_then(|a| next_run_date(&terms, a, last_end));
+        let lifetime_end = ends_at(&spec.lifetime, self.to_local(sub.connected_at));
+        // With nothing more to charge, a lifetime still ends on its day.
+        let next = activity.and_then(|a| next_run_date(&terms, a, last_end)).or(lifetime_end.map(|e| e.date()));
         Ok(Pending { sub: sub.clone(), name: spec.main.name.clone(), funds: spec.funds(), lines, last_end, next, horizon, immediate: now.is_some() })
     }
 
@@ -298,6 +309,48 @@ impl Engine {
         Ok(total)
     }
 
+    /// CHG-5: with the balance back above a deactivated service's
+    /// threshold, it comes back. A service that was not charged while off
+    /// ("don't charge if insufficient") starts its charging again from now.
+    async fn reactivate(
+        &self,
+        uow: &mut Uow<'_>,
+        book: &PriceBook,
+        client: &ClientRow,
+        date: NaiveDate,
+        changes: &mut Vec<(i64, String)>,
+    ) -> Result<()> {
+        for sub in subs::of_client(&mut uow.conn, client.id).await? {
+            if sub.state != State::DeactivatedByThreshold.as_str() {
+                continue;
+            }
+            let Some(spec) = book.spec_on(sub.service_id, date) else { continue };
+            let own = spec.additional.threshold_override.map(decimal_to_units).transpose()?;
+            if below_threshold(client.balance, client.disconnect_threshold, own) {
+                continue;
+            }
+            if !spec.additional.deactivate_past_limit_keep_charging {
+                let from = uow.now;
+                let charged_until = sub.charged_until.map(|c| c.max(from)).or(Some(from));
+                let activity = Activity { from: self.to_local(from), until: None };
+                let next = next_run_date(&spec.charge_terms(sub.anchor_date), activity, charged_until.map(|c| self.to_local(c)));
+                subs::resume(&mut uow.conn, sub.id, from, charged_until, next).await?;
+            }
+            change_state(uow, &sub, State::Active, "the balance is above the threshold again", changes).await?;
+        }
+        Ok(())
+    }
+
+    /// Subscriptions whose scheduled stop has come are disconnected.
+    async fn end_scheduled_stops(&self, uow: &mut Uow<'_>, client: &ClientRow, changes: &mut Vec<(i64, String)>) -> Result<()> {
+        for sub in subs::of_client(&mut uow.conn, client.id).await? {
+            if sub.state == State::Active.as_str() && sub.stopped_at.is_some_and(|t| t <= uow.now) {
+                change_state(uow, &sub, State::Disconnected, "scheduled end", changes).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// CHG-5: below its threshold an active service is deactivated (not on
     /// a holiday); back above, a deactivated one comes back.
     async fn apply_thresholds(
@@ -316,8 +369,6 @@ impl Engine {
             let holiday = book.is_holiday(spec.conditions.holiday_calendar.as_deref(), date);
             if sub.state == State::Active.as_str() && below && !holiday {
                 change_state(uow, &sub, State::DeactivatedByThreshold, "the balance fell below the threshold", changes).await?;
-            } else if sub.state == State::DeactivatedByThreshold.as_str() && !below {
-                change_state(uow, &sub, State::Active, "the balance is above the threshold again", changes).await?;
             }
         }
         Ok(())

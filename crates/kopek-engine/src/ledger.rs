@@ -79,23 +79,9 @@ impl Engine {
         }
         let client = lock_client(&mut uow.conn, client_id).await?;
         let money = parse_payment_amount(req.amount.0, same_currency(&client, &req.currency)?)?;
-        let units = money.to_units()?;
-        let row = store::insert_payment(
-            &mut uow.conn,
-            &store::NewPayment {
-                client_id,
-                method: &method,
-                amount: units,
-                currency: money.currency.code(),
-                status: PaymentStatus::Credited.as_str(),
-                comment: req.comment.trim(),
-                created_at: uow.now,
-                credited_at: Some(uow.now),
-            },
-        )
-        .await?;
-        post_entry(&mut uow, &client, EntryKind::Payment, units, Some(row.id), None, None, "").await?;
+        let row = credit_in(&mut uow, &client, &method, money, req.comment.trim()).await?;
         allocate(&mut uow.conn, client_id, uow.now).await?;
+        self.after_money_in(&mut uow, client_id, row.id).await?;
         uow.audit("payment.credit", "payment", row.id, Some(client_id), serde_json::json!({
             "number": row.number, "amount": money.amount.to_string(), "currency": money.currency, "method": method,
         }))
@@ -146,19 +132,7 @@ impl Engine {
             .filter(|p| ctx.actor.ensure_sees_client(p.client_id).is_ok())
             .ok_or_else(|| EngineError::not_found("payment", payment_id))?;
         let client = lock_client(&mut uow.conn, pay.client_id).await?;
-        let pay = store::payment(&mut uow.conn, payment_id).await?.expect("payment exists under the client lock");
-        if pay.status != PaymentStatus::Credited.as_str() {
-            return Err(EngineError::conflict("not_reversible", format!("payment {} is {}, only credited payments are reversed", pay.number.unwrap_or_default(), pay.status)));
-        }
-        for a in store::allocations_from_payment(&mut uow.conn, payment_id).await? {
-            store::insert_allocation(&mut uow.conn, pay.client_id, payment_id, a.expense_id, -a.amount, uow.now).await?;
-            store::add_to_unpaid(&mut uow.conn, a.expense_id, a.amount).await?;
-        }
-        store::add_to_unallocated(&mut uow.conn, payment_id, -pay.unallocated).await?;
-        let original = store::original_entry(&mut uow.conn, Some(payment_id), None).await?
-            .ok_or_else(|| EngineError::Internal(format!("payment {payment_id} has no entry")))?;
-        post_entry(&mut uow, &client, EntryKind::PaymentReversal, pay.amount, Some(payment_id), None, Some(original.id), reason).await?;
-        store::set_payment_status(&mut uow.conn, payment_id, PaymentStatus::Refunded.as_str()).await?;
+        reverse_payment_in(&mut uow, &client, payment_id, reason).await?;
         allocate(&mut uow.conn, pay.client_id, uow.now).await?;
         uow.audit("payment.reverse", "payment", payment_id, Some(pay.client_id), serde_json::json!({ "reason": reason })).await?;
         uow.emit("payment.reversed", &serde_json::json!({ "payment_id": payment_id, "client_id": pay.client_id }), None).await?;
@@ -340,6 +314,51 @@ pub(crate) async fn reverse_expense_in(uow: &mut Uow<'_>, client: &ClientRow, ex
     post_entry(uow, client, EntryKind::ExpenseReversal, exp.amount, None, Some(expense_id), Some(original.id), reason).await?;
     store::set_expense_status(&mut uow.conn, expense_id, EXPENSE_REVERSED).await?;
     Ok(())
+}
+
+/// Reverses a credited payment inside a unit of work that holds the
+/// client's lock: releases what it paid, writes the reversing entry, marks
+/// it refunded. The caller allocates afterwards.
+pub(crate) async fn reverse_payment_in(uow: &mut Uow<'_>, client: &ClientRow, payment_id: i64, reason: &str) -> Result<()> {
+    let pay = store::payment(&mut uow.conn, payment_id).await?.ok_or_else(|| EngineError::not_found("payment", payment_id))?;
+    if pay.status != PaymentStatus::Credited.as_str() {
+        return Err(EngineError::conflict(
+            "not_reversible",
+            format!("payment {} is {}, only credited payments are reversed", pay.number.unwrap_or_default(), pay.status),
+        ));
+    }
+    for a in store::allocations_from_payment(&mut uow.conn, payment_id).await? {
+        store::insert_allocation(&mut uow.conn, pay.client_id, payment_id, a.expense_id, -a.amount, uow.now).await?;
+        store::add_to_unpaid(&mut uow.conn, a.expense_id, a.amount).await?;
+    }
+    store::add_to_unallocated(&mut uow.conn, payment_id, -pay.unallocated).await?;
+    let original = store::original_entry(&mut uow.conn, Some(payment_id), None)
+        .await?
+        .ok_or_else(|| EngineError::Internal(format!("payment {payment_id} has no entry")))?;
+    post_entry(uow, client, EntryKind::PaymentReversal, pay.amount, Some(payment_id), None, Some(original.id), reason).await?;
+    store::set_payment_status(&mut uow.conn, payment_id, PaymentStatus::Refunded.as_str()).await?;
+    Ok(())
+}
+
+/// Credits a payment inside a unit of work that holds the client's lock.
+pub(crate) async fn credit_in(uow: &mut Uow<'_>, client: &ClientRow, method: &str, money: Money, comment: &str) -> Result<store::PaymentRow> {
+    let units = money.to_units()?;
+    let row = store::insert_payment(
+        &mut uow.conn,
+        &store::NewPayment {
+            client_id: client.id,
+            method,
+            amount: units,
+            currency: money.currency.code(),
+            status: PaymentStatus::Credited.as_str(),
+            comment,
+            created_at: uow.now,
+            credited_at: Some(uow.now),
+        },
+    )
+    .await?;
+    post_entry(uow, client, EntryKind::Payment, units, Some(row.id), None, None, "").await?;
+    Ok(row)
 }
 
 /// Writes one immutable entry and moves the cached balance with it.

@@ -13,8 +13,11 @@ pub mod error;
 pub mod jobs;
 pub mod ledger;
 pub mod maintenance;
+pub mod promised;
 pub mod subscriptions;
+pub mod tariff_change;
 pub mod uow;
+pub mod usage;
 pub mod views;
 
 #[cfg(feature = "testing")]

@@ -152,7 +152,7 @@ impl Engine {
         }
         check_threshold_override(&spec, units_to_decimal(client.disconnect_threshold))?;
         let cost = decimal_to_units(spec.fee.connection_cost)?;
-        if client.balance < cost {
+        if cost > 0 && client.balance < cost {
             return Err(EngineError::invalid(
                 "connection_cost_not_met",
                 format!("connecting needs a balance of at least {}, the client has {}", spec.fee.connection_cost, units_to_decimal(client.balance)),

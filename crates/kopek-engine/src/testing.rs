@@ -63,7 +63,8 @@ impl TestEngine {
                 country: "RU".into(),
                 currency: "RUB".into(),
                 credit_limit: Some(Amount(credit_limit.into())),
-                disconnect_threshold: None,
+                // A credit limit lets services run down to it.
+                disconnect_threshold: Some(Amount((-credit_limit).into())),
                 owner: Some(NewUser {
                     email: format!("{}@client.test", code.to_lowercase()),
                     full_name: format!("Owner of {code}"),

@@ -265,3 +265,57 @@ pub async fn resume(conn: &mut Conn, id: i64, from: DateTime<Utc>, charged_until
         .bind(id).bind(from).bind(charged_until).bind(next).execute(db).await)?;
     Ok(())
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PromisedRow {
+    pub id: i64,
+    pub client_id: i64,
+    pub payment_id: i64,
+    pub amount: i64,
+    pub taken_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub status: String,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+pub async fn insert_promised(conn: &mut Conn, client_id: i64, payment_id: i64, amount: i64, taken_at: DateTime<Utc>, expires_at: DateTime<Utc>) -> Result<i64> {
+    Ok(on_db!(conn, db => sqlx::query_scalar(
+        "INSERT INTO promised_payments (client_id, payment_id, amount, taken_at, expires_at, status)
+         VALUES ($1, $2, $3, $4, $5, 'open') RETURNING id")
+        .bind(client_id).bind(payment_id).bind(amount).bind(taken_at).bind(expires_at).fetch_one(db).await)?)
+}
+
+pub async fn open_promised(conn: &mut Conn, client_id: i64) -> Result<Option<PromisedRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT id, client_id, payment_id, amount, taken_at, expires_at, status, closed_at FROM promised_payments
+         WHERE client_id = $1 AND status = 'open'")
+        .bind(client_id).fetch_optional(db).await)?)
+}
+
+pub async fn promised_of(conn: &mut Conn, client_id: i64) -> Result<Vec<PromisedRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT id, client_id, payment_id, amount, taken_at, expires_at, status, closed_at FROM promised_payments
+         WHERE client_id = $1 ORDER BY id")
+        .bind(client_id).fetch_all(db).await)?)
+}
+
+/// Clients whose open promised payment expired by `now`.
+pub async fn expired_promised(conn: &mut Conn, now: DateTime<Utc>) -> Result<Vec<i64>> {
+    Ok(on_db!(conn, db => sqlx::query_scalar(
+        "SELECT client_id FROM promised_payments WHERE status = 'open' AND expires_at <= $1 ORDER BY client_id")
+        .bind(now).fetch_all(db).await)?)
+}
+
+pub async fn close_promised(conn: &mut Conn, id: i64, status: &str, at: DateTime<Utc>) -> Result<()> {
+    exec_db!(conn, db => sqlx::query("UPDATE promised_payments SET status = $2, closed_at = $3 WHERE id = $1")
+        .bind(id).bind(status).bind(at).execute(db).await)?;
+    Ok(())
+}
+
+/// Whether any subscription of the client waits for money.
+pub async fn has_waiting(conn: &mut Conn, client_id: i64) -> Result<bool> {
+    let n: i64 = on_db!(conn, db => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM subscriptions WHERE client_id = $1 AND state IN ('blocked_for_debt', 'deactivated_by_threshold')")
+        .bind(client_id).fetch_one(db).await)?;
+    Ok(n > 0)
+}
