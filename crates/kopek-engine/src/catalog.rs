@@ -163,16 +163,25 @@ impl Engine {
         uow.finish(view).await
     }
 
-    pub async fn service(&self, _ctx: &Ctx, id: i64) -> Result<Service> {
+    /// A service; a client's user sees only what the portal offers (CAT-9,
+    /// CAT-10), anything else is "not found".
+    pub async fn service(&self, ctx: &Ctx, id: i64) -> Result<Service> {
         let mut conn = self.store.conn().await?;
-        service_view(&mut conn, id).await
+        let view = service_view(&mut conn, id).await?;
+        if ctx.actor.own_client().is_some() && !offered_in_portal(&view) {
+            return Err(EngineError::not_found("service", id));
+        }
+        Ok(view)
     }
 
-    pub async fn services(&self, _ctx: &Ctx) -> Result<Vec<Service>> {
+    pub async fn services(&self, ctx: &Ctx) -> Result<Vec<Service>> {
         let mut conn = self.store.conn().await?;
         let mut out = Vec::new();
         for row in store::services(&mut conn).await? {
-            out.push(service_view(&mut conn, row.id).await?);
+            let view = service_view(&mut conn, row.id).await?;
+            if ctx.actor.own_client().is_none() || offered_in_portal(&view) {
+                out.push(view);
+            }
         }
         Ok(out)
     }
@@ -262,6 +271,10 @@ impl Engine {
     pub fn local_today(&self) -> NaiveDate {
         self.now().with_timezone(&self.settings.provider_offset).date_naive()
     }
+}
+
+fn offered_in_portal(s: &Service) -> bool {
+    s.versions.last().is_some_and(|v| v.spec.portal.orderable && !v.spec.additional.hidden_from_client)
 }
 
 fn checked(spec: &ServiceSpec) -> Result<&ServiceSpec> {

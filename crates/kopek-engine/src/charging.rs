@@ -89,7 +89,13 @@ impl Engine {
     /// The run for `date` (CHG-1). Idempotent: run again, it charges
     /// nothing more; stopped halfway and run again, it finishes the rest.
     pub async fn run_charges(&self, ctx: &Ctx, date: NaiveDate, dry_run: bool) -> Result<RunReport> {
+        self.run_charges_in_batches(ctx, date, dry_run, RUN_BATCH).await
+    }
+
+    /// [`Engine::run_charges`] with `batch` clients per transaction.
+    pub async fn run_charges_in_batches(&self, ctx: &Ctx, date: NaiveDate, dry_run: bool, batch: i64) -> Result<RunReport> {
         ctx.actor.ensure_may_move_money()?;
+        let batch_size = batch.clamp(1, 100_000);
         let book = {
             let mut conn = self.store.conn().await?;
             load_price_book(&mut conn).await?
@@ -99,7 +105,7 @@ impl Engine {
         loop {
             let batch = {
                 let mut conn = self.store.conn().await?;
-                subs::clients_due(&mut conn, date, after, RUN_BATCH).await?
+                subs::clients_due(&mut conn, date, after, batch_size).await?
             };
             let Some(last) = batch.last().copied() else { break };
             let mut uow = self.begin(ctx).await?;

@@ -13,6 +13,7 @@ pub mod error;
 pub mod jobs;
 pub mod ledger;
 pub mod maintenance;
+pub mod nightly;
 pub mod promised;
 pub mod subscriptions;
 pub mod tariff_change;

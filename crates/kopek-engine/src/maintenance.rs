@@ -1,7 +1,9 @@
-//! Housekeeping that runs on the durable schedules: expired sessions,
+//! Kopek's recurring jobs and the worker that runs them. Housekeeping:
+//! expired sessions,
 //! old idempotency keys and delivered outbox messages are removed nightly.
-//! Later capabilities (the charge run, renewals, reminders) register their
-//! schedules and handlers beside this one, in [`Engine::standard_worker`].
+//! The money jobs (the nightly charge run, promised-payment expiry) live in
+//! `nightly.rs`; every schedule is declared in [`Engine::install_schedules`]
+//! and handled by [`Engine::standard_worker`].
 
 use std::sync::Arc;
 
@@ -13,6 +15,7 @@ use kopek_store::{idempotency, outbox, users};
 use crate::Engine;
 use crate::error::Result;
 use crate::jobs::{Handler, Message, Worker};
+use crate::nightly;
 
 pub const CLEANUP_SCHEDULE: &str = "maintenance.cleanup";
 pub const CLEANUP_TOPIC: &str = "maintenance.cleanup";
@@ -55,11 +58,17 @@ impl Engine {
     /// their next due time).
     pub async fn install_schedules(&self) -> Result<()> {
         let at = NaiveTime::from_hms_opt(3, 30, 0).expect("valid time");
-        self.ensure_schedule(CLEANUP_SCHEDULE, CLEANUP_TOPIC, &Recurrence::Daily { at }).await
+        self.ensure_schedule(CLEANUP_SCHEDULE, CLEANUP_TOPIC, &Recurrence::Daily { at }).await?;
+        let two = NaiveTime::from_hms_opt(2, 0, 0).expect("valid time");
+        self.ensure_schedule(nightly::CHARGE_SCHEDULE, nightly::CHARGE_TOPIC, &Recurrence::Daily { at: two }).await?;
+        self.ensure_schedule(nightly::PROMISED_SCHEDULE, nightly::PROMISED_TOPIC, &Recurrence::Seconds { seconds: 3600 }).await
     }
 
     /// A worker with a handler for every topic Kopek itself produces.
     pub fn standard_worker(&self, id: impl Into<String>) -> Worker {
-        Worker::new(self.clone(), id).handle(CLEANUP_TOPIC, Arc::new(Cleanup))
+        Worker::new(self.clone(), id)
+            .handle(CLEANUP_TOPIC, Arc::new(Cleanup))
+            .handle(nightly::CHARGE_TOPIC, Arc::new(nightly::NightlyCharge))
+            .handle(nightly::PROMISED_TOPIC, Arc::new(nightly::PromisedExpiry))
     }
 }

@@ -387,3 +387,24 @@ backend_test!(async fn disconnecting_a_prepaid_month_refunds_the_unused_part(db)
     assert_eq!(balance(e, &admin, c.id).await, "-100.00");
     assert!(e.check_ledger().await.unwrap().is_empty());
 });
+
+backend_test!(async fn chg1_the_nightly_schedule_runs_the_charge_at_two_provider_time(db) {
+    let t = TestEngine::over(db);
+    let (e, admin) = (&t.engine, t.admin().await);
+    let s = service(e, &admin, fee("Internet", "310.00", "daily")).await;
+    let (c, _) = t.client("NIGHT", 1000).await;
+    at_local(&t, 3, 1, 12);
+    e.install_schedules().await.unwrap();
+    connect(e, &admin, c.id, s).await;
+    assert_eq!(balance(e, &admin, c.id).await, "-5.00");
+    let worker = e.standard_worker("w");
+    at_local(&t, 3, 2, 1);
+    worker.run_once().await.unwrap();
+    assert_eq!(balance(e, &admin, c.id).await, "-5.00", "not before 02:00");
+    at_local(&t, 3, 2, 2);
+    worker.run_once().await.unwrap();
+    assert_eq!(balance(e, &admin, c.id).await, "-15.00");
+    at_local(&t, 3, 2, 5);
+    worker.run_once().await.unwrap();
+    assert_eq!(balance(e, &admin, c.id).await, "-15.00", "once a night");
+});

@@ -30,6 +30,19 @@ pub enum Command {
     CheckLedger,
     /// Load the demo data set into an empty database.
     Demo,
+    /// Run the charges of a date (what the nightly run does at 02:00).
+    Charge {
+        /// The run date, YYYY-MM-DD (provider time).
+        #[arg(long)]
+        date: chrono::NaiveDate,
+        /// Show what the run would charge, per client and in total, and
+        /// change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Clients per transaction.
+        #[arg(long, default_value_t = 500)]
+        batch: i64,
+    },
     /// Staff users.
     Admin {
         #[command(subcommand)]

@@ -37,6 +37,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Charge { date, dry_run, batch } => charge(&engine, date, dry_run, batch).await,
         Command::Admin { command: AdminCommand::Create { email, name, role, password_stdin: _ } } => {
             let password = read_password()?;
             let staff = engine
@@ -84,6 +85,26 @@ async fn serve(engine: Engine, config: &Config, args: ServeArgs) -> Result<ExitC
     let _ = stop.send(true);
     let _ = worker.await;
     engine.store().close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn charge(engine: &Engine, date: chrono::NaiveDate, dry_run: bool, batch: i64) -> Result<ExitCode> {
+    let report = engine.run_charges_in_batches(&Ctx::system("cli charge run"), date, dry_run, batch).await?;
+    if dry_run {
+        for c in report.clients.iter().filter(|c| !c.lines.is_empty() || !c.uncovered.is_empty()) {
+            println!(
+                "client {}: {} to charge in {} line(s), balance {} -> {}{}",
+                c.client_id,
+                c.charged.0,
+                c.lines.len(),
+                c.balance_before.0,
+                c.balance_after.0,
+                if c.uncovered.is_empty() { String::new() } else { format!(", {} not covered", c.uncovered.len()) },
+            );
+        }
+    }
+    let verb = if dry_run { "would charge" } else { "charged" };
+    println!("{date}: {verb} {} in {} charge(s) for {} client(s)", report.total.0, report.charges, report.clients.len());
     Ok(ExitCode::SUCCESS)
 }
 

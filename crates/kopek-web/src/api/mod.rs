@@ -1,5 +1,7 @@
 //! `/api/v1`: the JSON API, described by OpenAPI as it is built.
 
+pub mod catalog;
+pub mod charging;
 pub mod clients;
 pub mod ledger;
 pub mod session;
@@ -20,6 +22,8 @@ use crate::AppState;
         (name = "session", description = "Logging in and API tokens"),
         (name = "clients", description = "Client accounts and their users (ACC)"),
         (name = "ledger", description = "Payments, expenses, reversals and balances (LED)"),
+        (name = "catalog", description = "Services with every option, versions, tariffs, holidays (CAT)"),
+        (name = "charging", description = "Subscriptions, the charge run, usage, promised payments (CHG)"),
     )
 )]
 pub struct ApiDoc;
@@ -54,4 +58,21 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(ledger::reverse_payment))
         .routes(routes!(ledger::get_expense))
         .routes(routes!(ledger::reverse_expense))
+        .routes(routes!(catalog::list_services, catalog::create_service))
+        .routes(routes!(catalog::get_service, catalog::update_service))
+        .routes(routes!(catalog::service_history))
+        .routes(routes!(catalog::list_tariffs, catalog::create_tariff))
+        .routes(routes!(catalog::add_holidays))
+        .routes(routes!(charging::list_subscriptions, charging::connect))
+        .routes(routes!(charging::change_tariff))
+        .routes(routes!(charging::get_subscription))
+        .routes(routes!(charging::subscription_history))
+        .routes(routes!(charging::stop))
+        .routes(routes!(charging::resume))
+        .routes(routes!(charging::disconnect))
+        .routes(routes!(charging::report_session))
+        .routes(routes!(charging::record_usage))
+        .routes(routes!(charging::import_usage))
+        .routes(routes!(charging::list_promised, charging::take_promised))
+        .routes(routes!(charging::run))
 }

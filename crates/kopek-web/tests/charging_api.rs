@@ -1,0 +1,107 @@
+//! The catalog and charging API over HTTP, on both backends (CAT, CHG).
+
+use kopek_engine::Ctx;
+use kopek_engine::testing::TestEngine;
+use kopek_store::backend_test;
+use kopek_web::AppState;
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+struct App {
+    base: String,
+    http: Client,
+    token: String,
+    t: TestEngine,
+}
+
+impl App {
+    async fn spawn(db: kopek_store::testing::TestDb) -> App {
+        let t = TestEngine::over(db);
+        let admin = t.admin().await;
+        let token = t.engine.create_token(&Ctx::system("test"), &admin.actor.label(), "tests").await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}/api/v1", listener.local_addr().unwrap());
+        tokio::spawn(kopek_web::serve(listener, AppState::new(t.engine.clone()), std::future::pending()));
+        App { base, http: Client::new(), token, t }
+    }
+
+    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        let r = self.http.post(format!("{}{path}", self.base)).bearer_auth(&self.token).json(&body).send().await.unwrap();
+        (r.status(), r.json().await.unwrap())
+    }
+
+    async fn get(&self, path: &str) -> Value {
+        let r = self.http.get(format!("{}{path}", self.base)).bearer_auth(&self.token).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        r.json().await.unwrap()
+    }
+}
+
+fn internet(shift: i32) -> Value {
+    json!({ "spec": {
+        "main": { "name": "Internet 100", "kind": "periodic" },
+        "fee": { "price": "310.00", "write_off": "daily", "currency": "RUB", "vat_percent": "20" },
+        "additional": { "charge_shift_minutes": shift },
+        "integration": { "nas": "nas-1", "activation_params": "speed=100" }
+    }, "valid_from": "2026-01-01" })
+}
+
+backend_test!(async fn chg1_catalog_connect_run_and_dry_run_over_http(db) {
+    let app = App::spawn(db).await;
+    let (status, svc) = app.post("/services", internet(-150)).await;
+    assert_eq!(status, StatusCode::CREATED, "{svc}");
+    assert_eq!(svc["versions"][0]["spec"]["additional"]["charge_shift_minutes"], -150);
+    let (_, client) = app.post("/clients", json!({ "name": "Abonent", "credit_limit": "100", "disconnect_threshold": "-100" })).await;
+    let id = client["id"].as_i64().unwrap();
+    let (status, sub) = app.post(&format!("/clients/{id}/subscriptions"), json!({ "service_id": svc["id"] })).await;
+    assert_eq!(status, StatusCode::CREATED, "{sub}");
+    assert_eq!(sub["state"], "active");
+    // Connected at 12:00 provider time: half a day of 10.00.
+    assert_eq!(app.get(&format!("/clients/{id}/balance")).await["balance"], "-5.00");
+
+    let (status, dry) = app.post("/charge-runs", json!({ "date": "2026-03-02", "dry_run": true })).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!((dry["charges"].as_i64(), dry["total"].as_str()), (Some(1), Some("10.00")));
+    assert_eq!(app.get(&format!("/clients/{id}/balance")).await["balance"], "-5.00", "a dry run changes nothing");
+    let (_, real) = app.post("/charge-runs", json!({ "date": "2026-03-02" })).await;
+    assert_eq!(real["total"], "10.00");
+    let (_, again) = app.post("/charge-runs", json!({ "date": "2026-03-02" })).await;
+    assert_eq!(again["charges"], 0);
+    assert_eq!(app.get(&format!("/clients/{id}/balance")).await["balance"], "-15.00");
+    let expenses = app.get(&format!("/clients/{id}/expenses")).await;
+    assert_eq!(expenses.as_array().unwrap().len(), 2);
+    assert!(expenses[1]["name"].as_str().unwrap().starts_with("Internet 100: 2026-03-02 00:00"));
+    let history = app.get(&format!("/subscriptions/{}/history", sub["id"])).await;
+    assert_eq!(history[0]["to"], "active");
+    assert!(app.t.engine.check_ledger().await.unwrap().is_empty());
+});
+
+backend_test!(async fn catalog_refuses_bad_options_with_clear_errors(db) {
+    let app = App::spawn(db).await;
+    let (status, e) = app.post("/services", internet(-601)).await;
+    assert_eq!((status, e["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_field")));
+    assert!(e["message"].as_str().unwrap().contains("-600…600"));
+    let mut system = internet(0);
+    system["spec"]["main"]["kind"] = json!("system");
+    let (status, e) = app.post("/services", system).await;
+    assert_eq!((status, e["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("system_service")));
+    let mut unknown = internet(0);
+    unknown["spec"]["fee"]["write_off"] = json!("weekly");
+    let (status, e) = app.post("/services", unknown).await;
+    assert_eq!((status, e["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_body")));
+    let mut lifetime = internet(0);
+    lifetime["spec"]["lifetime"] = json!({ "days": 7 });
+    let (_, svc) = app.post("/services", lifetime).await;
+    let (status, e) = app.post("/tariffs", json!({ "name": "Home", "services": [svc["id"]] })).await;
+    assert_eq!((status, e["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_field")));
+    let mut over = internet(0);
+    over["spec"]["additional"]["threshold_override"] = json!("0");
+    let (_, svc) = app.post("/services", over).await;
+    let (_, client) = app.post("/clients", json!({ "name": "A" })).await;
+    let (status, e) = app.post(&format!("/clients/{}/subscriptions", client["id"]), json!({ "service_id": svc["id"] })).await;
+    assert_eq!((status, e["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_field")));
+    assert!(e["message"].as_str().unwrap().contains("must be below the client's"));
+    let (status, e) = app.post(&format!("/clients/{}/subscriptions", client["id"]), json!({ "service_id": 9999 })).await;
+    assert_eq!((status, e["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+    assert!(app.get(&format!("/clients/{}/subscriptions", client["id"])).await.as_array().unwrap().is_empty());
+});
