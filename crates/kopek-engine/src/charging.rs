@@ -94,6 +94,19 @@ impl Engine {
 
     /// [`Engine::run_charges`] with `batch` clients per transaction.
     pub async fn run_charges_in_batches(&self, ctx: &Ctx, date: NaiveDate, dry_run: bool, batch: i64) -> Result<RunReport> {
+        self.run_charges_paced(ctx, date, dry_run, batch, std::time::Duration::ZERO).await
+    }
+
+    /// A run that waits `pause` after each batch: crash tests use it to
+    /// kill a run between (or inside) its transactions.
+    pub async fn run_charges_paced(
+        &self,
+        ctx: &Ctx,
+        date: NaiveDate,
+        dry_run: bool,
+        batch: i64,
+        pause: std::time::Duration,
+    ) -> Result<RunReport> {
         ctx.actor.ensure_may_move_money()?;
         let batch_size = batch.clamp(1, 100_000);
         let book = {
@@ -125,6 +138,9 @@ impl Engine {
                 uow.finish(()).await?;
             }
             after = last;
+            if !pause.is_zero() {
+                tokio::time::sleep(pause).await;
+            }
         }
         Ok(report)
     }
@@ -143,6 +159,7 @@ impl Engine {
         let m = minor(&client.currency);
         let mut early_changes = Vec::new();
         self.reactivate(uow, book, &client, date, &mut early_changes).await?;
+        self.restart_blocked(uow, book, client_id, date, now).await?;
         self.end_scheduled_stops(uow, &client, &mut early_changes).await?;
         let subscriptions = subs::of_client(&mut uow.conn, client_id).await?;
         let mut pending: Vec<Pending> = Vec::new();
@@ -343,6 +360,27 @@ impl Engine {
                 subs::resume(&mut uow.conn, sub.id, from, charged_until, next).await?;
             }
             change_state(uow, &sub, State::Active, "the balance is above the threshold again", changes).await?;
+        }
+        Ok(())
+    }
+
+    /// A subscription blocked for debt is off: when it is tried again it is
+    /// charged from the start of the run's day (or from now, when money
+    /// came in), never for the time it was blocked.
+    async fn restart_blocked(&self, uow: &mut Uow<'_>, book: &PriceBook, client_id: i64, date: NaiveDate, now: Option<NaiveDateTime>) -> Result<()> {
+        let restart = now.unwrap_or_else(|| date.and_time(chrono::NaiveTime::MIN));
+        for sub in subs::of_client(&mut uow.conn, client_id).await? {
+            if sub.state != State::BlockedForDebt.as_str() {
+                continue;
+            }
+            let Some(spec) = book.spec_on(sub.service_id, date) else { continue };
+            let charged_until = sub.charged_until.map(|c| self.to_local(c));
+            if charged_until.is_some_and(|c| c >= restart) {
+                continue;
+            }
+            let activity = Activity { from: restart, until: sub.stopped_at.map(|t| self.to_local(t)) };
+            let next = next_run_date(&spec.charge_terms(sub.anchor_date), activity, Some(restart));
+            subs::restart_charging(&mut uow.conn, sub.id, self.to_utc(restart), next).await?;
         }
         Ok(())
     }

@@ -155,12 +155,12 @@ backend_test!(async fn cat7_a_balance_covering_only_some_services_charges_none_u
     assert_eq!((r.charges, r.clients[0].uncovered.len()), (0, 2));
     assert_eq!(balance(e, &admin, c.id).await, "60.00");
     assert_eq!((state(e, &admin, sa).await, state(e, &admin, sb).await), ("blocked_for_debt".into(), "deactivated_by_threshold".into()));
-    // Money at noon: the blocked one is charged its month, the deactivated
-    // one starts again from now (29.5 of 30 days of 90).
+    // Money at noon: both start again from now, 29.5 of 30 days of April:
+    // 59.00 and 88.50; nothing for the hours they were off.
     at_local(&t, 4, 1, 12);
     pay(e, &admin, c.id, "100.00").await;
     assert_eq!((state(e, &admin, sa).await, state(e, &admin, sb).await), ("active".into(), "active".into()));
-    assert_eq!(balance(e, &admin, c.id).await, "11.50");
+    assert_eq!(balance(e, &admin, c.id).await, "12.50");
     assert_eq!(e.run_charges(&admin, day(4, 2), false).await.unwrap().charges, 0);
     let history = e.subscription_history(&admin, sa).await.unwrap();
     let path: Vec<_> = history.iter().map(|h| h.to.as_str()).collect();
@@ -209,19 +209,20 @@ backend_test!(async fn chg4_promised_payment_lifts_the_block_and_is_repaid_or_ex
     assert_eq!(too_much.code(), "over_promised_limit");
     let p = e.take_promised_payment(&user, c.id, kopek_engine::promised::PromiseInput { amount: Amount("150".parse().unwrap()) }).await.unwrap();
     assert_eq!(p.status, "open");
-    assert_eq!((balance(e, &admin, c.id).await, state(e, &admin, sub).await), ("50.00".into(), "active".into()));
+    // 150 in, and April from 02:00: 100 × (30 days − 2 h) / 30 days = 99.7222.
+    assert_eq!((balance(e, &admin, c.id).await, state(e, &admin, sub).await), ("50.2778".into(), "active".into()));
     let twice = e.take_promised_payment(&user, c.id, kopek_engine::promised::PromiseInput { amount: Amount("1".parse().unwrap()) }).await.unwrap_err();
     assert_eq!(twice.code(), "promised_payment_open");
     // A real payment repays it.
     pay(e, &admin, c.id, "200.00").await;
-    assert_eq!(balance(e, &admin, c.id).await, "100.00");
+    assert_eq!(balance(e, &admin, c.id).await, "100.2778");
     assert_eq!(e.promised_payments(&admin, c.id).await.unwrap()[0].status, "repaid");
     // Another, not repaid in 3 days, expires.
     e.take_promised_payment(&user, c.id, kopek_engine::promised::PromiseInput { amount: Amount("50".parse().unwrap()) }).await.unwrap();
-    assert_eq!(balance(e, &admin, c.id).await, "150.00");
+    assert_eq!(balance(e, &admin, c.id).await, "150.2778");
     t.clock.advance(chrono::Duration::days(3));
     assert_eq!(e.expire_promised_payments(&Ctx::system("test")).await.unwrap(), 1);
-    assert_eq!(balance(e, &admin, c.id).await, "100.00");
+    assert_eq!(balance(e, &admin, c.id).await, "100.2778");
     assert_eq!(e.promised_payments(&admin, c.id).await.unwrap()[1].status, "expired");
     assert!(e.check_ledger().await.unwrap().is_empty());
 });

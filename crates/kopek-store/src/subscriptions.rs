@@ -319,3 +319,12 @@ pub async fn has_waiting(conn: &mut Conn, client_id: i64) -> Result<bool> {
         .bind(client_id).fetch_one(db).await)?;
     Ok(n > 0)
 }
+
+/// Moves the start of charging forward to `from` without changing the
+/// state: time a subscription spent blocked is never charged.
+pub async fn restart_charging(conn: &mut Conn, id: i64, from: DateTime<Utc>, next: Option<NaiveDate>) -> Result<()> {
+    exec_db!(conn, db => sqlx::query(
+        "UPDATE subscriptions SET charging_from = $2, charged_until = $2, next_charge_on = $3 WHERE id = $1")
+        .bind(id).bind(from).bind(next).execute(db).await)?;
+    Ok(())
+}

@@ -42,6 +42,9 @@ pub enum Command {
         /// Clients per transaction.
         #[arg(long, default_value_t = 500)]
         batch: i64,
+        /// Pause between batches, for crash tests that kill a run midway.
+        #[arg(long, default_value_t = 0, hide = true)]
+        pause_ms: u64,
     },
     /// Staff users.
     Admin {

@@ -37,7 +37,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Charge { date, dry_run, batch } => charge(&engine, date, dry_run, batch).await,
+        Command::Charge { date, dry_run, batch, pause_ms } => charge(&engine, date, dry_run, batch, pause_ms).await,
         Command::Admin { command: AdminCommand::Create { email, name, role, password_stdin: _ } } => {
             let password = read_password()?;
             let staff = engine
@@ -88,8 +88,9 @@ async fn serve(engine: Engine, config: &Config, args: ServeArgs) -> Result<ExitC
     Ok(ExitCode::SUCCESS)
 }
 
-async fn charge(engine: &Engine, date: chrono::NaiveDate, dry_run: bool, batch: i64) -> Result<ExitCode> {
-    let report = engine.run_charges_in_batches(&Ctx::system("cli charge run"), date, dry_run, batch).await?;
+async fn charge(engine: &Engine, date: chrono::NaiveDate, dry_run: bool, batch: i64, pause_ms: u64) -> Result<ExitCode> {
+    let pause = std::time::Duration::from_millis(pause_ms);
+    let report = engine.run_charges_paced(&Ctx::system("cli charge run"), date, dry_run, batch, pause).await?;
     if dry_run {
         for c in report.clients.iter().filter(|c| !c.lines.is_empty() || !c.uncovered.is_empty()) {
             println!(
