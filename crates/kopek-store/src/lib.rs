@@ -4,6 +4,7 @@
 //! each query for both connection types.
 
 pub mod audit;
+pub mod bench;
 pub mod catalog;
 pub mod check;
 pub mod clients;

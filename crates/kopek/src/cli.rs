@@ -46,6 +46,13 @@ pub enum Command {
         #[arg(long, default_value_t = 0, hide = true)]
         pause_ms: u64,
     },
+    /// Measure: `kopek bench charge --subscriptions N` seeds a fresh
+    /// database (a temporary SQLite file, or a new database on the
+    /// PostgreSQL server of --database-url) and times one nightly run.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
     /// Staff users.
     Admin {
         #[command(subcommand)]
@@ -94,5 +101,14 @@ pub enum TokenCommand {
         email: String,
         #[arg(long, default_value = "cli")]
         label: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Time the nightly charge run.
+    Charge {
+        #[arg(long, default_value_t = 100_000)]
+        subscriptions: i64,
     },
 }

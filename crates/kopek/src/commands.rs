@@ -13,10 +13,14 @@ use kopek_store::Store;
 use kopek_web::AppState;
 use tokio::sync::watch;
 
-use crate::cli::{AdminCommand, Cli, Command, ServeArgs, TokenCommand};
+use crate::cli::{AdminCommand, BenchCommand, Cli, Command, ServeArgs, TokenCommand};
 use crate::config::Config;
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
+    if let Command::Bench { command: BenchCommand::Charge { subscriptions } } = &cli.command {
+        crate::bench::charge(cli.database_url.as_deref(), *subscriptions).await?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let listen = match &cli.command {
         Command::Serve(args) => args.listen.as_deref(),
         _ => None,
@@ -37,6 +41,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Bench { .. } => unreachable!("handled before opening the database"),
         Command::Charge { date, dry_run, batch, pause_ms } => charge(&engine, date, dry_run, batch, pause_ms).await,
         Command::Admin { command: AdminCommand::Create { email, name, role, password_stdin: _ } } => {
             let password = read_password()?;

@@ -1,6 +1,7 @@
 //! `kopek`: one binary that serves the portal and API, runs the background
 //! workers, and administers the database.
 
+mod bench;
 mod cli;
 mod commands;
 mod config;

@@ -1,0 +1,38 @@
+//! Bulk data for `kopek bench`: many clients with one subscription each,
+//! inserted set-based so that seeding a million takes seconds.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::{Conn, Result, exec_db};
+
+/// Inserts `n` clients (codes `B1`…`Bn`, RUB, no credit) and gives each a
+/// subscription of `service_id` charged until `charged_until` and due on
+/// `next_on`.
+pub async fn seed_subscriptions(
+    conn: &mut Conn,
+    n: i64,
+    service_id: i64,
+    charging_from: DateTime<Utc>,
+    charged_until: DateTime<Utc>,
+    next_on: NaiveDate,
+    balance: i64,
+) -> Result<()> {
+    exec_db!(conn, db => sqlx::query(
+        "WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $1)
+         INSERT INTO clients (code, name, country, currency, balance, state, created_at)
+         SELECT 'B' || CAST(i AS TEXT), 'Bench ' || CAST(i AS TEXT), 'RU', 'RUB', $3, 'active', $2 FROM seq")
+        .bind(n).bind(charging_from).bind(balance).execute(db).await)?;
+    exec_db!(conn, db => sqlx::query(
+        "INSERT INTO payments (client_id, number, method, amount, currency, status, unallocated, created_at, credited_at)
+         SELECT id, 'bench/' || CAST(id AS TEXT), 'bench', $2, 'RUB', 'credited', $2, $1, $1 FROM clients WHERE code LIKE 'B%'")
+        .bind(charging_from).bind(balance).execute(db).await)?;
+    exec_db!(conn, db => sqlx::query(
+        "INSERT INTO ledger_entries (client_id, kind, amount, currency, payment_id, created_at)
+         SELECT client_id, 'payment', amount, 'RUB', id, $1 FROM payments WHERE method = 'bench'")
+        .bind(charging_from).execute(db).await)?;
+    exec_db!(conn, db => sqlx::query(
+        "INSERT INTO subscriptions (client_id, service_id, state, connected_at, charging_from, charged_until, next_charge_on, activations, created_at)
+         SELECT id, $1, 'active', $2, $2, $3, $4, 1, $2 FROM clients WHERE code LIKE 'B%'")
+        .bind(service_id).bind(charging_from).bind(charged_until).bind(next_on).execute(db).await)?;
+    Ok(())
+}

@@ -1,0 +1,90 @@
+//! `kopek bench charge`: the nightly run's speed on a fresh database of N
+//! clients, each with one daily-charged subscription.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use chrono::{Duration, NaiveTime};
+use kopek_domain::SystemClock;
+use kopek_engine::catalog::ServiceInput;
+use kopek_engine::{Ctx, Engine, Settings};
+use kopek_store::Store;
+use sqlx::Connection;
+
+/// A database that exists for one bench run.
+enum Fresh {
+    /// The temporary directory holding the file; deleted when dropped.
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { server: String, name: String },
+}
+
+pub async fn charge(database_url: Option<&str>, subscriptions: i64) -> Result<()> {
+    let (url, fresh) = fresh_database(database_url).await?;
+    let result = run(&url, subscriptions).await;
+    if let Fresh::Postgres { server, name } = &fresh {
+        let mut admin = sqlx::PgConnection::connect(&format!("{server}/postgres")).await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut admin).await?;
+    }
+    drop(fresh);
+    result
+}
+
+async fn run(url: &str, n: i64) -> Result<()> {
+    let store = Store::connect(url).await?;
+    store.migrate().await?;
+    let engine = Engine::new(store.clone(), Arc::new(SystemClock), Settings::default());
+    let ctx = Ctx::system("bench");
+    let spec = serde_json::json!({ "spec": {
+        "main": { "name": "Internet", "kind": "periodic" },
+        "fee": { "price": "300.00", "write_off": "daily", "currency": "RUB" }
+    }, "valid_from": "2000-01-01" });
+    let service = engine.create_service(&ctx, serde_json::from_value::<ServiceInput>(spec)?).await?.id;
+    let today = engine.local_today();
+    let midnight = today.and_time(NaiveTime::MIN);
+    let seeding = Instant::now();
+    let mut conn = store.begin().await?;
+    kopek_store::bench::seed_subscriptions(
+        &mut conn,
+        n,
+        service,
+        engine.to_utc(midnight - Duration::days(1)),
+        engine.to_utc(midnight),
+        today,
+        1_000_000_000,
+    )
+    .await?;
+    conn.commit().await?;
+    eprintln!("seeded {n} clients and subscriptions on {} in {:.2} s", store.backend().name(), seeding.elapsed().as_secs_f64());
+    let started = Instant::now();
+    let report = engine.run_charges(&ctx, today, false).await?;
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "charged {} subscriptions in {secs:.2} s: {:.0} charges/s ({})",
+        report.charges,
+        report.charges as f64 / secs.max(1e-9),
+        store.backend().name()
+    );
+    store.close().await;
+    Ok(())
+}
+
+async fn fresh_database(url: Option<&str>) -> Result<(String, Fresh)> {
+    match url {
+        Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
+            let server = match u.rfind('/') {
+                Some(i) if i > u.find("://").map_or(0, |s| s + 2) => u[..i].to_string(),
+                _ => u.to_string(),
+            };
+            let name = format!("kopek_bench_{}", std::process::id());
+            let mut admin = sqlx::PgConnection::connect(&format!("{server}/postgres")).await.context("connecting to PostgreSQL")?;
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await?;
+            Ok((format!("{server}/{name}"), Fresh::Postgres { server, name }))
+        }
+        _ => {
+            let dir = tempfile::tempdir()?;
+            let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+            Ok((url, Fresh::Sqlite(dir)))
+        }
+    }
+}
