@@ -1,5 +1,6 @@
-//! States and roles of accounts and logins (ACC-1, ACC-4), and the statuses
-//! of payments (LED-3), as closed sets with their stored names.
+//! States and roles of accounts and logins (ACC-1, ACC-4), the statuses of
+//! payments (LED-3) and the states of subscriptions (SVC-1), as closed sets
+//! with their stored names.
 
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +29,20 @@ macro_rules! stored_enum {
             }
         }
     };
+}
+
+stored_enum! {
+    /// SVC-1, CHG-5: the state of a subscription. `awaiting_session`
+    /// waits for the first session (CAT-3).
+    SubscriptionState {
+        Active = "active",
+        AwaitingSession = "awaiting_session",
+        StoppedByClient = "stopped_by_client",
+        StoppedByAdmin = "stopped_by_admin",
+        BlockedForDebt = "blocked_for_debt",
+        DeactivatedByThreshold = "deactivated_by_threshold",
+        Disconnected = "disconnected",
+    }
 }
 
 stored_enum! {
@@ -88,6 +103,9 @@ mod tests {
         }
         for p in PaymentStatus::ALL {
             assert_eq!(PaymentStatus::parse(p.as_str()), Some(*p));
+        }
+        for s in SubscriptionState::ALL {
+            assert_eq!(SubscriptionState::parse(s.as_str()), Some(*s));
         }
         assert_eq!(ClientState::parse("frozen"), None);
     }

@@ -395,8 +395,8 @@ impl Engine {
         Ok(())
     }
 
-    /// CHG-5: below its threshold an active service is deactivated (not on
-    /// a holiday); back above, a deactivated one comes back.
+    /// CHG-5: below its threshold an active service is deactivated, except
+    /// on its holidays (CAT-11). Coming back is [`Engine::reactivate`]'s.
     async fn apply_thresholds(
         &self,
         uow: &mut Uow<'_>,

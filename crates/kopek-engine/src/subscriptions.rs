@@ -19,34 +19,7 @@ use crate::error::{EngineError, Result};
 use crate::ledger::{allocate, post_expense_in, reverse_expense_in};
 use crate::uow::Uow;
 
-macro_rules! states {
-    ($($variant:ident = $text:literal),+ $(,)?) => {
-        /// A subscription's state.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        /// (`awaiting_session`: CAT-3, waiting for the first session.)
-        pub enum State { $($variant),+ }
-
-        impl State {
-            pub fn as_str(self) -> &'static str {
-                match self { $(State::$variant => $text),+ }
-            }
-
-            pub fn parse(s: &str) -> Option<State> {
-                match s { $($text => Some(State::$variant),)+ _ => None }
-            }
-        }
-    };
-}
-
-states! {
-    Active = "active",
-    AwaitingSession = "awaiting_session",
-    StoppedByClient = "stopped_by_client",
-    StoppedByAdmin = "stopped_by_admin",
-    BlockedForDebt = "blocked_for_debt",
-    DeactivatedByThreshold = "deactivated_by_threshold",
-    Disconnected = "disconnected",
-}
+pub use kopek_domain::account::SubscriptionState as State;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
