@@ -73,7 +73,7 @@ pub struct RunReport {
 }
 
 /// When a charge counts as made: the nominal 02:00 of the run (CAT-7).
-fn nominal(date: NaiveDate) -> NaiveDateTime {
+pub(crate) fn nominal(date: NaiveDate) -> NaiveDateTime {
     charge_moment(date, 0)
 }
 
@@ -122,8 +122,7 @@ impl Engine {
             };
             let Some(last) = batch.last().copied() else { break };
             let mut uow = self.begin(ctx).await?;
-            for client_id in batch {
-                let run = self.charge_client(&mut uow, &book, client_id, date, None).await?;
+            for run in self.charge_batch(&mut uow, &book, &batch, date).await? {
                 report.charges += run.lines.len();
                 report.total = Amount(report.total.0 + run.charged.0);
                 report.clients.push(run);
@@ -222,7 +221,7 @@ impl Engine {
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn price_subscription(
+    pub(crate) async fn price_subscription(
         &self,
         uow: &mut Uow<'_>,
         book: &PriceBook,
@@ -310,11 +309,7 @@ impl Engine {
                 subs::mark_usage_charged(&mut uow.conn, p.sub.id, self.to_utc(p.horizon), charge_id).await?;
             }
             if line.units > 0 {
-                let name = if line.usage {
-                    format!("{}: usage to {}", p.name, line.end.format("%Y-%m-%d %H:%M"))
-                } else {
-                    format!("{}: {} – {}", p.name, line.key.format("%Y-%m-%d %H:%M"), line.end.format("%Y-%m-%d %H:%M"))
-                };
+                let name = charge_name(&p.name, line);
                 let charged_at = if p.immediate { uow.now } else { self.to_utc(nominal(date)) };
                 let expense = post_expense_in(uow, client, &name, line.units, 0, charged_at).await?;
                 subs::set_charge_expense(&mut uow.conn, charge_id, Some(expense.id), line.units).await?;
@@ -458,28 +453,37 @@ impl Engine {
     }
 }
 
-struct Line {
+pub(crate) struct Line {
     /// The charge's key: the start of the charged span.
-    key: NaiveDateTime,
-    end: NaiveDateTime,
-    units: i64,
-    usage: bool,
+    pub(crate) key: NaiveDateTime,
+    pub(crate) end: NaiveDateTime,
+    pub(crate) units: i64,
+    pub(crate) usage: bool,
 }
 
-struct Pending {
-    sub: SubscriptionRow,
-    name: String,
-    funds: kopek_domain::charging::run::FundsOptions,
-    lines: Vec<Line>,
-    last_end: Option<NaiveDateTime>,
-    next: Option<NaiveDate>,
+pub(crate) struct Pending {
+    pub(crate) sub: SubscriptionRow,
+    pub(crate) name: String,
+    pub(crate) funds: kopek_domain::charging::run::FundsOptions,
+    pub(crate) lines: Vec<Line>,
+    pub(crate) last_end: Option<NaiveDateTime>,
+    pub(crate) next: Option<NaiveDate>,
     horizon: NaiveDateTime,
     /// Charged at once (a connection, a payment), not by a nightly run.
     immediate: bool,
 }
 
+/// The name of a charge's expense: the service and the charged span.
+pub(crate) fn charge_name(service: &str, line: &Line) -> String {
+    if line.usage {
+        format!("{service}: usage to {}", line.end.format("%Y-%m-%d %H:%M"))
+    } else {
+        format!("{service}: {} – {}", line.key.format("%Y-%m-%d %H:%M"), line.end.format("%Y-%m-%d %H:%M"))
+    }
+}
+
 /// Whether a run charges a subscription in its state (CAT-4).
-fn chargeable(sub: &SubscriptionRow, spec: &ServiceSpec, client: &ClientRow) -> bool {
+pub(crate) fn chargeable(sub: &SubscriptionRow, spec: &ServiceSpec, client: &ClientRow) -> bool {
     let client_blocked = client.state != "active";
     match State::parse(&sub.state) {
         Some(State::Active) => !client_blocked || spec.additional.charge_even_if_blocked,

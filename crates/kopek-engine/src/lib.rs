@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod amount;
 pub mod auth;
 pub mod catalog;
+mod charge_batch;
 pub mod charging;
 pub mod ctx;
 pub mod demo;

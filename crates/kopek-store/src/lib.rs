@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod bench;
+pub mod bulk;
 pub mod catalog;
 pub mod check;
 pub mod clients;
