@@ -36,3 +36,9 @@ pub async fn seed_subscriptions(
         .bind(service_id).bind(charging_from).bind(charged_until).bind(next_on).execute(db).await)?;
     Ok(())
 }
+
+/// Refreshes the planner's statistics after a bulk load.
+pub async fn analyze(conn: &mut Conn) -> Result<()> {
+    exec_db!(conn, db => sqlx::query("ANALYZE").execute(db).await)?;
+    Ok(())
+}

@@ -19,9 +19,9 @@ enum Fresh {
     Postgres { server: String, name: String },
 }
 
-pub async fn charge(database_url: Option<&str>, subscriptions: i64) -> Result<()> {
+pub async fn charge(database_url: Option<&str>, subscriptions: i64, batch: i64) -> Result<()> {
     let (url, fresh) = fresh_database(database_url).await?;
-    let result = run(&url, subscriptions).await;
+    let result = run(&url, subscriptions, batch).await;
     if let Fresh::Postgres { server, name } = &fresh {
         let mut admin = sqlx::PgConnection::connect(&format!("{server}/postgres")).await?;
         sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut admin).await?;
@@ -30,7 +30,7 @@ pub async fn charge(database_url: Option<&str>, subscriptions: i64) -> Result<()
     result
 }
 
-async fn run(url: &str, n: i64) -> Result<()> {
+async fn run(url: &str, n: i64, batch: i64) -> Result<()> {
     let store = Store::connect(url).await?;
     store.migrate().await?;
     let engine = Engine::new(store.clone(), Arc::new(SystemClock), Settings::default());
@@ -55,9 +55,13 @@ async fn run(url: &str, n: i64) -> Result<()> {
     )
     .await?;
     conn.commit().await?;
+    // A live database has its planner statistics; a fresh one gets them now.
+    let mut conn = store.conn().await?;
+    kopek_store::bench::analyze(&mut conn).await?;
+    drop(conn);
     eprintln!("seeded {n} clients and subscriptions on {} in {:.2} s", store.backend().name(), seeding.elapsed().as_secs_f64());
     let started = Instant::now();
-    let report = engine.run_charges(&ctx, today, false).await?;
+    let report = engine.run_charges_in_batches(&ctx, today, false, batch).await?;
     let secs = started.elapsed().as_secs_f64();
     println!(
         "charged {} subscriptions in {secs:.2} s: {:.0} charges/s ({})",

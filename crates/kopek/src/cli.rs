@@ -110,5 +110,8 @@ pub enum BenchCommand {
     Charge {
         #[arg(long, default_value_t = 100_000)]
         subscriptions: i64,
+        /// Clients per transaction.
+        #[arg(long, default_value_t = 500)]
+        batch: i64,
     },
 }

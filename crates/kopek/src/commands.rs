@@ -17,8 +17,8 @@ use crate::cli::{AdminCommand, BenchCommand, Cli, Command, ServeArgs, TokenComma
 use crate::config::Config;
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
-    if let Command::Bench { command: BenchCommand::Charge { subscriptions } } = &cli.command {
-        crate::bench::charge(cli.database_url.as_deref(), *subscriptions).await?;
+    if let Command::Bench { command: BenchCommand::Charge { subscriptions, batch } } = &cli.command {
+        crate::bench::charge(cli.database_url.as_deref(), *subscriptions, *batch).await?;
         return Ok(ExitCode::SUCCESS);
     }
     let listen = match &cli.command {
