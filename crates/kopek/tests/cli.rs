@@ -121,3 +121,13 @@ backend_test!(async fn led1_check_ledger_passes_on_a_filled_database_and_reports
     assert!(report.starts_with("LEDGER BROKEN: 2 violation(s)"), "{report}");
     assert!(report.contains("[balance_is_sum_of_entries] client 2: the cached balance of client 2 is -273.45, its entries sum to -150.00"), "{report}");
 });
+
+#[test]
+fn chg1_bench_charges_every_seeded_subscription_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = kopek(dir.path(), &["bench", "charge", "--subscriptions", "300", "--batch", "70"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let line = text(&out.stdout);
+    assert!(line.starts_with("charged 300 subscriptions in "), "{line}");
+    assert!(line.trim_end().ends_with("charges/s (sqlite)"), "{line}");
+}
