@@ -52,6 +52,8 @@ CREATE TABLE subscriptions (
     client_id       BIGINT NOT NULL REFERENCES clients(id),
     service_id      BIGINT NOT NULL REFERENCES services(id),
     tariff_id       BIGINT REFERENCES tariffs(id),
+    -- For the services of a package (CAT-1): the package's subscription.
+    parent_id       BIGINT REFERENCES subscriptions(id),
     state           TEXT NOT NULL,
     connected_at    TIMESTAMPTZ NOT NULL,
     charging_from   TIMESTAMPTZ,

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use kopek_domain::catalog::{ServiceKind, check_threshold_override};
 use kopek_domain::charging::fees::{next_run_date, period_amount};
+use kopek_domain::charging::run::below_threshold;
 use kopek_domain::money::{decimal_to_units, units_to_decimal};
 use kopek_store::clients;
 use kopek_store::subscriptions::{self as subs, SubscriptionRow};
@@ -97,9 +98,13 @@ pub(crate) async fn change_state(
     subs::set_state(&mut uow.conn, sub.id, to.as_str(), None).await?;
     let actor = uow.ctx().actor.label();
     subs::record_state(&mut uow.conn, sub.id, sub.client_id, uow.now, Some(&sub.state), to.as_str(), reason, &actor).await?;
-    uow.emit("subscription.state_changed", &serde_json::json!({
-        "subscription_id": sub.id, "client_id": sub.client_id, "from": sub.state, "to": to.as_str(), "reason": reason,
-    }), None)
+    uow.emit(
+        "subscription.state_changed",
+        &serde_json::json!({
+            "subscription_id": sub.id, "client_id": sub.client_id, "from": sub.state, "to": to.as_str(), "reason": reason,
+        }),
+        None,
+    )
     .await?;
     changes.push((sub.id, to.as_str().to_string()));
     Ok(())
@@ -119,75 +124,133 @@ impl Engine {
         let client = clients::lock(&mut uow.conn, client_id).await?.ok_or_else(|| EngineError::not_found("client", client_id))?;
         let book = load_price_book(&mut uow.conn).await?;
         let today = self.local_today();
-        let spec = book.spec_on(input.service_id, today).ok_or_else(|| EngineError::not_found("service", input.service_id))?.clone();
-        if spec.main.kind == ServiceKind::System {
-            return Err(EngineError::invalid("system_service", "system services are not connected by hand"));
-        }
-        check_threshold_override(&spec, units_to_decimal(client.disconnect_threshold))?;
-        let cost = decimal_to_units(spec.fee.connection_cost)?;
-        if cost > 0 && client.balance < cost {
-            return Err(EngineError::invalid(
-                "connection_cost_not_met",
-                format!("connecting needs a balance of at least {}, the client has {}", spec.fee.connection_cost, units_to_decimal(client.balance)),
-            ));
-        }
-        if let Some(tariff) = input.tariff_id {
-            let members = kopek_store::catalog::tariff_services(&mut uow.conn, tariff).await?;
-            if !members.contains(&input.service_id) {
-                return Err(EngineError::invalid("not_in_tariff", format!("service {} is not in tariff {tariff}", input.service_id)));
-            }
-        }
-        let discount = input.discount_percent.map(|a| decimal_to_units(a.0)).transpose()?.unwrap_or(0);
         let mut changes = Vec::new();
-        // CAT-8: one base package of a kind; a new one replaces the old,
-        // unless the old is part of a tariff.
-        if let Some(kind) = &spec.integration.base_package_kind {
-            for other in subs::of_client(&mut uow.conn, client_id).await? {
-                if other.state == State::Disconnected.as_str() {
-                    continue;
-                }
-                let same = book.spec_on(other.service_id, today).and_then(|s| s.integration.base_package_kind.as_ref()) == Some(kind);
-                if !same {
-                    continue;
-                }
-                if other.tariff_id.is_some() {
-                    return Err(EngineError::conflict(
-                        "base_package_in_tariff",
-                        format!("the client's base package {kind:?} (subscription {}) is part of a tariff", other.id),
-                    ));
-                }
-                self.end_subscription(&mut uow, &other, State::Disconnected, "replaced by a new base package", &mut changes).await?;
-            }
-        }
-        let waits = spec.fee.activate_after_first_session || spec.fee.start_charging_after_first_session;
-        let state = if spec.fee.activate_after_first_session { State::AwaitingSession } else { State::Active };
-        let charging_from = (!waits).then_some(uow.now);
-        let row = subs::insert(&mut uow.conn, &subs::NewSubscription {
-            client_id,
-            service_id: input.service_id,
-            tariff_id: input.tariff_id,
-            state: state.as_str(),
-            connected_at: uow.now,
-            charging_from,
-            next_charge_on: charging_from.map(|_| today),
-            anchor_date: spec.fee.shift_charge_date.then_some(today),
-            discount_percent: discount,
-            activations: i64::from(!waits),
-        })
-        .await?;
-        let actor = ctx.actor.label();
-        subs::record_state(&mut uow.conn, row.id, client_id, uow.now, None, state.as_str(), "connected", &actor).await?;
-        uow.emit("subscription.connected", &serde_json::json!({ "subscription_id": row.id, "client_id": client_id }), None).await?;
+        let row = self.connect_in(&mut uow, &client, &book, &input, None, &mut changes).await?;
+        let charging_from = row.charging_from;
+        let state = State::parse(&row.state).unwrap_or(State::Active);
         if charging_from.is_some() {
             let now = self.to_local(uow.now);
             self.charge_client(&mut uow, &book, client_id, today, Some(now)).await?;
         }
-        uow.audit("subscription.connect", "subscription", row.id, Some(client_id), serde_json::json!({
-            "service_id": input.service_id, "tariff_id": input.tariff_id, "state": state.as_str(), "replaced": changes,
-        }))
+        uow.audit(
+            "subscription.connect",
+            "subscription",
+            row.id,
+            Some(client_id),
+            serde_json::json!({
+                "service_id": input.service_id, "tariff_id": input.tariff_id, "state": state.as_str(), "replaced": changes,
+            }),
+        )
         .await?;
         let row = subs::get(&mut uow.conn, row.id).await?.expect("just inserted");
         uow.finish(view(&row)).await
+    }
+
+    /// Checks and inserts one subscription (and, for a package, one for
+    /// each of its services), inside the caller's unit of work.
+    fn connect_in<'a>(
+        &'a self,
+        uow: &'a mut Uow<'_>,
+        client: &'a kopek_store::clients::ClientRow,
+        book: &'a crate::catalog::PriceBook,
+        input: &'a ConnectInput,
+        parent: Option<i64>,
+        changes: &'a mut Vec<(i64, String)>,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<SubscriptionRow>> + Send + 'a>> {
+        Box::pin(async move {
+            let client_id = client.id;
+            let today = self.local_today();
+            let spec =
+                book.spec_on(input.service_id, today).ok_or_else(|| EngineError::not_found("service", input.service_id))?.clone();
+            if spec.main.kind == ServiceKind::System {
+                return Err(EngineError::invalid("system_service", "system services are not connected by hand"));
+            }
+            check_threshold_override(&spec, units_to_decimal(client.disconnect_threshold))?;
+            let cost = decimal_to_units(spec.fee.connection_cost)?;
+            if cost > 0 && client.balance < cost {
+                return Err(EngineError::invalid(
+                    "connection_cost_not_met",
+                    format!(
+                        "connecting needs a balance of at least {}, the client has {}",
+                        spec.fee.connection_cost,
+                        units_to_decimal(client.balance)
+                    ),
+                ));
+            }
+            if let Some(tariff) = input.tariff_id {
+                let members = kopek_store::catalog::tariff_services(&mut uow.conn, tariff).await?;
+                if !members.contains(&input.service_id) {
+                    return Err(EngineError::invalid(
+                        "not_in_tariff",
+                        format!("service {} is not in tariff {tariff}", input.service_id),
+                    ));
+                }
+            }
+            let discount = input.discount_percent.map(|a| decimal_to_units(a.0)).transpose()?.unwrap_or(0);
+            // CAT-8: one base package of a kind; a new one replaces the old,
+            // unless the old is part of a tariff.
+            if let Some(kind) = &spec.integration.base_package_kind {
+                for other in subs::of_client(&mut uow.conn, client_id).await? {
+                    if other.state == State::Disconnected.as_str() {
+                        continue;
+                    }
+                    let same = book.spec_on(other.service_id, today).and_then(|s| s.integration.base_package_kind.as_ref())
+                        == Some(kind);
+                    if !same {
+                        continue;
+                    }
+                    if other.tariff_id.is_some() {
+                        return Err(EngineError::conflict(
+                            "base_package_in_tariff",
+                            format!("the client's base package {kind:?} (subscription {}) is part of a tariff", other.id),
+                        ));
+                    }
+                    self.end_subscription(uow, &other, State::Disconnected, "replaced by a new base package", changes).await?;
+                }
+            }
+            // CAT-4 "activate only above the threshold": below it the service
+            // waits, off, until money lifts the balance (then it is resumed).
+            let own = spec.additional.threshold_override.map(decimal_to_units).transpose()?;
+            let held = spec.additional.activate_only_above_threshold
+                && below_threshold(client.balance, client.disconnect_threshold, own);
+            let waits = held || spec.fee.activate_after_first_session || spec.fee.start_charging_after_first_session;
+            let state = if held {
+                State::DeactivatedByThreshold
+            } else if spec.fee.activate_after_first_session {
+                State::AwaitingSession
+            } else {
+                State::Active
+            };
+            let charging_from = (!waits).then_some(uow.now);
+            let row = subs::insert(
+                &mut uow.conn,
+                &subs::NewSubscription {
+                    client_id,
+                    service_id: input.service_id,
+                    tariff_id: input.tariff_id,
+                    parent_id: parent,
+                    state: state.as_str(),
+                    connected_at: uow.now,
+                    charging_from,
+                    next_charge_on: charging_from.map(|_| today),
+                    anchor_date: spec.fee.shift_charge_date.then_some(today),
+                    discount_percent: discount,
+                    activations: i64::from(!waits),
+                },
+            )
+            .await?;
+            let actor = uow.ctx().actor.label();
+            subs::record_state(&mut uow.conn, row.id, client_id, uow.now, None, state.as_str(), "connected", &actor).await?;
+            uow.emit("subscription.connected", &serde_json::json!({ "subscription_id": row.id, "client_id": client_id }), None)
+                .await?;
+            if spec.main.kind == ServiceKind::Package {
+                for member in &spec.package_services {
+                    let part = ConnectInput { service_id: *member, tariff_id: None, discount_percent: input.discount_percent };
+                    self.connect_in(uow, client, book, &part, Some(row.id), changes).await?;
+                }
+            }
+            Ok(row)
+        })
     }
 
     /// CAT-3: a session reported for a subscription that waits for one
@@ -209,7 +272,14 @@ impl Engine {
             let now = self.to_local(uow.now);
             self.charge_client(&mut uow, &book, sub.client_id, now.date(), Some(now)).await?;
         }
-        uow.audit("subscription.session", "subscription", sub.id, Some(sub.client_id), serde_json::json!({ "at": at, "started": !changes.is_empty() || sub.charging_from.is_none() })).await?;
+        uow.audit(
+            "subscription.session",
+            "subscription",
+            sub.id,
+            Some(sub.client_id),
+            serde_json::json!({ "at": at, "started": !changes.is_empty() || sub.charging_from.is_none() }),
+        )
+        .await?;
         let row = subs::get(&mut uow.conn, sub.id).await?.expect("exists");
         uow.finish(view(&row)).await
     }
@@ -238,7 +308,25 @@ impl Engine {
         let mut changes = Vec::new();
         let reason = if reason.trim().is_empty() { "stopped" } else { reason.trim() };
         self.end_subscription(&mut uow, &sub, to, reason, &mut changes).await?;
-        uow.audit("subscription.stop", "subscription", sub.id, Some(sub.client_id), serde_json::json!({ "to": to.as_str(), "reason": reason })).await?;
+        // A package's services go with it (CAT-1).
+        let mut parents = vec![sub.id];
+        while let Some(parent) = parents.pop() {
+            for member in subs::of_client(&mut uow.conn, sub.client_id).await? {
+                if member.parent_id == Some(parent) && member.state != State::Disconnected.as_str() && member.state != to.as_str()
+                {
+                    self.end_subscription(&mut uow, &member, to, reason, &mut changes).await?;
+                    parents.push(member.id);
+                }
+            }
+        }
+        uow.audit(
+            "subscription.stop",
+            "subscription",
+            sub.id,
+            Some(sub.client_id),
+            serde_json::json!({ "to": to.as_str(), "reason": reason }),
+        )
+        .await?;
         let row = subs::get(&mut uow.conn, sub.id).await?.expect("exists");
         uow.finish(view(&row)).await
     }
@@ -264,7 +352,17 @@ impl Engine {
         let next = next_run_date(&spec.charge_terms(sub.anchor_date), activity, charged_until.map(|c| self.to_local(c)));
         subs::resume(&mut uow.conn, sub.id, from, charged_until, next).await?;
         let actor = ctx.actor.label();
-        subs::record_state(&mut uow.conn, sub.id, sub.client_id, uow.now, Some(&sub.state), State::Active.as_str(), "resumed", &actor).await?;
+        subs::record_state(
+            &mut uow.conn,
+            sub.id,
+            sub.client_id,
+            uow.now,
+            Some(&sub.state),
+            State::Active.as_str(),
+            "resumed",
+            &actor,
+        )
+        .await?;
         let now = self.to_local(uow.now);
         self.charge_client(&mut uow, &book, sub.client_id, today, Some(now)).await?;
         uow.audit("subscription.resume", "subscription", sub.id, Some(sub.client_id), serde_json::json!({})).await?;
@@ -297,13 +395,22 @@ impl Engine {
 
     /// Ends charging at now: a prepaid period reaching past now is reversed
     /// and charged again for the part used.
-    async fn end_subscription(&self, uow: &mut Uow<'_>, sub: &SubscriptionRow, to: State, reason: &str, changes: &mut Vec<(i64, String)>) -> Result<()> {
+    async fn end_subscription(
+        &self,
+        uow: &mut Uow<'_>,
+        sub: &SubscriptionRow,
+        to: State,
+        reason: &str,
+        changes: &mut Vec<(i64, String)>,
+    ) -> Result<()> {
         let now = uow.now;
-        let client = clients::lock(&mut uow.conn, sub.client_id).await?.ok_or_else(|| EngineError::not_found("client", sub.client_id))?;
+        let client =
+            clients::lock(&mut uow.conn, sub.client_id).await?.ok_or_else(|| EngineError::not_found("client", sub.client_id))?;
         let book = load_price_book(&mut uow.conn).await?;
         if let (Some(activity), Some(spec)) = (self.activity(sub), book.spec_on(sub.service_id, self.local_today())) {
             let terms = spec.charge_terms(sub.anchor_date);
-            let stopped = kopek_domain::charging::Activity { from: activity.from, until: Some(self.to_local(now).max(activity.from)) };
+            let stopped =
+                kopek_domain::charging::Activity { from: activity.from, until: Some(self.to_local(now).max(activity.from)) };
             for charge in subs::charges_of(&mut uow.conn, sub.id).await? {
                 if charge.period_end <= now || charge.amount == 0 {
                     continue;
@@ -311,18 +418,28 @@ impl Engine {
                 let start = self.to_local(charge.period_start);
                 let end = self.to_local(charge.period_end);
                 let (ps, _) = kopek_domain::charging::calendar::period_containing(
-                    if terms.write_off == kopek_domain::charging::WriteOff::Daily { kopek_domain::charging::PeriodUnit::Day } else { terms.unit },
+                    if terms.write_off == kopek_domain::charging::WriteOff::Daily {
+                        kopek_domain::charging::PeriodUnit::Day
+                    } else {
+                        terms.unit
+                    },
                     terms.anchor,
                     start,
                 );
                 let service_id = sub.service_id;
-                let price_on = |d: chrono::NaiveDate| book.spec_on(service_id, d).map_or(rust_decimal::Decimal::ZERO, |s| s.fee.price);
+                let price_on =
+                    |d: chrono::NaiveDate| book.spec_on(service_id, d).map_or(rust_decimal::Decimal::ZERO, |s| s.fee.price);
                 let used = decimal_to_units(period_amount(&terms, ps, end, stopped, &price_on))?.min(charge.amount);
                 if let Some(expense_id) = charge.expense_id {
                     reverse_expense_in(uow, &client, expense_id, &format!("{reason}: unused part refunded")).await?;
                 }
                 let expense = if used > 0 {
-                    let name = format!("{}: {} – {}", spec.main.name, start.format("%Y-%m-%d %H:%M"), self.to_local(now).format("%Y-%m-%d %H:%M"));
+                    let name = format!(
+                        "{}: {} – {}",
+                        spec.main.name,
+                        start.format("%Y-%m-%d %H:%M"),
+                        self.to_local(now).format("%Y-%m-%d %H:%M")
+                    );
                     Some(post_expense_in(uow, &client, &name, used, 0, now).await?.id)
                 } else {
                     None
@@ -346,4 +463,3 @@ impl Engine {
         Ok(subs::get(&mut uow.conn, id).await?.expect("exists under the lock"))
     }
 }
-

@@ -414,3 +414,49 @@ backend_test!(async fn chg1_the_nightly_schedule_runs_the_charge_at_two_provider
     worker.run_once().await.unwrap();
     assert_eq!(balance(e, &admin, c.id).await, "-15.00", "once a night");
 });
+
+backend_test!(async fn cat1_a_package_connects_and_disconnects_its_services(db) {
+    let t = TestEngine::over(db);
+    let (e, admin) = (&t.engine, t.admin().await);
+    let tv = service(e, &admin, fee("TV", "155.00", "daily")).await;
+    let net = service(e, &admin, fee("Internet", "310.00", "daily")).await;
+    let package = service(e, &admin, json!({ "main": { "name": "Home", "kind": "package" },
+        "fee": { "price": "0", "write_off": "daily", "currency": "RUB" }, "package_services": [tv, net] })).await;
+    let (c, _) = t.client("PKG", 1000).await;
+    at_local(&t, 3, 1, 0);
+    let home = connect(e, &admin, c.id, package).await;
+    let subs = e.subscriptions(&admin, c.id).await.unwrap();
+    assert_eq!(subs.iter().map(|s| s.service_id).collect::<Vec<_>>(), vec![package, tv, net]);
+    e.run_charges(&admin, day(3, 1), false).await.unwrap();
+    assert_eq!(balance(e, &admin, c.id).await, "-15.00");
+    at_local(&t, 3, 2, 12);
+    e.disconnect(&admin, home, "moved out").await.unwrap();
+    let states: Vec<String> = e.subscriptions(&admin, c.id).await.unwrap().into_iter().map(|s| s.state).collect();
+    assert_eq!(states, vec!["disconnected"; 3]);
+    e.run_charges(&admin, day(3, 3), false).await.unwrap();
+    // The 1st (15.00), and the next run charges the half of the 2nd they
+    // were connected (7.50); nothing after.
+    assert_eq!(balance(e, &admin, c.id).await, "-22.50");
+    let v = e.check_ledger().await.unwrap();
+    assert!(v.is_empty(), "{v:?}");
+});
+
+backend_test!(async fn cat4_activate_only_above_the_threshold(db) {
+    let t = TestEngine::over(db);
+    let (e, admin) = (&t.engine, t.admin().await);
+    let mut spec = fee("Internet", "310.00", "daily");
+    spec["additional"] = json!({ "activate_only_above_threshold": true });
+    let s = service(e, &admin, spec).await;
+    let (c, _) = t.client("HOLD", 0).await;
+    e.post_expense(&admin, c.id, kopek_engine::ledger::PostExpense {
+        name: "old debt".into(), amount: Amount("20".parse().unwrap()), currency: "RUB".into(), vat_percent: None, charged_at: None,
+    }).await.unwrap();
+    let sub = connect(e, &admin, c.id, s).await;
+    assert_eq!((state(e, &admin, sub).await, balance(e, &admin, c.id).await), ("deactivated_by_threshold".into(), "-20.00".into()));
+    e.run_charges(&admin, day(3, 2), false).await.unwrap();
+    assert_eq!(balance(e, &admin, c.id).await, "-20.00", "nothing while held");
+    at_local(&t, 3, 2, 12);
+    pay(e, &admin, c.id, "50.00").await;
+    // 50 − 20 debt, then half of the 2nd.
+    assert_eq!((state(e, &admin, sub).await, balance(e, &admin, c.id).await), ("active".into(), "25.00".into()));
+});

@@ -38,7 +38,7 @@ pub async fn lock_clients(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ClientRow>
 }
 
 pub async fn subscriptions_of(conn: &mut Conn, ids: &[i64]) -> Result<Vec<SubscriptionRow>> {
-    const COLS: &str = "id, client_id, service_id, tariff_id, state, connected_at, charging_from, stopped_at, charged_until,
+    const COLS: &str = "id, client_id, service_id, tariff_id, parent_id, state, connected_at, charging_from, stopped_at, charged_until,
         next_charge_on, anchor_date, discount_percent, activations, last_activation_at, minutes_used, charged_total,
         style, paid_until, auto_renew, renewal_months, created_at";
     Ok(match conn.db() {

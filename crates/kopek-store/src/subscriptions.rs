@@ -11,6 +11,7 @@ pub struct SubscriptionRow {
     pub client_id: i64,
     pub service_id: i64,
     pub tariff_id: Option<i64>,
+    pub parent_id: Option<i64>,
     pub state: String,
     pub connected_at: DateTime<Utc>,
     pub charging_from: Option<DateTime<Utc>>,
@@ -34,7 +35,7 @@ macro_rules! sql {
     ($($part:expr),+ $(,)?) => { sqlx::AssertSqlSafe([$($part),+].concat()) };
 }
 
-const COLS: &str = "id, client_id, service_id, tariff_id, state, connected_at, charging_from, stopped_at, charged_until,
+const COLS: &str = "id, client_id, service_id, tariff_id, parent_id, state, connected_at, charging_from, stopped_at, charged_until,
     next_charge_on, anchor_date, discount_percent, activations, last_activation_at, minutes_used, charged_total,
     style, paid_until, auto_renew, renewal_months, created_at";
 
@@ -42,6 +43,7 @@ pub struct NewSubscription {
     pub client_id: i64,
     pub service_id: i64,
     pub tariff_id: Option<i64>,
+    pub parent_id: Option<i64>,
     pub state: &'static str,
     pub connected_at: DateTime<Utc>,
     pub charging_from: Option<DateTime<Utc>>,
@@ -54,11 +56,11 @@ pub struct NewSubscription {
 pub async fn insert(conn: &mut Conn, s: &NewSubscription) -> Result<SubscriptionRow> {
     Ok(on_db!(conn, db => sqlx::query_as(sql!(
         "INSERT INTO subscriptions (client_id, service_id, tariff_id, state, connected_at, charging_from, next_charge_on,
-            anchor_date, discount_percent, activations, last_activation_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $10 > 0 THEN $5 ELSE NULL END, $5) RETURNING ", COLS))
+            anchor_date, discount_percent, activations, last_activation_at, created_at, parent_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $10 > 0 THEN $5 ELSE NULL END, $5, $11) RETURNING ", COLS))
         .bind(s.client_id).bind(s.service_id).bind(s.tariff_id).bind(s.state).bind(s.connected_at)
         .bind(s.charging_from).bind(s.next_charge_on).bind(s.anchor_date).bind(s.discount_percent).bind(s.activations)
-        .fetch_one(db).await)?)
+        .bind(s.parent_id).fetch_one(db).await)?)
 }
 
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<SubscriptionRow>> {
