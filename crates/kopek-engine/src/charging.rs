@@ -15,7 +15,7 @@ use kopek_domain::charging::fees::{Activity, due_periods, next_run_date};
 use kopek_domain::charging::lifetime::{LifeSoFar, ends_at, is_over};
 use kopek_domain::charging::run::{DueCharge, Uncovered, below_threshold, plan_client};
 use kopek_domain::charging::usage::{Usage, UsageKind, rate};
-use kopek_domain::charging::charge_moment;
+use kopek_domain::charging::{WriteOff, charge_moment};
 use kopek_domain::money::{decimal_to_units, units_to_decimal};
 use kopek_store::clients::{self, ClientRow};
 use kopek_store::subscriptions::{self as subs, NewCharge, SubscriptionRow};
@@ -231,7 +231,7 @@ impl Engine {
         date: NaiveDate,
         now: Option<NaiveDateTime>,
     ) -> Result<Pending> {
-        let mut lines = Vec::new();
+        let mut lines: Vec<Line> = Vec::new();
         let horizon = now.unwrap_or_else(|| charge_moment(date, spec.additional.charge_shift_minutes));
         // CAT-5: a time-bound lifetime ends the charged span.
         let activity = self.activity(sub).map(|mut a| {
@@ -257,7 +257,15 @@ impl Engine {
                 let free = book.is_holiday(spec.conditions.holiday_calendar.as_deref(), period.start.date());
                 let amount = if free { Decimal::ZERO } else { apply(period.amount, percent) };
                 let key = period.start.max(activity.from);
-                lines.push(Line { key, end: period.end, units: decimal_to_units(amount)?, usage: false });
+                let units = decimal_to_units(amount)?;
+                // Hourly resources: the hours of one run make one charge.
+                match lines.last_mut() {
+                    Some(l) if terms.write_off == WriteOff::Hourly && l.end == period.start => {
+                        l.end = period.end;
+                        l.units += units;
+                    }
+                    _ => lines.push(Line { key, end: period.end, units, usage: false }),
+                }
                 last_end = Some(period.end);
             }
         }
@@ -488,7 +496,9 @@ pub(crate) fn chargeable(sub: &SubscriptionRow, spec: &ServiceSpec, client: &Cli
     match State::parse(&sub.state) {
         Some(State::Active) => !client_blocked || spec.additional.charge_even_if_blocked,
         Some(State::BlockedForDebt) => true,
-        Some(State::StoppedByClient | State::StoppedByAdmin) => spec.additional.charge_even_if_blocked,
+        // Stopped: the time before the stop is still owed; a "line fee" is
+        // owed all along.
+        Some(State::StoppedByClient | State::StoppedByAdmin) => spec.additional.charge_even_if_blocked || sub.stopped_at.is_some(),
         Some(State::DeactivatedByThreshold) => spec.additional.deactivate_past_limit_keep_charging,
         Some(State::Disconnected) => sub.stopped_at.is_some(),
         _ => false,

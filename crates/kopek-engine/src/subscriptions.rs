@@ -407,6 +407,11 @@ impl Engine {
         let client =
             clients::lock(&mut uow.conn, sub.client_id).await?.ok_or_else(|| EngineError::not_found("client", sub.client_id))?;
         let book = load_price_book(&mut uow.conn).await?;
+        // CAT-4 "charge even if blocked": a stopped line fee goes on.
+        let line_fee = book.spec_on(sub.service_id, self.local_today()).is_some_and(|s| s.additional.charge_even_if_blocked);
+        if line_fee && to != State::Disconnected {
+            return change_state(uow, sub, to, reason, changes).await;
+        }
         if let (Some(activity), Some(spec)) = (self.activity(sub), book.spec_on(sub.service_id, self.local_today())) {
             let terms = spec.charge_terms(sub.anchor_date);
             let stopped =

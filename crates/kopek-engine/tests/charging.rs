@@ -460,3 +460,41 @@ backend_test!(async fn cat4_activate_only_above_the_threshold(db) {
     // 50 − 20 debt, then half of the 2nd.
     assert_eq!((state(e, &admin, sub).await, balance(e, &admin, c.id).await), ("active".into(), "25.00".into()));
 });
+
+backend_test!(async fn cat2_hourly_cloud_resources_are_charged_for_the_hours_used_in_one_charge_a_night(db) {
+    let t = TestEngine::over(db);
+    let (e, admin) = (&t.engine, t.admin().await);
+    // 744.00 a month of 31 days is 1.00 an hour.
+    let vm = service(e, &admin, fee("Cloud VM", "744.00", "hourly")).await;
+    let (c, _) = t.client("HOUR", 1000).await;
+    at_local(&t, 3, 1, 9);
+    let sub = connect(e, &admin, c.id, vm).await;
+    at_local(&t, 3, 1, 21);
+    e.stop(&admin, sub, "paused").await.unwrap();
+    let r = e.run_charges(&admin, day(3, 2), false).await.unwrap();
+    assert_eq!((r.charges, r.total.0.to_string()), (1, "12.00".into()));
+    assert_eq!(balance(e, &admin, c.id).await, "-12.00");
+    assert_eq!(e.run_charges(&admin, day(3, 3), false).await.unwrap().charges, 0);
+});
+
+backend_test!(async fn cat4_a_line_fee_is_charged_even_while_stopped_or_blocked(db) {
+    let t = TestEngine::over(db);
+    let (e, admin) = (&t.engine, t.admin().await);
+    let mut spec = fee("Line fee", "310.00", "daily");
+    spec["additional"] = json!({ "charge_even_if_blocked": true });
+    let line = service(e, &admin, spec).await;
+    let net = service(e, &admin, fee("Internet", "310.00", "daily")).await;
+    let (c, _) = t.client("LINE", 1000).await;
+    at_local(&t, 3, 1, 0);
+    let (l, n) = (connect(e, &admin, c.id, line).await, connect(e, &admin, c.id, net).await);
+    e.run_charges(&admin, day(3, 1), false).await.unwrap();
+    assert_eq!(balance(e, &admin, c.id).await, "-20.00");
+    at_local(&t, 3, 2, 0);
+    e.stop(&admin, l, "line paused").await.unwrap();
+    e.stop(&admin, n, "internet paused").await.unwrap();
+    e.update_client(&admin, c.id, kopek_engine::accounts::ClientChanges { state: Some("blocked_by_admin".into()), ..Default::default() }).await.unwrap();
+    e.run_charges(&admin, day(3, 2), false).await.unwrap();
+    e.run_charges(&admin, day(3, 3), false).await.unwrap();
+    // The line fee goes on (2 × 10.00); the internet stopped at midnight.
+    assert_eq!(balance(e, &admin, c.id).await, "-40.00");
+});
