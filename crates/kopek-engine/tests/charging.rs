@@ -498,3 +498,43 @@ backend_test!(async fn cat4_a_line_fee_is_charged_even_while_stopped_or_blocked(
     // The line fee goes on (2 × 10.00); the internet stopped at midnight.
     assert_eq!(balance(e, &admin, c.id).await, "-40.00");
 });
+
+backend_test!(async fn cat2_the_connection_cost_is_the_balance_needed_to_connect(db) {
+    let t = TestEngine::over(db);
+    let (e, admin) = (&t.engine, t.admin().await);
+    let mut spec = fee("VDS", "300.00", "prepay");
+    spec["fee"]["connection_cost"] = json!("500.00");
+    let s = service(e, &admin, spec).await;
+    let (c, _) = t.client("COST", 0).await;
+    pay(e, &admin, c.id, "499.99").await;
+    let err = e.connect(&admin, c.id, ConnectInput { service_id: s, tariff_id: None, discount_percent: None }).await.unwrap_err();
+    assert_eq!(err.code(), "connection_cost_not_met");
+    assert!(err.to_string().contains("at least 500.00"), "{err}");
+    assert!(e.subscriptions(&admin, c.id).await.unwrap().is_empty());
+    pay(e, &admin, c.id, "0.01").await;
+    connect(e, &admin, c.id, s).await;
+    assert_eq!(e.subscriptions(&admin, c.id).await.unwrap().len(), 1);
+});
+
+backend_test!(async fn cat8_one_base_package_per_kind_replaces_the_old_unless_it_is_in_a_tariff(db) {
+    let t = TestEngine::over(db);
+    let (e, admin) = (&t.engine, t.admin().await);
+    let iptv = |name: &str| {
+        let mut s = fee(name, "155.00", "daily");
+        s["integration"] = json!({ "base_package_kind": "iptv", "nas": "iptv-1" });
+        s
+    };
+    let basic = service(e, &admin, iptv("IPTV Basic")).await;
+    let premium = service(e, &admin, iptv("IPTV Premium")).await;
+    let tariff = e.create_tariff(&admin, TariffInput { name: "TV".into(), description: String::new(), services: vec![basic] }).await.unwrap().id;
+    let two = e.create_tariff(&admin, TariffInput { name: "Two".into(), description: String::new(), services: vec![basic, premium] }).await.unwrap_err();
+    assert_eq!(two.code(), "two_base_packages");
+    let (free, _) = t.client("BASE1", 1000).await;
+    let old = connect(e, &admin, free.id, basic).await;
+    connect(e, &admin, free.id, premium).await;
+    assert_eq!(state(e, &admin, old).await, "disconnected");
+    let (bound, _) = t.client("BASE2", 1000).await;
+    e.connect(&admin, bound.id, ConnectInput { service_id: basic, tariff_id: Some(tariff), discount_percent: None }).await.unwrap();
+    let err = e.connect(&admin, bound.id, ConnectInput { service_id: premium, tariff_id: None, discount_percent: None }).await.unwrap_err();
+    assert_eq!(err.code(), "base_package_in_tariff");
+});
