@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::clients::ClientRow;
 use crate::ledger::PaymentRow;
 use crate::subscriptions::SubscriptionRow;
-use crate::{Conn, DbRef, Result};
+use crate::{Conn, DbRef, Result, StoreError};
 
 /// Time as SQLite stores it through sqlx, so text comparisons hold.
 fn ts(t: DateTime<Utc>) -> String {
@@ -18,6 +18,42 @@ fn ts(t: DateTime<Utc>) -> String {
 
 fn ids_json(ids: &[i64]) -> String {
     serde_json::to_string(ids).expect("ids serialise")
+}
+
+/// Reads many rows from SQLite as one JSON array: handing rows one by one
+/// from sqlx's SQLite thread costs more than the query itself.
+async fn aggregated(db: &mut sqlx::SqliteConnection, cols: &str, from: &str, ids: &[i64]) -> Result<Vec<Vec<Value>>> {
+    let sql = format!("SELECT json_group_array(json_array({cols})) FROM (SELECT {cols} FROM {from})");
+    let json: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(ids_json(ids)).fetch_one(db).await?;
+    serde_json::from_str(&json).map_err(|e| corrupt(&format!("aggregated rows: {e}")))
+}
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Corrupt(what.to_string())
+}
+
+fn int(v: &Value) -> Result<i64> {
+    v.as_i64().ok_or_else(|| corrupt(&format!("expected an integer, found {v}")))
+}
+
+fn text(v: &Value) -> Result<String> {
+    v.as_str().map(str::to_string).ok_or_else(|| corrupt(&format!("expected text, found {v}")))
+}
+
+fn time(v: &Value) -> Result<Option<DateTime<Utc>>> {
+    match v.as_str() {
+        None => Ok(None),
+        Some(s) => DateTime::parse_from_rfc3339(s)
+            .map(|t| Some(t.with_timezone(&Utc)))
+            .map_err(|_| corrupt(&format!("expected a time, found {s:?}"))),
+    }
+}
+
+fn date(v: &Value) -> Result<Option<NaiveDate>> {
+    match v.as_str() {
+        None => Ok(None),
+        Some(s) => s.parse().map(Some).map_err(|_| corrupt(&format!("expected a date, found {s:?}"))),
+    }
 }
 
 /// The batch's clients, locked on PostgreSQL (SQLite's writer lock is held).
@@ -29,10 +65,24 @@ pub async fn lock_clients(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ClientRow>
                 .bind(ids).fetch_all(db).await?
         }
         DbRef::Sqlite(db) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {COLS} FROM clients WHERE id IN (SELECT value FROM json_each($1)) ORDER BY id"
-            )))
-            .bind(ids_json(ids)).fetch_all(db).await?
+            let rows = aggregated(db, COLS, "clients WHERE id IN (SELECT value FROM json_each($1)) ORDER BY id", ids).await?;
+            rows.iter()
+                .map(|r| -> Result<ClientRow> {
+                    Ok(ClientRow {
+                        id: int(&r[0])?,
+                        code: text(&r[1])?,
+                        name: text(&r[2])?,
+                        country: text(&r[3])?,
+                        currency: text(&r[4])?,
+                        balance: int(&r[5])?,
+                        credit_limit: int(&r[6])?,
+                        disconnect_threshold: int(&r[7])?,
+                        state: text(&r[8])?,
+                        created_at: time(&r[9])?.ok_or_else(|| corrupt("clients.created_at"))?,
+                        loyalty_percent: int(&r[10])?,
+                    })
+                })
+                .collect::<Result<_>>()?
         }
     })
 }
@@ -47,10 +97,36 @@ pub async fn subscriptions_of(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Subscr
                 .bind(ids).fetch_all(db).await?
         }
         DbRef::Sqlite(db) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {COLS} FROM subscriptions WHERE client_id IN (SELECT value FROM json_each($1)) ORDER BY client_id, id"
-            )))
-            .bind(ids_json(ids)).fetch_all(db).await?
+            let from = "subscriptions WHERE client_id IN (SELECT value FROM json_each($1)) ORDER BY client_id, id";
+            let rows = aggregated(db, COLS, from, ids).await?;
+            rows.iter()
+                .map(|r| -> Result<SubscriptionRow> {
+                    Ok(SubscriptionRow {
+                        id: int(&r[0])?,
+                        client_id: int(&r[1])?,
+                        service_id: int(&r[2])?,
+                        tariff_id: r[3].as_i64(),
+                        parent_id: r[4].as_i64(),
+                        state: text(&r[5])?,
+                        connected_at: time(&r[6])?.ok_or_else(|| corrupt("subscriptions.connected_at"))?,
+                        charging_from: time(&r[7])?,
+                        stopped_at: time(&r[8])?,
+                        charged_until: time(&r[9])?,
+                        next_charge_on: date(&r[10])?,
+                        anchor_date: date(&r[11])?,
+                        discount_percent: int(&r[12])?,
+                        activations: int(&r[13])?,
+                        last_activation_at: time(&r[14])?,
+                        minutes_used: int(&r[15])?,
+                        charged_total: int(&r[16])?,
+                        style: text(&r[17])?,
+                        paid_until: time(&r[18])?,
+                        auto_renew: int(&r[19])? != 0,
+                        renewal_months: r[20].as_i64(),
+                        created_at: time(&r[21])?.ok_or_else(|| corrupt("subscriptions.created_at"))?,
+                    })
+                })
+                .collect::<Result<_>>()?
         }
     })
 }
@@ -67,11 +143,25 @@ pub async fn open_payments_of(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Paymen
             .bind(ids).fetch_all(db).await?
         }
         DbRef::Sqlite(db) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {COLS} FROM payments WHERE client_id IN (SELECT value FROM json_each($1)) AND {WHERE}
-                 ORDER BY client_id, credited_at, id"
-            )))
-            .bind(ids_json(ids)).fetch_all(db).await?
+            let from = format!("payments WHERE client_id IN (SELECT value FROM json_each($1)) AND {WHERE} ORDER BY client_id, credited_at, id");
+            let rows = aggregated(db, COLS, &from, ids).await?;
+            rows.iter()
+                .map(|r| -> Result<PaymentRow> {
+                    Ok(PaymentRow {
+                        id: int(&r[0])?,
+                        client_id: int(&r[1])?,
+                        number: r[2].as_str().map(str::to_string),
+                        method: text(&r[3])?,
+                        amount: int(&r[4])?,
+                        currency: text(&r[5])?,
+                        status: text(&r[6])?,
+                        unallocated: int(&r[7])?,
+                        comment: text(&r[8])?,
+                        created_at: time(&r[9])?.ok_or_else(|| corrupt("payments.created_at"))?,
+                        credited_at: time(&r[10])?,
+                    })
+                })
+                .collect::<Result<_>>()?
         }
     })
 }
