@@ -69,7 +69,7 @@ const CLIENTS: &[DemoClient] = &[
 impl Engine {
     /// Loads the demo into an empty database; `None` when it holds clients.
     pub async fn load_demo(&self) -> Result<Option<DemoLogins>> {
-        if self.clients(&Ctx::system("demo"), 0, 1).await?.first().is_some() {
+        if !self.clients(&Ctx::system("demo"), 0, 1).await?.is_empty() {
             return Ok(None);
         }
         let ctx = Ctx::system("demo");

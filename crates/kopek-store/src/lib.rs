@@ -177,10 +177,10 @@ pub enum DbRef<'a> {
 impl Conn {
     pub fn db(&mut self) -> DbRef<'_> {
         match &mut self.0 {
-            Inner::PgTx(t) => DbRef::Pg(&mut **t),
-            Inner::Pg(c) => DbRef::Pg(&mut **c),
-            Inner::SqliteTx(t) => DbRef::Sqlite(&mut **t),
-            Inner::Sqlite(c) => DbRef::Sqlite(&mut **c),
+            Inner::PgTx(t) => DbRef::Pg(t),
+            Inner::Pg(c) => DbRef::Pg(c),
+            Inner::SqliteTx(t) => DbRef::Sqlite(t),
+            Inner::Sqlite(c) => DbRef::Sqlite(c),
         }
     }
 

@@ -70,11 +70,10 @@ async fn open(config: &Config) -> Result<Engine> {
 }
 
 async fn serve(engine: Engine, config: &Config, args: ServeArgs) -> Result<ExitCode> {
-    if args.demo {
-        if let Some(logins) = engine.load_demo().await? {
+    if args.demo
+        && let Some(logins) = engine.load_demo().await? {
             print_demo(&logins);
         }
-    }
     engine.install_schedules().await?;
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
