@@ -66,7 +66,45 @@ const CLIENTS: &[DemoClient] = &[
     },
 ];
 
+/// The demo's catalog: an ISP service charged daily, a hosting service
+/// prepaid monthly, a promised payment, a tariff; the last demo client
+/// subscribes to the internet service.
+const DEMO_SERVICES: &[&str] = &[
+    r#"{ "main": { "name": "Интернет 100 Мбит/с", "kind": "periodic" },
+         "fee": { "price": "600.00", "write_off": "daily", "currency": "RUB", "vat_percent": "20" },
+         "conditions": { "speed": { "in_kbps": 100000, "out_kbps": 100000 } },
+         "portal": { "orderable": true, "cancellable": true } }"#,
+    r#"{ "main": { "name": "VDS-2 (2 vCPU, 4 ГБ, 40 ГБ SSD)", "kind": "periodic" },
+         "fee": { "price": "1250.00", "write_off": "prepay", "currency": "RUB", "vat_percent": "20" },
+         "portal": { "orderable": true } }"#,
+    r#"{ "main": { "name": "Обещанный платёж", "kind": "promised_payment" },
+         "fee": { "price": "500.00", "write_off": "prepay", "currency": "RUB" },
+         "lifetime": { "days": 3 } }"#,
+];
+
 impl Engine {
+    async fn load_demo_catalog(&self, ctx: &Ctx) -> Result<()> {
+        let mut ids = Vec::new();
+        for spec in DEMO_SERVICES {
+            let input = crate::catalog::ServiceInput {
+                spec: serde_json::from_str(spec).expect("demo service spec"),
+                valid_from: Some(self.local_today()),
+            };
+            ids.push(self.create_service(ctx, input).await?.id);
+        }
+        self.create_tariff(ctx, crate::catalog::TariffInput {
+            name: "Домашний".into(),
+            description: "Интернет 100 Мбит/с".into(),
+            services: vec![ids[0]],
+        })
+        .await?;
+        if let Some(last) = self.clients(ctx, 0, 100).await?.last() {
+            let input = crate::subscriptions::ConnectInput { service_id: ids[0], tariff_id: None, discount_percent: None };
+            self.connect(ctx, last.id, input).await?;
+        }
+        Ok(())
+    }
+
     /// Loads the demo into an empty database; `None` when it holds clients.
     pub async fn load_demo(&self) -> Result<Option<DemoLogins>> {
         if !self.clients(&Ctx::system("demo"), 0, 1).await?.is_empty() {
@@ -124,6 +162,7 @@ impl Engine {
         if let Some(e) = self.expenses(&ctx, first.id).await?.get(1) {
             self.reverse_expense(&ctx, e.id, Reversal { reason: "demo: domain renewal cancelled".into() }).await?;
         }
+        self.load_demo_catalog(&ctx).await?;
         Ok(Some(DemoLogins {
             admin_email: DEMO_ADMIN_EMAIL.into(),
             admin_password: DEMO_ADMIN_PASSWORD.into(),
