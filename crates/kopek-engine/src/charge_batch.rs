@@ -18,7 +18,7 @@ use kopek_store::subscriptions::SubscriptionRow;
 use crate::Engine;
 use crate::amount::Amount;
 use crate::catalog::PriceBook;
-use crate::charging::{ChargeLine, ClientRun, Pending, charge_name, chargeable, nominal};
+use crate::charging::{ChargeLine, ClientRun, Pending, charge_name, chargeable, included_vat, nominal};
 use crate::error::Result;
 use crate::subscriptions::State;
 use crate::uow::Uow;
@@ -82,7 +82,8 @@ impl Engine {
                     let end = self.to_utc(line.end);
                     let expense_id = if line.units > 0 {
                         let id = ids_pool.next().expect("an id reserved per line");
-                        new_expenses.push((id, line.units, charge_name(&p.name, line)));
+                        let tax = included_vat(line.units, p.vat_percent, &client.currency)?;
+                        new_expenses.push((id, line.units, tax, charge_name(&p.name, line)));
                         Some(id)
                     } else {
                         None
@@ -116,11 +117,20 @@ impl Engine {
             let open = payments_by_client.remove(&client.id).unwrap_or_default();
             let plan = plan_allocations(
                 &open.iter().map(|p| OpenItem { id: p.id, open_units: p.unallocated }).collect::<Vec<_>>(),
-                &new_expenses.iter().map(|(id, units, _)| OpenItem { id: *id, open_units: *units }).collect::<Vec<_>>(),
+                &new_expenses.iter().map(|(id, units, _, _)| OpenItem { id: *id, open_units: *units }).collect::<Vec<_>>(),
             );
-            for (id, units, name) in new_expenses {
+            for (id, units, tax, name) in new_expenses {
                 let paid: i64 = plan.iter().filter(|a| a.expense_id == id).map(|a| a.units).sum();
-                writes.expenses.push(ExpenseIn { id, client_id: client.id, name, amount: units, unpaid: units - paid, currency: client.currency.clone(), charged_at });
+                writes.expenses.push(ExpenseIn {
+                    id,
+                    client_id: client.id,
+                    name,
+                    amount: units,
+                    tax,
+                    unpaid: units - paid,
+                    currency: client.currency.clone(),
+                    charged_at,
+                });
             }
             for a in plan {
                 writes.allocations.push(AllocationIn { client_id: client.id, payment_id: a.payment_id, expense_id: a.expense_id, amount: a.units });

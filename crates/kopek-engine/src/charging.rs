@@ -289,7 +289,17 @@ impl Engine {
         let lifetime_end = ends_at(&spec.lifetime, self.to_local(sub.connected_at));
         // With nothing more to charge, a lifetime still ends on its day.
         let next = activity.and_then(|a| next_run_date(&terms, a, last_end)).or(lifetime_end.map(|e| e.date()));
-        Ok(Pending { sub: sub.clone(), name: spec.main.name.clone(), funds: spec.funds(), lines, last_end, next, horizon, immediate: now.is_some() })
+        Ok(Pending {
+            sub: sub.clone(),
+            name: spec.main.name.clone(),
+            vat_percent: spec.fee.vat_percent,
+            funds: spec.funds(),
+            lines,
+            last_end,
+            next,
+            horizon,
+            immediate: now.is_some(),
+        })
     }
 
     /// Posts a subscription's priced lines: charge rows (idempotent by
@@ -319,7 +329,8 @@ impl Engine {
             if line.units > 0 {
                 let name = charge_name(&p.name, line);
                 let charged_at = if p.immediate { uow.now } else { self.to_utc(nominal(date)) };
-                let expense = post_expense_in(uow, client, &name, line.units, 0, charged_at).await?;
+                let tax = included_vat(line.units, p.vat_percent, &client.currency)?;
+                let expense = post_expense_in(uow, client, &name, line.units, tax, charged_at).await?;
                 subs::set_charge_expense(&mut uow.conn, charge_id, Some(expense.id), line.units).await?;
             }
             total += line.units;
@@ -472,6 +483,8 @@ pub(crate) struct Line {
 pub(crate) struct Pending {
     pub(crate) sub: SubscriptionRow,
     pub(crate) name: String,
+    /// LED-5: the service's VAT, included in its price.
+    pub(crate) vat_percent: Decimal,
     pub(crate) funds: kopek_domain::charging::run::FundsOptions,
     pub(crate) lines: Vec<Line>,
     pub(crate) last_end: Option<NaiveDateTime>,
@@ -479,6 +492,16 @@ pub(crate) struct Pending {
     horizon: NaiveDateTime,
     /// Charged at once (a connection, a payment), not by a nightly run.
     immediate: bool,
+}
+
+/// LED-5: the VAT included in a charge, in stored units, rounded to the
+/// currency's minor unit as documents show it.
+pub(crate) fn included_vat(units: i64, vat_percent: Decimal, currency: &str) -> Result<i64> {
+    if vat_percent.is_zero() {
+        return Ok(0);
+    }
+    let money = kopek_domain::Money::from_units(units, crate::views::currency_of(currency)?);
+    Ok(kopek_domain::tax::vat(money, vat_percent, kopek_domain::tax::VatMode::Included).tax.to_units()?)
 }
 
 /// The name of a charge's expense: the service and the charged span.

@@ -203,6 +203,7 @@ pub struct ExpenseIn {
     pub client_id: i64,
     pub name: String,
     pub amount: i64,
+    pub tax: i64,
     pub unpaid: i64,
     pub currency: String,
     pub charged_at: DateTime<Utc>,
@@ -240,15 +241,16 @@ pub async fn insert_expenses(conn: &mut Conn, rows: &[ExpenseIn], now: DateTime<
         DbRef::Pg(db) => {
             let col = |f: fn(&ExpenseIn) -> i64| rows.iter().map(f).collect::<Vec<_>>();
             let (ids, clients, amounts, unpaid) = (col(|r| r.id), col(|r| r.client_id), col(|r| r.amount), col(|r| r.unpaid));
+            let taxes = col(|r| r.tax);
             let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
             let currencies: Vec<&str> = rows.iter().map(|r| r.currency.as_str()).collect();
             let at: Vec<DateTime<Utc>> = rows.iter().map(|r| r.charged_at).collect();
             sqlx::query(
                 "INSERT INTO expenses (id, client_id, name, amount, tax, unpaid, currency, status, charged_at, created_at)
-                 SELECT i, c, n, a, 0, u, cur, 'posted', t, $8
-                 FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::TEXT[], $4::BIGINT[], $5::BIGINT[], $6::TEXT[], $7::TIMESTAMPTZ[])
-                      AS x(i, c, n, a, u, cur, t)")
-                .bind(&ids).bind(&clients).bind(&names).bind(&amounts).bind(&unpaid).bind(&currencies).bind(&at).bind(now)
+                 SELECT i, c, n, a, tx, u, cur, 'posted', t, $8
+                 FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::TEXT[], $4::BIGINT[], $5::BIGINT[], $6::TEXT[], $7::TIMESTAMPTZ[], $9::BIGINT[])
+                      AS x(i, c, n, a, u, cur, t, tx)")
+                .bind(&ids).bind(&clients).bind(&names).bind(&amounts).bind(&unpaid).bind(&currencies).bind(&at).bind(now).bind(&taxes)
                 .execute(&mut *db).await?;
             sqlx::query(
                 "INSERT INTO ledger_entries (client_id, kind, amount, currency, expense_id, created_at)
@@ -260,12 +262,12 @@ pub async fn insert_expenses(conn: &mut Conn, rows: &[ExpenseIn], now: DateTime<
         DbRef::Sqlite(db) => {
             let data: Vec<Value> = rows
                 .iter()
-                .map(|r| json!([r.id, r.client_id, r.name, r.amount, r.unpaid, r.currency, ts(r.charged_at)]))
+                .map(|r| json!([r.id, r.client_id, r.name, r.amount, r.unpaid, r.currency, ts(r.charged_at), r.tax]))
                 .collect();
             let data = Value::Array(data).to_string();
             sqlx::query(
                 "INSERT INTO expenses (id, client_id, name, amount, tax, unpaid, currency, status, charged_at, created_at)
-                 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, 0, value ->> 4, value ->> 5, 'posted', value ->> 6, $2
+                 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 7, value ->> 4, value ->> 5, 'posted', value ->> 6, $2
                  FROM json_each($1)")
                 .bind(&data).bind(ts(now)).execute(&mut *db).await?;
             sqlx::query(

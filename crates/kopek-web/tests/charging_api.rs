@@ -71,6 +71,8 @@ backend_test!(async fn chg1_catalog_connect_run_and_dry_run_over_http(db) {
     let expenses = app.get(&format!("/clients/{id}/expenses")).await;
     assert_eq!(expenses.as_array().unwrap().len(), 2);
     assert!(expenses[1]["name"].as_str().unwrap().starts_with("Internet 100: 2026-03-02 00:00"));
+    // LED-5: 20 % VAT included: 5.00 → 0.83 (at connection), 10.00 → 1.67 (the run).
+    assert_eq!((expenses[0]["tax"].as_str(), expenses[1]["tax"].as_str()), (Some("0.83"), Some("1.67")));
     let history = app.get(&format!("/subscriptions/{}/history", sub["id"])).await;
     assert_eq!(history[0]["to"], "active");
     assert!(app.t.engine.check_ledger().await.unwrap().is_empty());
