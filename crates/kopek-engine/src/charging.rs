@@ -18,6 +18,8 @@ use kopek_domain::charging::usage::{Usage, UsageKind, rate};
 use kopek_domain::charging::{WriteOff, charge_moment};
 use kopek_domain::money::{decimal_to_units, units_to_decimal};
 use kopek_store::clients::{self, ClientRow};
+use futures::StreamExt;
+use kopek_store::{Backend, bulk};
 use kopek_store::subscriptions::{self as subs, NewCharge, SubscriptionRow};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -114,34 +116,59 @@ impl Engine {
             load_price_book(&mut conn).await?
         };
         let mut report = RunReport { date, dry_run, clients: Vec::new(), total: Amount(Decimal::ZERO), charges: 0 };
-        let mut after = 0;
-        loop {
-            let batch = {
-                let mut conn = self.store.conn().await?;
-                subs::clients_due(&mut conn, date, after, batch_size).await?
-            };
-            let Some(last) = batch.last().copied() else { break };
-            let mut uow = self.begin(ctx).await?;
-            for run in self.charge_batch(&mut uow, &book, &batch, date).await? {
+        // The clients with work are read once; a run started again after a
+        // crash reads only those still due.
+        let due = {
+            let mut conn = self.store.conn().await?;
+            bulk::clients_due(&mut conn, date).await?
+        };
+        // Batches hold disjoint clients, so on PostgreSQL two of them run at
+        // once on two connections; SQLite has one writer and takes them in turn.
+        let parallel = match self.store.backend() {
+            Backend::Postgres => 2,
+            Backend::Sqlite => 1,
+        };
+        let chunks = due.chunks(usize::try_from(batch_size).unwrap_or(500)).map(<[i64]>::to_vec);
+        let book = &book;
+        let mut runs = futures::stream::iter(chunks)
+            .map(|batch| async move { self.charge_one_batch(ctx, book, &batch, date, dry_run, pause).await })
+            .buffered(parallel);
+        while let Some(runs) = runs.next().await {
+            for run in runs? {
                 report.charges += run.lines.len();
                 report.total = Amount(report.total.0 + run.charged.0);
                 report.clients.push(run);
             }
-            if dry_run {
-                uow.conn.rollback().await?;
-            } else {
-                uow.audit("charge.run.batch", "charge_run", date, None, serde_json::json!({
-                    "nominal_time": nominal(date), "last_client": last,
-                }))
-                .await?;
-                uow.finish(()).await?;
-            }
-            after = last;
-            if !pause.is_zero() {
-                tokio::time::sleep(pause).await;
-            }
         }
         Ok(report)
+    }
+
+    /// One batch of the run in its own transaction (rolled back on a dry run).
+    async fn charge_one_batch(
+        &self,
+        ctx: &Ctx,
+        book: &PriceBook,
+        batch: &[i64],
+        date: NaiveDate,
+        dry_run: bool,
+        pause: std::time::Duration,
+    ) -> Result<Vec<ClientRun>> {
+        let last = *batch.last().expect("chunks are not empty");
+        let mut uow = self.begin(ctx).await?;
+        let runs = self.charge_batch(&mut uow, book, batch, date).await?;
+        if dry_run {
+            uow.conn.rollback().await?;
+        } else {
+            uow.audit("charge.run.batch", "charge_run", date, None, serde_json::json!({
+                "nominal_time": nominal(date), "last_client": last,
+            }))
+            .await?;
+            uow.finish(()).await?;
+        }
+        if !pause.is_zero() {
+            tokio::time::sleep(pause).await;
+        }
+        Ok(runs)
     }
 
     /// Charges one client (its lock held by the unit of work) for what is

@@ -11,6 +11,7 @@ pub mod charging;
 pub mod ctx;
 pub mod demo;
 pub mod error;
+pub mod gateway;
 pub mod jobs;
 pub mod ledger;
 pub mod maintenance;

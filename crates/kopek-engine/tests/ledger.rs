@@ -272,3 +272,29 @@ backend_test!(async fn sec1_login_sessions_tokens_and_lockout(db) {
     t.clock.advance(Duration::days(15));
     assert!(e.session_actor(&old.token).await.unwrap().is_none(), "sessions expire");
 });
+
+backend_test!(async fn led1_check_ledger_finds_an_entry_naming_a_missing_payment(db) {
+    let t = TestEngine::over(db);
+    let admin = t.admin().await;
+    let (client, _) = t.client("ORPH", 0).await;
+    t.engine.credit_payment(&admin, client.id, pay("10.00")).await.unwrap();
+    let mut conn = t.db.store.conn().await.unwrap();
+    // PostgreSQL keeps no foreign key on the ledger tables; SQLite's has to
+    // be switched off to plant the orphan at all.
+    let sqlite = t.db.store.backend() == kopek_store::Backend::Sqlite;
+    if sqlite {
+        exec_db!(conn, db => kopek_store::sqlx::query("PRAGMA foreign_keys = OFF").execute(db).await).unwrap();
+    }
+    exec_db!(conn, db => kopek_store::sqlx::query(
+        "INSERT INTO ledger_entries (client_id, kind, amount, currency, payment_id, created_at)
+         VALUES ($1, 'payment', 0, 'RUB', 987654, CURRENT_TIMESTAMP)")
+        .bind(client.id).execute(db).await).unwrap();
+    if sqlite {
+        exec_db!(conn, db => kopek_store::sqlx::query("PRAGMA foreign_keys = ON").execute(db).await).unwrap();
+    }
+    drop(conn);
+    let found = t.engine.check_ledger().await.unwrap();
+    let rules: Vec<_> = found.iter().map(|v| v.rule).collect();
+    assert_eq!(rules, vec!["entry_references_exist"]);
+    assert_eq!(found[0].client_id, client.id);
+});

@@ -56,6 +56,22 @@ fn date(v: &Value) -> Result<Option<NaiveDate>> {
     }
 }
 
+/// Every client with a subscription due on or before `day`, in id order.
+pub async fn clients_due(conn: &mut Conn, day: NaiveDate) -> Result<Vec<i64>> {
+    Ok(match conn.db() {
+        DbRef::Pg(db) => sqlx::query_scalar(
+            "SELECT DISTINCT client_id FROM subscriptions WHERE next_charge_on <= $1 ORDER BY client_id")
+            .bind(day).fetch_all(db).await?,
+        DbRef::Sqlite(db) => {
+            let json: String = sqlx::query_scalar(
+                "SELECT json_group_array(client_id) FROM
+                   (SELECT DISTINCT client_id FROM subscriptions WHERE next_charge_on <= $1 ORDER BY client_id)")
+                .bind(day).fetch_one(db).await?;
+            serde_json::from_str(&json).map_err(|e| corrupt(&format!("due clients: {e}")))?
+        }
+    })
+}
+
 /// The batch's clients, locked on PostgreSQL (SQLite's writer lock is held).
 pub async fn lock_clients(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ClientRow>> {
     const COLS: &str = "id, code, name, country, currency, balance, credit_limit, disconnect_threshold, state, created_at, loyalty_percent";

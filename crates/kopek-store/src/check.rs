@@ -114,6 +114,39 @@ const RULES: &[(&str, &str, &str)] = &[
          WHERE EXISTS (SELECT 1 FROM payments p WHERE p.client_id = c.id AND p.status = 'credited' AND p.unallocated > 0)
            AND EXISTS (SELECT 1 FROM expenses x WHERE x.client_id = c.id AND x.status = 'posted' AND x.unpaid > 0)",
     ),
+    // The insert-only ledger tables carry no foreign keys on PostgreSQL
+    // (migrations/postgres/0003): these rules prove their references instead.
+    (
+        "entry_references_exist",
+        "ledger entry {s} names a client, payment, expense or entry that does not exist",
+        "SELECT e.client_id, e.id, CAST(0 AS BIGINT), CAST(1 AS BIGINT) FROM ledger_entries e
+         WHERE NOT EXISTS (SELECT 1 FROM clients c WHERE c.id = e.client_id)
+            OR (e.payment_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = e.payment_id))
+            OR (e.expense_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM expenses x WHERE x.id = e.expense_id))
+            OR (e.reverses_entry_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ledger_entries o WHERE o.id = e.reverses_entry_id))",
+    ),
+    (
+        "expense_references_exist",
+        "expense {s} belongs to a client that does not exist",
+        "SELECT x.client_id, x.id, CAST(0 AS BIGINT), CAST(1 AS BIGINT) FROM expenses x
+         WHERE NOT EXISTS (SELECT 1 FROM clients c WHERE c.id = x.client_id)",
+    ),
+    (
+        "allocation_references_exist",
+        "allocation {s} names a client, payment or expense that does not exist",
+        "SELECT a.client_id, a.id, CAST(0 AS BIGINT), CAST(1 AS BIGINT) FROM allocations a
+         WHERE NOT EXISTS (SELECT 1 FROM clients c WHERE c.id = a.client_id)
+            OR NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = a.payment_id)
+            OR NOT EXISTS (SELECT 1 FROM expenses x WHERE x.id = a.expense_id)",
+    ),
+    (
+        "charge_references_exist",
+        "charge {s} names a client, subscription or expense that does not exist, or another client's",
+        "SELECT g.client_id, g.id, CAST(0 AS BIGINT), CAST(1 AS BIGINT) FROM charges g
+         WHERE NOT EXISTS (SELECT 1 FROM clients c WHERE c.id = g.client_id)
+            OR NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.id = g.subscription_id AND s.client_id = g.client_id)
+            OR (g.expense_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM expenses x WHERE x.id = g.expense_id AND x.client_id = g.client_id))",
+    ),
 ];
 
 /// Runs every rule and returns what breaks them; empty means the ledger holds.

@@ -108,6 +108,9 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
+            // A nightly run touches every due client's rows; the default
+            // 2 MB page cache makes SQLite re-read pages it just wrote.
+            .pragma("cache_size", "-262144")
             .busy_timeout(Duration::from_secs(30));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)

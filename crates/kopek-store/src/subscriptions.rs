@@ -73,15 +73,6 @@ pub async fn of_client(conn: &mut Conn, client_id: i64) -> Result<Vec<Subscripti
         .bind(client_id).fetch_all(db).await)?)
 }
 
-/// Clients with a subscription due on or before `day`, after `after_client`,
-/// a batch at a time.
-pub async fn clients_due(conn: &mut Conn, day: NaiveDate, after_client: i64, limit: i64) -> Result<Vec<i64>> {
-    Ok(on_db!(conn, db => sqlx::query_scalar(
-        "SELECT DISTINCT client_id FROM subscriptions WHERE next_charge_on <= $1 AND client_id > $2
-         ORDER BY client_id LIMIT $3")
-        .bind(day).bind(after_client).bind(limit).fetch_all(db).await)?)
-}
-
 /// Records what was charged: the end of the last charged period, the next
 /// run date that has something due, and the running total.
 pub async fn advance(
