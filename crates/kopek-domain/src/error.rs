@@ -17,6 +17,23 @@ pub enum DomainError {
     CurrencyMismatch { expected: String, got: String },
     #[error("{field}: {message}")]
     Invalid { field: &'static str, message: String },
+    #[error("amount {amount} is below the method's minimum {min} (allowed {allowed})")]
+    AmountBelowMinimum { amount: String, min: String, allowed: String },
+    #[error("amount {amount} is above the method's maximum {max} (allowed {allowed})")]
+    AmountAboveMaximum { amount: String, max: String, allowed: String },
+    #[error("this payment method is not available to payers of kind {kind} (available to: {allowed})")]
+    PayerKindNotAllowed { kind: String, allowed: String },
+    #[error("no exchange rate from {from} to {to} on or before {date}")]
+    NoExchangeRate { from: String, to: String, date: String },
+    #[error("payment status can't change from {from} to {to}")]
+    InvalidTransition { from: String, to: String },
+    #[error("payer can't be deleted: {0}")]
+    PayerInUse(String),
+    #[error(
+        "payer {payer} has unpaid expenses in an act: pay them, or delete the act and \
+         reissue it to the other payer"
+    )]
+    PayerLockedByAct { payer: i64 },
 }
 
 impl DomainError {
@@ -28,10 +45,25 @@ impl DomainError {
             DomainError::UnknownCurrency(_) => "unknown_currency",
             DomainError::CurrencyMismatch { .. } => "currency_mismatch",
             DomainError::Invalid { .. } => "invalid_field",
+            DomainError::AmountBelowMinimum { .. } => "amount_below_minimum",
+            DomainError::AmountAboveMaximum { .. } => "amount_above_maximum",
+            DomainError::PayerKindNotAllowed { .. } => "payer_kind_not_allowed",
+            DomainError::NoExchangeRate { .. } => "no_exchange_rate",
+            DomainError::InvalidTransition { .. } => "invalid_status_transition",
+            DomainError::PayerInUse(_) => "payer_in_use",
+            DomainError::PayerLockedByAct { .. } => "payer_locked_by_act",
         }
     }
 
     pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
         DomainError::Invalid { field, message: message.into() }
+    }
+
+    /// The form field the error is about, for variants that have one.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            DomainError::Invalid { field, .. } => Some(field),
+            _ => None,
+        }
     }
 }

@@ -9,7 +9,10 @@ pub mod error;
 pub mod ledger;
 pub mod charging;
 pub mod money;
+pub mod payer;
+pub mod payment_method;
 pub mod schedule;
+pub mod statement;
 pub mod tax;
 
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -239,12 +239,7 @@ pub trait PaymentGateway: Send + Sync {
     /// Takes a held payment; the amount may be less than the hold.
     async fn capture(&self, external_id: &str, amount: Decimal) -> Result<GatewayPayment, GatewayError>;
 
-    async fn refund(
-        &self,
-        external_id: &str,
-        amount: Decimal,
-        idempotency_key: &str,
-    ) -> Result<GatewayRefund, GatewayError>;
+    async fn refund(&self, external_id: &str, amount: Decimal, idempotency_key: &str) -> Result<GatewayRefund, GatewayError>;
 
     /// Proves a webhook authentic and says what it reports. Only an `Ok`
     /// may change a payment; the event's content comes from what was proven

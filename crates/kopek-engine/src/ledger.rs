@@ -229,11 +229,11 @@ impl Engine {
     }
 }
 
-async fn existing_client(conn: &mut Conn, client_id: i64) -> Result<ClientRow> {
+pub(crate) async fn existing_client(conn: &mut Conn, client_id: i64) -> Result<ClientRow> {
     clients::get(conn, client_id).await?.ok_or_else(|| EngineError::not_found("client", client_id))
 }
 
-async fn lock_client(conn: &mut Conn, client_id: i64) -> Result<ClientRow> {
+pub(crate) async fn lock_client(conn: &mut Conn, client_id: i64) -> Result<ClientRow> {
     clients::lock(conn, client_id).await?.ok_or_else(|| EngineError::not_found("client", client_id))
 }
 
@@ -419,10 +419,23 @@ pub(crate) async fn allocate(conn: &mut Conn, client_id: i64, now: DateTime<Utc>
     Ok(())
 }
 
-async fn payment_view(conn: &mut Conn, id: i64) -> Result<Payment> {
+pub(crate) async fn payment_view(conn: &mut Conn, id: i64) -> Result<Payment> {
     let row = store::payment(conn, id).await?.ok_or_else(|| EngineError::not_found("payment", id))?;
     let allocations = store::allocations_from_payment(conn, id).await?;
-    Ok(views::payment(&row, &allocations))
+    let mut view = views::payment(&row, &allocations);
+    view.flow = kopek_store::payments::flow(conn, id)
+        .await?
+        .filter(|f| f.method_id.is_some() || f.cashback_of.is_some())
+        .map(|f| views::payment_flow(&f));
+    Ok(view)
+}
+
+/// Money arrived for a payment that waited for it (a gateway's success, a
+/// bank transfer): it is credited and its entry posted. The caller holds
+/// the client's lock and allocates afterwards.
+pub(crate) async fn credit_awaiting_in(uow: &mut Uow<'_>, client: &ClientRow, pay: &store::PaymentRow) -> Result<()> {
+    kopek_store::payments::mark_credited(&mut uow.conn, pay.id, uow.now).await?;
+    post_entry(uow, client, EntryKind::Payment, pay.amount, Some(pay.id), None, None, "").await
 }
 
 async fn expense_view(conn: &mut Conn, id: i64) -> Result<Expense> {

@@ -16,6 +16,10 @@ pub mod jobs;
 pub mod ledger;
 pub mod maintenance;
 pub mod nightly;
+pub mod payers;
+pub mod payment_methods;
+pub mod payments;
+pub mod statement;
 pub mod promised;
 pub mod subscriptions;
 pub mod tariff_change;
@@ -26,6 +30,7 @@ pub mod views;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, DurationRound, FixedOffset, Utc};
@@ -63,6 +68,8 @@ pub struct Engine {
     pub(crate) store: Store,
     clock: Arc<dyn Clock>,
     pub(crate) settings: Settings,
+    /// The payment gateways this installation talks to (PMT-4).
+    pub(crate) gateways: Arc<HashMap<gateway::GatewayKind, Arc<dyn gateway::PaymentGateway>>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -73,7 +80,13 @@ impl std::fmt::Debug for Engine {
 
 impl Engine {
     pub fn new(store: Store, clock: Arc<dyn Clock>, settings: Settings) -> Engine {
-        Engine { store, clock, settings }
+        Engine { store, clock, settings, gateways: Arc::default() }
+    }
+
+    /// Adds (or replaces) the gateway of its kind.
+    pub fn with_gateway(mut self, gateway: Arc<dyn gateway::PaymentGateway>) -> Engine {
+        Arc::make_mut(&mut self.gateways).insert(gateway.kind(), gateway);
+        self
     }
 
     pub fn store(&self) -> &Store {

@@ -82,6 +82,29 @@ pub struct Payment {
     pub credited_at: Option<DateTime<Utc>>,
     /// The expenses this payment paid.
     pub allocations: Vec<Allocation>,
+    /// How it is paid: payer, method, gateway (PMT-1, PMT-4); none for
+    /// money staff credited by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow: Option<PaymentFlow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PaymentFlow {
+    pub payer_id: Option<i64>,
+    pub method_id: Option<i64>,
+    pub gateway: Option<String>,
+    pub external_id: Option<String>,
+    /// What the payer pays, commission included, in `paid_currency`.
+    pub to_pay: Option<Amount>,
+    pub paid_currency: Option<String>,
+    pub commission: Amount,
+    /// Units of the client's currency per unit of the method's.
+    pub rate: Option<String>,
+    /// Where the payer's browser goes to pay.
+    pub confirmation_url: Option<String>,
+    pub failure_reason: Option<String>,
+    /// For a cashback payment: the payment it was earned by.
+    pub cashback_of: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -190,6 +213,24 @@ pub(crate) fn payment(r: &PaymentRow, allocations: &[AllocationSum]) -> Payment 
         created_at: r.created_at,
         credited_at: r.credited_at,
         allocations: allocations.iter().map(|a| allocation(a, m)).collect(),
+        flow: None,
+    }
+}
+
+pub(crate) fn payment_flow(f: &kopek_store::payments::FlowRow) -> PaymentFlow {
+    let paid_minor = f.paid_currency.as_deref().map(minor).unwrap_or(2);
+    PaymentFlow {
+        payer_id: f.payer_id,
+        method_id: f.method_id,
+        gateway: f.gateway.clone(),
+        external_id: f.external_id.clone(),
+        to_pay: f.paid_amount.map(|u| Amount::from_units(u, paid_minor)),
+        paid_currency: f.paid_currency.clone(),
+        commission: Amount::from_units(f.commission, paid_minor),
+        rate: f.rate.clone(),
+        confirmation_url: f.confirmation_url.clone(),
+        failure_reason: f.failure_reason.clone(),
+        cashback_of: f.cashback_of,
     }
 }
 

@@ -7,6 +7,7 @@ pub mod api;
 pub mod error;
 pub mod extract;
 pub mod ops;
+pub mod sandbox;
 
 use std::net::SocketAddr;
 
@@ -25,11 +26,18 @@ use utoipa_swagger_ui::SwaggerUi;
 pub struct AppState {
     pub engine: Engine,
     pub metrics: PrometheusHandle,
+    /// The sandbox gateway, whose hosted page this server shows.
+    pub sandbox: Option<std::sync::Arc<kopek_integrations::SandboxGateway>>,
 }
 
 impl AppState {
     pub fn new(engine: Engine) -> AppState {
-        AppState { engine, metrics: ops::prometheus() }
+        AppState { engine, metrics: ops::prometheus(), sandbox: None }
+    }
+
+    pub fn with_sandbox(mut self, sandbox: Option<std::sync::Arc<kopek_integrations::SandboxGateway>>) -> AppState {
+        self.sandbox = sandbox;
+        self
     }
 }
 
@@ -46,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(ops::index))
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
+        .route("/sandbox/pay/{id}", get(sandbox::page).post(sandbox::settle))
         .fallback(ops::not_found)
         .layer(axum::middleware::from_fn(ops::track))
         .layer(TraceLayer::new_for_http())

@@ -27,8 +27,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     };
     let config = Config::load(cli.config.as_deref(), cli.database_url.as_deref(), listen)?;
     let engine = open(&config).await?;
+    let (engine, sandbox) = crate::gateways::wire(engine, &config.gateways)?;
     match cli.command {
-        Command::Serve(args) => serve(engine, &config, args).await,
+        Command::Serve(args) => serve(engine, sandbox, &config, args).await,
         Command::Migrate => {
             println!("database is at the latest schema ({})", engine.store().backend().name());
             Ok(ExitCode::SUCCESS)
@@ -69,7 +70,12 @@ async fn open(config: &Config) -> Result<Engine> {
     Ok(Engine::new(store, Arc::new(SystemClock), settings))
 }
 
-async fn serve(engine: Engine, config: &Config, args: ServeArgs) -> Result<ExitCode> {
+async fn serve(
+    engine: Engine,
+    sandbox: Option<Arc<kopek_integrations::SandboxGateway>>,
+    config: &Config,
+    args: ServeArgs,
+) -> Result<ExitCode> {
     if args.demo
         && let Some(logins) = engine.load_demo().await? {
             print_demo(&logins);
@@ -85,7 +91,7 @@ async fn serve(engine: Engine, config: &Config, args: ServeArgs) -> Result<ExitC
     let (stop, stopped) = watch::channel(false);
     let worker_id = format!("{}-{}", hostname(), std::process::id());
     let worker = tokio::spawn(engine.standard_worker(worker_id).run(config.worker_idle, stopped));
-    kopek_web::serve(listener, AppState::new(engine.clone()), shutdown_signal()).await?;
+    kopek_web::serve(listener, AppState::new(engine.clone()).with_sandbox(sandbox), shutdown_signal()).await?;
     let _ = stop.send(true);
     let _ = worker.await;
     engine.store().close().await;

@@ -19,6 +19,23 @@ struct Layered {
     provider_utc_offset: Option<String>,
     /// Seconds the worker sleeps when there is nothing to do.
     worker_idle_seconds: Option<u64>,
+    #[serde(flatten)]
+    gateways: Gateways,
+}
+
+/// Payment gateways (PMT-4). Bank transfer is always on; the sandbox is on
+/// unless switched off; YooKassa and Stripe are on when their keys are set.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Gateways {
+    pub sandbox_enabled: Option<bool>,
+    /// Signs the sandbox's callbacks; a random one is made at start if unset.
+    pub sandbox_webhook_secret: Option<String>,
+    pub yookassa_shop_id: Option<String>,
+    pub yookassa_secret_key: Option<String>,
+    pub yookassa_base_url: Option<String>,
+    pub stripe_secret_key: Option<String>,
+    pub stripe_webhook_secret: Option<String>,
+    pub stripe_base_url: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -27,6 +44,7 @@ pub struct Config {
     pub listen: String,
     pub provider_offset: FixedOffset,
     pub worker_idle: std::time::Duration,
+    pub gateways: Gateways,
 }
 
 impl Config {
@@ -57,6 +75,7 @@ impl Config {
                 .parse()
                 .with_context(|| format!("provider_utc_offset {offset:?}: use a form like +03:00"))?,
             worker_idle: std::time::Duration::from_secs(layered.worker_idle_seconds.unwrap_or(2).max(1)),
+            gateways: layered.gateways,
         })
     }
 }

@@ -4,6 +4,8 @@ pub mod catalog;
 pub mod charging;
 pub mod clients;
 pub mod ledger;
+pub mod payers;
+pub mod payments;
 pub mod session;
 
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -24,6 +26,8 @@ use crate::AppState;
         (name = "ledger", description = "Payments, expenses, reversals and balances (LED)"),
         (name = "catalog", description = "Services with every option, versions, tariffs, holidays (CAT)"),
         (name = "charging", description = "Subscriptions, the charge run, usage, promised payments (CHG)"),
+        (name = "payers", description = "Payers and their contracts (PAY)"),
+        (name = "payments", description = "Payment methods, rates, payments through gateways, bank statements (PMT, LED-3, LED-4)"),
     )
 )]
 pub struct ApiDoc;
@@ -75,4 +79,20 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(charging::import_usage))
         .routes(routes!(charging::list_promised, charging::take_promised))
         .routes(routes!(charging::run))
+        .routes(routes!(payers::list_payers, payers::create_payer))
+        .routes(routes!(payers::get_payer, payers::update_payer, payers::delete_payer))
+        .routes(routes!(payers::merge_preview))
+        .routes(routes!(payers::merge))
+        .routes(routes!(payers::list_contracts, payers::add_contract))
+        .routes(routes!(payments::list_methods, payments::create_method))
+        .routes(routes!(payments::update_method))
+        .routes(routes!(payments::list_rates, payments::set_rate))
+        .routes(routes!(payments::quote))
+        .routes(routes!(payments::start))
+        .routes(routes!(payments::credit))
+        .routes(routes!(payments::cancel))
+        .routes(routes!(payments::refund))
+        .routes(routes!(payments::events))
+        .routes(routes!(payments::webhook))
+        .routes(routes!(payments::import_statement))
 }
