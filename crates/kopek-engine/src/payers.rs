@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use kopek_domain::DomainError;
+use kopek_domain::payer::rules::{self, MergeAction, MergedHoldings, PayerUsage};
 use kopek_domain::payer::{PayerDetails, PayerKind};
 use kopek_store::Conn;
 use kopek_store::payers::{self as store, PayerFields, PayerRow};
@@ -68,6 +69,9 @@ pub struct MergePlan {
     pub payments_moved: Vec<String>,
     pub contracts_moved: Vec<String>,
     pub contracts_ended: Vec<String>,
+    /// The same steps as the domain plans them, for programs.
+    #[schema(value_type = Vec<Object>)]
+    pub steps: Vec<MergeAction>,
     /// True once carried out; false for a preview.
     pub done: bool,
 }
@@ -137,14 +141,15 @@ impl Engine {
         let mut uow = self.begin(ctx).await?;
         let row = visible(&mut uow.conn, ctx, payer_id).await?;
         let open = store::open_payments(&mut uow.conn, payer_id).await?;
-        if !open.is_empty() {
-            return Err(DomainError::PayerInUse(format!(
-                "payer {} has payments awaiting money: {}; cancel or credit them first",
+        // Acts come with the documents; until then no expense is in one.
+        let usage = PayerUsage { unpaid_expenses_in_acts: 0, open_invoices: open.len() as u64 };
+        rules::check_delete(&usage).map_err(|e| {
+            EngineError::from(DomainError::PayerInUse(format!(
+                "payer {} has {e}: payments awaiting money {}; cancel or credit them first",
                 row.name,
                 open.join(", ")
-            ))
-            .into());
-        }
+            )))
+        })?;
         store::mark_deleted(&mut uow.conn, payer_id, uow.now).await?;
         uow.audit("payer.delete", "payer", payer_id, Some(row.client_id), serde_json::json!({ "name": row.name })).await?;
         uow.finish(()).await
@@ -236,7 +241,10 @@ async fn merge_pair(conn: &mut Conn, ctx: &Ctx, req: &MergeRequest) -> Result<(P
 
 async fn plan(conn: &mut Conn, main: &PayerRow, merged: &PayerRow, move_contracts: bool) -> Result<MergePlan> {
     let payments = store::payment_numbers(conn, merged.id).await?;
-    let contracts: Vec<String> = store::contracts_of(conn, merged.id).await?.into_iter().map(|c| c.number).collect();
+    let rows = store::contracts_of(conn, merged.id).await?;
+    let holdings = MergedHoldings { contract_ids: rows.iter().map(|c| c.id).collect(), payments: payments.len() as u64, documents: 0 };
+    let steps = rules::plan_merge(&rules::MergeRequest { main: main.id, merged: merged.id, move_contracts }, &holdings)?;
+    let contracts: Vec<String> = rows.into_iter().map(|c| c.number).collect();
     let mut actions = Vec::new();
     if !payments.is_empty() {
         actions.push(format!("move payments {} from \"{}\" to \"{}\"", payments.join(", "), merged.name, main.name));
@@ -257,6 +265,7 @@ async fn plan(conn: &mut Conn, main: &PayerRow, merged: &PayerRow, move_contract
         payments_moved: payments,
         contracts_moved: moved,
         contracts_ended: ended,
+        steps,
         done: false,
     })
 }
