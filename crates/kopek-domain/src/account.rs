@@ -41,6 +41,7 @@ stored_enum! {
         StoppedByAdmin = "stopped_by_admin",
         BlockedForDebt = "blocked_for_debt",
         DeactivatedByThreshold = "deactivated_by_threshold",
+        Expired = "expired",
         Disconnected = "disconnected",
     }
 }

@@ -531,6 +531,9 @@ pub(crate) fn included_vat(units: i64, vat_percent: Decimal, currency: &str) -> 
     Ok(kopek_domain::tax::vat(money, vat_percent, kopek_domain::tax::VatMode::Included).tax.to_units()?)
 }
 
+/// The `style` of hosting-style subscriptions (`kopek-engine/src/paid_period.rs`).
+pub const PAID_PERIOD: &str = "paid_period";
+
 /// The name of a charge's expense: the service and the charged span.
 pub(crate) fn charge_name(service: &str, line: &Line) -> String {
     if line.usage {
@@ -542,6 +545,11 @@ pub(crate) fn charge_name(service: &str, line: &Line) -> String {
 
 /// Whether a run charges a subscription in its state (CAT-4).
 pub(crate) fn chargeable(sub: &SubscriptionRow, spec: &ServiceSpec, client: &ClientRow) -> bool {
+    // A paid-period subscription is paid by its order and renewals, never
+    // by the nightly write-offs.
+    if sub.style == PAID_PERIOD {
+        return false;
+    }
     let client_blocked = client.state != "active";
     match State::parse(&sub.state) {
         Some(State::Active) => !client_blocked || spec.additional.charge_even_if_blocked,

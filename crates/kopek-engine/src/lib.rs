@@ -16,6 +16,7 @@ pub mod jobs;
 pub mod ledger;
 pub mod maintenance;
 pub mod nightly;
+pub mod paid_period;
 pub mod payers;
 pub mod payment_methods;
 pub mod payments;

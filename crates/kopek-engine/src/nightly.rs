@@ -1,5 +1,5 @@
 //! The scheduled money jobs: the nightly charge run at 02:00 provider time
-//! (CHG-1, CAT-7) and the hourly expiry of promised payments (CHG-4). Each
+//! (CHG-1, CAT-7) with the expiry of paid periods not renewed, and the hourly expiry of promised payments (CHG-4). Each
 //! handler is idempotent, so a message that runs again after a crash
 //! changes nothing more.
 
@@ -23,6 +23,8 @@ impl Handler for NightlyCharge {
         let date = engine.to_local(run.due_at).date();
         let report = engine.run_charges(&Ctx::system("nightly charge run"), date, false).await.map_err(|e| e.to_string())?;
         tracing::info!(%date, charges = report.charges, total = %report.total.0, "nightly charge run done");
+        let expired = engine.expire_paid_periods(&Ctx::system("nightly expiry")).await.map_err(|e| e.to_string())?;
+        tracing::info!(expired, "paid periods expired");
         Ok(())
     }
 }

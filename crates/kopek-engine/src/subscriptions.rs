@@ -51,6 +51,11 @@ pub struct Subscription {
     pub charged_total: Amount,
     /// balance (charged from the balance) or paid_period.
     pub style: String,
+    /// A paid-period subscription is valid until this moment.
+    pub paid_until: Option<DateTime<Utc>>,
+    pub auto_renew: bool,
+    /// Months a renewal pays for.
+    pub renewal_months: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -69,7 +74,7 @@ pub struct Reason {
     pub reason: String,
 }
 
-fn view(s: &SubscriptionRow) -> Subscription {
+pub(crate) fn view(s: &SubscriptionRow) -> Subscription {
     Subscription {
         id: s.id,
         client_id: s.client_id,
@@ -83,6 +88,9 @@ fn view(s: &SubscriptionRow) -> Subscription {
         next_charge_on: s.next_charge_on,
         charged_total: Amount::from_units(s.charged_total, 2),
         style: s.style.clone(),
+        paid_until: s.paid_until,
+        auto_renew: s.auto_renew,
+        renewal_months: s.renewal_months,
     }
 }
 
@@ -148,7 +156,7 @@ impl Engine {
 
     /// Checks and inserts one subscription (and, for a package, one for
     /// each of its services), inside the caller's unit of work.
-    fn connect_in<'a>(
+    pub(crate) fn connect_in<'a>(
         &'a self,
         uow: &'a mut Uow<'_>,
         client: &'a kopek_store::clients::ClientRow,
@@ -348,8 +356,15 @@ impl Engine {
         let spec = book.spec_on(sub.service_id, today).ok_or_else(|| EngineError::not_found("service", sub.service_id))?;
         let from = uow.now;
         let activity = kopek_domain::charging::Activity { from: self.to_local(from), until: None };
-        let charged_until = sub.charged_until.map(|c| c.max(from));
-        let next = next_run_date(&spec.charge_terms(sub.anchor_date), activity, charged_until.map(|c| self.to_local(c)));
+        // A paid period runs on while stopped: only the write-off style
+        // restarts its charging span.
+        let paid = sub.style == crate::charging::PAID_PERIOD;
+        let charged_until = if paid { sub.charged_until } else { sub.charged_until.map(|c| c.max(from)) };
+        let next = if paid {
+            None
+        } else {
+            next_run_date(&spec.charge_terms(sub.anchor_date), activity, charged_until.map(|c| self.to_local(c)))
+        };
         subs::resume(&mut uow.conn, sub.id, from, charged_until, next).await?;
         let actor = ctx.actor.label();
         subs::record_state(

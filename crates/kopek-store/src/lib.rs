@@ -12,6 +12,7 @@ pub mod clients;
 pub mod idempotency;
 pub mod ledger;
 pub mod outbox;
+pub mod paid_period;
 pub mod payers;
 pub mod payment_methods;
 pub mod payments;

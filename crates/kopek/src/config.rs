@@ -19,13 +19,19 @@ struct Layered {
     provider_utc_offset: Option<String>,
     /// Seconds the worker sleeps when there is nothing to do.
     worker_idle_seconds: Option<u64>,
-    #[serde(flatten)]
-    gateways: Gateways,
+    sandbox_enabled: Option<bool>,
+    sandbox_webhook_secret: Option<String>,
+    yookassa_shop_id: Option<String>,
+    yookassa_secret_key: Option<String>,
+    yookassa_base_url: Option<String>,
+    stripe_secret_key: Option<String>,
+    stripe_webhook_secret: Option<String>,
+    stripe_base_url: Option<String>,
 }
 
 /// Payment gateways (PMT-4). Bank transfer is always on; the sandbox is on
 /// unless switched off; YooKassa and Stripe are on when their keys are set.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct Gateways {
     pub sandbox_enabled: Option<bool>,
     /// Signs the sandbox's callbacks; a random one is made at start if unset.
@@ -75,7 +81,16 @@ impl Config {
                 .parse()
                 .with_context(|| format!("provider_utc_offset {offset:?}: use a form like +03:00"))?,
             worker_idle: std::time::Duration::from_secs(layered.worker_idle_seconds.unwrap_or(2).max(1)),
-            gateways: layered.gateways,
+            gateways: Gateways {
+                sandbox_enabled: layered.sandbox_enabled,
+                sandbox_webhook_secret: layered.sandbox_webhook_secret,
+                yookassa_shop_id: layered.yookassa_shop_id,
+                yookassa_secret_key: layered.yookassa_secret_key,
+                yookassa_base_url: layered.yookassa_base_url,
+                stripe_secret_key: layered.stripe_secret_key,
+                stripe_webhook_secret: layered.stripe_webhook_secret,
+                stripe_base_url: layered.stripe_base_url,
+            },
         })
     }
 }

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod discount;
 pub mod fees;
 pub mod lifetime;
+pub mod paid_period;
 pub mod run;
 pub mod usage;
 

@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use kopek_engine::charging::RunReport;
+use kopek_engine::paid_period::{PaidPeriodOrder, Renewal, RenewalSettings};
 use kopek_engine::promised::{PromiseInput, Promised};
 use kopek_engine::subscriptions::{ConnectInput, Reason, StateChange, Subscription};
 use kopek_engine::tariff_change::TariffChange;
@@ -153,3 +154,36 @@ pub async fn run(State(state): State<AppState>, Caller(ctx): Caller, ApiJson(inp
     Ok(Json(report))
 }
 
+
+/// Order a service paid ahead for a number of months from the balance
+/// (hosting style); refused, changing nothing, when the money is short.
+#[utoipa::path(post, path = "/clients/{id}/paid-subscriptions", tag = "charging", params(("id" = i64, Path)),
+    request_body = PaidPeriodOrder,
+    responses((status = 201, body = Subscription), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn order_paid_period(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(order): ApiJson<PaidPeriodOrder>,
+) -> ApiResult<(StatusCode, Json<Subscription>)> {
+    Ok((StatusCode::CREATED, Json(state.engine.order_paid_period(&ctx, id, order).await?)))
+}
+
+/// Renew a paid-period subscription from the end of its paid time.
+#[utoipa::path(post, path = "/subscriptions/{id}/renew", tag = "charging", params(("id" = i64, Path)), request_body = Renewal,
+    responses((status = 200, body = Subscription), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn renew(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>, ApiJson(r): ApiJson<Renewal>) -> ApiResult<Json<Subscription>> {
+    Ok(Json(state.engine.renew_subscription(&ctx, id, r).await?))
+}
+
+/// Change the renewal period or auto-renewal.
+#[utoipa::path(put, path = "/subscriptions/{id}/renewal", tag = "charging", params(("id" = i64, Path)), request_body = RenewalSettings,
+    responses((status = 200, body = Subscription), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_renewal(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(r): ApiJson<RenewalSettings>,
+) -> ApiResult<Json<Subscription>> {
+    Ok(Json(state.engine.set_renewal(&ctx, id, r).await?))
+}

@@ -1,0 +1,232 @@
+//! Paid-period subscriptions (hosting style): ordered for a number of
+//! months paid ahead from the balance, valid until a date, renewed by hand
+//! (or by auto-renewal) before they expire; the nightly run expires those
+//! whose time is over. Each paid period is a charge keyed by (subscription,
+//! period start), so a renewal repeated by a retry or a double click pays
+//! once.
+
+use chrono::{DateTime, Utc};
+use kopek_domain::DomainError;
+use kopek_domain::catalog::{ServiceKind, ServiceSpec};
+use kopek_domain::charging::paid_period::{period_cost, period_end, renewal_start};
+use kopek_domain::money::{decimal_to_units, units_to_decimal};
+use kopek_store::clients::ClientRow;
+use kopek_store::paid_period as store;
+use kopek_store::subscriptions::{self as subs, NewCharge, SubscriptionRow};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::Engine;
+use crate::catalog::load_price_book;
+use crate::charging::{PAID_PERIOD, included_vat};
+use crate::ctx::Ctx;
+use crate::error::{EngineError, Result};
+use crate::ledger::{allocate, lock_client, post_expense_in};
+use crate::subscriptions::{ConnectInput, State, Subscription, change_state, view};
+use crate::uow::Uow;
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaidPeriodOrder {
+    pub service_id: i64,
+    /// Months paid ahead; a multiple of the service's period.
+    pub months: u32,
+    /// Renew automatically before it expires (the order form's default).
+    #[serde(default = "yes")]
+    pub auto_renew: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Renewal {
+    /// Months to pay for; the subscription's renewal period when left out.
+    #[serde(default)]
+    pub months: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RenewalSettings {
+    #[serde(default)]
+    pub months: Option<u32>,
+    #[serde(default)]
+    pub auto_renew: Option<bool>,
+}
+
+impl Engine {
+    /// Orders a service paid ahead for `months` from the balance (and the
+    /// credit limit): refused, changing nothing, when the money is short.
+    pub async fn order_paid_period(&self, ctx: &Ctx, client_id: i64, order: PaidPeriodOrder) -> Result<Subscription> {
+        ctx.actor.ensure_sees_client(client_id)?;
+        let mut uow = self.begin(ctx).await?;
+        if let Some(done) = uow.replay("order_paid_period", &(client_id, &order)).await? {
+            return Ok(done);
+        }
+        let client = lock_client(&mut uow.conn, client_id).await?;
+        let book = load_price_book(&mut uow.conn).await?;
+        let spec = book.spec_on(order.service_id, self.local_today()).ok_or_else(|| EngineError::not_found("service", order.service_id))?.clone();
+        check_paid_ahead(&spec)?;
+        let input = ConnectInput { service_id: order.service_id, tariff_id: None, discount_percent: None };
+        let mut changes = Vec::new();
+        let row = self.connect_in(&mut uow, &client, &book, &input, None, &mut changes).await?;
+        if row.state != State::Active.as_str() {
+            return Err(EngineError::conflict("not_active", format!("the service would start as {}, not paid ahead", row.state)));
+        }
+        let start = uow.now;
+        let end = self.pay_period(&mut uow, &client, &spec, &row, start, order.months).await?;
+        store::make_paid(&mut uow.conn, row.id, end, i64::from(order.months), order.auto_renew).await?;
+        uow.audit("subscription.order_paid_period", "subscription", row.id, Some(client_id), serde_json::json!({
+            "service_id": order.service_id, "months": order.months, "paid_until": end, "auto_renew": order.auto_renew,
+        }))
+        .await?;
+        let row = subs::get(&mut uow.conn, row.id).await?.expect("just inserted");
+        uow.finish(view(&row)).await
+    }
+
+    /// Renews a paid-period subscription by hand: from the end of its paid
+    /// time, or from now when it has expired (it opens again).
+    pub async fn renew_subscription(&self, ctx: &Ctx, subscription_id: i64, renewal: Renewal) -> Result<Subscription> {
+        let mut uow = self.begin(ctx).await?;
+        if let Some(done) = uow.replay("renew_subscription", &(subscription_id, &renewal)).await? {
+            return Ok(done);
+        }
+        let (sub, client) = paid_subscription(&mut uow, ctx, subscription_id).await?;
+        let months = renewal.months.or(sub.renewal_months.and_then(|m| u32::try_from(m).ok())).unwrap_or(1);
+        let paid_until = sub.paid_until.ok_or_else(|| EngineError::Internal(format!("subscription {subscription_id} has no paid_until")))?;
+        if !matches!(State::parse(&sub.state), Some(State::Active | State::Expired)) {
+            return Err(EngineError::conflict("not_renewable", format!("subscription {subscription_id} is {}", sub.state)));
+        }
+        let book = load_price_book(&mut uow.conn).await?;
+        let spec = book.spec_on(sub.service_id, self.local_today()).ok_or_else(|| EngineError::not_found("service", sub.service_id))?.clone();
+        let start = renewal_start(paid_until, uow.now);
+        let end = self.pay_period(&mut uow, &client, &spec, &sub, start, months).await?;
+        let was = sub.state.clone();
+        if was != State::Active.as_str() {
+            let actor = uow.ctx().actor.label();
+            subs::record_state(&mut uow.conn, sub.id, client.id, uow.now, Some(&was), State::Active.as_str(), "renewed", &actor).await?;
+        }
+        uow.audit("subscription.renew", "subscription", sub.id, Some(client.id), serde_json::json!({
+            "months": months, "from": start, "paid_until": end,
+        }))
+        .await?;
+        let row = subs::get(&mut uow.conn, sub.id).await?.expect("exists");
+        uow.finish(view(&row)).await
+    }
+
+    /// Changes the renewal period or auto-renewal of an active subscription.
+    pub async fn set_renewal(&self, ctx: &Ctx, subscription_id: i64, settings: RenewalSettings) -> Result<Subscription> {
+        let mut uow = self.begin(ctx).await?;
+        let (sub, client) = paid_subscription(&mut uow, ctx, subscription_id).await?;
+        let book = load_price_book(&mut uow.conn).await?;
+        let spec = book.spec_on(sub.service_id, self.local_today()).ok_or_else(|| EngineError::not_found("service", sub.service_id))?;
+        let months = settings.months.map(i64::from).or(sub.renewal_months).unwrap_or(1);
+        period_cost(spec.fee.price, spec.fee.period, u32::try_from(months).unwrap_or(0))?;
+        let auto = settings.auto_renew.unwrap_or(sub.auto_renew);
+        store::set_renewal(&mut uow.conn, sub.id, months, auto).await?;
+        uow.audit("subscription.renewal_settings", "subscription", sub.id, Some(client.id), serde_json::json!({
+            "months": months, "auto_renew": auto,
+        }))
+        .await?;
+        let row = subs::get(&mut uow.conn, sub.id).await?.expect("exists");
+        uow.finish(view(&row)).await
+    }
+
+    /// The nightly expiry: paid-period subscriptions whose paid time is
+    /// over and that were not renewed are switched off. Run again, it finds
+    /// nothing more to do.
+    pub async fn expire_paid_periods(&self, ctx: &Ctx) -> Result<usize> {
+        let due = {
+            let mut conn = self.store.conn().await?;
+            store::run_out(&mut conn, self.now()).await?
+        };
+        let mut expired = 0;
+        for (id, client_id) in due {
+            let mut uow = self.begin(ctx).await?;
+            lock_client(&mut uow.conn, client_id).await?;
+            let Some(sub) = subs::get(&mut uow.conn, id).await? else { continue };
+            let still_due = sub.state == State::Active.as_str() && sub.paid_until.is_some_and(|p| p <= uow.now);
+            if !still_due {
+                continue;
+            }
+            let mut changes = Vec::new();
+            change_state(&mut uow, &sub, State::Expired, "the paid period ended", &mut changes).await?;
+            subs::set_state(&mut uow.conn, id, State::Expired.as_str(), sub.paid_until).await?;
+            uow.emit("subscription.expired", &serde_json::json!({ "subscription_id": id, "client_id": client_id }), Some(&format!("expired-{id}-{}", sub.paid_until.map(|p| p.timestamp()).unwrap_or_default())))
+                .await?;
+            uow.audit("subscription.expire", "subscription", id, Some(client_id), serde_json::json!({ "paid_until": sub.paid_until }))
+                .await?;
+            uow.finish(()).await?;
+            expired += 1;
+        }
+        Ok(expired)
+    }
+
+    /// Charges one paid period from `start` and returns its end: a charge
+    /// row (once per subscription and start), its expense, the allocation.
+    async fn pay_period(
+        &self,
+        uow: &mut Uow<'_>,
+        client: &ClientRow,
+        spec: &ServiceSpec,
+        sub: &SubscriptionRow,
+        start: DateTime<Utc>,
+        months: u32,
+    ) -> Result<DateTime<Utc>> {
+        let cost = period_cost(spec.fee.price, spec.fee.period, months)?;
+        let units = decimal_to_units(cost)?;
+        if client.balance + client.credit_limit < units {
+            return Err(EngineError::conflict("insufficient_funds", format!(
+                "{months} month(s) of {} cost {cost}; the balance with the credit limit is {}",
+                spec.main.name,
+                units_to_decimal(client.balance + client.credit_limit)
+            )));
+        }
+        let end = period_end(start, months)?;
+        let charge = subs::insert_charge(&mut uow.conn, &NewCharge {
+            client_id: client.id,
+            subscription_id: sub.id,
+            period_start: start,
+            period_end: end,
+            amount: units,
+            expense_id: None,
+            run_date: self.local_today(),
+            created_at: uow.now,
+        })
+        .await?
+        .ok_or_else(|| EngineError::conflict("already_paid", format!("the period from {start} is already paid")))?;
+        let name = format!("{}: {} – {}", spec.main.name, self.to_local(start).format("%Y-%m-%d"), self.to_local(end).format("%Y-%m-%d"));
+        let tax = included_vat(units, spec.fee.vat_percent, &client.currency)?;
+        let expense = post_expense_in(uow, client, &name, units, tax, uow.now).await?;
+        subs::set_charge_expense(&mut uow.conn, charge, Some(expense.id), units).await?;
+        allocate(&mut uow.conn, client.id, uow.now).await?;
+        store::extend(&mut uow.conn, sub.id, end, units).await?;
+        Ok(end)
+    }
+}
+
+/// Only a plain periodic service sold by months can be paid ahead.
+fn check_paid_ahead(spec: &ServiceSpec) -> Result<()> {
+    if spec.main.kind != ServiceKind::Periodic {
+        return Err(DomainError::invalid("service_id", "only a periodic service is paid ahead").into());
+    }
+    if spec.fee.activate_after_first_session || spec.fee.start_charging_after_first_session {
+        return Err(DomainError::invalid("service_id", "a service that starts with its first session is charged from the balance").into());
+    }
+    Ok(())
+}
+
+/// A paid-period subscription the actor may see, and its client locked.
+async fn paid_subscription(uow: &mut Uow<'_>, ctx: &Ctx, id: i64) -> Result<(SubscriptionRow, ClientRow)> {
+    let found = subs::get(&mut uow.conn, id).await?.filter(|s| ctx.actor.ensure_sees_client(s.client_id).is_ok());
+    let sub = found.ok_or_else(|| EngineError::not_found("subscription", id))?;
+    let client = lock_client(&mut uow.conn, sub.client_id).await?;
+    let sub = subs::get(&mut uow.conn, id).await?.ok_or_else(|| EngineError::not_found("subscription", id))?;
+    if sub.style != PAID_PERIOD {
+        return Err(EngineError::conflict("not_paid_period", format!("subscription {id} is charged from the balance")));
+    }
+    Ok((sub, client))
+}
