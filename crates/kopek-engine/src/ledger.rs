@@ -185,12 +185,15 @@ impl Engine {
         let mut conn = self.store.conn().await?;
         existing_client(&mut conn, client_id).await?;
         let allocations = store::allocations_of_client(&mut conn, client_id).await?;
+        let flows = kopek_store::payments::flows_of_client(&mut conn, client_id).await?;
         Ok(store::payments_of(&mut conn, client_id)
             .await?
             .iter()
             .map(|p| {
                 let mine: Vec<_> = allocations.iter().filter(|a| a.payment_id == p.id).cloned().collect();
-                views::payment(p, &mine)
+                let mut view = views::payment(p, &mine);
+                view.flow = flows.iter().find(|f| f.id == p.id).filter(|f| shows_flow(f)).map(views::payment_flow);
+                view
             })
             .collect())
     }
@@ -423,11 +426,13 @@ pub(crate) async fn payment_view(conn: &mut Conn, id: i64) -> Result<Payment> {
     let row = store::payment(conn, id).await?.ok_or_else(|| EngineError::not_found("payment", id))?;
     let allocations = store::allocations_from_payment(conn, id).await?;
     let mut view = views::payment(&row, &allocations);
-    view.flow = kopek_store::payments::flow(conn, id)
-        .await?
-        .filter(|f| f.method_id.is_some() || f.cashback_of.is_some())
-        .map(|f| views::payment_flow(&f));
+    view.flow = kopek_store::payments::flow(conn, id).await?.filter(shows_flow).map(|f| views::payment_flow(&f));
     Ok(view)
+}
+
+/// Money staff credited by hand has no way through a method to show.
+fn shows_flow(f: &kopek_store::payments::FlowRow) -> bool {
+    f.method_id.is_some() || f.cashback_of.is_some()
 }
 
 /// Money arrived for a payment that waited for it (a gateway's success, a

@@ -19,7 +19,7 @@ use crate::Engine;
 use crate::amount::Amount;
 use crate::ctx::Ctx;
 use crate::error::{EngineError, Result};
-use crate::gateway::{CreatePayment, GatewayError, GatewayKind, GatewayStatus, PaymentGateway, WebhookEvent, WebhookRequest};
+use crate::gateway::{CreatePayment, GatewayError, GatewayKind, GatewayStatus, PaymentGateway, RefundStatus, WebhookEvent, WebhookRequest};
 use crate::ledger::{allocate, credit_awaiting_in, credit_in, lock_client, payment_view, reverse_payment_in};
 use crate::payment_methods::{price, usable_method};
 use crate::uow::Uow;
@@ -60,8 +60,9 @@ impl Engine {
             return Err(DomainError::invalid("return_url", "at most 2000 characters").into());
         }
         let mut uow = self.begin(ctx).await?;
-        if let Some(done) = uow.replay::<Payment, _>("start_payment", &(client_id, &req)).await? {
-            return Ok(done);
+        if let Some(first) = uow.replay::<Payment, _>("start_payment", &(client_id, &req)).await? {
+            drop(uow);
+            return self.resume_start(ctx, first.id, &req).await;
         }
         let client = lock_client(&mut uow.conn, client_id).await?;
         let payer = crate::payers::visible(&mut uow.conn, ctx, req.payer_id).await?;
@@ -100,23 +101,45 @@ impl Engine {
             "number": row.number, "method": method.row.prefix, "to_pay": priced.quote.to_pay.amount.to_string(),
         }))
         .await?;
-        let number = row.number.clone().unwrap_or_default();
-        uow.finish(()).await?;
-        if let Some(gateway) = self.gateways.get(&method.gateway).filter(|_| method.gateway != GatewayKind::BankTransfer) {
+        // The key's answer is the payment as written: a retry with the same
+        // key finds it and completes what a crash or an outage left undone.
+        let written = payment_view(&mut uow.conn, row.id).await?;
+        uow.finish(written).await?;
+        self.resume_start(ctx, row.id, &req).await
+    }
+
+    /// Asks the gateway for a payment still "new" (the same idempotency key
+    /// each time, so the gateway creates it once) and answers its state.
+    async fn resume_start(&self, ctx: &Ctx, id: i64, req: &StartPayment) -> Result<Payment> {
+        let (pay, flow) = {
+            let mut conn = self.store.conn().await?;
+            let pay = ledger_store::payment(&mut conn, id).await?.ok_or_else(|| EngineError::not_found("payment", id))?;
+            (pay, store::flow(&mut conn, id).await?.ok_or_else(|| EngineError::not_found("payment", id))?)
+        };
+        let kind = flow.gateway.as_deref().and_then(GatewayKind::parse);
+        let waiting = pay.status == PaymentStatus::New.as_str() && flow.external_id.is_none();
+        if let (true, Some(kind)) = (waiting, kind.filter(|k| *k != GatewayKind::BankTransfer)) {
+            let gateway = self.gateways.get(&kind).cloned()
+                .ok_or_else(|| EngineError::conflict("gateway_not_configured", format!("gateway {kind} is not configured")))?;
+            let number = number(&pay);
+            let currency = flow.paid_currency.clone().unwrap_or_else(|| pay.currency.clone());
+            // Stored to four places; the gateway takes the currency's own.
+            let mut amount = units_to_decimal(flow.paid_amount.unwrap_or(pay.amount));
+            amount.rescale(crate::views::minor(&currency));
             let create = CreatePayment {
                 payment_id: number.clone(),
                 idempotency_key: format!("kopek-payment-{number}"),
-                amount: priced.quote.to_pay.amount,
-                currency: method.terms.currency.code().into(),
+                amount,
+                currency,
                 description: format!("Advance payment {number}"),
-                return_url,
+                return_url: req.return_url.clone().unwrap_or_default(),
                 save_method: req.save_method,
                 saved_method_token: None,
             };
-            self.create_at_gateway(ctx, gateway.clone(), row.id, &create).await?;
+            self.create_at_gateway(ctx, gateway, id, &create).await?;
         }
         let mut conn = self.store.conn().await?;
-        payment_view(&mut conn, row.id).await
+        payment_view(&mut conn, id).await
     }
 
     /// Asks the gateway for the payment and records its answer; a refusal
@@ -157,6 +180,11 @@ impl Engine {
         match gateway.verify_webhook(req).await {
             Ok(event) => self.apply_gateway_event(kind, &event).await,
             Err(GatewayError::Ignored(why)) => self.log_event(kind, None, None, "ignored", &why).await,
+            // Not a refusal: the gateway could not be asked; it sends again.
+            Err(e) if e.is_retryable() => {
+                self.log_event(kind, None, None, "unavailable", &e.to_string()).await?;
+                Err(EngineError::conflict(e.code(), format!("{e}; deliver the notification again later")))
+            }
             Err(e) => {
                 self.log_event(kind, None, None, "refused", &e.to_string()).await?;
                 Err(EngineError::invalid(e.code(), e.to_string()))
@@ -344,8 +372,14 @@ impl Engine {
             let gateway = self.gateways.get(&kind).cloned()
                 .ok_or_else(|| EngineError::conflict("gateway_not_configured", format!("gateway {kind} is not configured")))?;
             let amount = units_to_decimal(flow.paid_amount.unwrap_or(pay.amount));
-            gateway.refund(external, amount, &format!("kopek-refund-{}", number(&pay))).await
+            let refund = gateway.refund(external, amount, &format!("kopek-refund-{}", number(&pay))).await
                 .map_err(|e| EngineError::conflict(e.code(), e.to_string()))?;
+            // The money is taken off the balance only once the gateway has
+            // accepted to return it; a refused refund changes nothing.
+            if refund.status == RefundStatus::Failed {
+                return Err(EngineError::conflict("refund_failed", format!(
+                    "the gateway refused to refund payment {} (refund {})", number(&pay), refund.external_id)));
+            }
         }
         let mut uow = self.begin(ctx).await?;
         let (pay, client) = locked_payment(&mut uow, payment_id).await?;

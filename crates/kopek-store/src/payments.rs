@@ -152,3 +152,9 @@ pub async fn cashback_of(conn: &mut Conn, payment_id: i64) -> Result<Option<i64>
     Ok(on_db!(conn, db => sqlx::query_scalar("SELECT id FROM payments WHERE cashback_of = $1 AND status = 'credited'")
         .bind(payment_id).fetch_optional(db).await)?)
 }
+
+/// The flows of all a client's payments, for its payments list.
+pub async fn flows_of_client(conn: &mut Conn, client_id: i64) -> Result<Vec<FlowRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", FLOW_COLS, " FROM payments WHERE client_id = $1 ORDER BY id"))
+        .bind(client_id).fetch_all(db).await)?)
+}

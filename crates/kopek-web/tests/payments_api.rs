@@ -80,9 +80,12 @@ impl App {
     /// The portal way: the client's owner logs in; the cookie carries it.
     async fn portal(&self, code: &str) -> Client {
         let portal = Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        let login = portal.post(self.url("/api/v1/auth/login"))
+        let login = portal
+            .post(self.url("/api/v1/auth/login"))
             .json(&json!({ "email": format!("{}@client.test", code.to_lowercase()), "password": "client-password" }))
-            .send().await.unwrap();
+            .send()
+            .await
+            .unwrap();
         assert_eq!(login.status(), StatusCode::OK);
         portal
     }
@@ -224,7 +227,8 @@ backend_test!(async fn pmt4_bank_statement_with_three_payments_credits_one_and_r
     })).await;
     let mut awaiting = Vec::new();
     for amount in ["1000.00", "250.00"] {
-        let (status, pay) = app.post(&format!("/api/v1/clients/{client}/payments/start"), json!({ "payer_id": payer, "method_id": method, "amount": amount })).await;
+        let body = json!({ "payer_id": payer, "method_id": method, "amount": amount });
+        let (status, pay) = app.post(&format!("/api/v1/clients/{client}/payments/start"), body).await;
         assert_eq!(status, StatusCode::CREATED, "{pay}");
         assert_eq!((pay["status"].as_str(), pay["flow"]["gateway"].as_str()), (Some("new"), Some("bank_transfer")));
         assert!(pay["number"].as_str().unwrap().starts_with("bank/"));
@@ -258,7 +262,8 @@ backend_test!(async fn pmt4_bank_statement_with_three_payments_credits_one_and_r
     assert_eq!(app.balance(client).await, "1000.00");
     let events = app.get(&format!("/api/v1/gateway-events?payment_id={}", awaiting[0]["id"])).await;
     assert_eq!(events.as_array().unwrap().len(), 1);
-    assert_eq!((events[0]["gateway"].as_str(), events[0]["external_id"].as_str(), events[0]["outcome"].as_str()), (Some("bank_transfer"), Some("311"), Some("credited")));
+    let e = &events[0];
+    assert_eq!((e["gateway"].as_str(), e["external_id"].as_str(), e["outcome"].as_str()), (Some("bank_transfer"), Some("311"), Some("credited")));
 
     // The same file again credits nothing more.
     let (status, again) = json_of(import()).await;
@@ -281,15 +286,20 @@ backend_test!(async fn pmt4_bank_statement_with_three_payments_credits_one_and_r
 });
 
 /// PMT-1: a top-up retried with its Idempotency-Key answers the first
-/// payment again and starts no second one. Ignored while it fails: the
-/// engine's start_payment stores `()` as the key's answer (payments.rs,
-/// `uow.finish(())`), so the retry gets 500 instead of the payment.
+/// payment again and starts no second one.
 async fn start_retried_with_the_same_idempotency_key_replays_the_payment(db: kopek_store::testing::TestDb) {
     let app = App::spawn(db, None).await;
     let (client, payer) = app.client("RETRY").await;
-    let method = app.method(json!({ "prefix": "bank", "name": "Bank transfer", "gateway": "bank_transfer", "currency": "RUB", "payer_kinds": ["individual"] })).await;
-    let send = || app.http.post(app.url(&format!("/api/v1/clients/{client}/payments/start"))).bearer_auth(&app.token)
-        .header("Idempotency-Key", "topup-1").json(&json!({ "payer_id": payer, "method_id": method, "amount": "300.00" }));
+    let method = app
+        .method(json!({ "prefix": "bank", "name": "Bank", "gateway": "bank_transfer", "currency": "RUB", "payer_kinds": ["individual"] }))
+        .await;
+    let send = || {
+        app.http
+            .post(app.url(&format!("/api/v1/clients/{client}/payments/start")))
+            .bearer_auth(&app.token)
+            .header("Idempotency-Key", "topup-1")
+            .json(&json!({ "payer_id": payer, "method_id": method, "amount": "300.00" }))
+    };
     let (status, first) = json_of(send()).await;
     assert_eq!(status, StatusCode::CREATED, "{first}");
     let (status, again) = json_of(send()).await;
@@ -301,13 +311,13 @@ mod pmt1_start_retried_with_the_same_idempotency_key_replays_the_payment {
     use super::*;
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    #[ignore = "product bug: start_payment stores () as its idempotent answer; a retry gets 500"]
+
     async fn sqlite() {
         start_retried_with_the_same_idempotency_key_replays_the_payment(kopek_store::testing::TestDb::sqlite().await).await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    #[ignore = "product bug: start_payment stores () as its idempotent answer; a retry gets 500"]
+
     async fn postgres() {
         if let Some(db) = kopek_store::testing::TestDb::postgres().await {
             start_retried_with_the_same_idempotency_key_replays_the_payment(db).await;
