@@ -5,12 +5,14 @@
 pub mod account;
 pub mod catalog;
 pub mod clock;
+pub mod credit;
 pub mod error;
 pub mod ledger;
 pub mod charging;
 pub mod money;
 pub mod payer;
 pub mod payment_method;
+pub mod renewal;
 pub mod schedule;
 pub mod statement;
 pub mod tax;

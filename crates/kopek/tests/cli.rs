@@ -109,7 +109,7 @@ backend_test!(async fn led1_check_ledger_passes_on_a_filled_database_and_reports
     let dir = tempfile::tempdir().unwrap();
     let ok = kopek(dir.path(), &["check-ledger", "--database-url", &url], None);
     assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stdout));
-    assert!(text(&ok.stdout).contains("ledger holds: 11 invariants checked, none broken"));
+    assert!(text(&ok.stdout).contains("ledger holds: 15 invariants checked, none broken"));
 
     let mut conn = t.db.store.conn().await.unwrap();
     exec_db!(conn, db => kopek_store::sqlx::query("UPDATE clients SET balance = balance - 1234500 WHERE code = 'DEMO-002'")
