@@ -28,7 +28,3 @@ ALTER TABLE subscriptions SET (fillfactor = 50);
 -- An index on next_charge_on would make every nightly update of it a full
 -- update of every index; the run reads the due clients with one scan.
 DROP INDEX subscriptions_due;
-
--- 3. The run reserves a batch's expense ids up front; a per-session cache
---    makes that a memory operation instead of a sequence write per id.
-ALTER TABLE expenses ALTER COLUMN id SET CACHE 1000;
