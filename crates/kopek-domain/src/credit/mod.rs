@@ -13,6 +13,9 @@ use serde::{Deserialize, Serialize};
 use crate::DomainError;
 use crate::schedule::last_day_of_month;
 
+mod reminders;
+pub use reminders::{Reminder, ReminderKind, reminder_schedule, reminders_on};
+
 /// "Первого числа каждого месяца биллинговая платформа формирует счета".
 pub const INVOICE_DAY: u32 = 1;
 /// "необходимо произвести оплату до 15-го числа" (the 15th still counts).
@@ -318,90 +321,6 @@ pub fn blocked_forbids(action: CreditAction) -> bool {
         | CreditAction::AutoRenewFromBalance => true,
         CreditAction::TopUp | CreditAction::AutoRenewFromSavedMethod | CreditAction::PayCreditInvoice => false,
     }
-}
-
-/// CRD-3 notices. Codes are stable: templates and the outbox key on them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum ReminderKind {
-    /// "В момент выставления платежа будет получено уведомление".
-    #[serde(rename = "credit.invoice_issued")]
-    InvoiceIssued,
-    /// "за три дня до срока оплаты".
-    #[serde(rename = "credit.due_soon")]
-    DueSoon,
-    /// "на следующий день после срока оплаты".
-    #[serde(rename = "credit.overdue")]
-    Overdue,
-    /// "за пять дней до даты блокировки".
-    #[serde(rename = "credit.block_soon")]
-    BlockSoon,
-    /// "в день блокировки".
-    #[serde(rename = "credit.blocked")]
-    Blocked,
-}
-
-impl ReminderKind {
-    pub const ALL: &'static [ReminderKind] = &[
-        ReminderKind::InvoiceIssued,
-        ReminderKind::DueSoon,
-        ReminderKind::Overdue,
-        ReminderKind::BlockSoon,
-        ReminderKind::Blocked,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            ReminderKind::InvoiceIssued => "credit.invoice_issued",
-            ReminderKind::DueSoon => "credit.due_soon",
-            ReminderKind::Overdue => "credit.overdue",
-            ReminderKind::BlockSoon => "credit.block_soon",
-            ReminderKind::Blocked => "credit.blocked",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        ReminderKind::ALL.iter().copied().find(|k| k.code() == code)
-    }
-
-    /// Only the notice of issue goes regardless; the rest are sent "Если
-    /// оплата не поступила".
-    pub fn only_if_unpaid(self) -> bool {
-        self != ReminderKind::InvoiceIssued
-    }
-}
-
-/// A notice to send about an invoice on a day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Reminder {
-    pub kind: ReminderKind,
-    pub on: NaiveDate,
-}
-
-impl Reminder {
-    pub fn code(&self) -> &'static str {
-        self.kind.code()
-    }
-}
-
-/// Every notice of an invoice's cycle with its date, in date order, paid or
-/// not (the dashboard shows the dates; [`reminders_on`] filters).
-pub fn reminder_schedule(invoice: &InvoiceFacts) -> Vec<Reminder> {
-    let cal = invoice.calendar();
-    vec![
-        Reminder { kind: ReminderKind::InvoiceIssued, on: invoice.issued_on },
-        Reminder { kind: ReminderKind::DueSoon, on: cal.due_soon_day() },
-        Reminder { kind: ReminderKind::Overdue, on: cal.overdue_from() },
-        Reminder { kind: ReminderKind::BlockSoon, on: cal.block_soon_day() },
-        Reminder { kind: ReminderKind::Blocked, on: cal.block_day() },
-    ]
-}
-
-/// The notices due on `day`: the issue notice on the day of issue, the
-/// others only while the invoice is not fully paid (a partly paid invoice
-/// is still unpaid: "Если оплата не поступила").
-pub fn reminders_on(day: NaiveDate, invoice: &InvoiceFacts) -> Vec<Reminder> {
-    let unpaid = !invoice.is_paid();
-    reminder_schedule(invoice).into_iter().filter(|r| r.on == day && (unpaid || !r.kind.only_if_unpaid())).collect()
 }
 
 /// CRD-1: what can still be spent below zero — the limit less the debt,
