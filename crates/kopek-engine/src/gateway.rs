@@ -174,6 +174,22 @@ pub struct WebhookEvent {
     pub failure_reason: Option<String>,
 }
 
+impl WebhookEvent {
+    /// What a gateway's own answer about a payment proves, for Kopek's
+    /// payment `payment_id` when known.
+    pub fn from_payment(p: GatewayPayment, payment_id: Option<String>) -> WebhookEvent {
+        WebhookEvent {
+            external_id: p.external_id,
+            status: p.status,
+            amount: p.amount,
+            currency: p.currency,
+            payment_id,
+            method_token: p.method_token,
+            failure_reason: p.failure_reason,
+        }
+    }
+}
+
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum GatewayError {
     /// A webhook that is not proven to come from the gateway: bad or missing

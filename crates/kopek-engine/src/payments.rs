@@ -157,7 +157,7 @@ impl Engine {
                     serde_json::json!({ "external_id": created.external_id })).await?;
                 uow.finish(()).await?;
                 if created.status != GatewayStatus::Pending {
-                    self.apply_gateway_event(gateway.kind(), &event_of(&created, &req.payment_id)).await?;
+                    self.apply_gateway_event(gateway.kind(), &WebhookEvent::from_payment(created, Some(req.payment_id.clone()))).await?;
                 }
                 Ok(())
             }
@@ -420,15 +420,4 @@ pub(crate) async fn locked_payment(uow: &mut Uow<'_>, payment_id: i64) -> Result
     Ok((pay, client))
 }
 
-fn event_of(p: &crate::gateway::GatewayPayment, number: &str) -> WebhookEvent {
-    WebhookEvent {
-        external_id: p.external_id.clone(),
-        status: p.status,
-        amount: p.amount,
-        currency: p.currency.clone(),
-        payment_id: Some(number.to_string()),
-        method_token: p.method_token.clone(),
-        failure_reason: p.failure_reason.clone(),
-    }
-}
 

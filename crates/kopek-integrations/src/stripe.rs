@@ -409,15 +409,7 @@ impl PaymentGateway for StripeGateway {
             .map_err(|e| GatewayError::Protocol(format!("unexpected Stripe PaymentIntent: {e}")))?;
         let payment_id = intent.payment_id();
         let payment = intent.into_gateway();
-        Ok(WebhookEvent {
-            external_id: payment.external_id,
-            status: payment.status,
-            amount: payment.amount,
-            currency: payment.currency,
-            payment_id,
-            method_token: payment.method_token,
-            failure_reason: payment.failure_reason,
-        })
+        Ok(WebhookEvent::from_payment(payment, payment_id))
     }
 }
 

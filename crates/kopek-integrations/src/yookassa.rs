@@ -405,15 +405,7 @@ impl PaymentGateway for YooKassaGateway {
         };
         let payment_id = fetched.payment_id();
         let payment = fetched.into_gateway()?;
-        Ok(WebhookEvent {
-            external_id: payment.external_id,
-            status: payment.status,
-            amount: payment.amount,
-            currency: payment.currency,
-            payment_id,
-            method_token: payment.method_token,
-            failure_reason: payment.failure_reason,
-        })
+        Ok(WebhookEvent::from_payment(payment, payment_id))
     }
 }
 
