@@ -160,6 +160,10 @@ pub struct PortalTab {
     pub check_funds: bool,
     /// Offered in the portal only inside these tariffs.
     pub only_in_tariffs: Vec<i64>,
+    /// PMT-7: auto-renewed 60 days before expiry rather than one, as the
+    /// guide says of domains and SSL certificates; a flag of the product so
+    /// a provider marks its own.
+    pub long_renewal_lead: bool,
 }
 
 /// A service as staff define it: every tab of the document.

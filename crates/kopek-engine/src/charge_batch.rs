@@ -188,7 +188,7 @@ impl Engine {
             .iter()
             .map(|p| DueCharge { subscription_id: p.sub.id, units: p.lines.iter().map(|l| l.units).sum(), funds: p.funds })
             .collect();
-        let plan = plan_client(client.balance, client.credit_limit, &due);
+        let plan = plan_client(client.balance, client.usable_credit(), &due);
         if !plan.uncovered.is_empty() {
             return Ok(None);
         }

@@ -203,7 +203,7 @@ impl Engine {
             .iter()
             .map(|p| DueCharge { subscription_id: p.sub.id, units: p.lines.iter().map(|l| l.units).sum(), funds: p.funds })
             .collect();
-        let plan = plan_client(client.balance, client.credit_limit, &due);
+        let plan = plan_client(client.balance, client.usable_credit(), &due);
         let mut run = ClientRun {
             client_id,
             balance_before: Amount::from_units(client.balance, m),

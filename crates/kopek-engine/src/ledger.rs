@@ -225,7 +225,8 @@ impl Engine {
             currency: c.currency.clone(),
             balance: Amount::from_units(c.balance, m),
             credit_limit: Amount::from_units(c.credit_limit, m),
-            available: Amount::from_units(c.balance + c.credit_limit, m),
+            available: Amount::from_units(c.balance + c.usable_credit(), m),
+            credit_blocked: c.credit_blocked,
             debt: Amount::from_units(debt, m),
             unallocated: Amount::from_units(free, m),
         })

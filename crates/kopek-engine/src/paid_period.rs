@@ -10,6 +10,7 @@ use kopek_domain::DomainError;
 use kopek_domain::catalog::{ServiceKind, ServiceSpec};
 use kopek_domain::charging::paid_period::{period_cost, period_end, renewal_start};
 use kopek_domain::money::{decimal_to_units, units_to_decimal};
+use kopek_domain::renewal::autorenew_period;
 use kopek_store::clients::ClientRow;
 use kopek_store::paid_period as store;
 use kopek_store::subscriptions::{self as subs, NewCharge, SubscriptionRow};
@@ -34,6 +35,10 @@ pub struct PaidPeriodOrder {
     /// Renew automatically before it expires (the order form's default).
     #[serde(default = "yes")]
     pub auto_renew: bool,
+    /// Renew from this saved method rather than the balance (PMT-7: chosen
+    /// on the order or payment form).
+    #[serde(default)]
+    pub saved_method_id: Option<i64>,
 }
 
 fn yes() -> bool {
@@ -77,10 +82,15 @@ impl Engine {
             return Err(EngineError::conflict("not_active", format!("the service would start as {}, not paid ahead", row.state)));
         }
         let start = uow.now;
-        let end = self.pay_period(&mut uow, &client, &spec, &row, start, order.months).await?;
+        let end = self.pay_period(&mut uow, &client, &spec, &row, start, order.months, true).await?;
         store::make_paid(&mut uow.conn, row.id, end, i64::from(order.months), order.auto_renew).await?;
+        if let Some(method) = order.saved_method_id {
+            renewal_method(&mut uow.conn, &client, method).await?;
+            store::set_saved_method(&mut uow.conn, row.id, Some(method)).await?;
+        }
         uow.audit("subscription.order_paid_period", "subscription", row.id, Some(client_id), serde_json::json!({
             "service_id": order.service_id, "months": order.months, "paid_until": end, "auto_renew": order.auto_renew,
+            "saved_method_id": order.saved_method_id,
         }))
         .await?;
         let row = subs::get(&mut uow.conn, row.id).await?.expect("just inserted");
@@ -95,20 +105,11 @@ impl Engine {
             return Ok(done);
         }
         let (sub, client) = paid_subscription(&mut uow, ctx, subscription_id).await?;
-        let months = renewal.months.or(sub.renewal_months.and_then(|m| u32::try_from(m).ok())).unwrap_or(1);
-        let paid_until = sub.paid_until.ok_or_else(|| EngineError::Internal(format!("subscription {subscription_id} has no paid_until")))?;
         if !matches!(State::parse(&sub.state), Some(State::Active | State::Expired)) {
             return Err(EngineError::conflict("not_renewable", format!("subscription {subscription_id} is {}", sub.state)));
         }
-        let book = load_price_book(&mut uow.conn).await?;
-        let spec = book.spec_on(sub.service_id, self.local_today()).ok_or_else(|| EngineError::not_found("service", sub.service_id))?.clone();
-        let start = renewal_start(paid_until, uow.now);
-        let end = self.pay_period(&mut uow, &client, &spec, &sub, start, months).await?;
-        let was = sub.state.clone();
-        if was != State::Active.as_str() {
-            let actor = uow.ctx().actor.label();
-            subs::record_state(&mut uow.conn, sub.id, client.id, uow.now, Some(&was), State::Active.as_str(), "renewed", &actor).await?;
-        }
+        let (start, end, months) = self.renew_in(&mut uow, &client, &sub, renewal.months, true, "renewed").await?;
+        store::set_renewal_outcome(&mut uow.conn, sub.id, None, None).await?;
         uow.audit("subscription.renew", "subscription", sub.id, Some(client.id), serde_json::json!({
             "months": months, "from": start, "paid_until": end,
         }))
@@ -123,7 +124,9 @@ impl Engine {
         let (sub, client) = paid_subscription(&mut uow, ctx, subscription_id).await?;
         let book = load_price_book(&mut uow.conn).await?;
         let spec = book.spec_on(sub.service_id, self.local_today()).ok_or_else(|| EngineError::not_found("service", sub.service_id))?;
-        let months = settings.months.map(i64::from).or(sub.renewal_months).unwrap_or(1);
+        let current = sub.renewal_months.and_then(|m| u32::try_from(m).ok()).unwrap_or(1);
+        let active = sub.state == State::Active.as_str();
+        let months = i64::from(autorenew_period(current, settings.months, active)?);
         period_cost(spec.fee.price, spec.fee.period, u32::try_from(months).unwrap_or(0))?;
         let auto = settings.auto_renew.unwrap_or(sub.auto_renew);
         store::set_renewal(&mut uow.conn, sub.id, months, auto).await?;
@@ -165,8 +168,38 @@ impl Engine {
         Ok(expired)
     }
 
+    /// Pays the next period of a paid-period subscription (`months`, or its
+    /// renewal period): from the end of its paid time while it is active,
+    /// from now once it expired (it opens again). Returns (start, end,
+    /// months). `check_funds` is off when the money came in for this very
+    /// renewal (a saved method's payment), which a blocked limit must not
+    /// refuse (CRD-2 allows auto-renewal from a saved method).
+    pub(crate) async fn renew_in(
+        &self,
+        uow: &mut Uow<'_>,
+        client: &ClientRow,
+        sub: &SubscriptionRow,
+        months: Option<u32>,
+        check_funds: bool,
+        why: &str,
+    ) -> Result<(DateTime<Utc>, DateTime<Utc>, u32)> {
+        let months = months.or(sub.renewal_months.and_then(|m| u32::try_from(m).ok())).unwrap_or(1);
+        let paid_until = sub.paid_until.ok_or_else(|| EngineError::Internal(format!("subscription {} has no paid_until", sub.id)))?;
+        let book = load_price_book(&mut uow.conn).await?;
+        let spec = book.spec_on(sub.service_id, self.local_today()).ok_or_else(|| EngineError::not_found("service", sub.service_id))?.clone();
+        let active = sub.state == State::Active.as_str();
+        let start = if active { paid_until } else { renewal_start(paid_until, uow.now) };
+        let end = self.pay_period(uow, client, &spec, sub, start, months, check_funds).await?;
+        if !active {
+            let actor = uow.ctx().actor.label();
+            subs::record_state(&mut uow.conn, sub.id, client.id, uow.now, Some(&sub.state), State::Active.as_str(), why, &actor).await?;
+        }
+        Ok((start, end, months))
+    }
+
     /// Charges one paid period from `start` and returns its end: a charge
     /// row (once per subscription and start), its expense, the allocation.
+    #[allow(clippy::too_many_arguments)]
     async fn pay_period(
         &self,
         uow: &mut Uow<'_>,
@@ -175,14 +208,15 @@ impl Engine {
         sub: &SubscriptionRow,
         start: DateTime<Utc>,
         months: u32,
+        check_funds: bool,
     ) -> Result<DateTime<Utc>> {
         let cost = period_cost(spec.fee.price, spec.fee.period, months)?;
         let units = decimal_to_units(cost)?;
-        if client.balance + client.credit_limit < units {
+        if check_funds && client.balance + client.usable_credit() < units {
             return Err(EngineError::conflict("insufficient_funds", format!(
                 "{months} month(s) of {} cost {cost}; the balance with the credit limit is {}",
                 spec.main.name,
-                units_to_decimal(client.balance + client.credit_limit)
+                units_to_decimal(client.balance + client.usable_credit())
             )));
         }
         let end = period_end(start, months)?;
@@ -206,6 +240,20 @@ impl Engine {
         store::extend(&mut uow.conn, sub.id, end, units).await?;
         Ok(end)
     }
+}
+
+/// A saved method the client's services may renew from: its own, working
+/// or not yet, and in the client's currency (the renewal pays the period's
+/// price as it is).
+pub(crate) async fn renewal_method(conn: &mut kopek_store::Conn, client: &ClientRow, id: i64) -> Result<kopek_store::saved_methods::SavedMethodRow> {
+    let row = kopek_store::saved_methods::get(conn, id).await?.filter(|r| r.client_id == client.id && r.deleted_at.is_none());
+    let row = row.ok_or_else(|| EngineError::not_found("saved_method", id))?;
+    let method = kopek_store::payment_methods::get(conn, row.method_id).await?.ok_or_else(|| EngineError::not_found("payment_method", row.method_id))?;
+    if method.currency != client.currency {
+        return Err(EngineError::conflict("currency_mismatch", format!(
+            "saved method {id} pays in {}, the client's services are priced in {}", method.currency, client.currency)));
+    }
+    Ok(row)
 }
 
 /// Only a plain periodic service sold by months can be paid ahead.

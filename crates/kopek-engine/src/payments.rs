@@ -22,6 +22,8 @@ use crate::error::{EngineError, Result};
 use crate::gateway::{CreatePayment, GatewayError, GatewayKind, GatewayStatus, PaymentGateway, RefundStatus, WebhookEvent, WebhookRequest};
 use crate::ledger::{allocate, credit_awaiting_in, credit_in, lock_client, payment_view, reverse_payment_in};
 use crate::payment_methods::{price, usable_method};
+use crate::saved_methods::{MethodPaymentEnd, PaymentPurpose, link_saved_method, saved_method_request};
+use kopek_store::saved_methods as saved;
 use crate::uow::Uow;
 use crate::views::{Payment, currency_of};
 
@@ -36,9 +38,16 @@ pub struct StartPayment {
     /// Where the gateway sends the payer back.
     #[serde(default)]
     pub return_url: Option<String>,
-    /// Ask the gateway to keep the card for later payments (PMT-6).
+    /// Ask the gateway to keep the card for later payments (PMT-6): the
+    /// saved method is created now ("configuring") and works once the
+    /// payment succeeds.
     #[serde(default)]
     pub save_method: bool,
+    /// Pay with a saved method of the client (its method must be
+    /// `method_id`); paying again with a method that stopped working is how
+    /// the client makes it work again.
+    #[serde(default)]
+    pub saved_method_id: Option<i64>,
 }
 
 /// What one webhook delivery did.
@@ -54,13 +63,19 @@ impl Engine {
     /// Starts a payment by a method: written as "new", then created at the
     /// gateway (none for a bank transfer, which waits for the money).
     pub async fn start_payment(&self, ctx: &Ctx, client_id: i64, req: StartPayment) -> Result<Payment> {
+        self.start_payment_for(ctx, client_id, req, PaymentPurpose::TopUp).await
+    }
+
+    /// [`Engine::start_payment`] for a purpose: a top-up, a saved method's
+    /// set-up, an auto-renewal or an autopayment.
+    pub(crate) async fn start_payment_for(&self, ctx: &Ctx, client_id: i64, req: StartPayment, purpose: PaymentPurpose) -> Result<Payment> {
         ctx.actor.ensure_sees_client(client_id)?;
         let return_url = req.return_url.clone().unwrap_or_default();
         if return_url.len() > 2000 {
             return Err(DomainError::invalid("return_url", "at most 2000 characters").into());
         }
         let mut uow = self.begin(ctx).await?;
-        if let Some(first) = uow.replay::<Payment, _>("start_payment", &(client_id, &req)).await? {
+        if let Some(first) = uow.replay::<Payment, _>("start_payment", &(client_id, &req, &purpose)).await? {
             drop(uow);
             return self.resume_start(ctx, first.id, &req).await;
         }
@@ -97,6 +112,8 @@ impl Engine {
             cashback_of: None,
         }, uow.now)
         .await?;
+        let link = link_saved_method(&mut uow, client_id, &req, payer.id, &method.row, &purpose).await?;
+        saved::set_purpose(&mut uow.conn, row.id, &link).await?;
         uow.audit("payment.start", "payment", row.id, Some(client_id), serde_json::json!({
             "number": row.number, "method": method.row.prefix, "to_pay": priced.quote.to_pay.amount.to_string(),
         }))
@@ -126,6 +143,7 @@ impl Engine {
             // Stored to four places; the gateway takes the currency's own.
             let mut amount = units_to_decimal(flow.paid_amount.unwrap_or(pay.amount));
             amount.rescale(crate::views::minor(&currency));
+            let (save_method, saved_method_token) = saved_method_request(&mut self.store.conn().await?, id).await?;
             let create = CreatePayment {
                 payment_id: number.clone(),
                 idempotency_key: format!("kopek-payment-{number}"),
@@ -133,8 +151,8 @@ impl Engine {
                 currency,
                 description: format!("Advance payment {number}"),
                 return_url: req.return_url.clone().unwrap_or_default(),
-                save_method: req.save_method,
-                saved_method_token: None,
+                save_method,
+                saved_method_token,
             };
             self.create_at_gateway(ctx, gateway, id, &create).await?;
         }
@@ -148,7 +166,7 @@ impl Engine {
         let answer = gateway.create(req).await;
         let mut uow = self.begin(ctx).await?;
         let pay = ledger_store::payment(&mut uow.conn, id).await?.ok_or_else(|| EngineError::not_found("payment", id))?;
-        lock_client(&mut uow.conn, pay.client_id).await?;
+        let client = lock_client(&mut uow.conn, pay.client_id).await?;
         match answer {
             Ok(created) => {
                 store::set_external(&mut uow.conn, id, &created.external_id, created.confirmation_url.as_deref(),
@@ -165,6 +183,7 @@ impl Engine {
                 "the payment gateway did not answer ({e}); payment {} waits and may be paid again", req.payment_id))),
             Err(e) => {
                 store::mark_closed(&mut uow.conn, id, PaymentStatus::Failed.as_str(), &e.to_string(), uow.now).await?;
+                self.after_method_payment(&mut uow, &client, id, MethodPaymentEnd::Failed(&e.to_string())).await?;
                 uow.audit("payment.gateway_refused", "payment", id, Some(pay.client_id), serde_json::json!({ "reason": e.to_string() }))
                     .await?;
                 uow.finish(()).await?;
@@ -267,12 +286,15 @@ impl Engine {
                     store::set_external(&mut uow.conn, pay.id, &event.external_id, None, PaymentStatus::Paying.as_str(), uow.now).await?;
                 }
                 self.credit_with_cashback(uow, client, pay, flow).await?;
+                self.after_method_payment(uow, client, pay.id, MethodPaymentEnd::Succeeded(event.method_token.as_deref())).await?;
                 ("credited", String::new())
             }
             GatewayStatus::Succeeded => ("duplicate", format!("payment is already {}", pay.status)),
             GatewayStatus::Failed | GatewayStatus::Canceled if waiting => {
                 let to = if event.status == GatewayStatus::Failed { PaymentStatus::Failed } else { PaymentStatus::Cancelled };
                 store::mark_closed(&mut uow.conn, pay.id, to.as_str(), &reason, uow.now).await?;
+                let end = if to == PaymentStatus::Failed { MethodPaymentEnd::Failed(&reason) } else { MethodPaymentEnd::Cancelled(&reason) };
+                self.after_method_payment(uow, client, pay.id, end).await?;
                 if to == PaymentStatus::Failed { ("failed", reason) } else { ("cancelled", reason) }
             }
             GatewayStatus::Pending | GatewayStatus::WaitingForCapture if waiting => ("pending", String::new()),

@@ -114,6 +114,10 @@ impl Engine {
             let now = self.to_local(uow.now);
             self.charge_client(uow, &book, client_id, now.date(), Some(now)).await?;
         }
+        // A promise is not money: it can't pay the overdue credit invoice.
+        if !is_promise {
+            self.recheck_credit(uow, client_id).await?;
+        }
         Ok(())
     }
 

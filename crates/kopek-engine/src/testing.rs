@@ -85,3 +85,132 @@ fn rand_suffix() -> String {
     use rand::RngCore;
     format!("{:08x}", rand::rng().next_u32())
 }
+
+/// A card gateway for engine tests: a payment without a saved card waits
+/// for [`CardGateway::pay`] (the payer on the gateway's page); one by a
+/// saved card succeeds at once unless the card was declined with
+/// [`CardGateway::decline`]. Its webhooks are plain JSON events.
+#[derive(Default)]
+pub struct CardGateway {
+    state: std::sync::Mutex<CardState>,
+}
+
+#[derive(Default)]
+struct CardState {
+    next: u64,
+    payments: std::collections::HashMap<String, (crate::gateway::CreatePayment, crate::gateway::GatewayPayment)>,
+    by_key: std::collections::HashMap<String, String>,
+    declined: std::collections::HashSet<String>,
+    /// Every request, for tests to count what reached the gateway.
+    pub requests: Vec<crate::gateway::CreatePayment>,
+}
+
+impl CardGateway {
+    pub fn new() -> Arc<CardGateway> {
+        Arc::new(CardGateway::default())
+    }
+
+    /// The card behind `token` has no money (or is declined) from now on.
+    pub fn decline(&self, token: &str) {
+        self.state.lock().unwrap().declined.insert(token.to_string());
+    }
+
+    /// Every payment the gateway was asked for.
+    pub fn requests(&self) -> Vec<crate::gateway::CreatePayment> {
+        self.state.lock().unwrap().requests.clone()
+    }
+
+    /// The payer pays a waiting payment on the gateway's page: the webhook
+    /// body it sends, with a new card token when the card is to be kept.
+    pub fn pay(&self, external_id: &str, succeed: bool) -> Vec<u8> {
+        let mut s = self.state.lock().unwrap();
+        s.next += 1;
+        let token = format!("card_{}", s.next);
+        let (req, p) = s.payments.get_mut(external_id).expect("a payment of this gateway");
+        if succeed {
+            p.status = crate::gateway::GatewayStatus::Succeeded;
+            p.method_token = req.save_method.then_some(token);
+        } else {
+            p.status = crate::gateway::GatewayStatus::Failed;
+            p.failure_reason = Some("declined on the page".into());
+        }
+        let event = crate::gateway::WebhookEvent::from_payment(p.clone(), Some(req.payment_id.clone()));
+        serde_json::to_vec(&serde_json::json!({
+            "external_id": event.external_id, "status": event.status, "amount": event.amount, "currency": event.currency,
+            "payment_id": event.payment_id, "method_token": event.method_token, "failure_reason": event.failure_reason,
+        }))
+        .unwrap()
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::gateway::PaymentGateway for CardGateway {
+    fn kind(&self) -> crate::gateway::GatewayKind {
+        crate::gateway::GatewayKind::Sandbox
+    }
+
+    async fn create(&self, req: &crate::gateway::CreatePayment) -> Result<crate::gateway::GatewayPayment, crate::gateway::GatewayError> {
+        use crate::gateway::GatewayStatus;
+        let mut s = self.state.lock().unwrap();
+        s.requests.push(req.clone());
+        if let Some(id) = s.by_key.get(&req.idempotency_key) {
+            return Ok(s.payments[id].1.clone());
+        }
+        s.next += 1;
+        let external_id = format!("card_pay_{}", s.next);
+        let status = match req.saved_method_token.as_deref() {
+            Some(t) if s.declined.contains(t) => GatewayStatus::Failed,
+            Some(_) => GatewayStatus::Succeeded,
+            None => GatewayStatus::Pending,
+        };
+        let payment = crate::gateway::GatewayPayment {
+            external_id: external_id.clone(),
+            status,
+            confirmation_url: (status == GatewayStatus::Pending).then(|| format!("https://cards.test/pay/{external_id}")),
+            client_secret: None,
+            method_token: None,
+            amount: req.amount,
+            currency: req.currency.clone(),
+            failure_reason: (status == GatewayStatus::Failed).then(|| "insufficient funds on the card".to_string()),
+        };
+        s.by_key.insert(req.idempotency_key.clone(), external_id.clone());
+        s.payments.insert(external_id, (req.clone(), payment.clone()));
+        Ok(payment)
+    }
+
+    async fn fetch(&self, external_id: &str) -> Result<crate::gateway::GatewayPayment, crate::gateway::GatewayError> {
+        let s = self.state.lock().unwrap();
+        s.payments.get(external_id).map(|p| p.1.clone()).ok_or_else(|| crate::gateway::GatewayError::NotFound(external_id.into()))
+    }
+
+    async fn capture(&self, external_id: &str, _: rust_decimal::Decimal) -> Result<crate::gateway::GatewayPayment, crate::gateway::GatewayError> {
+        self.fetch(external_id).await
+    }
+
+    async fn refund(&self, external_id: &str, amount: rust_decimal::Decimal, _: &str)
+        -> Result<crate::gateway::GatewayRefund, crate::gateway::GatewayError> {
+        let p = self.fetch(external_id).await?;
+        Ok(crate::gateway::GatewayRefund {
+            external_id: format!("refund_{external_id}"),
+            payment_external_id: external_id.into(),
+            status: crate::gateway::RefundStatus::Succeeded,
+            amount,
+            currency: p.currency,
+        })
+    }
+
+    async fn verify_webhook(&self, req: &crate::gateway::WebhookRequest<'_>) -> Result<crate::gateway::WebhookEvent, crate::gateway::GatewayError> {
+        let v: serde_json::Value = serde_json::from_slice(req.body).map_err(|e| crate::gateway::GatewayError::Forged(e.to_string()))?;
+        let text = |k: &str| v[k].as_str().map(str::to_string);
+        let status = serde_json::from_value(v["status"].clone()).map_err(|e| crate::gateway::GatewayError::Forged(e.to_string()))?;
+        Ok(crate::gateway::WebhookEvent {
+            external_id: text("external_id").unwrap_or_default(),
+            status,
+            amount: serde_json::from_value(v["amount"].clone()).map_err(|e| crate::gateway::GatewayError::Forged(e.to_string()))?,
+            currency: text("currency").unwrap_or_default(),
+            payment_id: text("payment_id"),
+            method_token: text("method_token"),
+            failure_reason: text("failure_reason"),
+        })
+    }
+}

@@ -130,8 +130,10 @@ pub struct Balance {
     pub currency: String,
     pub balance: Amount,
     pub credit_limit: Amount,
-    /// Balance plus credit limit: what can still be spent.
+    /// Balance plus the usable credit limit: what can still be spent.
     pub available: Amount,
+    /// CRD-2: the limit is blocked until the overdue invoice is paid.
+    pub credit_blocked: bool,
     /// Sum of the unpaid parts of expenses.
     pub debt: Amount,
     /// Sum of payments not yet spent.

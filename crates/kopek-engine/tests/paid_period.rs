@@ -30,7 +30,7 @@ async fn balance(e: &Engine, ctx: &Ctx, client: i64) -> String {
 }
 
 fn order(service_id: i64, months: u32) -> PaidPeriodOrder {
-    PaidPeriodOrder { service_id, months, auto_renew: true }
+    PaidPeriodOrder { service_id, months, auto_renew: true, saved_method_id: None }
 }
 
 backend_test!(async fn paid_period_order_pays_three_months_ahead_and_the_nightly_run_leaves_it_alone(db) {

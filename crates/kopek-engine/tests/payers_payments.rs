@@ -58,7 +58,7 @@ fn method(prefix: &str, gateway: &str, currency: &str) -> MethodInput {
 }
 
 fn top_up(payer_id: i64, method_id: i64, amount: &str) -> StartPayment {
-    StartPayment { payer_id, method_id, amount: amt(amount), return_url: None, save_method: false }
+    StartPayment { payer_id, method_id, amount: amt(amount), return_url: None, save_method: false, saved_method_id: None }
 }
 
 fn s(a: &Amount) -> String {

@@ -74,7 +74,7 @@ pub async fn clients_due(conn: &mut Conn, day: NaiveDate) -> Result<Vec<i64>> {
 
 /// The batch's clients, locked on PostgreSQL (SQLite's writer lock is held).
 pub async fn lock_clients(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ClientRow>> {
-    const COLS: &str = "id, code, name, country, currency, balance, credit_limit, disconnect_threshold, state, created_at, loyalty_percent";
+    const COLS: &str = "id, code, name, country, currency, balance, credit_limit, disconnect_threshold, state, created_at, loyalty_percent, credit_blocked";
     Ok(match conn.db() {
         DbRef::Pg(db) => {
             sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLS} FROM clients WHERE id = ANY($1) ORDER BY id FOR UPDATE")))
@@ -96,6 +96,7 @@ pub async fn lock_clients(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ClientRow>
                         state: text(&r[8])?,
                         created_at: time(&r[9])?.ok_or_else(|| corrupt("clients.created_at"))?,
                         loyalty_percent: int(&r[10])?,
+                        credit_blocked: int(&r[11])? != 0,
                     })
                 })
                 .collect::<Result<_>>()?

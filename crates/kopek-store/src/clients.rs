@@ -20,6 +20,15 @@ pub struct ClientRow {
     /// CHG-3: the client's discount (positive) or markup (negative), in
     /// ten-thousandths of a percent.
     pub loyalty_percent: i64,
+    /// CRD-2: the credit limit is blocked until the overdue invoice is paid.
+    pub credit_blocked: bool,
+}
+
+impl ClientRow {
+    /// What may be spent below zero now: nothing while the limit is blocked.
+    pub fn usable_credit(&self) -> i64 {
+        if self.credit_blocked { 0 } else { self.credit_limit }
+    }
 }
 
 pub struct NewClient<'a> {
@@ -38,7 +47,7 @@ pub async fn insert(conn: &mut Conn, c: &NewClient<'_>) -> Result<ClientRow> {
     let row = on_db!(conn, db => sqlx::query_as(
         "INSERT INTO clients (code, name, country, currency, credit_limit, disconnect_threshold, state, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         RETURNING id, code, name, country, currency, balance, credit_limit, disconnect_threshold, state, created_at, loyalty_percent")
+         RETURNING id, code, name, country, currency, balance, credit_limit, disconnect_threshold, state, created_at, loyalty_percent, credit_blocked")
         .bind(c.code).bind(c.name).bind(c.country).bind(c.currency)
         .bind(c.credit_limit).bind(c.disconnect_threshold).bind(c.state).bind(c.created_at)
         .fetch_one(db).await)?;
@@ -47,7 +56,7 @@ pub async fn insert(conn: &mut Conn, c: &NewClient<'_>) -> Result<ClientRow> {
 
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<ClientRow>> {
     Ok(on_db!(conn, db => sqlx::query_as(
-        "SELECT id, code, name, country, currency, balance, credit_limit, disconnect_threshold, state, created_at, loyalty_percent
+        "SELECT id, code, name, country, currency, balance, credit_limit, disconnect_threshold, state, created_at, loyalty_percent, credit_blocked
          FROM clients WHERE id = $1")
         .bind(id).fetch_optional(db).await)?)
 }
@@ -59,7 +68,7 @@ pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<ClientRow>> {
 pub async fn lock(conn: &mut Conn, id: i64) -> Result<Option<ClientRow>> {
     match conn.backend() {
         Backend::Postgres => Ok(on_db!(conn, db => sqlx::query_as(
-            "SELECT id, code, name, country, currency, balance, credit_limit, disconnect_threshold, state, created_at, loyalty_percent
+            "SELECT id, code, name, country, currency, balance, credit_limit, disconnect_threshold, state, created_at, loyalty_percent, credit_blocked
              FROM clients WHERE id = $1 FOR UPDATE")
             .bind(id).fetch_optional(db).await)?),
         Backend::Sqlite => get(conn, id).await,
@@ -75,7 +84,7 @@ pub async fn code_taken(conn: &mut Conn, code: &str) -> Result<bool> {
 /// Clients in id order, a page at a time; `only` narrows to one client.
 pub async fn list(conn: &mut Conn, only: Option<i64>, after_id: i64, limit: i64) -> Result<Vec<ClientRow>> {
     Ok(on_db!(conn, db => sqlx::query_as(
-        "SELECT id, code, name, country, currency, balance, credit_limit, disconnect_threshold, state, created_at, loyalty_percent
+        "SELECT id, code, name, country, currency, balance, credit_limit, disconnect_threshold, state, created_at, loyalty_percent, credit_blocked
          FROM clients WHERE ($1 IS NULL OR id = $1) AND id > $2 ORDER BY id LIMIT $3")
         .bind(only).bind(after_id).bind(limit).fetch_all(db).await)?)
 }
@@ -108,5 +117,12 @@ pub async fn set_state(conn: &mut Conn, id: i64, state: &str) -> Result<()> {
 pub async fn set_loyalty(conn: &mut Conn, id: i64, percent: i64) -> Result<()> {
     exec_db!(conn, db => sqlx::query("UPDATE clients SET loyalty_percent = $2 WHERE id = $1")
         .bind(id).bind(percent).execute(db).await)?;
+    Ok(())
+}
+
+/// CRD-2, CRD-4: blocks or unblocks the client's credit limit.
+pub async fn set_credit_blocked(conn: &mut Conn, id: i64, blocked: bool) -> Result<()> {
+    exec_db!(conn, db => sqlx::query("UPDATE clients SET credit_blocked = $2 WHERE id = $1")
+        .bind(id).bind(blocked).execute(db).await)?;
     Ok(())
 }
