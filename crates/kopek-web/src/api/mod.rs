@@ -6,6 +6,7 @@ pub mod clients;
 pub mod ledger;
 pub mod payers;
 pub mod payments;
+pub mod renewals;
 pub mod session;
 
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -28,6 +29,7 @@ use crate::AppState;
         (name = "charging", description = "Subscriptions, the charge run, usage, promised payments (CHG)"),
         (name = "payers", description = "Payers and their contracts (PAY)"),
         (name = "payments", description = "Payment methods, rates, payments through gateways, bank statements (PMT, LED-3, LED-4)"),
+        (name = "renewals", description = "Saved payment methods, auto-renewal, autopayment and the credit limit (PMT-5, PMT-6, PMT-7, CRD)"),
     )
 )]
 pub struct ApiDoc;
@@ -98,4 +100,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(payments::events))
         .routes(routes!(payments::webhook))
         .routes(routes!(payments::import_statement))
+        .routes(routes!(renewals::list_saved_methods, renewals::create_saved_method))
+        .routes(routes!(renewals::get_saved_method, renewals::rename_saved_method, renewals::delete_saved_method))
+        .routes(routes!(renewals::reconfigure_saved_method))
+        .routes(routes!(renewals::list_auto_renewals))
+        .routes(routes!(renewals::set_renewal_method))
+        .routes(routes!(renewals::autopay_form, renewals::set_autopay))
+        .routes(routes!(renewals::credit_dashboard))
+        .routes(routes!(renewals::credit_invoices))
 }
