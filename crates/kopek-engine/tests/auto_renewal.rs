@@ -343,3 +343,35 @@ async fn autopays(w: &World) -> Vec<String> {
     }
     out
 }
+
+backend_test!(async fn pmt6_remember_this_method_when_paying_then_pay_and_renew_by_it(db) {
+    let w = world(TestEngine::over(db), "AR6").await;
+    let vds = w.service("VDS-2", "300.00", "month", false).await;
+    let start = kopek_engine::payments::StartPayment {
+        payer_id: w.payer, method_id: w.method, amount: amt("300.00"), return_url: None, save_method: true, saved_method_id: None,
+    };
+    let p = w.e.start_payment(&w.user, w.client.id, start.clone()).await.unwrap();
+    let methods = w.e.saved_methods(&w.user, w.client.id).await.unwrap().methods;
+    assert_eq!((methods.len(), methods[0].status.as_str(), methods[0].name.clone()), (1, "configuring", format!("ЮKassa #{}", methods[0].id)));
+    // Paying by it before the gateway gave a token is refused.
+    let early = kopek_engine::payments::StartPayment { save_method: false, saved_method_id: Some(methods[0].id), ..start.clone() };
+    assert_eq!(w.e.start_payment(&w.user, w.client.id, early.clone()).await.unwrap_err().code(), "method_not_set_up");
+    w.complete(&p.flow.unwrap().external_id.unwrap()).await;
+    assert_eq!(w.method_status(methods[0].id).await, "enabled");
+    // Paid by the saved card: no page, credited at once.
+    let by_card = w.e.start_payment(&w.user, w.client.id, early).await.unwrap();
+    assert_eq!((by_card.status.as_str(), w.balance().await), ("credited", "600.00".to_string()));
+    // Ordered from the balance, then switched to the card in "Автопродление услуг".
+    let sub = w.order(vds, 1, None).await;
+    let line = w.e.set_renewal_method(&w.user, sub, kopek_engine::autorenew::RenewalMethod { saved_method_id: Some(methods[0].id) })
+        .await
+        .unwrap();
+    assert_eq!((line.method_name, line.saved_method_id), (format!("ЮKassa #{}", methods[0].id), Some(methods[0].id)));
+    let (other, _) = w.t.client("AR6X", 0).await;
+    let foreign = w.e.set_renewal_method(&w.admin, sub, kopek_engine::autorenew::RenewalMethod { saved_method_id: Some(999_999) }).await;
+    assert_eq!(foreign.unwrap_err().code(), "not_found");
+    assert_eq!(w.e.saved_methods(&w.user, other.id).await.unwrap_err().code(), "not_found", "another client is not seen");
+    w.night(2026, 3, 31).await;
+    assert_eq!(w.sub(sub).await.1, "2026-05-01T09:00:00+00:00");
+    assert_eq!(w.balance().await, "300.00", "the card paid the renewal");
+});

@@ -223,7 +223,7 @@ backend_test!(async fn pmt6_a_saved_method_works_once_its_setup_payment_is_paid(
     assert!(app.t.engine.check_ledger().await.unwrap().is_empty());
 });
 
-backend_test!(async fn pmt6_a_failed_setup_payment_leaves_the_method_unusable(db) {
+backend_test!(async fn pmt6_a_failed_setup_payment_leaves_the_method_not_working_until_set_up_again(db) {
     let app = App::spawn(db).await;
     let (client, payer) = app.client("DECL", None).await;
     let method = app.card_method("card", "Card", Some(("50.00", "15000.00"))).await;
@@ -237,8 +237,16 @@ backend_test!(async fn pmt6_a_failed_setup_payment_leaves_the_method_unusable(db
     assert_eq!(setup["payment"]["amount"], "50.00");
     assert_eq!(app.pay_on_page(&setup["payment"], false).await["outcome"], "failed");
     let got = app.get(&format!("/saved-methods/{id}")).await;
-    assert_ne!(got["status"], "enabled", "{got}");
+    assert_eq!((got["status"].as_str(), got["status_label"].as_str()), (Some("not_working"), Some("Не работает")), "{got}");
+    assert_eq!(app.get(&format!("/payments/{}", setup["payment"]["id"])).await["status"], "failed");
     assert_eq!(app.balance(client).await, "0.00");
+    // Set up again, and paid this time: it works.
+    let (status, again) = json_of(portal.post(app.url(&format!("/saved-methods/{id}/reconfigure"))).json(&json!({ "amount": "60.00" }))).await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!((again["saved_method"]["status"].as_str(), again["payment"]["amount"].as_str()), (Some("configuring"), Some("60.00")));
+    assert_eq!(app.pay_on_page(&again["payment"], true).await["outcome"], "credited");
+    assert_eq!(app.get(&format!("/saved-methods/{id}")).await["status"], "enabled");
+    assert_eq!(app.balance(client).await, "60.00");
     // A bank transfer can't be saved.
     let (_, bank) = app.post("/payment-methods", json!({
         "prefix": "bank", "name": "Bank", "gateway": "bank_transfer", "currency": "RUB", "payer_kinds": ["individual"] })).await;
@@ -296,6 +304,26 @@ backend_test!(async fn pmt7_a_service_renews_by_its_saved_method_until_the_metho
     assert_eq!((status, e["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")), "{e}");
     let (status, e) = json_of(other_portal.get(&renewals)).await;
     assert_eq!((status, e["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")), "{e}");
+
+    // The night before the paid time ends, the service renews by the card:
+    // the payment is credited and pays the next month at once.
+    app.t.clock.set(Utc.with_ymd_and_hms(2026, 3, 31, 0, 30, 0).unwrap());
+    let night = NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
+    let report = app.t.engine.run_auto_renewals(&Ctx::system("test"), night).await.unwrap();
+    assert_eq!((report.renewed, report.payments_started, report.failed, report.held), (0, 1, 0, 0), "{report:?}");
+    let renewal = app.cards.requests().pop().unwrap();
+    assert_eq!((renewal.amount.to_string(), renewal.save_method, renewal.saved_method_token.is_some()), ("300.00".into(), false, true));
+    let sub = app.get(&format!("/subscriptions/{sub_id}")).await;
+    assert_eq!((sub["paid_until"].as_str(), sub["auto_renew"].as_bool()), (Some("2026-05-01T09:00:00Z"), Some(true)), "{sub}");
+    let r = &app.get(&format!("/clients/{client}/auto-renewals")).await[0];
+    assert_eq!((r["next_renewal_on"].as_str(), r["method_name"].as_str()), (Some("2026-04-30"), Some("Visa *1111")), "{r}");
+    assert_eq!(app.balance(client).await, "400.00");
+    // Run again, the night charges nothing twice.
+    let again = app.t.engine.run_auto_renewals(&Ctx::system("test"), night).await.unwrap();
+    assert_eq!((again.renewed, again.payments_started, again.failed), (0, 0, 0), "{again:?}");
+    assert_eq!(app.get(&format!("/subscriptions/{sub_id}")).await["paid_until"], "2026-05-01T09:00:00Z");
+    // A month on, the portal session has run out: the owner logs in again.
+    let portal = app.portal("RENEW").await;
 
     // Deleting the method switches the service's auto-renewal off, and says so.
     let (status, deleted) = json_of(portal.delete(app.url(&format!("/saved-methods/{saved}")))).await;
