@@ -162,7 +162,8 @@ backend_test!(async fn pmt6_a_saved_method_works_once_its_setup_payment_is_paid(
     let saved = &setup["saved_method"];
     let id = saved["id"].as_i64().unwrap();
     assert_eq!((saved["status"].as_str(), saved["status_label"].as_str()), (Some("configuring"), Some("Настраивается")));
-    assert_eq!((saved["name"].as_str(), saved["method_name"].as_str(), saved["gateway"].as_str()), (Some("Visa *4242"), Some("Card"), Some("sandbox")));
+    let names = (saved["name"].as_str(), saved["method_name"].as_str(), saved["gateway"].as_str());
+    assert_eq!(names, (Some("Visa *4242"), Some("Card"), Some("sandbox")));
     assert_eq!((saved["client_id"].as_i64(), saved["payer_id"].as_i64(), saved["method_id"].as_i64()), (Some(client), Some(payer), Some(method)));
     let pay = &setup["payment"];
     assert_eq!((pay["status"].as_str(), pay["amount"].as_str()), (Some("paying"), Some("150.00")), "{pay}");
@@ -277,7 +278,8 @@ backend_test!(async fn pmt7_a_service_renews_by_its_saved_method_until_the_metho
     let list = list.as_array().unwrap();
     assert_eq!(list.len(), 1, "{list:?}");
     let r = &list[0];
-    assert_eq!((r["subscription_id"].as_i64(), r["service_name"].as_str(), r["product_type"].as_str()), (Some(sub_id), Some("VDS-2"), Some("periodic")));
+    let what = (r["subscription_id"].as_i64(), r["service_name"].as_str(), r["product_type"].as_str());
+    assert_eq!(what, (Some(sub_id), Some("VDS-2"), Some("periodic")));
     assert_eq!((r["saved_method_id"].as_i64(), r["method_name"].as_str()), (Some(saved), Some("Visa *1111")));
     assert_eq!((r["cost"].as_str(), r["period_months"].as_i64(), r["state"].as_str()), (Some("300.00"), Some(1), Some("active")));
     // Paid until 2026-04-01 09:00 UTC (12:00 provider time): tried the day before.
