@@ -187,7 +187,7 @@ impl Engine {
     }
 
     async fn autopay_one(&self, ctx: &Ctx, client_id: i64, day: NaiveDate) -> Result<Option<AutopayDecision>> {
-        let (req, decision) = {
+        let (req, saved_method_id, decision) = {
             let mut conn = self.store.conn().await?;
             let Some(settings) = store::autopay(&mut conn, client_id).await?.filter(|s| s.enabled) else { return Ok(None) };
             let Some(saved) = store::get(&mut conn, settings.saved_method_id).await?.filter(|s| s.deleted_at.is_none()) else {
@@ -219,9 +219,8 @@ impl Engine {
                 save_method: false,
                 saved_method_id: None,
             };
-            ((req, saved.id), decision)
+            (req, saved.id, decision)
         };
-        let (req, saved_method_id) = req;
         let ctx = Ctx::system(&format!("autopay by {}", ctx.actor.label())).with_idempotency_key(Some(format!("autopay-{client_id}-{day}")));
         if let Err(e) = self.start_payment_for(&ctx, client_id, req, PaymentPurpose::Autopay { saved_method_id }).await {
             tracing::warn!(client = client_id, error = %e, "autopayment not started");

@@ -189,7 +189,11 @@ impl Engine {
     /// refused at once is a failure like a declined card.
     async fn renew_by_method(&self, row: &RenewalRow, m: &saved::SavedMethodRow, spec: &ServiceSpec, day: NaiveDate, report: &mut RenewalReport)
         -> Result<()> {
-        let amount = kopek_domain::money::units_to_decimal(renewal_units(spec, row)?);
+        // The card pays whole kopeks: a price to four places is rounded up,
+        // the rest stays on the balance.
+        let digits = crate::views::minor(&spec.fee.currency);
+        let amount = kopek_domain::money::units_to_decimal(renewal_units(spec, row)?)
+            .round_dp_with_strategy(digits, rust_decimal::RoundingStrategy::AwayFromZero);
         let req = StartPayment {
             payer_id: m.payer_id,
             method_id: m.method_id,

@@ -23,7 +23,7 @@ pub fn period_cost(price: Decimal, unit: PeriodUnit, months: u32) -> Result<Deci
     if months == 0 || months > MAX_MONTHS {
         return Err(DomainError::invalid("months", format!("1 to {MAX_MONTHS} months")));
     }
-    if months % per != 0 {
+    if !months.is_multiple_of(per) {
         return Err(DomainError::invalid("months", format!("the service is sold by {per} months: pay for a multiple of {per}")));
     }
     Ok(round_half_up(price * Decimal::from(months / per), 4))
