@@ -319,6 +319,9 @@ impl Engine {
         if sub.style != crate::charging::PAID_PERIOD {
             return Err(EngineError::conflict("not_paid_period", format!("subscription {subscription_id} is charged from the balance")));
         }
+        if !sub.auto_renew {
+            return Err(EngineError::conflict("auto_renew_off", format!("subscription {subscription_id} does not renew automatically")));
+        }
         if let Some(m) = req.saved_method_id {
             renewal_method(&mut uow.conn, &client, m).await?;
         }
@@ -329,9 +332,7 @@ impl Engine {
         .await?;
         uow.finish(()).await?;
         let list = self.auto_renewals(ctx, client.id).await?;
-        list.into_iter().find(|a| a.subscription_id == subscription_id).ok_or_else(|| {
-            EngineError::conflict("auto_renew_off", format!("subscription {subscription_id} does not renew automatically"))
-        })
+        list.into_iter().find(|a| a.subscription_id == subscription_id).ok_or_else(|| EngineError::not_found("subscription", subscription_id))
     }
 }
 

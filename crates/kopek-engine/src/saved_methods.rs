@@ -163,59 +163,69 @@ impl Engine {
         view(&mut conn, &row, linked).await
     }
 
-    /// "Создать": the method is written "configuring" and a set-up payment
-    /// sends the payer to the gateway, which keeps the card.
+    /// "Создать": a payment that asks the gateway to keep the card; the
+    /// method is written "configuring" in the payment's own transaction, so
+    /// a refused payment leaves no method and a retry with the same key
+    /// finds the same one.
     pub async fn create_saved_method(&self, ctx: &Ctx, client_id: i64, req: NewSavedMethod) -> Result<SavedMethodSetup> {
         ctx.actor.ensure_sees_client(client_id)?;
         let name = req.name.as_deref().map(checked_name).transpose()?;
-        let (saved_id, amount) = {
-            let mut uow = self.begin(ctx).await?;
-            lock_client(&mut uow.conn, client_id).await?;
-            let payer = crate::payers::visible(&mut uow.conn, ctx, req.payer_id).await?;
-            if payer.client_id != client_id {
-                return Err(EngineError::not_found("payer", req.payer_id));
-            }
-            let method = usable_method(&mut uow.conn, req.method_id).await?;
+        let amount = {
+            let mut conn = self.store.conn().await?;
+            let method = usable_method(&mut conn, req.method_id).await?;
             ensure_savable(method.gateway)?;
-            let amount = req.amount.map(|a| a.0).or(method.terms.limits.min).unwrap_or(rust_decimal::Decimal::ONE);
-            let row = store::insert(&mut uow.conn, client_id, payer.id, method.row.id, "", SavedMethodStatus::Configuring.as_str(), uow.now)
-                .await?;
-            let name = name.clone().unwrap_or_else(|| format!("{} #{}", method.row.name, row.id));
-            store::rename(&mut uow.conn, row.id, &name, uow.now).await?;
-            uow.audit("saved_method.create", "saved_method", row.id, Some(client_id), serde_json::json!({
-                "method_id": method.row.id, "payer_id": payer.id, "name": name,
-            }))
-            .await?;
-            uow.finish((row.id, amount)).await?
+            req.amount.map(|a| a.0).or(method.terms.limits.min).unwrap_or(rust_decimal::Decimal::ONE)
         };
-        self.set_up(ctx, client_id, saved_id, Amount(amount), req.return_url).await
+        let start = StartPayment {
+            payer_id: req.payer_id,
+            method_id: req.method_id,
+            amount: Amount(amount),
+            return_url: req.return_url,
+            save_method: true,
+            saved_method_id: None,
+        };
+        let payment = self.start_payment_for(ctx, client_id, start, PaymentPurpose::TopUp).await?;
+        let saved_id = {
+            let mut conn = self.store.conn().await?;
+            store::purpose(&mut conn, payment.id).await?.and_then(|p| p.saved_method_id)
+        };
+        let saved_id = saved_id.ok_or_else(|| EngineError::Internal(format!("payment {} saved no method", payment.id)))?;
+        let saved_method = match name {
+            Some(name) => self.rename_saved_method(ctx, saved_id, RenameSavedMethod { name }).await?,
+            None => self.saved_method(ctx, saved_id).await?,
+        };
+        Ok(SavedMethodSetup { saved_method, payment })
     }
 
-    /// "Настроить повторно": back to "configuring" with a new set-up payment.
+    /// "Настроить повторно": a new set-up payment; the method is
+    /// "configuring" until it is paid.
     pub async fn reconfigure_saved_method(&self, ctx: &Ctx, id: i64, req: Reconfigure) -> Result<SavedMethodSetup> {
-        let (client_id, amount) = {
+        let (row, amount) = {
+            let mut conn = self.store.conn().await?;
+            let row = visible(&mut conn, ctx, id).await?;
+            let method = usable_method(&mut conn, row.method_id).await?;
+            let amount = req.amount.map(|a| a.0).or(method.terms.limits.min).unwrap_or(rust_decimal::Decimal::ONE);
+            (row, amount)
+        };
+        let start = StartPayment {
+            payer_id: row.payer_id,
+            method_id: row.method_id,
+            amount: Amount(amount),
+            return_url: req.return_url,
+            save_method: true,
+            saved_method_id: None,
+        };
+        let payment = self.start_payment_for(ctx, row.client_id, start, PaymentPurpose::Setup { saved_method_id: id }).await?;
+        if payment.status == "paying" || payment.status == "new" {
             let mut uow = self.begin(ctx).await?;
-            let row = visible(&mut uow.conn, ctx, id).await?;
             lock_client(&mut uow.conn, row.client_id).await?;
-            let method = usable_method(&mut uow.conn, row.method_id).await?;
             let status = parse_status(&row.status)?.reconfigure();
             store::set_status(&mut uow.conn, id, status.as_str(), uow.now).await?;
-            uow.audit("saved_method.reconfigure", "saved_method", id, Some(row.client_id), serde_json::json!({})).await?;
-            let amount = req.amount.map(|a| a.0).or(method.terms.limits.min).unwrap_or(rust_decimal::Decimal::ONE);
-            uow.finish((row.client_id, amount)).await?
-        };
-        self.set_up(ctx, client_id, id, Amount(amount), req.return_url).await
-    }
-
-    async fn set_up(&self, ctx: &Ctx, client_id: i64, saved_id: i64, amount: Amount, return_url: Option<String>) -> Result<SavedMethodSetup> {
-        let (payer_id, method_id) = {
-            let mut conn = self.store.conn().await?;
-            let row = store::get(&mut conn, saved_id).await?.ok_or_else(|| EngineError::not_found("saved_method", saved_id))?;
-            (row.payer_id, row.method_id)
-        };
-        let req = StartPayment { payer_id, method_id, amount, return_url, save_method: true, saved_method_id: None };
-        let payment = self.start_payment_for(ctx, client_id, req, PaymentPurpose::Setup { saved_method_id: saved_id }).await?;
-        let saved_method = self.saved_method(ctx, saved_id).await?;
+            uow.audit("saved_method.reconfigure", "saved_method", id, Some(row.client_id), serde_json::json!({ "payment_id": payment.id }))
+                .await?;
+            uow.finish(()).await?;
+        }
+        let saved_method = self.saved_method(ctx, id).await?;
         Ok(SavedMethodSetup { saved_method, payment })
     }
 

@@ -257,6 +257,10 @@ backend_test!(async fn pmt7_domains_and_ssl_renew_60_days_ahead(db) {
 backend_test!(async fn pmt6_deleting_a_method_switches_auto_renewal_off_and_says_which(db) {
     let w = world(TestEngine::over(db), "AR5").await;
     let vds = w.service("VDS-2", "300.00", "month", false).await;
+    // A set-up payment under the method's minimum is refused and leaves no method.
+    let low = NewSavedMethod { payer_id: w.payer, method_id: w.method, name: None, amount: Some(amt("5.00")), return_url: None };
+    assert!(w.e.create_saved_method(&w.user, w.client.id, low).await.is_err());
+    assert!(w.e.saved_methods(&w.user, w.client.id).await.unwrap().methods.is_empty());
     let card = w.card("10.00").await;
     w.pay("890.00").await;
     let a = w.order(vds, 1, Some(card)).await;

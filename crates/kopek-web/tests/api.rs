@@ -81,7 +81,7 @@ backend_test!(async fn led2_http_client_payment_expenses_balance_and_allocations
     let b = app.json(&format!("/api/v1/clients/{id}/balance")).await;
     assert_eq!(b, json!({
         "client_id": id, "currency": "RUB", "balance": "-471.9137", "credit_limit": "0.00",
-        "available": "-471.9137", "debt": "471.9137", "unallocated": "0.00",
+        "available": "-471.9137", "credit_blocked": false, "debt": "471.9137", "unallocated": "0.00",
     }));
     let x = app.json(&format!("/api/v1/clients/{id}/expenses")).await;
     let rows: Vec<(String, String, String, usize)> = x.as_array().unwrap().iter().map(|e| (
