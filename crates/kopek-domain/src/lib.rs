@@ -12,6 +12,7 @@ pub mod charging;
 pub mod money;
 pub mod payer;
 pub mod payment_method;
+pub mod product;
 pub mod renewal;
 pub mod schedule;
 pub mod statement;
