@@ -12,13 +12,16 @@ pub mod clients;
 pub mod credit;
 pub mod idempotency;
 pub mod ledger;
+pub mod orders;
 pub mod outbox;
 pub mod paid_period;
 pub mod payers;
 pub mod payment_methods;
 pub mod payments;
+pub mod products;
 pub mod saved_methods;
 pub mod schedules;
+pub mod service_life;
 pub mod subscriptions;
 pub mod users;
 

@@ -1,0 +1,88 @@
+//! A product's subscription in its life (SVC-1 … SVC-3): its configuration,
+//! its state (ordered, processing:opening, active…), the last provisioning
+//! error, and every provisioning operation.
+
+use chrono::{DateTime, Utc};
+
+use crate::{Conn, Result, exec_db, on_db};
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LifeRow {
+    pub id: i64,
+    pub client_id: i64,
+    pub product_id: Option<i64>,
+    pub product_config: Option<String>,
+    pub life_state: Option<String>,
+    pub life_error: Option<String>,
+}
+
+pub async fn set_product(conn: &mut Conn, id: i64, product_id: i64, config: &str, life_state: &str) -> Result<()> {
+    exec_db!(conn, db => sqlx::query(
+        "UPDATE subscriptions SET product_id = $2, product_config = $3, life_state = $4 WHERE id = $1")
+        .bind(id).bind(product_id).bind(config).bind(life_state).execute(db).await)?;
+    Ok(())
+}
+
+pub async fn set_config(conn: &mut Conn, id: i64, config: &str) -> Result<()> {
+    exec_db!(conn, db => sqlx::query("UPDATE subscriptions SET product_config = $2 WHERE id = $1")
+        .bind(id).bind(config).execute(db).await)?;
+    Ok(())
+}
+
+pub async fn set_life(conn: &mut Conn, id: i64, life_state: &str, error: Option<&str>) -> Result<()> {
+    exec_db!(conn, db => sqlx::query("UPDATE subscriptions SET life_state = $2, life_error = $3 WHERE id = $1")
+        .bind(id).bind(life_state).bind(error).execute(db).await)?;
+    Ok(())
+}
+
+pub async fn life(conn: &mut Conn, id: i64) -> Result<Option<LifeRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT id, client_id, product_id, product_config, life_state, life_error FROM subscriptions WHERE id = $1")
+        .bind(id).fetch_optional(db).await)?)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OperationRow {
+    pub id: i64,
+    pub subscription_id: i64,
+    pub action: String,
+    pub status: String,
+    pub attempts: i64,
+    pub answer: Option<String>,
+    pub error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+const OP_COLS: &str = "id, subscription_id, action, status, attempts, answer, error, created_at, updated_at";
+
+macro_rules! sql {
+    ($($part:expr),+ $(,)?) => { sqlx::AssertSqlSafe([$($part),+].concat()) };
+}
+
+pub async fn insert_operation(conn: &mut Conn, subscription_id: i64, action: &str, now: DateTime<Utc>) -> Result<i64> {
+    Ok(on_db!(conn, db => sqlx::query_scalar(
+        "INSERT INTO service_operations (subscription_id, action, status, created_at, updated_at)
+         VALUES ($1, $2, 'pending', $3, $3) RETURNING id")
+        .bind(subscription_id).bind(action).bind(now).fetch_one(db).await)?)
+}
+
+pub async fn operation(conn: &mut Conn, id: i64) -> Result<Option<OperationRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", OP_COLS, " FROM service_operations WHERE id = $1"))
+        .bind(id).fetch_optional(db).await)?)
+}
+
+pub async fn operations(conn: &mut Conn, subscription_id: i64) -> Result<Vec<OperationRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", OP_COLS,
+        " FROM service_operations WHERE subscription_id = $1 ORDER BY id"))
+        .bind(subscription_id).fetch_all(db).await)?)
+}
+
+/// Records one try: still pending (with the error of this try), done or
+/// failed for good.
+pub async fn record_try(conn: &mut Conn, id: i64, status: &str, answer: Option<&str>, error: Option<&str>, now: DateTime<Utc>) -> Result<()> {
+    exec_db!(conn, db => sqlx::query(
+        "UPDATE service_operations SET status = $2, attempts = attempts + 1, answer = $3, error = $4, updated_at = $5 WHERE id = $1")
+        .bind(id).bind(status).bind(answer).bind(error).bind(now).execute(db).await)?;
+    Ok(())
+}
