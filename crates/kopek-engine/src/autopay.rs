@@ -12,7 +12,6 @@
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
 use kopek_domain::catalog::ServiceSpec;
-use kopek_domain::charging::paid_period::period_cost;
 use kopek_domain::money::{decimal_to_units, round_half_up, units_to_decimal};
 use kopek_domain::renewal::{
     AutopayCase, AutopayDecision, AutopaySettings, Forecast, ForecastItem, SavedMethodStatus, forecast, method_selectable,
@@ -254,7 +253,7 @@ impl Engine {
                 continue;
             }
             let months = r.renewal_months.and_then(|m| u32::try_from(m).ok()).unwrap_or(1);
-            let cost = period_cost(spec.fee.price, spec.fee.period, months)?;
+            let cost = units_to_decimal(crate::paid_period::period_units(conn, spec, sub.id, months).await?);
             items.push(if r.saved_method_id.is_some() { ForecastItem::new(Decimal::ZERO, cost)? } else { ForecastItem::fixed(cost)? });
         }
         Ok(forecast(&items))
@@ -273,7 +272,7 @@ impl Engine {
             let due = renewal_due_on(self.to_local(paid_until - Duration::microseconds(1)).date(), spec.portal.long_renewal_lead);
             if due <= day + Duration::days(1) {
                 let months = r.renewal_months.and_then(|m| u32::try_from(m).ok()).unwrap_or(1);
-                total += period_cost(spec.fee.price, spec.fee.period, months)?;
+                total += units_to_decimal(crate::paid_period::period_units(conn, spec, r.id, months).await?);
             }
         }
         Ok(total)

@@ -12,9 +12,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use kopek_domain::catalog::ServiceSpec;
-use kopek_domain::charging::paid_period::period_cost;
 use kopek_domain::credit::CreditStatus;
-use kopek_domain::money::decimal_to_units;
 use kopek_domain::renewal::{
     RENEWAL_FAILED_NOTICE, RenewalDecision, RenewalSource, SavedMethodStatus, renewal_decision, renewal_due_on,
 };
@@ -165,7 +163,7 @@ impl Engine {
     async fn renew_from_balance(&self, mut uow: Uow<'_>, client: &ClientRow, row: &RenewalRow, spec: &ServiceSpec, report: &mut RenewalReport)
         -> Result<()> {
         let sub = subs::get(&mut uow.conn, row.id).await?.ok_or_else(|| EngineError::not_found("subscription", row.id))?;
-        let cost = renewal_units(spec, row)?;
+        let cost = renewal_units(&mut uow.conn, spec, row).await?;
         if client.balance + client.usable_credit() < cost {
             self.renewal_failed(&mut uow, client, row.id, None, "not enough money on the balance").await?;
             uow.audit("subscription.auto_renew_failed", "subscription", row.id, Some(client.id), serde_json::json!({ "from": "balance" }))
@@ -192,7 +190,8 @@ impl Engine {
         // The card pays whole kopeks: a price to four places is rounded up,
         // the rest stays on the balance.
         let digits = crate::views::minor(&spec.fee.currency);
-        let amount = kopek_domain::money::units_to_decimal(renewal_units(spec, row)?)
+        let units = renewal_units(&mut self.store.conn().await?, spec, row).await?;
+        let amount = kopek_domain::money::units_to_decimal(units)
             .round_dp_with_strategy(digits, rust_decimal::RoundingStrategy::AwayFromZero);
         let req = StartPayment {
             payer_id: m.payer_id,
@@ -267,7 +266,7 @@ impl Engine {
                 continue;
             }
             let client = lock_client(&mut uow.conn, client.id).await?;
-            if client.balance + client.usable_credit() < renewal_units(spec, &row)? {
+            if client.balance + client.usable_credit() < renewal_units(&mut uow.conn, spec, &row).await? {
                 self.renewal_failed(uow, &client, id, None, "not enough money on the balance").await?;
                 continue;
             }
@@ -296,7 +295,7 @@ impl Engine {
                 subscription_id: row.id,
                 service_name: spec.main.name.clone(),
                 product_type,
-                cost: Amount::from_units(renewal_units(spec, &row)?, crate::views::minor(&client.currency)),
+                cost: Amount::from_units(renewal_units(&mut conn, spec, &row).await?, crate::views::minor(&client.currency)),
                 next_renewal_on: row.paid_until.map_or(today, |p| renewal_due_on(expires_on(self, p), spec.portal.long_renewal_lead)),
                 paid_until: row.paid_until,
                 period_months: row.renewal_months.unwrap_or(1),
@@ -337,7 +336,7 @@ impl Engine {
 }
 
 /// The renewal period's price, in units.
-fn renewal_units(spec: &ServiceSpec, row: &RenewalRow) -> Result<i64> {
+async fn renewal_units(conn: &mut kopek_store::Conn, spec: &ServiceSpec, row: &RenewalRow) -> Result<i64> {
     let months = row.renewal_months.and_then(|m| u32::try_from(m).ok()).unwrap_or(1);
-    Ok(decimal_to_units(period_cost(spec.fee.price, spec.fee.period, months)?)?)
+    crate::paid_period::period_units(conn, spec, row.id, months).await
 }

@@ -27,6 +27,7 @@ pub mod saved_methods;
 pub mod notify;
 pub mod statement;
 pub mod promised;
+pub mod provisioning;
 pub mod subscriptions;
 pub mod tariff_change;
 pub mod uow;

@@ -210,36 +210,69 @@ impl Engine {
         months: u32,
         check_funds: bool,
     ) -> Result<DateTime<Utc>> {
-        let cost = period_cost(spec.fee.price, spec.fee.period, months)?;
-        let units = decimal_to_units(cost)?;
+        let units = period_units(&mut uow.conn, spec, sub.id, months).await?;
         if check_funds && client.balance + client.usable_credit() < units {
             return Err(EngineError::conflict("insufficient_funds", format!(
-                "{months} month(s) of {} cost {cost}; the balance with the credit limit is {}",
+                "{months} month(s) of {} cost {}; the balance with the credit limit is {}",
                 spec.main.name,
+                units_to_decimal(units),
                 units_to_decimal(client.balance + client.usable_credit())
             )));
         }
         let end = period_end(start, months)?;
-        let charge = subs::insert_charge(&mut uow.conn, &NewCharge {
-            client_id: client.id,
-            subscription_id: sub.id,
-            period_start: start,
-            period_end: end,
-            amount: units,
-            expense_id: None,
-            run_date: self.local_today(),
-            created_at: uow.now,
-        })
-        .await?
-        .ok_or_else(|| EngineError::conflict("already_paid", format!("the period from {start} is already paid")))?;
-        let name = format!("{}: {} – {}", spec.main.name, self.to_local(start).format("%Y-%m-%d"), self.to_local(end).format("%Y-%m-%d"));
-        let tax = included_vat(units, spec.fee.vat_percent, &client.currency)?;
-        let expense = post_expense_in(uow, client, &name, units, tax, uow.now).await?;
-        subs::set_charge_expense(&mut uow.conn, charge, Some(expense.id), units).await?;
-        allocate(&mut uow.conn, client.id, uow.now).await?;
-        store::extend(&mut uow.conn, sub.id, end, units).await?;
+        let paid = PaidSpan { start, end, units, tax: included_vat(units, spec.fee.vat_percent, &client.currency)? };
+        self.post_paid_span(uow, client, sub.id, &spec.main.name, &paid).await?;
         Ok(end)
     }
+
+    /// Books a paid span of a subscription: a charge row (once per
+    /// subscription and start), its expense, the allocation, the paid time.
+    pub(crate) async fn post_paid_span(&self, uow: &mut Uow<'_>, client: &ClientRow, sub_id: i64, name: &str, paid: &PaidSpan)
+        -> Result<()> {
+        if paid.units > 0 {
+            let charge = subs::insert_charge(&mut uow.conn, &NewCharge {
+                client_id: client.id,
+                subscription_id: sub_id,
+                period_start: paid.start,
+                period_end: paid.end,
+                amount: paid.units,
+                expense_id: None,
+                run_date: self.local_today(),
+                created_at: uow.now,
+            })
+            .await?
+            .ok_or_else(|| EngineError::conflict("already_paid", format!("the period from {} is already paid", paid.start)))?;
+            let name = format!("{name}: {} – {}", self.to_local(paid.start).format("%Y-%m-%d"), self.to_local(paid.end).format("%Y-%m-%d"));
+            let expense = post_expense_in(uow, client, &name, paid.units, paid.tax, uow.now).await?;
+            subs::set_charge_expense(&mut uow.conn, charge, Some(expense.id), paid.units).await?;
+            allocate(&mut uow.conn, client.id, uow.now).await?;
+        }
+        store::extend(&mut uow.conn, sub_id, paid.end, paid.units).await?;
+        Ok(())
+    }
+}
+
+/// A span of paid time and what it cost (tax inside the amount).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PaidSpan {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub units: i64,
+    pub tax: i64,
+}
+
+/// What `months` of a paid-period subscription cost: a product's
+/// configuration priced by its product (CAT-13), any other service by its
+/// fee.
+pub(crate) async fn period_units(conn: &mut kopek_store::Conn, spec: &ServiceSpec, sub_id: i64, months: u32) -> Result<i64> {
+    let life = kopek_store::service_life::life(conn, sub_id).await?;
+    if let Some((product_id, config)) = life.and_then(|l| l.product_id.zip(l.product_config)) {
+        let product = kopek_store::products::get(conn, product_id).await?.ok_or_else(|| EngineError::not_found("product", product_id))?;
+        let product: kopek_domain::product::ProductSpec = serde_json::from_str(&product.spec)?;
+        let config: kopek_domain::product::quote::OrderConfig = serde_json::from_str(&config)?;
+        return Ok(decimal_to_units(kopek_domain::product::quote::period_price(&product, &config, months)?)?);
+    }
+    Ok(decimal_to_units(period_cost(spec.fee.price, spec.fee.period, months)?)?)
 }
 
 /// A saved method the client's services may renew from: its own, working

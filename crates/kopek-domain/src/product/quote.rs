@@ -184,6 +184,16 @@ pub fn quote(spec: &ProductSpec, config: &OrderConfig, start: NaiveDateTime, pro
     })
 }
 
+/// What a whole period of `months` of this configuration costs, the tax
+/// included (added when the product's prices don't include it): the price
+/// of a renewal.
+pub fn period_price(spec: &ProductSpec, config: &OrderConfig, months: u32) -> Result<Decimal, DomainError> {
+    let r = resolve(spec, &OrderConfig { months, ..config.clone() })?;
+    let addons: Decimal = spec.addons.iter().map(|a| round_half_up(a.price(r.addons[&a.code], months), spec.currency.minor_digits())).sum();
+    let digits = spec.currency.minor_digits();
+    Ok(taxed(round_half_up(r.base, digits) + addons, spec.tax_percent, spec.tax_included, digits).1)
+}
+
 /// (tax, total to pay) of `net`: the tax inside it, or on top of it.
 pub fn taxed(net: Decimal, percent: Decimal, included: bool, digits: u32) -> (Decimal, Decimal) {
     if included {
@@ -230,6 +240,10 @@ mod tests {
         // "Налог не включен в стоимость": 10% on top.
         assert_eq!((q.first_period, q.tax, q.to_pay), (dec!(585.57), dec!(58.56), dec!(644.13)));
         assert_eq!(q.then_per_period, dec!(665.59));
+        assert_eq!(period_price(&dci6(), &config(1, &[("ipv4", 3), ("traffic", 5120)]), 1).unwrap(), dec!(665.59));
+        // A year: 5346.00 + one more IPv4 (1800.00) + traffic (1320.96) = 8466.96, 10% on top.
+        assert_eq!(period_price(&dci6(), &config(1, &[("ipv4", 4)]), 12).unwrap(), dec!(9313.66));
+        assert!(period_price(&dci6(), &config(1, &[]), 3).is_err());
     }
 
     #[test]
