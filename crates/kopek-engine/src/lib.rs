@@ -16,6 +16,7 @@ pub mod jobs;
 pub mod ledger;
 pub mod maintenance;
 pub mod nightly;
+pub mod orders;
 pub mod autopay;
 pub mod autorenew;
 pub mod credit;
@@ -24,8 +25,10 @@ pub mod payers;
 pub mod payment_methods;
 pub mod payments;
 pub mod saved_methods;
+pub mod service_life;
 pub mod notify;
 pub mod statement;
+pub mod products;
 pub mod promised;
 pub mod provisioning;
 pub mod subscriptions;
@@ -77,6 +80,8 @@ pub struct Engine {
     pub(crate) settings: Settings,
     /// The payment gateways this installation talks to (PMT-4).
     pub(crate) gateways: Arc<HashMap<gateway::GatewayKind, Arc<dyn gateway::PaymentGateway>>>,
+    /// Builds the provisioning hooks products name (SVC-3).
+    pub(crate) hooks: Option<Arc<dyn service_life::HookFactory>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -87,12 +92,17 @@ impl std::fmt::Debug for Engine {
 
 impl Engine {
     pub fn new(store: Store, clock: Arc<dyn Clock>, settings: Settings) -> Engine {
-        Engine { store, clock, settings, gateways: Arc::default() }
+        Engine { store, clock, settings, gateways: Arc::default(), hooks: None }
     }
 
     /// Adds (or replaces) the gateway of its kind.
     pub fn with_gateway(mut self, gateway: Arc<dyn gateway::PaymentGateway>) -> Engine {
         Arc::make_mut(&mut self.gateways).insert(gateway.kind(), gateway);
+        self
+    }
+
+    pub fn with_hooks(mut self, factory: Arc<dyn service_life::HookFactory>) -> Engine {
+        self.hooks = Some(factory);
         self
     }
 

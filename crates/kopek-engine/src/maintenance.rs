@@ -70,5 +70,6 @@ impl Engine {
             .handle(CLEANUP_TOPIC, Arc::new(Cleanup))
             .handle(nightly::CHARGE_TOPIC, Arc::new(nightly::NightlyCharge))
             .handle(nightly::PROMISED_TOPIC, Arc::new(nightly::PromisedExpiry))
+            .handle(crate::service_life::PROVISIONING_TOPIC, Arc::new(crate::service_life::ProvisioningJob))
     }
 }

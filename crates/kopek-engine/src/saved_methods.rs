@@ -39,6 +39,8 @@ pub(crate) enum PaymentPurpose {
     Renewal { subscription_id: i64, saved_method_id: i64 },
     /// A top-up when the balance runs low (PMT-5).
     Autopay { saved_method_id: i64 },
+    /// An order paid directly by a method (PMT-2, ORD-5).
+    Order { order_id: i64 },
 }
 
 impl PaymentPurpose {
@@ -48,6 +50,7 @@ impl PaymentPurpose {
             PaymentPurpose::Setup { .. } => "method_setup",
             PaymentPurpose::Renewal { .. } => "renewal",
             PaymentPurpose::Autopay { .. } => "autopay",
+            PaymentPurpose::Order { .. } => "order",
         }
     }
 }
@@ -283,6 +286,10 @@ impl Engine {
         match (link.purpose.as_str(), link.subscription_id, outcome) {
             ("renewal", Some(sub), Some(PaymentOutcome::Succeeded)) => self.renewal_paid(uow, client, sub, payment_id).await,
             ("renewal", Some(sub), Some(PaymentOutcome::Failed)) => self.renewal_failed(uow, client, sub, Some(payment_id), reason).await,
+            ("order", _, Some(PaymentOutcome::Succeeded)) => match link.order_id {
+                Some(order) => self.order_paid(uow, client, order).await,
+                None => Ok(()),
+            },
             ("autopay", _, Some(PaymentOutcome::Failed)) => {
                 let data = serde_json::json!({ "payment_id": payment_id, "reason": reason });
                 crate::notify::notify_client(uow, client.id, "autopay.payment_failed", data, &payment_id.to_string()).await
@@ -320,12 +327,13 @@ pub(crate) async fn link_saved_method(
     method: &MethodRow,
     purpose: &PaymentPurpose,
 ) -> Result<PurposeRow> {
-    let (saved_method_id, subscription_id) = match *purpose {
-        PaymentPurpose::TopUp => (top_up_method(uow, client_id, req, payer_id, method).await?, None),
-        PaymentPurpose::Setup { saved_method_id } | PaymentPurpose::Autopay { saved_method_id } => (Some(saved_method_id), None),
-        PaymentPurpose::Renewal { subscription_id, saved_method_id } => (Some(saved_method_id), Some(subscription_id)),
+    let (saved_method_id, subscription_id, order_id) = match *purpose {
+        PaymentPurpose::TopUp => (top_up_method(uow, client_id, req, payer_id, method).await?, None, None),
+        PaymentPurpose::Order { order_id } => (top_up_method(uow, client_id, req, payer_id, method).await?, None, Some(order_id)),
+        PaymentPurpose::Setup { saved_method_id } | PaymentPurpose::Autopay { saved_method_id } => (Some(saved_method_id), None, None),
+        PaymentPurpose::Renewal { subscription_id, saved_method_id } => (Some(saved_method_id), Some(subscription_id), None),
     };
-    Ok(PurposeRow { purpose: purpose.code().to_string(), saved_method_id, subscription_id })
+    Ok(PurposeRow { purpose: purpose.code().to_string(), saved_method_id, subscription_id, order_id })
 }
 
 async fn top_up_method(uow: &mut Uow<'_>, client_id: i64, req: &StartPayment, payer_id: i64, method: &MethodRow) -> Result<Option<i64>> {

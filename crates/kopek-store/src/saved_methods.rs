@@ -99,17 +99,19 @@ pub struct PurposeRow {
     pub purpose: String,
     pub saved_method_id: Option<i64>,
     pub subscription_id: Option<i64>,
+    /// The order the payment pays (ORD-5).
+    pub order_id: Option<i64>,
 }
 
 pub async fn set_purpose(conn: &mut Conn, payment_id: i64, p: &PurposeRow) -> Result<()> {
     exec_db!(conn, db => sqlx::query(
-        "UPDATE payments SET purpose = $2, saved_method_id = $3, subscription_id = $4 WHERE id = $1")
-        .bind(payment_id).bind(&p.purpose).bind(p.saved_method_id).bind(p.subscription_id).execute(db).await)?;
+        "UPDATE payments SET purpose = $2, saved_method_id = $3, subscription_id = $4, order_id = $5 WHERE id = $1")
+        .bind(payment_id).bind(&p.purpose).bind(p.saved_method_id).bind(p.subscription_id).bind(p.order_id).execute(db).await)?;
     Ok(())
 }
 
 pub async fn purpose(conn: &mut Conn, payment_id: i64) -> Result<Option<PurposeRow>> {
-    Ok(on_db!(conn, db => sqlx::query_as("SELECT purpose, saved_method_id, subscription_id FROM payments WHERE id = $1")
+    Ok(on_db!(conn, db => sqlx::query_as("SELECT purpose, saved_method_id, subscription_id, order_id FROM payments WHERE id = $1")
         .bind(payment_id).fetch_optional(db).await)?)
 }
 
