@@ -214,3 +214,45 @@ impl crate::gateway::PaymentGateway for CardGateway {
         })
     }
 }
+
+/// Provisioning hooks for engine tests: every product's hook answers from
+/// a script of answers (then success), and every call is recorded.
+#[derive(Default)]
+pub struct ScriptedHooks {
+    answers: std::sync::Mutex<std::collections::VecDeque<Result<crate::provisioning::HookAnswer, crate::provisioning::HookError>>>,
+    calls: std::sync::Mutex<Vec<crate::provisioning::HookCall>>,
+}
+
+impl ScriptedHooks {
+    pub fn new() -> Arc<ScriptedHooks> {
+        Arc::new(ScriptedHooks::default())
+    }
+
+    /// The next calls answer these, in order.
+    pub fn answer(&self, a: Result<crate::provisioning::HookAnswer, crate::provisioning::HookError>) {
+        self.answers.lock().unwrap().push_back(a);
+    }
+
+    pub fn calls(&self) -> Vec<crate::provisioning::HookCall> {
+        self.calls.lock().unwrap().clone()
+    }
+}
+
+struct ScriptedHook(Arc<ScriptedHooks>);
+
+impl crate::service_life::HookFactory for Arc<ScriptedHooks> {
+    fn hook(&self, _: &crate::products::HookSpec) -> Result<Arc<dyn crate::provisioning::ProvisioningHook>, String> {
+        Ok(Arc::new(ScriptedHook(self.clone())))
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::provisioning::ProvisioningHook for ScriptedHook {
+    async fn call(&self, call: &crate::provisioning::HookCall) -> Result<crate::provisioning::HookAnswer, crate::provisioning::HookError> {
+        self.0.calls.lock().unwrap().push(call.clone());
+        self.0.answers.lock().unwrap().pop_front().unwrap_or(Ok(crate::provisioning::HookAnswer::Success {
+            message: None,
+            data: Default::default(),
+        }))
+    }
+}
