@@ -25,6 +25,7 @@ pub mod payers;
 pub mod payment_methods;
 pub mod payments;
 pub mod saved_methods;
+pub mod service_changes;
 pub mod service_life;
 pub mod notify;
 pub mod statement;

@@ -158,6 +158,7 @@ impl Engine {
             let mut changes = Vec::new();
             change_state(&mut uow, &sub, State::Expired, "the paid period ended", &mut changes).await?;
             subs::set_state(&mut uow.conn, id, State::Expired.as_str(), sub.paid_until).await?;
+            self.tell_the_hook(&mut uow, id, kopek_domain::product::life::Action::Stop).await?;
             uow.emit("subscription.expired", &serde_json::json!({ "subscription_id": id, "client_id": client_id }), Some(&format!("expired-{id}-{}", sub.paid_until.map(|p| p.timestamp()).unwrap_or_default())))
                 .await?;
             uow.audit("subscription.expire", "subscription", id, Some(client_id), serde_json::json!({ "paid_until": sub.paid_until }))
@@ -194,7 +195,21 @@ impl Engine {
             let actor = uow.ctx().actor.label();
             subs::record_state(&mut uow.conn, sub.id, client.id, uow.now, Some(&sub.state), State::Active.as_str(), why, &actor).await?;
         }
+        self.tell_the_hook(uow, sub.id, kopek_domain::product::life::Action::Renew).await?;
         Ok((start, end, months))
+    }
+
+    /// A product's equipment learns of a renewal or an expiry through its
+    /// hook; a service in the middle of another operation keeps that one.
+    async fn tell_the_hook(&self, uow: &mut Uow<'_>, sub_id: i64, action: kopek_domain::product::life::Action) -> Result<()> {
+        let Some(life) = kopek_store::service_life::life(&mut uow.conn, sub_id).await?.filter(|l| l.product_id.is_some()) else {
+            return Ok(());
+        };
+        let state = life.life_state.as_deref().and_then(crate::orders::stored_state);
+        if state.is_some_and(|s| kopek_domain::product::life::begin(s, action).is_ok()) {
+            self.queue_operation(uow, sub_id, action).await?;
+        }
+        Ok(())
     }
 
     /// Charges one paid period from `start` and returns its end: a charge

@@ -250,3 +250,50 @@ backend_test!(async fn svc3_a_failing_hook_is_retried_and_answers_move_the_state
     assert_eq!((broken.state.as_str(), broken.operations[0].status.as_str()), ("processing:opening", "failed"), "an answer not understood is not retried");
     assert!(broken.error.unwrap().contains("garbage"));
 });
+
+backend_test!(async fn svc2_an_addon_raised_mid_period_charges_the_prorated_difference_lowered_refunds_per_rule_and_delete(db) {
+    let s = Shop::new(TestEngine::over(db)).await;
+    let refunding = s.product(vds(true), false).await;
+    let mut keeping_spec = vds(true);
+    keeping_spec.deletion = serde_json::from_value(json!({ "allowed": true, "refund_unused": false })).unwrap();
+    let keeping = s.product(keeping_spec, false).await;
+    let mut fixed_spec = vds(true);
+    fixed_spec.deletion = serde_json::from_value(json!({ "allowed": false, "refund_unused": false })).unwrap();
+    let fixed = s.product(fixed_spec, false).await;
+    let (client, user) = s.client("OR4", "2000.00").await;
+    s.mid_march();
+    let mut subs = Vec::new();
+    for product in [refunding, keeping, fixed] {
+        let order = s.e.order_now(&user, client, CartInput { product_id: product, config: config(1, 10), auto_renew: true, promo_code: None }, None)
+            .await
+            .unwrap();
+        assert_eq!(order.total.0.to_string(), "203.23");
+        subs.push(order.items[0].subscription_id.unwrap());
+    }
+    assert_eq!(s.balance(&user, client).await, "1390.31");
+    // 21 March 00:00: 11 of March's 31 days are left. Two more IPv4
+    // addresses cost 300.00 a month: 106.45 for the rest of March.
+    s.t.clock.set(Utc.with_ymd_and_hms(2026, 3, 20, 21, 0, 0).unwrap());
+    let raise = kopek_engine::service_changes::ServiceChange { addons: [("ipv4".to_string(), 3)].into() };
+    let lower = kopek_engine::service_changes::ServiceChange { addons: [("ipv4".to_string(), 1)].into() };
+    let up = s.e.change_service(&user, subs[0], raise.clone()).await.unwrap();
+    assert_eq!((up.difference.0.to_string(), up.service.config.addons["ipv4"]), ("106.45".into(), 3));
+    assert_eq!(s.balance(&user, client).await, "1283.86");
+    let down = s.e.change_service(&user, subs[0], lower.clone()).await.unwrap();
+    assert_eq!(down.difference.0.to_string(), "-106.45", "the product refunds unused time");
+    assert_eq!(s.balance(&user, client).await, "1390.31");
+    s.e.change_service(&user, subs[1], raise).await.unwrap();
+    let down = s.e.change_service(&user, subs[1], lower).await.unwrap();
+    assert_eq!(down.difference.0.to_string(), "0", "this product keeps what was paid");
+    assert_eq!(s.balance(&user, client).await, "1283.86");
+    let too_many = kopek_engine::service_changes::ServiceChange { addons: [("ipv4".to_string(), 9)].into() };
+    assert_eq!(s.e.change_service(&user, subs[0], too_many).await.unwrap_err().code(), "invalid_field");
+    // Deleting: 203.23 paid from 11 March for 21 days, 11 left: 106.45 back.
+    let gone = s.e.delete_service(&user, subs[0]).await.unwrap();
+    assert_eq!((gone.difference.0.to_string(), gone.service.state.as_str(), gone.service.auto_renew), ("-106.45".into(), "deleted", false));
+    assert_eq!(s.balance(&user, client).await, "1390.31");
+    assert_eq!(s.e.delete_service(&user, subs[1]).await.unwrap().difference.0.to_string(), "0");
+    assert_eq!(s.e.delete_service(&user, subs[2]).await.unwrap_err().code(), "invalid_field", "this product can't be deleted");
+    assert_eq!(s.e.delete_service(&user, subs[0]).await.unwrap_err().code(), "invalid_field", "deleted already");
+    assert!(s.e.check_ledger().await.unwrap().is_empty());
+});
