@@ -297,3 +297,48 @@ backend_test!(async fn svc2_an_addon_raised_mid_period_charges_the_prorated_diff
     assert_eq!(s.e.delete_service(&user, subs[0]).await.unwrap_err().code(), "invalid_field", "deleted already");
     assert!(s.e.check_ledger().await.unwrap().is_empty());
 });
+
+backend_test!(async fn ord5_an_order_paid_by_the_sandbox_gateway_opens_once_paid_and_keeps_its_method(db) {
+    let s = Shop::new(TestEngine::over(db)).await;
+    let gw = kopek_engine::testing::CardGateway::new();
+    let e = s.e.clone().with_gateway(gw.clone());
+    let vds_id = s.product(vds(true), true).await;
+    let (client, user) = s.client("OR5", "0").await;
+    let payer = e.create_payer(&user, client, kopek_engine::payers::PayerInput {
+        kind: "individual".into(),
+        details: kopek_domain::payer::PayerDetails { country: "RU".into(), name: "Анна".into(), ..Default::default() },
+    }).await.unwrap().id;
+    let method: kopek_engine::payment_methods::MethodInput = serde_json::from_value(json!({
+        "prefix": "sbx", "name": "Карта", "gateway": "sandbox", "currency": "RUB", "payer_kinds": ["individual"],
+    })).unwrap();
+    let method = e.create_payment_method(&s.admin, method).await.unwrap().id;
+    s.mid_march();
+    let by_card = kopek_engine::orders::PayByMethod { method_id: method, payer_id: payer, save_method: false, return_url: None };
+    let input = CartInput { product_id: vds_id, config: config(2, 30), auto_renew: true, promo_code: None };
+    let order = e.order_now(&user, client, input, Some(by_card)).await.unwrap();
+    assert_eq!((order.status.as_str(), order.pay_by.as_str(), order.total.0.to_string()), ("awaiting_payment", "method", "331.94".into()));
+    let payment = order.payment.clone().unwrap();
+    let external = payment.flow.as_ref().unwrap().external_id.clone().unwrap();
+    assert!(payment.flow.unwrap().confirmation_url.unwrap().contains(&external));
+    assert_eq!(e.orders(&user, client).await.unwrap().awaiting_payment.len(), 1);
+    // The payer gives up on the page: still awaiting; "Платеж" starts a new
+    // payment by the same method.
+    let body = gw.pay(&external, false);
+    let req = kopek_engine::gateway::WebhookRequest { headers: &[], body: &body, remote_ip: None, now: e.now() };
+    e.gateway_webhook(kopek_engine::gateway::GatewayKind::Sandbox, &req).await.unwrap();
+    assert_eq!(e.order(&user, order.id).await.unwrap().status, "awaiting_payment");
+    let again = e.pay_order(&user, order.id, None).await.unwrap();
+    let second = again.payment.unwrap();
+    assert_ne!(second.id, payment.id);
+    assert_eq!(second.flow.as_ref().unwrap().method_id, Some(method));
+    let body = gw.pay(second.flow.as_ref().unwrap().external_id.as_deref().unwrap(), true);
+    let req = kopek_engine::gateway::WebhookRequest { headers: &[], body: &body, remote_ip: None, now: e.now() };
+    assert_eq!(e.gateway_webhook(kopek_engine::gateway::GatewayKind::Sandbox, &req).await.unwrap().outcome, "credited");
+    let paid = e.order(&user, order.id).await.unwrap();
+    assert_eq!((paid.status.as_str(), paid.items[0].service_state.as_deref()), ("paid", Some("processing:opening")));
+    assert_eq!(s.balance(&user, client).await, "0.00", "the payment paid the order, nothing more");
+    assert_eq!(e.pay_order(&user, order.id, None).await.unwrap_err().code(), "order_not_awaiting");
+    e.standard_worker("test").run_once().await.unwrap();
+    assert_eq!(e.client_service(&user, paid.items[0].subscription_id.unwrap()).await.unwrap().state, "active");
+    assert!(e.check_ledger().await.unwrap().is_empty());
+});
