@@ -12,6 +12,8 @@ use crate::config::Gateways;
 /// by the web layer) when it is on.
 pub fn wire(mut engine: Engine, g: &Gateways) -> Result<(Engine, Option<Arc<SandboxGateway>>)> {
     engine = engine.with_gateway(Arc::new(BankTransferGateway::new()));
+    // SVC-3: products' provisioning scripts and webhooks.
+    engine = engine.with_hooks(Arc::new(kopek_integrations::provisioning::StandardHooks));
     let mut sandbox = None;
     if g.sandbox_enabled.unwrap_or(true) {
         let secret = g.sandbox_webhook_secret.clone().unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
