@@ -249,6 +249,8 @@ fn product_service(input: &ProductInput) -> Result<ServiceSpec> {
         "main": { "name": input.spec.name.trim(), "kind": "periodic" },
         "fee": { "price": monthly, "write_off": "prepay", "period": "month", "currency": input.spec.currency.code(),
                  "vat_percent": input.spec.tax_percent },
+        "integration": input.spec.integration,
+        "accounts": input.spec.accounts,
         "additional": { "hidden_from_client": true },
         "portal": { "long_renewal_lead": input.spec.product_type.renews_60_days_ahead() },
     });

@@ -179,7 +179,9 @@ impl Engine {
         let product_spec: ProductSpec = serde_json::from_str(&product.spec)?;
         let config: OrderConfig = serde_json::from_str(life.product_config.as_deref().unwrap_or("{}"))?;
         let book = load_price_book(&mut conn).await?;
-        let integration = book.spec_on(product.service_id, self.local_today()).map(|s| s.integration.clone()).unwrap_or_default();
+        let service = book.spec_on(product.service_id, self.local_today());
+        let integration = service.map(|s| s.integration.clone()).unwrap_or_default();
+        let accounts = service.map(|s| s.accounts.clone()).unwrap_or_default();
         let mut params = BTreeMap::new();
         params.insert("product_type".to_string(), serde_json::to_value(product_spec.product_type)?.as_str().unwrap_or_default().to_string());
         params.insert("period_months".to_string(), config.months.to_string());
@@ -203,6 +205,14 @@ impl Engine {
             if let Some(v) = v.filter(|v| !v.is_empty()) {
                 params.insert(k.to_string(), v);
             }
+        }
+        if integration.keep_ip_on_deactivation {
+            params.insert("keep_ip".to_string(), "true".to_string());
+        }
+        if accounts.create_on_connect {
+            params.insert("accounts.count".to_string(), accounts.count.to_string());
+            params.insert("accounts.login_prefix".to_string(), accounts.login_prefix.clone());
+            params.insert("accounts.numeric_password".to_string(), accounts.numeric_password.to_string());
         }
         let action = HookAction::parse(&op.action).ok_or_else(|| EngineError::Internal(format!("operation {op_id}: {}", op.action)))?;
         let call = HookCall {

@@ -27,7 +27,9 @@ fn vds(tax_included: bool) -> ProductSpec {
             { "code": "disk", "name": "Диск", "unit": "ГиБ", "unit_price": "2.00", "included": 10, "min": 10, "max": 500, "default": 10 }
         ],
         "tax_percent": "20", "tax_included": tax_included, "needs_domain": true, "align_to_month_start": true,
-        "deletion": { "allowed": true, "refund_unused": true }, "instructions": "Логин и пароль пришлём письмом"
+        "deletion": { "allowed": true, "refund_unused": true }, "instructions": "Логин и пароль пришлём письмом",
+        "integration": { "activation_params": "vlan=100 speed=100M", "nas": "nas-1", "ip_pool": "public-v4" },
+        "accounts": { "create_on_connect": true, "count": 2, "login_prefix": "tv" }
     }))
     .unwrap()
 }
@@ -189,6 +191,10 @@ backend_test!(async fn ord2_cart_edit_remove_checkout_some_from_the_balance_then
     assert_eq!(call.action.as_str(), "open");
     assert_eq!((call.params["domain"].as_str(), call.params["addon.ipv4"].as_str(), call.params["addon.disk"].as_str()), ("myserver123", "2", "30"));
     assert_eq!(call.params["param.CPU"], "2 ядра");
+    // CAT-8: the catalog's integration options reach the hook.
+    let cat8: Vec<&str> = ["activation_params", "nas", "ip_pool", "accounts.count", "accounts.login_prefix"]
+        .iter().map(|k| call.params[*k].as_str()).collect();
+    assert_eq!(cat8, vec!["vlan=100 speed=100M", "nas-1", "public-v4", "2", "tv"]);
     let orders = s.e.orders(&user, client).await.unwrap();
     assert_eq!((orders.paid.len(), orders.awaiting_payment.len()), (1, 0));
     assert_eq!(orders.paid[0].items[0].instructions.as_deref(), Some("Логин и пароль пришлём письмом"));

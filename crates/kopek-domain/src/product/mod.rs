@@ -173,6 +173,13 @@ pub struct ProductSpec {
     /// Shown with a paid order ("Инструкция").
     #[serde(default)]
     pub instructions: String,
+    /// The catalog's integration options (CAT-8: parameter strings, NAS,
+    /// IP pool, base package) handed to the provisioning hook.
+    #[serde(default)]
+    pub integration: crate::catalog::IntegrationTab,
+    /// IPTV and other accounts created with the service (CAT-8).
+    #[serde(default)]
+    pub accounts: crate::catalog::AccountsTab,
 }
 
 fn yes() -> bool {
@@ -277,6 +284,8 @@ pub(crate) mod tests {
             align_to_month_start: true,
             deletion: DeletionRule { allowed: true, refund_unused: true },
             instructions: String::new(),
+            integration: Default::default(),
+            accounts: Default::default(),
         }
     }
 
