@@ -342,6 +342,15 @@ impl Engine {
         if order.status != "awaiting_payment" {
             return Err(EngineError::conflict("order_not_awaiting", format!("order {order_id} is {}", order.status)));
         }
+        // A payment still open is the one to finish, not a second one.
+        if let Some(p) = order.payment_id {
+            let mut conn = self.store.conn().await?;
+            let open = kopek_store::ledger::payment(&mut conn, p).await?.is_some_and(|p| matches!(p.status.as_str(), "new" | "paying"));
+            drop(conn);
+            if open {
+                return self.order(ctx, order_id).await;
+            }
+        }
         self.pay_order_by_method(ctx, order_id, PayByMethod { method_id, payer_id, save_method: false, return_url }).await
     }
 

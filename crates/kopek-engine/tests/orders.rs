@@ -327,6 +327,8 @@ backend_test!(async fn ord5_an_order_paid_by_the_sandbox_gateway_opens_once_paid
     let external = payment.flow.as_ref().unwrap().external_id.clone().unwrap();
     assert!(payment.flow.unwrap().confirmation_url.unwrap().contains(&external));
     assert_eq!(e.orders(&user, client).await.unwrap().awaiting_payment.len(), 1);
+    let same = e.pay_order(&user, order.id, None).await.unwrap();
+    assert_eq!(same.payment.unwrap().id, payment.id, "an open payment is finished, not doubled");
     // The payer gives up on the page: still awaiting; "Платеж" starts a new
     // payment by the same method.
     let body = gw.pay(&external, false);
