@@ -4,10 +4,12 @@ pub mod catalog;
 pub mod charging;
 pub mod clients;
 pub mod ledger;
+pub mod orders;
 pub mod payers;
 pub mod payments;
 pub mod renewals;
 pub mod session;
+pub mod shop;
 
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -30,6 +32,7 @@ use crate::AppState;
         (name = "payers", description = "Payers and their contracts (PAY)"),
         (name = "payments", description = "Payment methods, rates, payments through gateways, bank statements (PMT, LED-3, LED-4)"),
         (name = "renewals", description = "Saved payment methods, auto-renewal, autopayment and the credit limit (PMT-5, PMT-6, PMT-7, CRD)"),
+        (name = "orders", description = "Products, promo codes, the cart, orders and the client's services (CAT-13, ORD, SVC)"),
     )
 )]
 pub struct ApiDoc;
@@ -108,4 +111,17 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(renewals::autopay_form, renewals::set_autopay))
         .routes(routes!(renewals::credit_dashboard))
         .routes(routes!(renewals::credit_invoices))
+        .routes(routes!(shop::list_products, shop::create_product))
+        .routes(routes!(shop::get_product, shop::update_product))
+        .routes(routes!(shop::list_promos, shop::create_promo))
+        .routes(routes!(shop::archive_promo))
+        .routes(routes!(shop::quote_order))
+        .routes(routes!(orders::get_cart, orders::add_to_cart))
+        .routes(routes!(orders::update_cart_item, orders::remove_cart_item))
+        .routes(routes!(orders::checkout))
+        .routes(routes!(orders::list_orders, orders::order_now))
+        .routes(routes!(orders::get_order))
+        .routes(routes!(orders::pay_order))
+        .routes(routes!(orders::get_client_service, orders::change_service, orders::delete_service))
+        .routes(routes!(orders::service_action))
 }
