@@ -161,7 +161,7 @@ impl Engine {
         let mut uow = self.begin(ctx).await?;
         let row = own_cart_item(&mut uow, ctx, item_id).await?;
         if row.product_id != input.product_id {
-            return Err(EngineError::invalid("product_id", "an item's product can't change: add the other product instead"));
+            return Err(kopek_domain::DomainError::invalid("product_id", "an item's product can't change: add the other product instead").into());
         }
         self.price_line(&mut uow, row.client_id, None, &input).await?;
         store::update_cart_item(&mut uow.conn, item_id, &serde_json::to_string(&input.config)?, input.auto_renew, input.promo_code.as_deref(), uow.now)
@@ -219,11 +219,17 @@ impl Engine {
     pub async fn checkout(&self, ctx: &Ctx, client_id: i64, req: Checkout) -> Result<Order> {
         ctx.actor.ensure_sees_client(client_id)?;
         if req.items.is_empty() {
-            return Err(EngineError::invalid("items", "choose at least one item of the cart"));
+            return Err(kopek_domain::DomainError::invalid("items", "choose at least one item of the cart").into());
+        }
+        let mut seen = req.items.clone();
+        seen.sort_unstable();
+        if seen.windows(2).any(|w| w[0] == w[1]) {
+            return Err(kopek_domain::DomainError::invalid("items", "each cart item can be chosen once").into());
         }
         let mut uow = self.begin(ctx).await?;
         if let Some(done) = uow.replay::<Order, _>("checkout", &(client_id, &req)).await? {
-            return Ok(done);
+            drop(uow);
+            return self.order(ctx, done.id).await;
         }
         let client = lock_client(&mut uow.conn, client_id).await?;
         let mut lines = Vec::new();
@@ -243,7 +249,8 @@ impl Engine {
         ctx.actor.ensure_sees_client(client_id)?;
         let mut uow = self.begin(ctx).await?;
         if let Some(done) = uow.replay::<Order, _>("order_now", &(client_id, &input, &method)).await? {
-            return Ok(done);
+            drop(uow);
+            return self.order(ctx, done.id).await;
         }
         let client = lock_client(&mut uow.conn, client_id).await?;
         let line = self.price_line(&mut uow, client_id, None, &input).await?;

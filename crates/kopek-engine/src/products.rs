@@ -75,7 +75,7 @@ pub struct Product {
     pub spec: ProductSpec,
     /// "Виртуальный сервер", …
     pub product_type_label: String,
-    /// Staff only: clients see none.
+    /// Admins only: the webhook's secret is in it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hook: Option<HookSpec>,
     pub archived: bool,
@@ -152,15 +152,16 @@ impl Engine {
     /// The products on sale; staff also see archived ones and the hooks.
     pub async fn products(&self, ctx: &Ctx) -> Result<Vec<Product>> {
         let staff = ctx.actor.own_client().is_none();
+        let admin = ctx.actor.ensure_admin().is_ok();
         let mut conn = self.store.conn().await?;
-        store::all(&mut conn).await?.iter().filter(|p| staff || !p.archived).map(|p| view(p, staff)).collect()
+        store::all(&mut conn).await?.iter().filter(|p| staff || !p.archived).map(|p| view(p, admin)).collect()
     }
 
     pub async fn product(&self, ctx: &Ctx, id: i64) -> Result<Product> {
         let staff = ctx.actor.own_client().is_none();
         let mut conn = self.store.conn().await?;
         let row = store::get(&mut conn, id).await?.filter(|p| staff || !p.archived).ok_or_else(|| EngineError::not_found("product", id))?;
-        view(&row, staff)
+        view(&row, ctx.actor.ensure_admin().is_ok())
     }
 
     pub async fn create_promo(&self, ctx: &Ctx, input: PromoInput) -> Result<Promo> {
@@ -259,9 +260,9 @@ fn product_service(input: &ProductInput) -> Result<ServiceSpec> {
     Ok(spec)
 }
 
-fn view(row: &ProductRow, staff: bool) -> Result<Product> {
+fn view(row: &ProductRow, admin: bool) -> Result<Product> {
     let spec: ProductSpec = serde_json::from_str(&row.spec)?;
-    let hook = if staff { row.hook.as_deref().map(serde_json::from_str).transpose()? } else { None };
+    let hook = if admin { row.hook.as_deref().map(serde_json::from_str).transpose()? } else { None };
     Ok(Product {
         id: row.id,
         service_id: row.service_id,

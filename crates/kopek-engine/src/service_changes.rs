@@ -12,7 +12,7 @@ use kopek_domain::product::life::{Action, change_difference, deletion_refund};
 use kopek_domain::product::quote::{OrderConfig, period_price, resolve};
 use kopek_domain::{DomainError, Money};
 use kopek_store::service_life as store;
-use kopek_store::subscriptions::{self as subs, SubscriptionRow};
+use kopek_store::subscriptions::{self as subs, NewCharge, SubscriptionRow};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -60,6 +60,9 @@ impl Engine {
             new.addons.insert(code.clone(), *value);
         }
         resolve(&l.spec, &new)?;
+        if new == l.config {
+            return Err(DomainError::invalid("addons", "nothing to change: the add-ons already have these values").into());
+        }
         let (start, end) = current_period(&l.sub)?;
         let digits = l.spec.currency.minor_digits();
         let diff = change_difference(
@@ -79,7 +82,12 @@ impl Engine {
         }
         let state = self.queue_operation(&mut uow, sub_id, Action::Change).await?;
         let name = format!("{}: изменение конфигурации до {}", l.spec.name, self.to_local(end).date());
-        self.settle(&mut uow, &client, &name, units, l.spec.tax_percent).await?;
+        let expense_id = self.settle(&mut uow, &client, &name, units, l.spec.tax_percent).await?;
+        // The difference is a charge of the period from now, so deleting
+        // later gives back its unused part too.
+        if units != 0 {
+            self.record_change_charge(&mut uow, client.id, sub_id, end, units, expense_id).await?;
+        }
         store::set_config(&mut uow.conn, sub_id, &serde_json::to_string(&new)?).await?;
         uow.audit("service.change", "subscription", sub_id, Some(client.id), serde_json::json!({
             "from": l.config.addons, "to": new.addons, "difference": diff, "state": format!("{state:?}"),
@@ -96,11 +104,16 @@ impl Engine {
         let mut uow = self.begin(ctx).await?;
         let l = load(&mut uow, ctx, sub_id).await?;
         let client = lock_client(&mut uow.conn, l.sub.client_id).await?;
-        let (start, end) = current_period(&l.sub)?;
-        let last_paid = subs::charges_of(&mut uow.conn, sub_id).await?.iter().filter(|c| c.period_end == end).map(|c| c.amount).sum::<i64>();
+        let (_, end) = current_period(&l.sub)?;
         let digits = l.spec.currency.minor_digits();
-        let refund = deletion_refund(units_to_decimal(last_paid), self.to_local(start.max(l.sub.connected_at)), self.to_local(end),
-            self.local_now(), l.spec.deletion, digits)?;
+        // Each charge of the running period (its first payment or renewal,
+        // then every change) gives back the part of its own span not used;
+        // a product that may not be deleted is refused by the first call.
+        let mut refund = deletion_refund(Decimal::ZERO, self.local_now(), self.to_local(end), self.local_now(), l.spec.deletion, digits)?;
+        for c in subs::charges_of(&mut uow.conn, sub_id).await?.iter().filter(|c| c.period_end == end) {
+            refund += deletion_refund(units_to_decimal(c.amount), self.to_local(c.period_start), self.to_local(end), self.local_now(),
+                l.spec.deletion, digits)?;
+        }
         self.queue_operation(&mut uow, sub_id, Action::Delete).await?;
         kopek_store::paid_period::set_renewal(&mut uow.conn, sub_id, l.sub.renewal_months.unwrap_or(1), false).await?;
         subs::set_state(&mut uow.conn, sub_id, State::Disconnected.as_str(), Some(uow.now)).await?;
@@ -113,17 +126,43 @@ impl Engine {
         Ok(ServiceChangeResult { service: self.client_service(ctx, sub_id).await?, difference: crate::amount::Amount(Decimal::ZERO - refund) })
     }
 
-    /// Charges `units` (an expense with its tax) or, negative, gives them
-    /// back to the balance.
-    async fn settle(&self, uow: &mut Uow<'_>, client: &kopek_store::clients::ClientRow, name: &str, units: i64, tax_percent: Decimal) -> Result<()> {
+    /// A charge row for a change: keyed like every charge by its start, so
+    /// two changes in the same microsecond (a frozen clock, a double click)
+    /// take the next free one.
+    async fn record_change_charge(&self, uow: &mut Uow<'_>, client_id: i64, sub_id: i64, end: chrono::DateTime<chrono::Utc>, units: i64,
+        expense_id: Option<i64>) -> Result<()> {
+        for nudge in 0..1000 {
+            let charge = NewCharge {
+                client_id,
+                subscription_id: sub_id,
+                period_start: uow.now + chrono::Duration::microseconds(nudge),
+                period_end: end,
+                amount: units,
+                expense_id,
+                run_date: self.local_today(),
+                created_at: uow.now,
+            };
+            if subs::insert_charge(&mut uow.conn, &charge).await?.is_some() {
+                return Ok(());
+            }
+        }
+        Err(EngineError::conflict("already_changed", "the service is being changed too often; try again"))
+    }
+
+    /// Charges `units` (an expense with its tax, whose id it answers) or,
+    /// negative, gives them back to the balance.
+    async fn settle(&self, uow: &mut Uow<'_>, client: &kopek_store::clients::ClientRow, name: &str, units: i64, tax_percent: Decimal)
+        -> Result<Option<i64>> {
+        let mut expense = None;
         if units > 0 {
             let tax = included_vat(units, tax_percent, &client.currency)?;
-            post_expense_in(uow, client, name, units, tax, uow.now).await?;
+            expense = Some(post_expense_in(uow, client, name, units, tax, uow.now).await?.id);
         } else if units < 0 {
             let money = Money::new(units_to_decimal(-units), currency_of(&client.currency)?);
             credit_in(uow, client, "refund", money, name).await?;
         }
-        allocate(&mut uow.conn, client.id, uow.now).await
+        allocate(&mut uow.conn, client.id, uow.now).await?;
+        Ok(expense)
     }
 }
 

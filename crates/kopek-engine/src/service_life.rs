@@ -121,7 +121,7 @@ impl Engine {
     /// SVC-2 for the client: stop, start, reboot.
     pub async fn service_action(&self, ctx: &Ctx, sub_id: i64, action: Action) -> Result<ClientService> {
         if matches!(action, Action::Open | Action::Renew | Action::Change | Action::Delete) {
-            return Err(EngineError::invalid("action", "open, renew, change and delete have their own requests"));
+            return Err(kopek_domain::DomainError::invalid("action", "open, renew, change and delete have their own requests").into());
         }
         let mut uow = self.begin(ctx).await?;
         let life = visible(&mut uow, ctx, sub_id).await?;
@@ -265,6 +265,20 @@ impl Engine {
         }))
         .await?;
         uow.finish(()).await
+    }
+
+    /// "Товары/Услуги": the client's services bought in the portal.
+    pub async fn client_services(&self, ctx: &Ctx, client_id: i64) -> Result<Vec<ClientService>> {
+        ctx.actor.ensure_sees_client(client_id)?;
+        let ids = {
+            let mut conn = self.store.conn().await?;
+            store::of_client(&mut conn, client_id).await?
+        };
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push(self.client_service(ctx, id).await?);
+        }
+        Ok(out)
     }
 
     pub async fn client_service(&self, ctx: &Ctx, sub_id: i64) -> Result<ClientService> {

@@ -168,6 +168,8 @@ backend_test!(async fn ord2_cart_edit_remove_checkout_some_from_the_balance_then
     assert_eq!(cart.items[0].quote.as_ref().unwrap().to_pay.to_string(), "331.94");
     let bad = s.e.update_cart_item(&user, first, add(0)).await.unwrap_err();
     assert_eq!(bad.code(), "invalid_field");
+    let twice = s.e.checkout(&user, client, Checkout { items: vec![first, first], method: None }).await.unwrap_err();
+    assert_eq!(twice.code(), "invalid_field", "an item is bought once");
     // Too little money for both; the first alone is fine.
     let short = s.e.checkout(&user, client, Checkout { items: vec![first, second], method: None }).await.unwrap_err();
     assert_eq!(short.code(), "insufficient_funds");
@@ -195,6 +197,8 @@ backend_test!(async fn ord2_cart_edit_remove_checkout_some_from_the_balance_then
     let cat8: Vec<&str> = ["activation_params", "nas", "ip_pool", "accounts.count", "accounts.login_prefix"]
         .iter().map(|k| call.params[*k].as_str()).collect();
     assert_eq!(cat8, vec!["vlan=100 speed=100M", "nas-1", "public-v4", "2", "tv"]);
+    let listed: Vec<(i64, String)> = s.e.client_services(&user, client).await.unwrap().into_iter().map(|c| (c.subscription_id, c.state)).collect();
+    assert_eq!(listed, vec![(sub, "active".to_string())]);
     let orders = s.e.orders(&user, client).await.unwrap();
     assert_eq!((orders.paid.len(), orders.awaiting_payment.len()), (1, 0));
     assert_eq!(orders.paid[0].items[0].instructions.as_deref(), Some("Логин и пароль пришлём письмом"));
@@ -269,38 +273,44 @@ backend_test!(async fn svc2_an_addon_raised_mid_period_charges_the_prorated_diff
     let (client, user) = s.client("OR4", "2000.00").await;
     s.mid_march();
     let mut subs = Vec::new();
-    for product in [refunding, keeping, fixed] {
+    for product in [refunding, keeping, fixed, refunding] {
         let order = s.e.order_now(&user, client, CartInput { product_id: product, config: config(1, 10), auto_renew: true, promo_code: None }, None)
             .await
             .unwrap();
         assert_eq!(order.total.0.to_string(), "203.23");
         subs.push(order.items[0].subscription_id.unwrap());
     }
-    assert_eq!(s.balance(&user, client).await, "1390.31");
+    assert_eq!(s.balance(&user, client).await, "1187.08");
     // 21 March 00:00: 11 of March's 31 days are left. Two more IPv4
     // addresses cost 300.00 a month: 106.45 for the rest of March.
     s.t.clock.set(Utc.with_ymd_and_hms(2026, 3, 20, 21, 0, 0).unwrap());
-    let raise = kopek_engine::service_changes::ServiceChange { addons: [("ipv4".to_string(), 3)].into() };
-    let lower = kopek_engine::service_changes::ServiceChange { addons: [("ipv4".to_string(), 1)].into() };
-    let up = s.e.change_service(&user, subs[0], raise.clone()).await.unwrap();
+    let ipv4 = |n: u32| kopek_engine::service_changes::ServiceChange { addons: [("ipv4".to_string(), n)].into() };
+    let up = s.e.change_service(&user, subs[0], ipv4(3)).await.unwrap();
     assert_eq!((up.difference.0.to_string(), up.service.config.addons["ipv4"]), ("106.45".into(), 3));
-    assert_eq!(s.balance(&user, client).await, "1283.86");
-    let down = s.e.change_service(&user, subs[0], lower.clone()).await.unwrap();
-    assert_eq!(down.difference.0.to_string(), "-106.45", "the product refunds unused time");
-    assert_eq!(s.balance(&user, client).await, "1390.31");
-    s.e.change_service(&user, subs[1], raise).await.unwrap();
-    let down = s.e.change_service(&user, subs[1], lower).await.unwrap();
-    assert_eq!(down.difference.0.to_string(), "0", "this product keeps what was paid");
-    assert_eq!(s.balance(&user, client).await, "1283.86");
-    let too_many = kopek_engine::service_changes::ServiceChange { addons: [("ipv4".to_string(), 9)].into() };
-    assert_eq!(s.e.change_service(&user, subs[0], too_many).await.unwrap_err().code(), "invalid_field");
-    // Deleting: 203.23 paid from 11 March for 21 days, 11 left: 106.45 back.
+    assert_eq!(s.balance(&user, client).await, "1080.63");
+    assert_eq!(s.e.change_service(&user, subs[0], ipv4(3)).await.unwrap_err().code(), "invalid_field", "nothing to change");
+    assert_eq!(s.e.change_service(&user, subs[0], ipv4(9)).await.unwrap_err().code(), "invalid_field");
+    // Deleting gives back the unused part of each charge of the period:
+    // 203.23 paid for 21 days from 11 March (11 left) and 106.45 for the
+    // 11 days from now: 106.45 + 106.45.
     let gone = s.e.delete_service(&user, subs[0]).await.unwrap();
-    assert_eq!((gone.difference.0.to_string(), gone.service.state.as_str(), gone.service.auto_renew), ("-106.45".into(), "deleted", false));
-    assert_eq!(s.balance(&user, client).await, "1390.31");
+    assert_eq!((gone.difference.0.to_string(), gone.service.state.as_str(), gone.service.auto_renew), ("-212.90".into(), "deleted", false));
+    assert_eq!(s.balance(&user, client).await, "1293.53");
+    assert_eq!(s.e.delete_service(&user, subs[0]).await.unwrap_err().code(), "invalid_field", "deleted already");
+
+    // Lowered a minute later: the product refunds what the minute left.
+    s.e.change_service(&user, subs[3], ipv4(3)).await.unwrap();
+    s.t.clock.advance(Duration::minutes(1));
+    let down = s.e.change_service(&user, subs[3], ipv4(1)).await.unwrap();
+    assert_eq!(down.difference.0.to_string(), "-106.44");
+    assert_eq!(s.balance(&user, client).await, "1293.52");
+    // A product that keeps what was paid: raising costs, lowering gives nothing back.
+    s.e.change_service(&user, subs[1], ipv4(3)).await.unwrap();
+    let down = s.e.change_service(&user, subs[1], ipv4(1)).await.unwrap();
+    assert_eq!(down.difference.0.to_string(), "0");
+    assert_eq!(s.balance(&user, client).await, "1187.08", "106.44 for the rest of March from 00:01");
     assert_eq!(s.e.delete_service(&user, subs[1]).await.unwrap().difference.0.to_string(), "0");
     assert_eq!(s.e.delete_service(&user, subs[2]).await.unwrap_err().code(), "invalid_field", "this product can't be deleted");
-    assert_eq!(s.e.delete_service(&user, subs[0]).await.unwrap_err().code(), "invalid_field", "deleted already");
     assert!(s.e.check_ledger().await.unwrap().is_empty());
 });
 

@@ -86,3 +86,10 @@ pub async fn record_try(conn: &mut Conn, id: i64, status: &str, answer: Option<&
         .bind(id).bind(status).bind(answer).bind(error).bind(now).execute(db).await)?;
     Ok(())
 }
+
+/// The client's services bought in the portal, oldest first.
+pub async fn of_client(conn: &mut Conn, client_id: i64) -> Result<Vec<i64>> {
+    Ok(on_db!(conn, db => sqlx::query_scalar(
+        "SELECT id FROM subscriptions WHERE client_id = $1 AND product_id IS NOT NULL ORDER BY id")
+        .bind(client_id).fetch_all(db).await)?)
+}

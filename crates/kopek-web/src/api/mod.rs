@@ -124,4 +124,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(orders::pay_order))
         .routes(routes!(orders::get_client_service, orders::change_service, orders::delete_service))
         .routes(routes!(orders::service_action))
+        .routes(routes!(orders::list_client_services))
 }

@@ -164,6 +164,14 @@ pub async fn pay_order(
     Ok(Json(state.engine.pay_order(&ctx, id, req.return_url).await?))
 }
 
+/// "Товары/Услуги": the client's services bought in the portal (SVC-1).
+#[utoipa::path(get, path = "/clients/{id}/client-services", tag = "orders", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<ClientService>), (status = 404, body = ErrorBody)))]
+pub async fn list_client_services(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>)
+    -> ApiResult<Json<Vec<ClientService>>> {
+    Ok(Json(state.engine.client_services(&ctx, id).await?))
+}
+
 /// A service bought in the portal (SVC-1): its state, paid time,
 /// configuration and operations ("История"). `{id}` is its subscription.
 #[utoipa::path(get, path = "/client-services/{id}", tag = "orders", params(("id" = i64, Path)),
