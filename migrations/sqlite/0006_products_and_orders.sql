@@ -100,3 +100,16 @@ CREATE TABLE service_operations (
     updated_at      TEXT NOT NULL
 );
 CREATE INDEX service_operations_subscription ON service_operations (subscription_id, id);
+
+-- SVC-2 "Вопрос": a client's question about a service, kept for support to
+-- answer in a ticket.
+CREATE TABLE service_questions (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    subscription_id BIGINT NOT NULL REFERENCES subscriptions(id),
+    client_id       BIGINT NOT NULL REFERENCES clients(id),
+    asked_by        TEXT NOT NULL,
+    text            TEXT NOT NULL,
+    ticket_id       BIGINT,
+    created_at      TEXT NOT NULL
+);
+CREATE INDEX service_questions_subscription ON service_questions (subscription_id, id);

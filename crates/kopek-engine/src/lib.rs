@@ -27,6 +27,7 @@ pub mod payments;
 pub mod saved_methods;
 pub mod service_changes;
 pub mod service_life;
+pub mod service_questions;
 pub mod notify;
 pub mod statement;
 pub mod products;

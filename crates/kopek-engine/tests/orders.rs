@@ -199,6 +199,12 @@ backend_test!(async fn ord2_cart_edit_remove_checkout_some_from_the_balance_then
     assert_eq!(cat8, vec!["vlan=100 speed=100M", "nas-1", "public-v4", "2", "tv"]);
     let listed: Vec<(i64, String)> = s.e.client_services(&user, client).await.unwrap().into_iter().map(|c| (c.subscription_id, c.state)).collect();
     assert_eq!(listed, vec![(sub, "active".to_string())]);
+    // "Вопрос": kept with the service for support.
+    let q = s.e.ask_about_service(&user, sub, kopek_engine::service_questions::AskQuestion { text: " Как сменить ОС? ".into() }).await.unwrap();
+    assert_eq!((q.text.as_str(), q.asked_by.as_str(), q.ticket_id), ("Как сменить ОС?", "or2@client.test", None));
+    let empty = kopek_engine::service_questions::AskQuestion { text: "  ".into() };
+    assert_eq!(s.e.ask_about_service(&user, sub, empty).await.unwrap_err().code(), "invalid_field");
+    assert_eq!(s.e.service_questions(&s.admin, sub).await.unwrap().len(), 1);
     let orders = s.e.orders(&user, client).await.unwrap();
     assert_eq!((orders.paid.len(), orders.awaiting_payment.len()), (1, 0));
     assert_eq!(orders.paid[0].items[0].instructions.as_deref(), Some("Логин и пароль пришлём письмом"));

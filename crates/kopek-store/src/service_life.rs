@@ -93,3 +93,29 @@ pub async fn of_client(conn: &mut Conn, client_id: i64) -> Result<Vec<i64>> {
         "SELECT id FROM subscriptions WHERE client_id = $1 AND product_id IS NOT NULL ORDER BY id")
         .bind(client_id).fetch_all(db).await)?)
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct QuestionRow {
+    pub id: i64,
+    pub subscription_id: i64,
+    pub client_id: i64,
+    pub asked_by: String,
+    pub text: String,
+    pub ticket_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn insert_question(conn: &mut Conn, subscription_id: i64, client_id: i64, asked_by: &str, text: &str, now: DateTime<Utc>)
+    -> Result<QuestionRow> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "INSERT INTO service_questions (subscription_id, client_id, asked_by, text, created_at) VALUES ($1, $2, $3, $4, $5)
+         RETURNING id, subscription_id, client_id, asked_by, text, ticket_id, created_at")
+        .bind(subscription_id).bind(client_id).bind(asked_by).bind(text).bind(now).fetch_one(db).await)?)
+}
+
+pub async fn questions(conn: &mut Conn, subscription_id: i64) -> Result<Vec<QuestionRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT id, subscription_id, client_id, asked_by, text, ticket_id, created_at FROM service_questions
+         WHERE subscription_id = $1 ORDER BY id")
+        .bind(subscription_id).fetch_all(db).await)?)
+}

@@ -324,3 +324,25 @@ mod pmt1_start_retried_with_the_same_idempotency_key_replays_the_payment {
         }
     }
 }
+
+backend_test!(async fn ord5_an_order_paid_through_the_sandbox_page_opens_its_service(db) {
+    let sandbox = Arc::new(SandboxGateway::new(SandboxConfig::new("sbx_whsec_test")).unwrap());
+    let app = App::spawn(db, Some(sandbox)).await;
+    let (client, payer) = app.client("ORDSBX").await;
+    let method = app.method(json!({ "prefix": "sbx", "name": "Card", "gateway": "sandbox", "currency": "RUB", "payer_kinds": ["individual"] })).await;
+    let spec = json!({ "name": "DNS", "product_type": "dns_hosting", "currency": "RUB", "prices": [{ "months": 1, "price": "250.00" }],
+        "tax_percent": "20", "tax_included": true });
+    let (status, product) = app.post("/api/v1/products", json!({ "spec": spec })).await;
+    assert_eq!(status, StatusCode::CREATED, "{product}");
+    let portal = app.portal("ORDSBX").await;
+    let order = json!({ "item": { "product_id": product["id"], "config": { "months": 1 } }, "method": { "method_id": method, "payer_id": payer } });
+    let (status, order) = json_of(portal.post(app.url(&format!("/api/v1/clients/{client}/orders"))).json(&order)).await;
+    assert_eq!((status, order["status"].as_str(), order["total"].as_str()), (StatusCode::CREATED, Some("awaiting_payment"), Some("250.00")), "{order}");
+    let page = order["payment"]["flow"]["confirmation_url"].as_str().unwrap().to_string();
+    let paid = app.http.post(app.url(&page)).form(&[("outcome", "succeed")]).send().await.unwrap();
+    assert_eq!(paid.status(), StatusCode::OK);
+    let (_, done) = json_of(portal.get(app.url(&format!("/api/v1/orders/{}", order["id"])))).await;
+    assert_eq!((done["status"].as_str(), done["items"][0]["service_state"].as_str()), (Some("paid"), Some("active")), "{done}");
+    assert_eq!(app.balance(client).await, "0.00", "the payment paid the order");
+    assert!(app.t.engine.check_ledger().await.unwrap().is_empty());
+});

@@ -125,4 +125,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(orders::get_client_service, orders::change_service, orders::delete_service))
         .routes(routes!(orders::service_action))
         .routes(routes!(orders::list_client_services))
+        .routes(routes!(orders::ask_question, orders::list_questions))
 }

@@ -10,6 +10,7 @@ use kopek_domain::product::life::Action;
 use kopek_engine::orders::{Cart, CartInput, Checkout, Order, Orders, PayByMethod};
 use kopek_engine::service_changes::{ServiceChange, ServiceChangeResult};
 use kopek_engine::service_life::ClientService;
+use kopek_engine::service_questions::{AskQuestion, ServiceQuestion};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -170,6 +171,23 @@ pub async fn pay_order(
 pub async fn list_client_services(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>)
     -> ApiResult<Json<Vec<ClientService>>> {
     Ok(Json(state.engine.client_services(&ctx, id).await?))
+}
+
+/// "Вопрос" (SVC-2): ask the provider about a service; support answers it
+/// in a ticket.
+#[utoipa::path(post, path = "/client-services/{id}/questions", tag = "orders", params(("id" = i64, Path)), request_body = AskQuestion,
+    responses((status = 201, body = ServiceQuestion), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn ask_question(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>, ApiJson(q): ApiJson<AskQuestion>)
+    -> ApiResult<(StatusCode, Json<ServiceQuestion>)> {
+    Ok((StatusCode::CREATED, Json(state.engine.ask_about_service(&ctx, id, q).await?)))
+}
+
+/// The questions asked about a service.
+#[utoipa::path(get, path = "/client-services/{id}/questions", tag = "orders", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<ServiceQuestion>), (status = 404, body = ErrorBody)))]
+pub async fn list_questions(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>)
+    -> ApiResult<Json<Vec<ServiceQuestion>>> {
+    Ok(Json(state.engine.service_questions(&ctx, id).await?))
 }
 
 /// A service bought in the portal (SVC-1): its state, paid time,
