@@ -148,7 +148,7 @@ impl Engine {
         ctx.actor.ensure_sees_client(client_id)?;
         let mut uow = self.begin(ctx).await?;
         lock_client(&mut uow.conn, client_id).await?;
-        self.price_line(&mut uow, client_id, None, &input).await?;
+        self.price_line(&mut uow.conn, client_id, None, &input).await?;
         let row = store::add_to_cart(&mut uow.conn, client_id, input.product_id, &serde_json::to_string(&input.config)?, input.auto_renew,
             input.promo_code.as_deref(), uow.now).await?;
         uow.audit("cart.add", "cart_item", row.id, Some(client_id), serde_json::json!({ "product_id": input.product_id })).await?;
@@ -163,7 +163,7 @@ impl Engine {
         if row.product_id != input.product_id {
             return Err(kopek_domain::DomainError::invalid("product_id", "an item's product can't change: add the other product instead").into());
         }
-        self.price_line(&mut uow, row.client_id, None, &input).await?;
+        self.price_line(&mut uow.conn, row.client_id, None, &input).await?;
         store::update_cart_item(&mut uow.conn, item_id, &serde_json::to_string(&input.config)?, input.auto_renew, input.promo_code.as_deref(), uow.now)
             .await?;
         uow.audit("cart.update", "cart_item", item_id, Some(row.client_id), serde_json::json!({ "config": input.config })).await?;
@@ -183,17 +183,17 @@ impl Engine {
 
     pub async fn cart(&self, ctx: &Ctx, client_id: i64) -> Result<Cart> {
         ctx.actor.ensure_sees_client(client_id)?;
-        let mut uow = self.begin(ctx).await?;
-        let client = crate::ledger::existing_client(&mut uow.conn, client_id).await?;
+        let mut conn = self.store.conn().await?;
+        let client = crate::ledger::existing_client(&mut conn, client_id).await?;
         let mut items = Vec::new();
         let mut to_pay = rust_decimal::Decimal::ZERO;
-        for row in store::cart(&mut uow.conn, client_id).await? {
+        for row in store::cart(&mut conn, client_id).await? {
             let input = cart_input(&row)?;
-            let name = match kopek_store::products::get(&mut uow.conn, row.product_id).await? {
+            let name = match kopek_store::products::get(&mut conn, row.product_id).await? {
                 Some(p) => serde_json::from_str::<ProductSpec>(&p.spec)?.name,
                 None => String::new(),
             };
-            let (quote, problem) = match self.price_line(&mut uow, client_id, Some(row.id), &input).await {
+            let (quote, problem) = match self.price_line(&mut conn, client_id, Some(row.id), &input).await {
                 Ok(line) => {
                     to_pay += line.quote.to_pay;
                     (Some(line.quote), None)
@@ -238,7 +238,7 @@ impl Engine {
             if row.client_id != client_id {
                 return Err(EngineError::not_found("cart_item", *id));
             }
-            lines.push(self.price_line(&mut uow, client_id, Some(row.id), &cart_input(&row)?).await?);
+            lines.push(self.price_line(&mut uow.conn, client_id, Some(row.id), &cart_input(&row)?).await?);
         }
         self.place_order(uow, &client, lines, req.method).await
     }
@@ -253,7 +253,7 @@ impl Engine {
             return self.order(ctx, done.id).await;
         }
         let client = lock_client(&mut uow.conn, client_id).await?;
-        let line = self.price_line(&mut uow, client_id, None, &input).await?;
+        let line = self.price_line(&mut uow.conn, client_id, None, &input).await?;
         self.place_order(uow, &client, vec![line], method).await
     }
 
@@ -302,10 +302,10 @@ impl Engine {
         .await?;
         if method.is_none() {
             self.fulfil_order(&mut uow, client, order.id).await?;
-            let view = self.order_view(&mut uow, order.id).await?;
+            let view = self.order_view(&mut uow.conn, order.id).await?;
             return uow.finish(view).await;
         }
-        let view = self.order_view(&mut uow, order.id).await?;
+        let view = self.order_view(&mut uow.conn, order.id).await?;
         uow.finish(view).await?;
         self.pay_order_by_method(&ctx, order.id, method.expect("checked")).await
     }
@@ -331,7 +331,7 @@ impl Engine {
         lock_client(&mut uow.conn, order.client_id).await?;
         store::set_order_payment(&mut uow.conn, order_id, payment.id).await?;
         uow.audit("order.payment", "order", order_id, Some(order.client_id), serde_json::json!({ "payment_id": payment.id })).await?;
-        let view = self.order_view(&mut uow, order_id).await?;
+        let view = self.order_view(&mut uow.conn, order_id).await?;
         uow.finish(view).await
     }
 
@@ -397,19 +397,19 @@ impl Engine {
     }
 
     pub async fn order(&self, ctx: &Ctx, order_id: i64) -> Result<Order> {
-        let mut uow = self.begin(ctx).await?;
-        let order = store::order(&mut uow.conn, order_id).await?.filter(|o| ctx.actor.ensure_sees_client(o.client_id).is_ok());
+        let mut conn = self.store.conn().await?;
+        let order = store::order(&mut conn, order_id).await?.filter(|o| ctx.actor.ensure_sees_client(o.client_id).is_ok());
         order.ok_or_else(|| EngineError::not_found("order", order_id))?;
-        self.order_view(&mut uow, order_id).await
+        self.order_view(&mut conn, order_id).await
     }
 
     /// ORD-4.
     pub async fn orders(&self, ctx: &Ctx, client_id: i64) -> Result<Orders> {
         ctx.actor.ensure_sees_client(client_id)?;
-        let mut uow = self.begin(ctx).await?;
+        let mut conn = self.store.conn().await?;
         let mut out = Orders { awaiting_payment: Vec::new(), paid: Vec::new() };
-        for o in store::orders_of(&mut uow.conn, client_id).await? {
-            let view = self.order_view(&mut uow, o.id).await?;
+        for o in store::orders_of(&mut conn, client_id).await? {
+            let view = self.order_view(&mut conn, o.id).await?;
             match o.status.as_str() {
                 "awaiting_payment" => out.awaiting_payment.push(view),
                 "paid" => out.paid.push(view),
@@ -419,16 +419,16 @@ impl Engine {
         Ok(out)
     }
 
-    async fn price_line(&self, uow: &mut Uow<'_>, client_id: i64, cart_id: Option<i64>, input: &CartInput) -> Result<Line> {
-        let product = on_sale(&mut uow.conn, input.product_id).await?;
+    async fn price_line(&self, conn: &mut kopek_store::Conn, client_id: i64, cart_id: Option<i64>, input: &CartInput) -> Result<Line> {
+        let product = on_sale(conn, input.product_id).await?;
         let spec: ProductSpec = serde_json::from_str(&product.spec)?;
-        let client = crate::ledger::existing_client(&mut uow.conn, client_id).await?;
+        let client = crate::ledger::existing_client(conn, client_id).await?;
         if spec.currency.code() != client.currency {
             return Err(EngineError::conflict("currency_mismatch", format!("{} is sold in {}, the client pays in {}", spec.name, spec.currency, client.currency)));
         }
         let (promo_id, promo) = match input.promo_code.as_deref() {
             Some(code) => {
-                let (id, p) = usable_promo(&mut uow.conn, code, client_id, input.product_id, self.local_today()).await?;
+                let (id, p) = usable_promo(conn, code, client_id, input.product_id, self.local_today()).await?;
                 (Some(id), Some(p))
             }
             None => (None, None),
@@ -437,17 +437,17 @@ impl Engine {
         Ok(Line { cart_id, product_id: product.id, config: input.config.clone(), auto_renew: input.auto_renew, promo_id, quote })
     }
 
-    async fn order_view(&self, uow: &mut Uow<'_>, order_id: i64) -> Result<Order> {
-        let o: OrderRow = store::order(&mut uow.conn, order_id).await?.ok_or_else(|| EngineError::not_found("order", order_id))?;
+    async fn order_view(&self, conn: &mut kopek_store::Conn, order_id: i64) -> Result<Order> {
+        let o: OrderRow = store::order(conn, order_id).await?.ok_or_else(|| EngineError::not_found("order", order_id))?;
         let m = minor(&o.currency);
         let mut items = Vec::new();
-        for i in store::items(&mut uow.conn, order_id).await? {
-            let spec: Option<ProductSpec> = match kopek_store::products::get(&mut uow.conn, i.product_id).await? {
+        for i in store::items(conn, order_id).await? {
+            let spec: Option<ProductSpec> = match kopek_store::products::get(conn, i.product_id).await? {
                 Some(p) => Some(serde_json::from_str(&p.spec)?),
                 None => None,
             };
             let life = match i.subscription_id {
-                Some(s) => kopek_store::service_life::life(&mut uow.conn, s).await?,
+                Some(s) => kopek_store::service_life::life(conn, s).await?,
                 None => None,
             };
             items.push(OrderItem {
@@ -461,7 +461,7 @@ impl Engine {
             });
         }
         let payment = match o.payment_id.filter(|_| o.status == "awaiting_payment") {
-            Some(p) => Some(crate::ledger::payment_view(&mut uow.conn, p).await?),
+            Some(p) => Some(crate::ledger::payment_view(conn, p).await?),
             None => None,
         };
         Ok(Order {

@@ -124,7 +124,7 @@ impl Engine {
             return Err(kopek_domain::DomainError::invalid("action", "open, renew, change and delete have their own requests").into());
         }
         let mut uow = self.begin(ctx).await?;
-        let life = visible(&mut uow, ctx, sub_id).await?;
+        let life = visible(&mut uow.conn, ctx, sub_id).await?;
         lock_client(&mut uow.conn, life.client_id).await?;
         let state = self.queue_operation(&mut uow, sub_id, action).await?;
         uow.audit("service.action", "subscription", sub_id, Some(life.client_id), serde_json::json!({
@@ -282,14 +282,14 @@ impl Engine {
     }
 
     pub async fn client_service(&self, ctx: &Ctx, sub_id: i64) -> Result<ClientService> {
-        let mut uow = self.begin(ctx).await?;
-        let life = visible(&mut uow, ctx, sub_id).await?;
+        let mut conn = self.store.conn().await?;
+        let life = visible(&mut conn, ctx, sub_id).await?;
         let product_id = life.product_id.ok_or_else(|| EngineError::not_found("service", sub_id))?;
-        let product = kopek_store::products::get(&mut uow.conn, product_id).await?.ok_or_else(|| EngineError::not_found("product", product_id))?;
+        let product = kopek_store::products::get(&mut conn, product_id).await?.ok_or_else(|| EngineError::not_found("product", product_id))?;
         let spec: ProductSpec = serde_json::from_str(&product.spec)?;
-        let sub = kopek_store::subscriptions::get(&mut uow.conn, sub_id).await?.ok_or_else(|| EngineError::not_found("subscription", sub_id))?;
+        let sub = kopek_store::subscriptions::get(&mut conn, sub_id).await?.ok_or_else(|| EngineError::not_found("subscription", sub_id))?;
         let code = life.life_state.clone().unwrap_or_else(|| "ordered".into());
-        let operations = store::operations(&mut uow.conn, sub_id).await?.into_iter().map(|o| ServiceOperation {
+        let operations = store::operations(&mut conn, sub_id).await?.into_iter().map(|o| ServiceOperation {
             id: o.id, action: o.action, status: o.status, attempts: o.attempts, answer: o.answer, error: o.error, created_at: o.created_at,
         });
         let staff = ctx.actor.own_client().is_none();
@@ -313,8 +313,8 @@ impl Engine {
     }
 }
 
-async fn visible(uow: &mut Uow<'_>, ctx: &Ctx, sub_id: i64) -> Result<store::LifeRow> {
-    store::life(&mut uow.conn, sub_id)
+async fn visible(conn: &mut kopek_store::Conn, ctx: &Ctx, sub_id: i64) -> Result<store::LifeRow> {
+    store::life(conn, sub_id)
         .await?
         .filter(|l| l.product_id.is_some() && ctx.actor.ensure_sees_client(l.client_id).is_ok())
         .ok_or_else(|| EngineError::not_found("service", sub_id))
