@@ -3,93 +3,21 @@
 //! SVC-1, SVC-2), with exact amounts. The engine's test card gateway stands
 //! in for the sandbox when an order is paid by a method.
 
-use std::sync::Arc;
+mod common;
 
 use chrono::{TimeZone, Utc};
-use kopek_engine::Ctx;
-use kopek_engine::gateway::PaymentGateway;
-use kopek_engine::testing::{CardGateway, TestEngine};
+use common::{App, json_of};
 use kopek_store::backend_test;
-use kopek_web::AppState;
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-struct App {
-    base: String,
-    http: Client,
-    token: String,
-    t: TestEngine,
-    cards: Arc<CardGateway>,
-}
-
 impl App {
-    /// The server over a fresh database; the engine pays by the test card
-    /// gateway (kind sandbox), whose webhooks come to /webhooks/sandbox.
-    async fn spawn(db: kopek_store::testing::TestDb) -> App {
-        let cards = CardGateway::new();
-        let mut t = TestEngine::over(db);
-        t.engine = t.engine.clone().with_gateway(cards.clone() as Arc<dyn PaymentGateway>);
-        let admin = t.admin().await;
-        let token = t.engine.create_token(&Ctx::system("test"), &admin.actor.label(), "tests").await.unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(kopek_web::serve(listener, AppState::new(t.engine.clone()), std::future::pending()));
-        let http = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        App { base, http, token, t, cards }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}/api/v1{path}", self.base)
-    }
-
-    /// A request as staff (the admin's token).
-    fn staff(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        self.http.request(method, self.url(path)).bearer_auth(&self.token)
-    }
-
-    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        json_of(self.staff(reqwest::Method::POST, path).json(&body)).await
-    }
-
-    async fn get(&self, path: &str) -> Value {
-        let (status, v) = json_of(self.staff(reqwest::Method::GET, path)).await;
-        assert_eq!(status, StatusCode::OK, "{path}: {v}");
-        v
-    }
-
-    async fn balance(&self, client: i64) -> String {
-        self.get(&format!("/clients/{client}/balance")).await["balance"].as_str().unwrap().to_string()
-    }
-
-    /// A client whose owner logs in as `<code>@client.test`, with an
-    /// individual payer: (client, payer).
-    async fn client(&self, code: &str) -> (i64, i64) {
-        let body = json!({
-            "code": code, "name": format!("Client {code}"),
-            "owner": { "email": format!("{}@client.test", code.to_lowercase()), "full_name": "Owner", "password": "client-password" }
-        });
-        let (status, c) = self.post("/clients", body).await;
-        assert_eq!(status, StatusCode::CREATED, "{c}");
-        let id = c["id"].as_i64().unwrap();
-        let payer = json!({ "kind": "individual", "details": { "country": "RU", "name": "Анна Сергеевна Котова" } });
-        let (status, p) = self.post(&format!("/clients/{id}/payers"), payer).await;
-        assert_eq!(status, StatusCode::CREATED, "{p}");
-        (id, p["id"].as_i64().unwrap())
-    }
-
-    /// Money on the client's balance, credited by staff (LED-1).
-    async fn credit(&self, client: i64, amount: &str) {
-        let (status, p) = self.post(&format!("/clients/{client}/payments"), json!({ "amount": amount, "currency": "RUB" })).await;
-        assert_eq!(status, StatusCode::CREATED, "{p}");
-    }
-
     /// A product created by staff: its id.
     async fn product(&self, spec: Value) -> i64 {
         let (status, p) = self.post("/products", json!({ "spec": spec })).await;
         assert_eq!(status, StatusCode::CREATED, "{p}");
         p["id"].as_i64().unwrap()
     }
-
     /// A promo code created by staff: its id.
     async fn promo(&self, code: &str, value: Value, valid_to: &str) -> i64 {
         let promo = json!({ "code": code, "value": value, "valid_from": "2026-01-01", "valid_to": valid_to });
@@ -97,43 +25,11 @@ impl App {
         assert_eq!(status, StatusCode::CREATED, "{p}");
         p["id"].as_i64().unwrap()
     }
-
-    /// The portal way: the client's owner logs in; the cookie carries it.
-    async fn portal(&self, code: &str) -> Client {
-        let portal = Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        let login = portal
-            .post(self.url("/auth/login"))
-            .json(&json!({ "email": format!("{}@client.test", code.to_lowercase()), "password": "client-password" }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(login.status(), StatusCode::OK);
-        portal
-    }
-
     /// 11 March 2026, 00:00 provider time (UTC+3): 21 of March's 31 days
     /// are left.
     fn mid_march(&self) {
         self.t.clock.set(Utc.with_ymd_and_hms(2026, 3, 10, 21, 0, 0).unwrap());
     }
-
-    /// The payer pays a waiting payment on the gateway's page; the gateway
-    /// tells Kopek by its webhook.
-    async fn pay_on_page(&self, payment: &Value, succeed: bool) -> Value {
-        let external = payment["flow"]["external_id"].as_str().unwrap_or_else(|| panic!("a gateway payment: {payment}"));
-        let body = self.cards.pay(external, succeed);
-        let r = self.http.post(self.url("/webhooks/sandbox")).header("content-type", "application/json").body(body);
-        let (status, outcome) = json_of(r).await;
-        assert_eq!(status, StatusCode::OK, "{outcome}");
-        outcome
-    }
-}
-
-async fn json_of(r: reqwest::RequestBuilder) -> (StatusCode, Value) {
-    let r = r.send().await.unwrap();
-    let status = r.status();
-    let text = r.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or_else(|_| panic!("{status}: not JSON: {text}")))
 }
 
 /// 300.00 a month, one IPv4 included and each more 150.00 a month, 20% VAT
@@ -160,7 +56,7 @@ fn code_of(status: StatusCode, e: &Value) -> (StatusCode, Option<&str>) {
 
 backend_test!(async fn cat13_ord1_staff_sell_products_and_promo_codes_and_the_order_form_prices_them(db) {
     let app = App::spawn(db).await;
-    let (client, _) = app.client("SHOP").await;
+    let (client, _) = app.client("SHOP", None).await;
     let portal = app.portal("SHOP").await;
 
     // Staff create the product; the answer carries its type's label.
@@ -293,7 +189,7 @@ backend_test!(async fn cat13_ord1_staff_sell_products_and_promo_codes_and_the_or
 
     // Another client's user can't price for this client; nobody logged in
     // sees nothing.
-    app.client("SHOP2").await;
+    app.client("SHOP2", None).await;
     let other = app.portal("SHOP2").await;
     let (status, e) = json_of(other.post(&quote_url).json(&ask)).await;
     assert_eq!(code_of(status, &e), (StatusCode::NOT_FOUND, Some("not_found")), "{e}");
@@ -306,7 +202,7 @@ backend_test!(async fn cat13_ord1_staff_sell_products_and_promo_codes_and_the_or
 backend_test!(async fn ord2_the_cart_is_edited_and_checked_out_from_the_balance(db) {
     let app = App::spawn(db).await;
     let product = app.product(vds()).await;
-    let (client, _) = app.client("CART").await;
+    let (client, _) = app.client("CART", None).await;
     app.mid_march();
     let portal = app.portal("CART").await;
     let cart_url = app.url(&format!("/clients/{client}/cart"));
@@ -415,7 +311,7 @@ backend_test!(async fn ord2_the_cart_is_edited_and_checked_out_from_the_balance(
     assert_eq!(code_of(status, &e), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_body")), "{e}");
 
     // Another client's user sees and touches none of it.
-    app.client("CART2").await;
+    app.client("CART2", None).await;
     let other = app.portal("CART2").await;
     let second_url = app.url(&format!("/cart-items/{second}"));
     for r in [
@@ -439,7 +335,7 @@ backend_test!(async fn ord2_the_cart_is_edited_and_checked_out_from_the_balance(
 backend_test!(async fn ord5_an_order_paid_by_a_method_awaits_its_payment_and_is_paid_again_by_the_same_method(db) {
     let app = App::spawn(db).await;
     let product = app.product(vds()).await;
-    let (client, payer) = app.client("CARD").await;
+    let (client, payer) = app.client("CARD", None).await;
     let (status, m) = app.post("/payment-methods", json!({
         "prefix": "card", "name": "Card", "gateway": "sandbox", "currency": "RUB", "payer_kinds": ["individual"] })).await;
     assert_eq!(status, StatusCode::CREATED, "{m}");
@@ -483,7 +379,7 @@ backend_test!(async fn ord5_an_order_paid_by_a_method_awaits_its_payment_and_is_
 backend_test!(async fn svc2_a_service_is_stopped_changed_mid_period_and_deleted_with_the_unused_time_back(db) {
     let app = App::spawn(db).await;
     let product = app.product(vds()).await;
-    let (client, _) = app.client("LIFE").await;
+    let (client, _) = app.client("LIFE", None).await;
     app.credit(client, "1000.00").await;
     app.mid_march();
     let portal = app.portal("LIFE").await;
@@ -543,7 +439,7 @@ backend_test!(async fn svc2_a_service_is_stopped_changed_mid_period_and_deleted_
 
     // Another client's user: not found, whatever they try; nobody logged
     // in: unauthenticated. Nothing changes.
-    app.client("LIFE2").await;
+    app.client("LIFE2", None).await;
     let other = app.portal("LIFE2").await;
     for r in [other.get(&one), other.post(&actions).json(&json!({ "action": "stop" })), other.put(&one).json(&json!({ "addons": { "ipv4": 1 } })),
               other.delete(&one)] {

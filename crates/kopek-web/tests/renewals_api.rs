@@ -2,84 +2,16 @@
 //! over HTTP, on both backends (PMT-5, PMT-6, PMT-7, CRD-5), with the
 //! engine's test card gateway standing in for the sandbox.
 
-use std::sync::Arc;
+mod common;
 
 use chrono::{NaiveDate, TimeZone, Utc};
+use common::{App, json_of};
 use kopek_engine::Ctx;
-use kopek_engine::gateway::PaymentGateway;
-use kopek_engine::testing::{CardGateway, TestEngine};
 use kopek_store::backend_test;
-use kopek_web::AppState;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-struct App {
-    base: String,
-    http: Client,
-    token: String,
-    t: TestEngine,
-    cards: Arc<CardGateway>,
-}
-
 impl App {
-    /// The server over a fresh database; the engine pays by the test card
-    /// gateway (kind sandbox), whose webhooks come to /webhooks/sandbox.
-    async fn spawn(db: kopek_store::testing::TestDb) -> App {
-        let cards = CardGateway::new();
-        let mut t = TestEngine::over(db);
-        t.engine = t.engine.clone().with_gateway(cards.clone() as Arc<dyn PaymentGateway>);
-        let admin = t.admin().await;
-        let token = t.engine.create_token(&Ctx::system("test"), &admin.actor.label(), "tests").await.unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(kopek_web::serve(listener, AppState::new(t.engine.clone()), std::future::pending()));
-        let http = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        App { base, http, token, t, cards }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}/api/v1{path}", self.base)
-    }
-
-    /// A request as staff (the admin's token).
-    fn staff(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        self.http.request(method, self.url(path)).bearer_auth(&self.token)
-    }
-
-    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        json_of(self.staff(reqwest::Method::POST, path).json(&body)).await
-    }
-
-    async fn get(&self, path: &str) -> Value {
-        let (status, v) = json_of(self.staff(reqwest::Method::GET, path)).await;
-        assert_eq!(status, StatusCode::OK, "{path}: {v}");
-        v
-    }
-
-    async fn balance(&self, client: i64) -> String {
-        self.get(&format!("/clients/{client}/balance")).await["balance"].as_str().unwrap().to_string()
-    }
-
-    /// A client whose owner logs in as `<code>@client.test`, with an
-    /// individual payer; a credit limit when given.
-    async fn client(&self, code: &str, credit_limit: Option<&str>) -> (i64, i64) {
-        let mut body = json!({
-            "code": code, "name": format!("Client {code}"),
-            "owner": { "email": format!("{}@client.test", code.to_lowercase()), "full_name": "Owner", "password": "client-password" }
-        });
-        if let Some(limit) = credit_limit {
-            body["credit_limit"] = json!(limit);
-            body["disconnect_threshold"] = json!(format!("-{limit}"));
-        }
-        let (status, c) = self.post("/clients", body).await;
-        assert_eq!(status, StatusCode::CREATED, "{c}");
-        let id = c["id"].as_i64().unwrap();
-        let payer = json!({ "kind": "individual", "details": { "country": "RU", "name": "Анна Сергеевна Котова" } });
-        let (status, p) = self.post(&format!("/clients/{id}/payers"), payer).await;
-        assert_eq!(status, StatusCode::CREATED, "{p}");
-        (id, p["id"].as_i64().unwrap())
-    }
-
     /// A card method at the test gateway; `limits` are (min, max).
     async fn card_method(&self, prefix: &str, name: &str, limits: Option<(&str, &str)>) -> i64 {
         let mut body = json!({ "prefix": prefix, "name": name, "gateway": "sandbox", "currency": "RUB", "payer_kinds": ["individual"] });
@@ -91,7 +23,6 @@ impl App {
         assert_eq!(status, StatusCode::CREATED, "{m}");
         m["id"].as_i64().unwrap()
     }
-
     /// A monthly VDS at `price`, sold from 2026-01-01.
     async fn vds(&self, name: &str, price: &str) -> i64 {
         let spec = json!({ "main": { "name": name, "kind": "periodic" },
@@ -100,23 +31,6 @@ impl App {
         assert_eq!(status, StatusCode::CREATED, "{s}");
         s["id"].as_i64().unwrap()
     }
-
-    async fn credit(&self, client: i64, amount: &str) {
-        let (status, p) = self.post(&format!("/clients/{client}/payments"), json!({ "amount": amount, "currency": "RUB" })).await;
-        assert_eq!(status, StatusCode::CREATED, "{p}");
-    }
-
-    /// The payer pays a waiting payment on the gateway's page; the gateway
-    /// tells Kopek by its webhook.
-    async fn pay_on_page(&self, payment: &Value, succeed: bool) -> Value {
-        let external = payment["flow"]["external_id"].as_str().unwrap_or_else(|| panic!("a gateway payment: {payment}"));
-        let body = self.cards.pay(external, succeed);
-        let r = self.http.post(self.url("/webhooks/sandbox")).header("content-type", "application/json").body(body);
-        let (status, outcome) = json_of(r).await;
-        assert_eq!(status, StatusCode::OK, "{outcome}");
-        outcome
-    }
-
     /// A saved method set up by the client's owner and paid: its id.
     async fn saved_method(&self, portal: &Client, client: i64, body: Value) -> i64 {
         let (status, setup) = json_of(portal.post(self.url(&format!("/clients/{client}/saved-methods"))).json(&body)).await;
@@ -126,26 +40,6 @@ impl App {
         assert_eq!(self.get(&format!("/saved-methods/{id}")).await["status"], "enabled");
         id
     }
-
-    /// The portal way: the client's owner logs in; the cookie carries it.
-    async fn portal(&self, code: &str) -> Client {
-        let portal = Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        let login = portal
-            .post(self.url("/auth/login"))
-            .json(&json!({ "email": format!("{}@client.test", code.to_lowercase()), "password": "client-password" }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(login.status(), StatusCode::OK);
-        portal
-    }
-}
-
-async fn json_of(r: reqwest::RequestBuilder) -> (StatusCode, Value) {
-    let r = r.send().await.unwrap();
-    let status = r.status();
-    let text = r.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or_else(|_| panic!("{status}: not JSON: {text}")))
 }
 
 backend_test!(async fn pmt6_a_saved_method_works_once_its_setup_payment_is_paid(db) {
