@@ -234,7 +234,7 @@ impl Engine {
         let today = self.local_today();
         let open = store::open_invoices(&mut conn, client_id).await?;
         let m = minor(&client.currency);
-        let amount = |d: rust_decimal::Decimal| Amount::from_units(kopek_domain::money::decimal_to_units(d).unwrap_or(0), m);
+        let amount = |d: rust_decimal::Decimal| -> Result<Amount> { Ok(Amount::from_units(kopek_domain::money::decimal_to_units(d)?, m)) };
         let mut s = credit_summary(
             today,
             units_to_decimal(client.credit_limit),
@@ -261,11 +261,11 @@ impl Engine {
             client_id,
             currency: client.currency.clone(),
             status: s.status.as_str().to_string(),
-            limit: amount(s.limit),
-            available: amount(s.available),
-            to_pay: amount(s.to_pay),
-            overdue: amount(s.overdue),
-            unpaid_since_invoice: amount(s.unpaid_since_invoice),
+            limit: amount(s.limit)?,
+            available: amount(s.available)?,
+            to_pay: amount(s.to_pay)?,
+            overdue: amount(s.overdue)?,
+            unpaid_since_invoice: amount(s.unpaid_since_invoice)?,
             open_invoices,
             expenses_by_day: days.into_iter().map(|(day, units)| DayExpenses { day, amount: Amount::from_units(units, m) }).collect(),
         })

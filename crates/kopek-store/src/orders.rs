@@ -156,14 +156,3 @@ pub async fn set_item_subscription(conn: &mut Conn, item_id: i64, subscription_i
     Ok(())
 }
 
-/// The order a payment pays, if any.
-pub async fn order_of_payment(conn: &mut Conn, payment_id: i64) -> Result<Option<i64>> {
-    Ok(on_db!(conn, db => sqlx::query_scalar("SELECT order_id FROM payments WHERE id = $1")
-        .bind(payment_id).fetch_optional(db).await)?.flatten())
-}
-
-pub async fn set_payment_order(conn: &mut Conn, payment_id: i64, order_id: i64) -> Result<()> {
-    exec_db!(conn, db => sqlx::query("UPDATE payments SET order_id = $2 WHERE id = $1")
-        .bind(payment_id).bind(order_id).execute(db).await)?;
-    Ok(())
-}

@@ -101,17 +101,6 @@ pub async fn set_renewal_outcome(conn: &mut Conn, id: i64, failed_on: Option<Nai
     Ok(())
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct AttemptRow {
-    pub subscription_id: i64,
-    pub day: NaiveDate,
-    pub client_id: i64,
-    pub source: String,
-    pub payment_id: Option<i64>,
-    pub outcome: String,
-    pub reason: String,
-}
-
 /// Claims the day's attempt for a subscription: false when one was made.
 pub async fn claim_attempt(conn: &mut Conn, sub: i64, day: NaiveDate, client_id: i64, source: &str, now: DateTime<Utc>) -> Result<bool> {
     let n = exec_db!(conn, db => sqlx::query(
@@ -131,9 +120,3 @@ pub async fn finish_pending_attempts(conn: &mut Conn, sub: i64, outcome: &str, r
     Ok(())
 }
 
-pub async fn attempts(conn: &mut Conn, sub: i64) -> Result<Vec<AttemptRow>> {
-    Ok(on_db!(conn, db => sqlx::query_as(
-        "SELECT subscription_id, day, client_id, source, payment_id, outcome, reason FROM renewal_attempts
-         WHERE subscription_id = $1 ORDER BY day")
-        .bind(sub).fetch_all(db).await)?)
-}

@@ -63,11 +63,6 @@ pub async fn promo_by_code(conn: &mut Conn, code: &str) -> Result<Option<PromoRo
         .bind(code).fetch_optional(db).await)?)
 }
 
-pub async fn promo(conn: &mut Conn, id: i64) -> Result<Option<PromoRow>> {
-    Ok(on_db!(conn, db => sqlx::query_as("SELECT id, code, spec, archived, created_at FROM promo_codes WHERE id = $1")
-        .bind(id).fetch_optional(db).await)?)
-}
-
 pub async fn promos(conn: &mut Conn) -> Result<Vec<PromoRow>> {
     Ok(on_db!(conn, db => sqlx::query_as("SELECT id, code, spec, archived, created_at FROM promo_codes ORDER BY id")
         .fetch_all(db).await)?)
@@ -92,8 +87,3 @@ pub async fn record_promo_use(conn: &mut Conn, promo_id: i64, order_id: i64, cli
     Ok(())
 }
 
-/// Uses of an order that was cancelled no longer count.
-pub async fn release_promo_uses(conn: &mut Conn, order_id: i64) -> Result<()> {
-    exec_db!(conn, db => sqlx::query("DELETE FROM promo_uses WHERE order_id = $1").bind(order_id).execute(db).await)?;
-    Ok(())
-}
