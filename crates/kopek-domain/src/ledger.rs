@@ -112,10 +112,8 @@ mod tests {
     /// LED-2: the oldest expense is paid first, from the oldest payment.
     #[test]
     fn led2_allocates_oldest_first_and_splits_across_payments() {
-        let plan = plan_allocations(
-            &[item(1, 100_0000), item(2, 50_0000)],
-            &[item(10, 30_0000), item(11, 90_0000), item(12, 40_0000)],
-        );
+        let plan =
+            plan_allocations(&[item(1, 100_0000), item(2, 50_0000)], &[item(10, 30_0000), item(11, 90_0000), item(12, 40_0000)]);
         assert_eq!(
             plan,
             vec![

@@ -4,11 +4,11 @@
 
 pub mod account;
 pub mod catalog;
+pub mod charging;
 pub mod clock;
 pub mod credit;
 pub mod error;
 pub mod ledger;
-pub mod charging;
 pub mod money;
 pub mod payer;
 pub mod payment_method;

@@ -119,10 +119,7 @@ impl Money {
         if self.currency == other.currency {
             Ok(())
         } else {
-            Err(DomainError::CurrencyMismatch {
-                expected: self.currency.to_string(),
-                got: other.currency.to_string(),
-            })
+            Err(DomainError::CurrencyMismatch { expected: self.currency.to_string(), got: other.currency.to_string() })
         }
     }
 }
@@ -235,18 +232,9 @@ mod tests {
     #[test]
     fn payment_amounts_must_be_positive_and_at_most_kopecks() {
         assert!(parse_payment_amount(dec!(100.50), Currency::RUB).is_ok());
-        assert_eq!(
-            parse_payment_amount(dec!(0), Currency::RUB),
-            Err(DomainError::NotPositive("0".into()))
-        );
-        assert_eq!(
-            parse_payment_amount(dec!(-1.00), Currency::RUB),
-            Err(DomainError::NotPositive("-1.00".into()))
-        );
-        assert_eq!(
-            parse_payment_amount(dec!(10.001), Currency::RUB),
-            Err(DomainError::TooPrecise("10.001".into(), 2))
-        );
+        assert_eq!(parse_payment_amount(dec!(0), Currency::RUB), Err(DomainError::NotPositive("0".into())));
+        assert_eq!(parse_payment_amount(dec!(-1.00), Currency::RUB), Err(DomainError::NotPositive("-1.00".into())));
+        assert_eq!(parse_payment_amount(dec!(10.001), Currency::RUB), Err(DomainError::TooPrecise("10.001".into(), 2)));
         assert!(parse_expense_amount(dec!(22.4137), Currency::RUB).is_ok());
         assert!(parse_expense_amount(dec!(22.41371), Currency::RUB).is_err());
     }

@@ -37,8 +37,7 @@ impl Recurrence {
                 let (mut year, mut month) = (local.year(), local.month());
                 loop {
                     let last = last_day_of_month(year, month);
-                    let date = chrono::NaiveDate::from_ymd_opt(year, month, (*day).clamp(1, last))
-                        .expect("valid date");
+                    let date = chrono::NaiveDate::from_ymd_opt(year, month, (*day).clamp(1, last)).expect("valid date");
                     let candidate = local_to_utc(offset, date.and_time(*at));
                     if candidate > after {
                         return candidate;
@@ -51,19 +50,12 @@ impl Recurrence {
 }
 
 fn local_to_utc(offset: FixedOffset, local: chrono::NaiveDateTime) -> DateTime<Utc> {
-    offset
-        .from_local_datetime(&local)
-        .single()
-        .expect("a fixed offset maps every local time once")
-        .with_timezone(&Utc)
+    offset.from_local_datetime(&local).single().expect("a fixed offset maps every local time once").with_timezone(&Utc)
 }
 
 pub fn last_day_of_month(year: i32, month: u32) -> u32 {
     let (ny, nm) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
-    chrono::NaiveDate::from_ymd_opt(ny, nm, 1)
-        .and_then(|d| d.pred_opt())
-        .map(|d| d.day())
-        .expect("valid month")
+    chrono::NaiveDate::from_ymd_opt(ny, nm, 1).and_then(|d| d.pred_opt()).map(|d| d.day()).expect("valid month")
 }
 
 #[cfg(test)]

@@ -111,8 +111,14 @@ impl Engine {
         uow.audit("client.create", "client", row.id, Some(row.id), serde_json::json!({ "code": code, "name": name })).await?;
         if let Some(o) = owner {
             let user = insert_user(&mut uow.conn, row.id, &o, true, uow.now).await?;
-            uow.audit("client_user.create", "client_user", user.id, Some(row.id), serde_json::json!({ "email": o.email, "owner": true }))
-                .await?;
+            uow.audit(
+                "client_user.create",
+                "client_user",
+                user.id,
+                Some(row.id),
+                serde_json::json!({ "email": o.email, "owner": true }),
+            )
+            .await?;
         }
         uow.finish(Client::from(&row)).await
     }
@@ -191,7 +197,10 @@ impl Engine {
         let full_name = required("full_name", &req.full_name, 200)?;
         check_password_strength(&req.password)?;
         let role = StaffRole::parse(&req.role).ok_or_else(|| {
-            EngineError::invalid("invalid_role", format!("role: {:?} is not one of admin, accountant, support, read_only", req.role))
+            EngineError::invalid(
+                "invalid_role",
+                format!("role: {:?} is not one of admin, accountant, support, read_only", req.role),
+            )
         })?;
         let hash = hash_password(&req.password, self.settings.password_cost)?;
         let mut uow = self.begin(ctx).await?;

@@ -49,9 +49,7 @@ impl Visitor<'_> for AmountVisitor {
         if t.is_empty() || !t.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-' || c == '+') {
             return Err(E::custom(format!("{v:?} is not an amount such as \"250.00\"")));
         }
-        t.parse::<Decimal>()
-            .map(Amount)
-            .map_err(|_| E::custom(format!("{v:?} is not an amount such as \"250.00\"")))
+        t.parse::<Decimal>().map(Amount).map_err(|_| E::custom(format!("{v:?} is not an amount such as \"250.00\"")))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Amount, E> {

@@ -37,9 +37,7 @@ pub(crate) fn hash_password(password: &str, cost: PasswordCost) -> Result<String
 }
 
 fn verify_password(password: &str, stored: &str) -> bool {
-    PasswordHash::new(stored)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
-        .unwrap_or(false)
+    PasswordHash::new(stored).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
 }
 
 pub(crate) fn check_password_strength(password: &str) -> Result<()> {
@@ -161,7 +159,8 @@ impl Engine {
         } else {
             return Err(EngineError::not_found("user", email));
         };
-        if matches!(ctx.actor, Actor::ClientUser { id, .. } if principal.principal_id != id || principal.principal_kind != "client_user") {
+        if matches!(ctx.actor, Actor::ClientUser { id, .. } if principal.principal_id != id || principal.principal_kind != "client_user")
+        {
             return Err(EngineError::forbidden("a client's user may issue tokens only for itself"));
         }
         let (token, hash) = new_secret("kpk_");

@@ -127,7 +127,9 @@ impl Engine {
                 saved_method_id: row.saved_method_id,
                 monthly_max: row.monthly_max.map(|u| Amount(units_to_decimal(u).round_dp(m))),
                 enabled: row.enabled,
-                paid_this_month: Amount(units_to_decimal(self.autopaid_this_month(&mut conn, client_id, today).await?).round_dp(m)),
+                paid_this_month: Amount(
+                    units_to_decimal(self.autopaid_this_month(&mut conn, client_id, today).await?).round_dp(m),
+                ),
             }),
             None => None,
         };
@@ -160,9 +162,15 @@ impl Engine {
         }
         let max_units = settings.monthly_max.map(decimal_to_units).transpose()?;
         store::set_autopay(&mut uow.conn, client_id, saved.id, max_units, input.enabled, uow.now).await?;
-        uow.audit("autopay.set", "client", client_id, Some(client_id), serde_json::json!({
-            "saved_method_id": saved.id, "monthly_max": settings.monthly_max, "enabled": input.enabled,
-        }))
+        uow.audit(
+            "autopay.set",
+            "client",
+            client_id,
+            Some(client_id),
+            serde_json::json!({
+                "saved_method_id": saved.id, "monthly_max": settings.monthly_max, "enabled": input.enabled,
+            }),
+        )
         .await?;
         uow.finish(()).await?;
         self.autopay_form(ctx, client_id).await
@@ -220,7 +228,8 @@ impl Engine {
             };
             (req, saved.id, decision)
         };
-        let ctx = Ctx::system(&format!("autopay by {}", ctx.actor.label())).with_idempotency_key(Some(format!("autopay-{client_id}-{day}")));
+        let ctx = Ctx::system(&format!("autopay by {}", ctx.actor.label()))
+            .with_idempotency_key(Some(format!("autopay-{client_id}-{day}")));
         if let Err(e) = self.start_payment_for(&ctx, client_id, req, PaymentPurpose::Autopay { saved_method_id }).await {
             tracing::warn!(client = client_id, error = %e, "autopayment not started");
         }
@@ -254,7 +263,11 @@ impl Engine {
             }
             let months = r.renewal_months.and_then(|m| u32::try_from(m).ok()).unwrap_or(1);
             let cost = units_to_decimal(crate::paid_period::period_units(conn, spec, sub.id, months).await?);
-            items.push(if r.saved_method_id.is_some() { ForecastItem::new(Decimal::ZERO, cost)? } else { ForecastItem::fixed(cost)? });
+            items.push(if r.saved_method_id.is_some() {
+                ForecastItem::new(Decimal::ZERO, cost)?
+            } else {
+                ForecastItem::fixed(cost)?
+            });
         }
         Ok(forecast(&items))
     }

@@ -109,11 +109,22 @@ impl Engine {
         Ok(report)
     }
 
-    async fn auto_renew_one(&self, ctx: &Ctx, id: i64, day: NaiveDate, spec: &ServiceSpec, report: &mut RenewalReport) -> Result<()> {
+    async fn auto_renew_one(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        day: NaiveDate,
+        spec: &ServiceSpec,
+        report: &mut RenewalReport,
+    ) -> Result<()> {
         let mut uow = self.begin(ctx).await?;
-        let client_id = store::renewal(&mut uow.conn, id).await?.map(|r| r.client_id).ok_or_else(|| EngineError::not_found("subscription", id))?;
+        let client_id = store::renewal(&mut uow.conn, id)
+            .await?
+            .map(|r| r.client_id)
+            .ok_or_else(|| EngineError::not_found("subscription", id))?;
         let client = lock_client(&mut uow.conn, client_id).await?;
-        let Some(row) = store::renewal(&mut uow.conn, id).await?.filter(|r| r.auto_renew && r.state == State::Active.as_str()) else {
+        let Some(row) = store::renewal(&mut uow.conn, id).await?.filter(|r| r.auto_renew && r.state == State::Active.as_str())
+        else {
             return Ok(());
         };
         let Some(paid_until) = row.paid_until else { return Ok(()) };
@@ -126,14 +137,26 @@ impl Engine {
             None => RenewalSource::Balance,
         };
         let credit = if client.credit_blocked { CreditStatus::Blocked } else { CreditStatus::Normal };
-        let decision =
-            renewal_decision(day, expires_on(self, paid_until), spec.portal.long_renewal_lead, source, row.renewal_failed_on, credit);
+        let decision = renewal_decision(
+            day,
+            expires_on(self, paid_until),
+            spec.portal.long_renewal_lead,
+            source,
+            row.renewal_failed_on,
+            credit,
+        );
         match decision {
             RenewalDecision::CreditBlocked => {
                 if row.renewal_held.as_deref() != Some(HELD_BY_CREDIT) {
                     store::set_renewal_outcome(&mut uow.conn, id, row.renewal_failed_on, Some(HELD_BY_CREDIT)).await?;
-                    uow.audit("subscription.renewal_held", "subscription", id, Some(client.id), serde_json::json!({ "reason": HELD_BY_CREDIT }))
-                        .await?;
+                    uow.audit(
+                        "subscription.renewal_held",
+                        "subscription",
+                        id,
+                        Some(client.id),
+                        serde_json::json!({ "reason": HELD_BY_CREDIT }),
+                    )
+                    .await?;
                     uow.finish(()).await?;
                     report.held += 1;
                 }
@@ -146,9 +169,15 @@ impl Engine {
                     None if fresh => self.renew_from_balance(uow, &client, &row, spec, report).await,
                     Some(m) => {
                         // A second run resumes the day's payment under the same key.
-                        uow.audit("subscription.renewal_attempt", "subscription", id, Some(client.id), serde_json::json!({
-                            "saved_method_id": m.id, "day": day,
-                        }))
+                        uow.audit(
+                            "subscription.renewal_attempt",
+                            "subscription",
+                            id,
+                            Some(client.id),
+                            serde_json::json!({
+                                "saved_method_id": m.id, "day": day,
+                            }),
+                        )
                         .await?;
                         uow.finish(()).await?;
                         self.renew_by_method(&row, &m, spec, day, report).await
@@ -160,22 +189,40 @@ impl Engine {
         }
     }
 
-    async fn renew_from_balance(&self, mut uow: Uow<'_>, client: &ClientRow, row: &RenewalRow, spec: &ServiceSpec, report: &mut RenewalReport)
-        -> Result<()> {
+    async fn renew_from_balance(
+        &self,
+        mut uow: Uow<'_>,
+        client: &ClientRow,
+        row: &RenewalRow,
+        spec: &ServiceSpec,
+        report: &mut RenewalReport,
+    ) -> Result<()> {
         let sub = subs::get(&mut uow.conn, row.id).await?.ok_or_else(|| EngineError::not_found("subscription", row.id))?;
         let cost = renewal_units(&mut uow.conn, spec, row).await?;
         if client.balance + client.usable_credit() < cost {
             self.renewal_failed(&mut uow, client, row.id, None, "not enough money on the balance").await?;
-            uow.audit("subscription.auto_renew_failed", "subscription", row.id, Some(client.id), serde_json::json!({ "from": "balance" }))
-                .await?;
+            uow.audit(
+                "subscription.auto_renew_failed",
+                "subscription",
+                row.id,
+                Some(client.id),
+                serde_json::json!({ "from": "balance" }),
+            )
+            .await?;
             report.failed += 1;
         } else {
             let (start, end, months) = self.renew_in(&mut uow, client, &sub, None, true, "auto-renewed").await?;
             store::set_renewal_outcome(&mut uow.conn, row.id, None, None).await?;
             store::finish_pending_attempts(&mut uow.conn, row.id, "renewed", "", None, uow.now).await?;
-            uow.audit("subscription.auto_renew", "subscription", row.id, Some(client.id), serde_json::json!({
-                "from": "balance", "months": months, "start": start, "paid_until": end,
-            }))
+            uow.audit(
+                "subscription.auto_renew",
+                "subscription",
+                row.id,
+                Some(client.id),
+                serde_json::json!({
+                    "from": "balance", "months": months, "start": start, "paid_until": end,
+                }),
+            )
             .await?;
             report.renewed += 1;
         }
@@ -185,8 +232,14 @@ impl Engine {
 
     /// Pays the renewal by the saved method; its webhook renews. A payment
     /// refused at once is a failure like a declined card.
-    async fn renew_by_method(&self, row: &RenewalRow, m: &saved::SavedMethodRow, spec: &ServiceSpec, day: NaiveDate, report: &mut RenewalReport)
-        -> Result<()> {
+    async fn renew_by_method(
+        &self,
+        row: &RenewalRow,
+        m: &saved::SavedMethodRow,
+        spec: &ServiceSpec,
+        day: NaiveDate,
+        report: &mut RenewalReport,
+    ) -> Result<()> {
         // The card pays whole kopeks: a price to four places is rounded up,
         // the rest stays on the balance.
         let digits = crate::views::minor(&spec.fee.currency);
@@ -210,9 +263,15 @@ impl Engine {
                 let mut uow = self.begin(&ctx).await?;
                 let client = lock_client(&mut uow.conn, row.client_id).await?;
                 self.renewal_failed(&mut uow, &client, row.id, None, &e.to_string()).await?;
-                uow.audit("subscription.auto_renew_failed", "subscription", row.id, Some(client.id), serde_json::json!({
-                    "from": "saved_method", "reason": e.to_string(),
-                }))
+                uow.audit(
+                    "subscription.auto_renew_failed",
+                    "subscription",
+                    row.id,
+                    Some(client.id),
+                    serde_json::json!({
+                        "from": "saved_method", "reason": e.to_string(),
+                    }),
+                )
                 .await?;
                 uow.finish(()).await?;
                 report.failed += 1;
@@ -231,16 +290,28 @@ impl Engine {
         let (start, end, months) = self.renew_in(uow, client, &sub, None, false, "auto-renewed").await?;
         store::set_renewal_outcome(&mut uow.conn, sub_id, None, None).await?;
         store::finish_pending_attempts(&mut uow.conn, sub_id, "renewed", "", Some(payment_id), uow.now).await?;
-        uow.audit("subscription.auto_renew", "subscription", sub_id, Some(client.id), serde_json::json!({
-            "from": "saved_method", "payment_id": payment_id, "months": months, "start": start, "paid_until": end,
-        }))
+        uow.audit(
+            "subscription.auto_renew",
+            "subscription",
+            sub_id,
+            Some(client.id),
+            serde_json::json!({
+                "from": "saved_method", "payment_id": payment_id, "months": months, "start": start, "paid_until": end,
+            }),
+        )
         .await
     }
 
     /// A renewal failed: tried again tomorrow, and the client's users are
     /// told (PMT-7).
-    pub(crate) async fn renewal_failed(&self, uow: &mut Uow<'_>, client: &ClientRow, sub_id: i64, payment_id: Option<i64>, reason: &str)
-        -> Result<()> {
+    pub(crate) async fn renewal_failed(
+        &self,
+        uow: &mut Uow<'_>,
+        client: &ClientRow,
+        sub_id: i64,
+        payment_id: Option<i64>,
+        reason: &str,
+    ) -> Result<()> {
         let today = self.local_today();
         let held = store::renewal(&mut uow.conn, sub_id).await?.and_then(|r| r.renewal_held);
         store::set_renewal_outcome(&mut uow.conn, sub_id, Some(today), held.as_deref()).await?;
@@ -258,7 +329,9 @@ impl Engine {
         let mut renewed = Vec::new();
         for id in store::held_by_credit(&mut uow.conn, client.id).await? {
             store::set_renewal_outcome(&mut uow.conn, id, None, None).await?;
-            let (Some(sub), Some(row)) = (subs::get(&mut uow.conn, id).await?, store::renewal(&mut uow.conn, id).await?) else { continue };
+            let (Some(sub), Some(row)) = (subs::get(&mut uow.conn, id).await?, store::renewal(&mut uow.conn, id).await?) else {
+                continue;
+            };
             let Some(spec) = book.spec_on(sub.service_id, today) else { continue };
             let due = row.paid_until.is_some_and(|p| today >= renewal_due_on(expires_on(self, p), spec.portal.long_renewal_lead));
             let renewable = matches!(State::parse(&sub.state), Some(State::Active | State::Expired));
@@ -296,7 +369,9 @@ impl Engine {
                 service_name: spec.main.name.clone(),
                 product_type,
                 cost: Amount::from_units(renewal_units(&mut conn, spec, &row).await?, crate::views::minor(&client.currency)),
-                next_renewal_on: row.paid_until.map_or(today, |p| renewal_due_on(expires_on(self, p), spec.portal.long_renewal_lead)),
+                next_renewal_on: row
+                    .paid_until
+                    .map_or(today, |p| renewal_due_on(expires_on(self, p), spec.portal.long_renewal_lead)),
                 paid_until: row.paid_until,
                 period_months: row.renewal_months.unwrap_or(1),
                 saved_method_id: row.saved_method_id,
@@ -316,22 +391,36 @@ impl Engine {
         let sub = sub.ok_or_else(|| EngineError::not_found("subscription", subscription_id))?;
         let client = lock_client(&mut uow.conn, sub.client_id).await?;
         if sub.style != crate::charging::PAID_PERIOD {
-            return Err(EngineError::conflict("not_paid_period", format!("subscription {subscription_id} is charged from the balance")));
+            return Err(EngineError::conflict(
+                "not_paid_period",
+                format!("subscription {subscription_id} is charged from the balance"),
+            ));
         }
         if !sub.auto_renew {
-            return Err(EngineError::conflict("auto_renew_off", format!("subscription {subscription_id} does not renew automatically")));
+            return Err(EngineError::conflict(
+                "auto_renew_off",
+                format!("subscription {subscription_id} does not renew automatically"),
+            ));
         }
         if let Some(m) = req.saved_method_id {
             renewal_method(&mut uow.conn, &client, m).await?;
         }
         store::set_saved_method(&mut uow.conn, subscription_id, req.saved_method_id).await?;
-        uow.audit("subscription.renewal_method", "subscription", subscription_id, Some(client.id), serde_json::json!({
-            "saved_method_id": req.saved_method_id,
-        }))
+        uow.audit(
+            "subscription.renewal_method",
+            "subscription",
+            subscription_id,
+            Some(client.id),
+            serde_json::json!({
+                "saved_method_id": req.saved_method_id,
+            }),
+        )
         .await?;
         uow.finish(()).await?;
         let list = self.auto_renewals(ctx, client.id).await?;
-        list.into_iter().find(|a| a.subscription_id == subscription_id).ok_or_else(|| EngineError::not_found("subscription", subscription_id))
+        list.into_iter()
+            .find(|a| a.subscription_id == subscription_id)
+            .ok_or_else(|| EngineError::not_found("subscription", subscription_id))
     }
 }
 

@@ -88,12 +88,7 @@ impl PriceBook {
     /// version, the first.
     pub fn spec_on(&self, service_id: i64, day: NaiveDate) -> Option<&ServiceSpec> {
         let versions = self.versions.get(&service_id)?;
-        versions
-            .iter()
-            .rev()
-            .find(|(from, _, _)| *from <= day)
-            .or_else(|| versions.first())
-            .map(|(_, _, s)| s)
+        versions.iter().rev().find(|(from, _, _)| *from <= day).or_else(|| versions.first()).map(|(_, _, s)| s)
     }
 
     pub fn is_holiday(&self, calendar: Option<&str>, day: NaiveDate) -> bool {
@@ -121,7 +116,8 @@ impl Engine {
         let valid_from = input.valid_from.unwrap_or_else(|| self.local_today());
         let row = store::insert_service(&mut uow.conn, kind_name(spec.main.kind), spec.main.name.trim(), uow.now).await?;
         store::insert_version(&mut uow.conn, row.id, valid_from, &serde_json::to_string(spec)?, uow.now).await?;
-        uow.audit("service.create", "service", row.id, None, serde_json::json!({ "valid_from": valid_from, "spec": spec })).await?;
+        uow.audit("service.create", "service", row.id, None, serde_json::json!({ "valid_from": valid_from, "spec": spec }))
+            .await?;
         let view = service_view(&mut uow.conn, row.id).await?;
         uow.finish(view).await
     }
@@ -155,9 +151,15 @@ impl Engine {
         }
         store::rename_service(&mut uow.conn, id, kind_name(spec.main.kind), spec.main.name.trim()).await?;
         let changes = diff(&serde_json::to_value(&old)?, &serde_json::to_value(spec)?);
-        uow.audit("service.update", "service", id, None, serde_json::json!({
-            "new_version": new_version, "valid_from": valid_from, "changes": changes,
-        }))
+        uow.audit(
+            "service.update",
+            "service",
+            id,
+            None,
+            serde_json::json!({
+                "new_version": new_version, "valid_from": valid_from, "changes": changes,
+            }),
+        )
         .await?;
         let view = service_view(&mut uow.conn, id).await?;
         uow.finish(view).await
@@ -228,7 +230,10 @@ impl Engine {
             }
             if let Some(kind) = &spec.integration.base_package_kind {
                 if base_kinds.contains(kind) {
-                    return Err(EngineError::invalid("two_base_packages", format!("only one base package of kind {kind:?} per tariff")));
+                    return Err(EngineError::invalid(
+                        "two_base_packages",
+                        format!("only one base package of kind {kind:?} per tariff"),
+                    ));
                 }
                 base_kinds.push(kind.clone());
             }
@@ -237,8 +242,14 @@ impl Engine {
         for id in &input.services {
             store::add_tariff_service(&mut uow.conn, row.id, *id).await?;
         }
-        uow.audit("tariff.create", "tariff", row.id, None, serde_json::json!({ "name": name, "services": input.services })).await?;
-        let view = Tariff { id: row.id, name: row.name, description: row.description, services: store::tariff_services(&mut uow.conn, row.id).await? };
+        uow.audit("tariff.create", "tariff", row.id, None, serde_json::json!({ "name": name, "services": input.services }))
+            .await?;
+        let view = Tariff {
+            id: row.id,
+            name: row.name,
+            description: row.description,
+            services: store::tariff_services(&mut uow.conn, row.id).await?,
+        };
         uow.finish(view).await
     }
 

@@ -36,7 +36,13 @@ struct Writes {
 }
 
 impl Engine {
-    pub(crate) async fn charge_batch(&self, uow: &mut Uow<'_>, book: &PriceBook, ids: &[i64], date: NaiveDate) -> Result<Vec<ClientRun>> {
+    pub(crate) async fn charge_batch(
+        &self,
+        uow: &mut Uow<'_>,
+        book: &PriceBook,
+        ids: &[i64],
+        date: NaiveDate,
+    ) -> Result<Vec<ClientRun>> {
         let clients = bulk::lock_clients(&mut uow.conn, ids).await?;
         let mut subs_by_client: HashMap<i64, Vec<SubscriptionRow>> = HashMap::new();
         for s in bulk::subscriptions_of(&mut uow.conn, ids).await? {
@@ -59,7 +65,8 @@ impl Engine {
             }
         }
 
-        let lines: usize = planned.iter().map(|(_, p, _)| p.iter().map(|x| x.lines.iter().filter(|l| l.units > 0).count()).sum::<usize>()).sum();
+        let lines: usize =
+            planned.iter().map(|(_, p, _)| p.iter().map(|x| x.lines.iter().filter(|l| l.units > 0).count()).sum::<usize>()).sum();
         let mut ids_pool = bulk::reserve_expense_ids(&mut uow.conn, lines as i64).await?.into_iter();
         let mut writes = Writes::default();
         let charged_at = self.to_utc(nominal(date));
@@ -133,7 +140,12 @@ impl Engine {
                 });
             }
             for a in plan {
-                writes.allocations.push(AllocationIn { client_id: client.id, payment_id: a.payment_id, expense_id: a.expense_id, amount: a.units });
+                writes.allocations.push(AllocationIn {
+                    client_id: client.id,
+                    payment_id: a.payment_id,
+                    expense_id: a.expense_id,
+                    amount: a.units,
+                });
                 writes.unallocated.push((a.payment_id, -a.units));
             }
             if total != 0 {
@@ -215,4 +227,3 @@ impl Engine {
         Ok(())
     }
 }
-

@@ -9,6 +9,7 @@
 //! uninterrupted run would have. A dry run is the same code, rolled back.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use futures::StreamExt;
 use kopek_domain::catalog::ServiceSpec;
 use kopek_domain::charging::discount::{apply, effective_percent};
 use kopek_domain::charging::fees::{Activity, due_periods, next_run_date};
@@ -18,9 +19,8 @@ use kopek_domain::charging::usage::{Usage, UsageKind, rate};
 use kopek_domain::charging::{WriteOff, charge_moment};
 use kopek_domain::money::{decimal_to_units, units_to_decimal};
 use kopek_store::clients::{self, ClientRow};
-use futures::StreamExt;
-use kopek_store::{Backend, bulk};
 use kopek_store::subscriptions::{self as subs, NewCharge, SubscriptionRow};
+use kopek_store::{Backend, bulk};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -159,9 +159,15 @@ impl Engine {
         if dry_run {
             uow.conn.rollback().await?;
         } else {
-            uow.audit("charge.run.batch", "charge_run", date, None, serde_json::json!({
-                "nominal_time": nominal(date), "last_client": last,
-            }))
+            uow.audit(
+                "charge.run.batch",
+                "charge_run",
+                date,
+                None,
+                serde_json::json!({
+                    "nominal_time": nominal(date), "last_client": last,
+                }),
+            )
             .await?;
             uow.finish(()).await?;
         }
@@ -238,10 +244,16 @@ impl Engine {
         run.charged = Amount::from_units(charged_units, m);
         run.balance_after = Amount::from_units(balance, m);
         if !run.lines.is_empty() || !run.changes.is_empty() {
-            uow.audit("charge.client", "client", client_id, Some(client_id), serde_json::json!({
-                "date": date, "nominal_time": nominal(date), "charged": run.charged, "lines": run.lines.len(),
-                "changes": run.changes,
-            }))
+            uow.audit(
+                "charge.client",
+                "client",
+                client_id,
+                Some(client_id),
+                serde_json::json!({
+                    "date": date, "nominal_time": nominal(date), "charged": run.charged, "lines": run.lines.len(),
+                    "changes": run.changes,
+                }),
+            )
             .await?;
         }
         Ok(run)
@@ -332,22 +344,32 @@ impl Engine {
     /// Posts a subscription's priced lines: charge rows (idempotent by
     /// subscription and period), expenses and entries. Returns the units
     /// charged.
-    async fn post_charges(&self, uow: &mut Uow<'_>, client: &ClientRow, p: &Pending, date: NaiveDate, run: &mut ClientRun) -> Result<i64> {
+    async fn post_charges(
+        &self,
+        uow: &mut Uow<'_>,
+        client: &ClientRow,
+        p: &Pending,
+        date: NaiveDate,
+        run: &mut ClientRun,
+    ) -> Result<i64> {
         let m = minor(&client.currency);
         let mut total = 0;
         for line in &p.lines {
             let start = self.to_utc(line.key);
             let end = self.to_utc(line.end);
-            let inserted = subs::insert_charge(&mut uow.conn, &NewCharge {
-                client_id: client.id,
-                subscription_id: p.sub.id,
-                period_start: start,
-                period_end: end,
-                amount: line.units,
-                expense_id: None,
-                run_date: date,
-                created_at: uow.now,
-            })
+            let inserted = subs::insert_charge(
+                &mut uow.conn,
+                &NewCharge {
+                    client_id: client.id,
+                    subscription_id: p.sub.id,
+                    period_start: start,
+                    period_end: end,
+                    amount: line.units,
+                    expense_id: None,
+                    run_date: date,
+                    created_at: uow.now,
+                },
+            )
             .await?;
             let Some(charge_id) = inserted else { continue };
             if line.usage {
@@ -408,7 +430,14 @@ impl Engine {
     /// A subscription blocked for debt is off: when it is tried again it is
     /// charged from the start of the run's day (or from now, when money
     /// came in), never for the time it was blocked.
-    async fn restart_blocked(&self, uow: &mut Uow<'_>, book: &PriceBook, client_id: i64, date: NaiveDate, now: Option<NaiveDateTime>) -> Result<()> {
+    async fn restart_blocked(
+        &self,
+        uow: &mut Uow<'_>,
+        book: &PriceBook,
+        client_id: i64,
+        date: NaiveDate,
+        now: Option<NaiveDateTime>,
+    ) -> Result<()> {
         let restart = now.unwrap_or_else(|| date.and_time(chrono::NaiveTime::MIN));
         for sub in subs::of_client(&mut uow.conn, client_id).await? {
             if sub.state != State::BlockedForDebt.as_str() {
@@ -556,7 +585,9 @@ pub(crate) fn chargeable(sub: &SubscriptionRow, spec: &ServiceSpec, client: &Cli
         Some(State::BlockedForDebt) => true,
         // Stopped: the time before the stop is still owed; a "line fee" is
         // owed all along.
-        Some(State::StoppedByClient | State::StoppedByAdmin) => spec.additional.charge_even_if_blocked || sub.stopped_at.is_some(),
+        Some(State::StoppedByClient | State::StoppedByAdmin) => {
+            spec.additional.charge_even_if_blocked || sub.stopped_at.is_some()
+        }
         Some(State::DeactivatedByThreshold) => spec.additional.deactivate_past_limit_keep_charging,
         Some(State::Disconnected) => sub.stopped_at.is_some(),
         _ => false,

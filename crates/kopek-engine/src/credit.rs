@@ -8,10 +8,8 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, DateTime, Duration, NaiveDate, NaiveTime, Utc};
-use kopek_domain::credit::{
-    CreditCalendar, CreditStatus, InvoiceFacts, client_credit_state, credit_summary, reminders_on,
-};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
+use kopek_domain::credit::{CreditCalendar, CreditStatus, InvoiceFacts, client_credit_state, credit_summary, reminders_on};
 use kopek_domain::money::units_to_decimal;
 use kopek_store::clients::{self, ClientRow};
 use kopek_store::credit::{self as store, InvoiceRow, NewInvoice};
@@ -92,7 +90,11 @@ pub struct CreditDashboard {
 }
 
 fn facts(i: &InvoiceRow) -> InvoiceFacts {
-    InvoiceFacts { issued_on: i.issued_on, amount: units_to_decimal(i.amount), paid: units_to_decimal((i.amount - i.remaining).max(0)) }
+    InvoiceFacts {
+        issued_on: i.issued_on,
+        amount: units_to_decimal(i.amount),
+        paid: units_to_decimal((i.amount - i.remaining).max(0)),
+    }
 }
 
 impl Engine {
@@ -132,15 +134,30 @@ impl Engine {
             let mut uow = self.begin(ctx).await?;
             let client = lock_client(&mut uow.conn, client_id).await?;
             // Read again under the lock: a payment may have come meanwhile.
-            let Some((_, amount)) = store::uninvoiced(&mut uow.conn, from, to, &cycle).await?.into_iter().find(|(c, _)| *c == client_id)
+            let Some((_, amount)) =
+                store::uninvoiced(&mut uow.conn, from, to, &cycle).await?.into_iter().find(|(c, _)| *c == client_id)
             else {
                 continue;
             };
-            let new = NewInvoice { client_id, cycle: &cycle, issued_on: day, expenses_from: from, expenses_to: to, amount, currency: &client.currency };
+            let new = NewInvoice {
+                client_id,
+                cycle: &cycle,
+                issued_on: day,
+                expenses_from: from,
+                expenses_to: to,
+                amount,
+                currency: &client.currency,
+            };
             let Some(id) = store::insert_invoice(&mut uow.conn, &new, uow.now).await? else { continue };
-            uow.audit("credit.invoice", "credit_invoice", id, Some(client_id), serde_json::json!({
-                "cycle": cycle, "amount": units_to_decimal(amount), "due_on": cal.due_day(), "block_on": cal.block_day(),
-            }))
+            uow.audit(
+                "credit.invoice",
+                "credit_invoice",
+                id,
+                Some(client_id),
+                serde_json::json!({
+                    "cycle": cycle, "amount": units_to_decimal(amount), "due_on": cal.due_day(), "block_on": cal.block_day(),
+                }),
+            )
             .await?;
             uow.finish(()).await?;
             report.invoices_issued += 1;
@@ -183,7 +200,8 @@ impl Engine {
         if changes.is_empty() {
             return Ok(());
         }
-        uow.audit("credit.review", "client", client_id, Some(client_id), serde_json::json!({ "day": day, "changes": changes })).await?;
+        uow.audit("credit.review", "client", client_id, Some(client_id), serde_json::json!({ "day": day, "changes": changes }))
+            .await?;
         uow.finish(()).await?;
         Ok(())
     }
@@ -210,7 +228,8 @@ impl Engine {
         let client = lock_client(&mut uow.conn, client.id).await?;
         let renewed = self.release_credit_holds(uow, &client).await?;
         let data = serde_json::json!({ "renewed_subscriptions": renewed });
-        notify_client(uow, client.id, "credit.unblocked", data.clone(), &format!("{}-{}", client.id, uow.now.timestamp_micros())).await?;
+        notify_client(uow, client.id, "credit.unblocked", data.clone(), &format!("{}-{}", client.id, uow.now.timestamp_micros()))
+            .await?;
         uow.audit("credit.unblock", "client", client.id, Some(client.id), data).await
     }
 
@@ -234,7 +253,8 @@ impl Engine {
         let today = self.local_today();
         let open = store::open_invoices(&mut conn, client_id).await?;
         let m = minor(&client.currency);
-        let amount = |d: rust_decimal::Decimal| -> Result<Amount> { Ok(Amount::from_units(kopek_domain::money::decimal_to_units(d)?, m)) };
+        let amount =
+            |d: rust_decimal::Decimal| -> Result<Amount> { Ok(Amount::from_units(kopek_domain::money::decimal_to_units(d)?, m)) };
         let mut s = credit_summary(
             today,
             units_to_decimal(client.credit_limit),
@@ -251,8 +271,13 @@ impl Engine {
             open_invoices.push(invoice_view(inv, store::reminders(&mut conn, inv.id).await?));
         }
         let from = CreditCalendar::of(today).expenses_from();
-        let rows = store::expenses_between(&mut conn, client_id, self.local_midnight(from), self.local_midnight(today + Duration::days(1)))
-            .await?;
+        let rows = store::expenses_between(
+            &mut conn,
+            client_id,
+            self.local_midnight(from),
+            self.local_midnight(today + Duration::days(1)),
+        )
+        .await?;
         let mut days: BTreeMap<NaiveDate, i64> = BTreeMap::new();
         for (at, units) in rows {
             *days.entry(self.to_local(at).date()).or_default() += units;
@@ -267,7 +292,10 @@ impl Engine {
             overdue: amount(s.overdue)?,
             unpaid_since_invoice: amount(s.unpaid_since_invoice)?,
             open_invoices,
-            expenses_by_day: days.into_iter().map(|(day, units)| DayExpenses { day, amount: Amount::from_units(units, m) }).collect(),
+            expenses_by_day: days
+                .into_iter()
+                .map(|(day, units)| DayExpenses { day, amount: Amount::from_units(units, m) })
+                .collect(),
         })
     }
 }

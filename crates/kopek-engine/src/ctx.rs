@@ -47,9 +47,7 @@ impl Actor {
     /// of other clients can't be probed.
     pub fn ensure_sees_client(&self, client_id: i64) -> Result<()> {
         match self {
-            Actor::ClientUser { client_id: own, .. } if *own != client_id => {
-                Err(EngineError::not_found("client", client_id))
-            }
+            Actor::ClientUser { client_id: own, .. } if *own != client_id => Err(EngineError::not_found("client", client_id)),
             _ => Ok(()),
         }
     }

@@ -44,7 +44,11 @@ const CLIENTS: &[DemoClient] = &[
         owner: "Иванов Иван Иванович",
         credit_limit: 5000,
         payments: &["3000.00", "1500.00"],
-        expenses: &[("Виртуальный сервер VDS-2, март", "1250.0000", 20), ("Домен romashka.ru", "799.0000", 12), ("Трафик, 12.5 ГБ", "22.4137", 3)],
+        expenses: &[
+            ("Виртуальный сервер VDS-2, март", "1250.0000", 20),
+            ("Домен romashka.ru", "799.0000", 12),
+            ("Трафик, 12.5 ГБ", "22.4137", 3),
+        ],
     },
     DemoClient {
         code: "DEMO-002",
@@ -92,11 +96,14 @@ impl Engine {
             };
             ids.push(self.create_service(ctx, input).await?.id);
         }
-        self.create_tariff(ctx, crate::catalog::TariffInput {
-            name: "Домашний".into(),
-            description: "Интернет 100 Мбит/с".into(),
-            services: vec![ids[0]],
-        })
+        self.create_tariff(
+            ctx,
+            crate::catalog::TariffInput {
+                name: "Домашний".into(),
+                description: "Интернет 100 Мбит/с".into(),
+                services: vec![ids[0]],
+            },
+        )
         .await?;
         if let Some(last) = self.clients(ctx, 0, 100).await?.last() {
             let input = crate::subscriptions::ConnectInput { service_id: ids[0], tariff_id: None, discount_percent: None };
@@ -111,48 +118,62 @@ impl Engine {
             return Ok(None);
         }
         let ctx = Ctx::system("demo");
-        self.create_staff_user(&ctx, NewStaff {
-            email: DEMO_ADMIN_EMAIL.into(),
-            full_name: "Demo Admin".into(),
-            password: DEMO_ADMIN_PASSWORD.into(),
-            role: "admin".into(),
-        })
+        self.create_staff_user(
+            &ctx,
+            NewStaff {
+                email: DEMO_ADMIN_EMAIL.into(),
+                full_name: "Demo Admin".into(),
+                password: DEMO_ADMIN_PASSWORD.into(),
+                role: "admin".into(),
+            },
+        )
         .await?;
         let mut emails = Vec::new();
         for d in CLIENTS {
             let client = self
-                .create_client(&ctx, NewClient {
-                    code: Some(d.code.into()),
-                    name: d.name.into(),
-                    country: "RU".into(),
-                    currency: "RUB".into(),
-                    credit_limit: Some(Amount(Decimal::from(d.credit_limit))),
-                    disconnect_threshold: None,
-                    owner: Some(NewUser {
-                        email: d.email.into(),
-                        full_name: d.owner.into(),
-                        password: DEMO_CLIENT_PASSWORD.into(),
-                        phone: None,
-                    }),
-                })
+                .create_client(
+                    &ctx,
+                    NewClient {
+                        code: Some(d.code.into()),
+                        name: d.name.into(),
+                        country: "RU".into(),
+                        currency: "RUB".into(),
+                        credit_limit: Some(Amount(Decimal::from(d.credit_limit))),
+                        disconnect_threshold: None,
+                        owner: Some(NewUser {
+                            email: d.email.into(),
+                            full_name: d.owner.into(),
+                            password: DEMO_CLIENT_PASSWORD.into(),
+                            phone: None,
+                        }),
+                    },
+                )
                 .await?;
             for (name, amount, days_ago) in d.expenses {
-                self.post_expense(&ctx, client.id, PostExpense {
-                    name: (*name).into(),
-                    amount: Amount(amount.parse().expect("demo amount")),
-                    currency: "RUB".into(),
-                    vat_percent: Some(Amount(Decimal::from(20))),
-                    charged_at: Some(self.now() - Duration::days(*days_ago)),
-                })
+                self.post_expense(
+                    &ctx,
+                    client.id,
+                    PostExpense {
+                        name: (*name).into(),
+                        amount: Amount(amount.parse().expect("demo amount")),
+                        currency: "RUB".into(),
+                        vat_percent: Some(Amount(Decimal::from(20))),
+                        charged_at: Some(self.now() - Duration::days(*days_ago)),
+                    },
+                )
                 .await?;
             }
             for amount in d.payments {
-                self.credit_payment(&ctx, client.id, CreditPayment {
-                    amount: Amount(amount.parse().expect("demo amount")),
-                    currency: "RUB".into(),
-                    method: "manual".into(),
-                    comment: "demo".into(),
-                })
+                self.credit_payment(
+                    &ctx,
+                    client.id,
+                    CreditPayment {
+                        amount: Amount(amount.parse().expect("demo amount")),
+                        currency: "RUB".into(),
+                        method: "manual".into(),
+                        comment: "demo".into(),
+                    },
+                )
                 .await?;
             }
             emails.push(d.email.to_string());

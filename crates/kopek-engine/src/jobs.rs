@@ -192,8 +192,14 @@ impl Engine {
             let run = ScheduledRun { schedule: row.name.clone(), due_at: row.next_run_at };
             let dedup = format!("schedule:{}:{}", row.name, row.next_run_at.to_rfc3339());
             uow.emit(&row.topic, &run, Some(&dedup)).await?;
-            uow.audit("schedule.fire", "schedule", &row.name, None, serde_json::json!({ "due_at": row.next_run_at, "next_run_at": next }))
-                .await?;
+            uow.audit(
+                "schedule.fire",
+                "schedule",
+                &row.name,
+                None,
+                serde_json::json!({ "due_at": row.next_run_at, "next_run_at": next }),
+            )
+            .await?;
             uow.finish(()).await?;
             fired += 1;
         }

@@ -82,9 +82,15 @@ impl Engine {
         let row = credit_in(&mut uow, &client, &method, money, req.comment.trim()).await?;
         allocate(&mut uow.conn, client_id, uow.now).await?;
         self.after_money_in(&mut uow, client_id, row.id).await?;
-        uow.audit("payment.credit", "payment", row.id, Some(client_id), serde_json::json!({
-            "number": row.number, "amount": money.amount.to_string(), "currency": money.currency, "method": method,
-        }))
+        uow.audit(
+            "payment.credit",
+            "payment",
+            row.id,
+            Some(client_id),
+            serde_json::json!({
+                "number": row.number, "amount": money.amount.to_string(), "currency": money.currency, "method": method,
+            }),
+        )
         .await?;
         uow.emit("payment.credited", &serde_json::json!({ "payment_id": row.id, "client_id": client_id }), None).await?;
         let view = payment_view(&mut uow.conn, row.id).await?;
@@ -109,9 +115,15 @@ impl Engine {
         let charged_at = req.charged_at.unwrap_or(uow.now);
         let row = post_expense_in(&mut uow, &client, name, money.to_units()?, tax.to_units()?, charged_at).await?;
         allocate(&mut uow.conn, client_id, uow.now).await?;
-        uow.audit("expense.post", "expense", row.id, Some(client_id), serde_json::json!({
-            "name": name, "amount": money.amount.to_string(), "tax": tax.amount.to_string(),
-        }))
+        uow.audit(
+            "expense.post",
+            "expense",
+            row.id,
+            Some(client_id),
+            serde_json::json!({
+                "name": name, "amount": money.amount.to_string(), "tax": tax.amount.to_string(),
+            }),
+        )
         .await?;
         let view = expense_view(&mut uow.conn, row.id).await?;
         uow.finish(view).await
@@ -345,7 +357,13 @@ pub(crate) async fn reverse_payment_in(uow: &mut Uow<'_>, client: &ClientRow, pa
 }
 
 /// Credits a payment inside a unit of work that holds the client's lock.
-pub(crate) async fn credit_in(uow: &mut Uow<'_>, client: &ClientRow, method: &str, money: Money, comment: &str) -> Result<store::PaymentRow> {
+pub(crate) async fn credit_in(
+    uow: &mut Uow<'_>,
+    client: &ClientRow,
+    method: &str,
+    money: Money,
+    comment: &str,
+) -> Result<store::PaymentRow> {
     let units = money.to_units()?;
     let row = store::insert_payment(
         &mut uow.conn,

@@ -24,7 +24,13 @@ pub struct Notification {
 }
 
 /// Queues `event` for the client's users, once per `dedup`.
-pub(crate) async fn notify_client(uow: &mut Uow<'_>, client_id: i64, event: &str, data: serde_json::Value, dedup: &str) -> Result<()> {
+pub(crate) async fn notify_client(
+    uow: &mut Uow<'_>,
+    client_id: i64,
+    event: &str,
+    data: serde_json::Value,
+    dedup: &str,
+) -> Result<()> {
     let users = kopek_store::users::client_users_of(&mut uow.conn, client_id).await?;
     let recipients = users.into_iter().filter(|u| u.enabled).map(|u| u.email).collect();
     let note = Notification { event: event.to_string(), client_id, recipients, data };

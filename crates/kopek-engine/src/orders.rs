@@ -4,10 +4,10 @@
 //! item becomes a paid-period subscription of its product and opens through
 //! the product's provisioning hook.
 
+use kopek_domain::money::{decimal_to_units, units_to_decimal};
 use kopek_domain::product::ProductSpec;
 use kopek_domain::product::life::ServiceState;
 use kopek_domain::product::quote::{OrderConfig, Quote, first_period_end, quote};
-use kopek_domain::money::{decimal_to_units, units_to_decimal};
 use kopek_store::clients::ClientRow;
 use kopek_store::orders::{self as store, CartItemRow, NewOrder, NewOrderItem, OrderRow};
 use serde::{Deserialize, Serialize};
@@ -149,9 +149,18 @@ impl Engine {
         let mut uow = self.begin(ctx).await?;
         lock_client(&mut uow.conn, client_id).await?;
         self.price_line(&mut uow.conn, client_id, None, &input).await?;
-        let row = store::add_to_cart(&mut uow.conn, client_id, input.product_id, &serde_json::to_string(&input.config)?, input.auto_renew,
-            input.promo_code.as_deref(), uow.now).await?;
-        uow.audit("cart.add", "cart_item", row.id, Some(client_id), serde_json::json!({ "product_id": input.product_id })).await?;
+        let row = store::add_to_cart(
+            &mut uow.conn,
+            client_id,
+            input.product_id,
+            &serde_json::to_string(&input.config)?,
+            input.auto_renew,
+            input.promo_code.as_deref(),
+            uow.now,
+        )
+        .await?;
+        uow.audit("cart.add", "cart_item", row.id, Some(client_id), serde_json::json!({ "product_id": input.product_id }))
+            .await?;
         uow.finish(()).await?;
         self.cart(ctx, client_id).await
     }
@@ -161,12 +170,24 @@ impl Engine {
         let mut uow = self.begin(ctx).await?;
         let row = own_cart_item(&mut uow, ctx, item_id).await?;
         if row.product_id != input.product_id {
-            return Err(kopek_domain::DomainError::invalid("product_id", "an item's product can't change: add the other product instead").into());
+            return Err(kopek_domain::DomainError::invalid(
+                "product_id",
+                "an item's product can't change: add the other product instead",
+            )
+            .into());
         }
         self.price_line(&mut uow.conn, row.client_id, None, &input).await?;
-        store::update_cart_item(&mut uow.conn, item_id, &serde_json::to_string(&input.config)?, input.auto_renew, input.promo_code.as_deref(), uow.now)
+        store::update_cart_item(
+            &mut uow.conn,
+            item_id,
+            &serde_json::to_string(&input.config)?,
+            input.auto_renew,
+            input.promo_code.as_deref(),
+            uow.now,
+        )
+        .await?;
+        uow.audit("cart.update", "cart_item", item_id, Some(row.client_id), serde_json::json!({ "config": input.config }))
             .await?;
-        uow.audit("cart.update", "cart_item", item_id, Some(row.client_id), serde_json::json!({ "config": input.config })).await?;
         uow.finish(()).await?;
         self.cart(ctx, row.client_id).await
     }
@@ -257,37 +278,54 @@ impl Engine {
         self.place_order(uow, &client, vec![line], method).await
     }
 
-    async fn place_order(&self, mut uow: Uow<'_>, client: &ClientRow, lines: Vec<Line>, method: Option<PayByMethod>) -> Result<Order> {
+    async fn place_order(
+        &self,
+        mut uow: Uow<'_>,
+        client: &ClientRow,
+        lines: Vec<Line>,
+        method: Option<PayByMethod>,
+    ) -> Result<Order> {
         let ctx = uow.ctx().clone();
         let currency = client.currency.clone();
         let total: rust_decimal::Decimal = lines.iter().map(|l| l.quote.to_pay).sum();
         let tax: rust_decimal::Decimal = lines.iter().map(|l| l.quote.tax).sum();
         let total_units = decimal_to_units(total)?;
         if method.is_none() && client.balance + client.usable_credit() < total_units {
-            return Err(EngineError::conflict("insufficient_funds", format!(
-                "the order comes to {total}; the balance with the credit limit is {}",
-                units_to_decimal(client.balance + client.usable_credit()))));
+            return Err(EngineError::conflict(
+                "insufficient_funds",
+                format!(
+                    "the order comes to {total}; the balance with the credit limit is {}",
+                    units_to_decimal(client.balance + client.usable_credit())
+                ),
+            ));
         }
-        let order = store::insert_order(&mut uow.conn, &NewOrder {
-            client_id: client.id,
-            pay_by: if method.is_some() { "method" } else { "balance" },
-            method_id: method.as_ref().map(|m| m.method_id),
-            payer_id: method.as_ref().map(|m| m.payer_id),
-            total: total_units,
-            tax: decimal_to_units(tax)?,
-            currency: &currency,
-        }, uow.now)
+        let order = store::insert_order(
+            &mut uow.conn,
+            &NewOrder {
+                client_id: client.id,
+                pay_by: if method.is_some() { "method" } else { "balance" },
+                method_id: method.as_ref().map(|m| m.method_id),
+                payer_id: method.as_ref().map(|m| m.payer_id),
+                total: total_units,
+                tax: decimal_to_units(tax)?,
+                currency: &currency,
+            },
+            uow.now,
+        )
         .await?;
         for l in &lines {
-            store::insert_item(&mut uow.conn, &NewOrderItem {
-                order_id: order.id,
-                product_id: l.product_id,
-                config: &serde_json::to_string(&l.config)?,
-                quote: &serde_json::to_string(&l.quote)?,
-                auto_renew: l.auto_renew,
-                promo_id: l.promo_id,
-                amount: decimal_to_units(l.quote.to_pay)?,
-            })
+            store::insert_item(
+                &mut uow.conn,
+                &NewOrderItem {
+                    order_id: order.id,
+                    product_id: l.product_id,
+                    config: &serde_json::to_string(&l.config)?,
+                    quote: &serde_json::to_string(&l.quote)?,
+                    auto_renew: l.auto_renew,
+                    promo_id: l.promo_id,
+                    amount: decimal_to_units(l.quote.to_pay)?,
+                },
+            )
             .await?;
             if let Some(promo) = l.promo_id {
                 kopek_store::products::record_promo_use(&mut uow.conn, promo, order.id, client.id, uow.now).await?;
@@ -296,9 +334,15 @@ impl Engine {
                 store::remove_from_cart(&mut uow.conn, cart).await?;
             }
         }
-        uow.audit("order.create", "order", order.id, Some(client.id), serde_json::json!({
-            "total": total, "pay_by": order.pay_by, "items": lines.len(),
-        }))
+        uow.audit(
+            "order.create",
+            "order",
+            order.id,
+            Some(client.id),
+            serde_json::json!({
+                "total": total, "pay_by": order.pay_by, "items": lines.len(),
+            }),
+        )
         .await?;
         if method.is_none() {
             self.fulfil_order(&mut uow, client, order.id).await?;
@@ -330,7 +374,8 @@ impl Engine {
         let mut uow = self.begin(ctx).await?;
         lock_client(&mut uow.conn, order.client_id).await?;
         store::set_order_payment(&mut uow.conn, order_id, payment.id).await?;
-        uow.audit("order.payment", "order", order_id, Some(order.client_id), serde_json::json!({ "payment_id": payment.id })).await?;
+        uow.audit("order.payment", "order", order_id, Some(order.client_id), serde_json::json!({ "payment_id": payment.id }))
+            .await?;
         let view = self.order_view(&mut uow.conn, order_id).await?;
         uow.finish(view).await
     }
@@ -352,7 +397,8 @@ impl Engine {
         // A payment still open is the one to finish, not a second one.
         if let Some(p) = order.payment_id {
             let mut conn = self.store.conn().await?;
-            let open = kopek_store::ledger::payment(&mut conn, p).await?.is_some_and(|p| matches!(p.status.as_str(), "new" | "paying"));
+            let open =
+                kopek_store::ledger::payment(&mut conn, p).await?.is_some_and(|p| matches!(p.status.as_str(), "new" | "paying"));
             drop(conn);
             if open {
                 return self.order(ctx, order_id).await;
@@ -375,7 +421,8 @@ impl Engine {
         }
         let book = load_price_book(&mut uow.conn).await?;
         for item in store::items(&mut uow.conn, order_id).await? {
-            let product = kopek_store::products::get(&mut uow.conn, item.product_id).await?
+            let product = kopek_store::products::get(&mut uow.conn, item.product_id)
+                .await?
                 .ok_or_else(|| EngineError::not_found("product", item.product_id))?;
             let spec: ProductSpec = serde_json::from_str(&product.spec)?;
             let quote: Quote = serde_json::from_str(&item.quote)?;
@@ -419,12 +466,21 @@ impl Engine {
         Ok(out)
     }
 
-    async fn price_line(&self, conn: &mut kopek_store::Conn, client_id: i64, cart_id: Option<i64>, input: &CartInput) -> Result<Line> {
+    async fn price_line(
+        &self,
+        conn: &mut kopek_store::Conn,
+        client_id: i64,
+        cart_id: Option<i64>,
+        input: &CartInput,
+    ) -> Result<Line> {
         let product = on_sale(conn, input.product_id).await?;
         let spec: ProductSpec = serde_json::from_str(&product.spec)?;
         let client = crate::ledger::existing_client(conn, client_id).await?;
         if spec.currency.code() != client.currency {
-            return Err(EngineError::conflict("currency_mismatch", format!("{} is sold in {}, the client pays in {}", spec.name, spec.currency, client.currency)));
+            return Err(EngineError::conflict(
+                "currency_mismatch",
+                format!("{} is sold in {}, the client pays in {}", spec.name, spec.currency, client.currency),
+            ));
         }
         let (promo_id, promo) = match input.promo_code.as_deref() {
             Some(code) => {
@@ -482,7 +538,12 @@ impl Engine {
 }
 
 fn cart_input(row: &CartItemRow) -> Result<CartInput> {
-    Ok(CartInput { product_id: row.product_id, config: serde_json::from_str(&row.config)?, auto_renew: row.auto_renew, promo_code: row.promo_code.clone() })
+    Ok(CartInput {
+        product_id: row.product_id,
+        config: serde_json::from_str(&row.config)?,
+        auto_renew: row.auto_renew,
+        promo_code: row.promo_code.clone(),
+    })
 }
 
 async fn own_cart_item(uow: &mut Uow<'_>, ctx: &Ctx, id: i64) -> Result<CartItemRow> {

@@ -73,7 +73,10 @@ impl Engine {
         }
         let client = lock_client(&mut uow.conn, client_id).await?;
         let book = load_price_book(&mut uow.conn).await?;
-        let spec = book.spec_on(order.service_id, self.local_today()).ok_or_else(|| EngineError::not_found("service", order.service_id))?.clone();
+        let spec = book
+            .spec_on(order.service_id, self.local_today())
+            .ok_or_else(|| EngineError::not_found("service", order.service_id))?
+            .clone();
         check_paid_ahead(&spec)?;
         let input = ConnectInput { service_id: order.service_id, tariff_id: None, discount_percent: None };
         let mut changes = Vec::new();
@@ -88,10 +91,16 @@ impl Engine {
             renewal_method(&mut uow.conn, &client, method).await?;
             store::set_saved_method(&mut uow.conn, row.id, Some(method)).await?;
         }
-        uow.audit("subscription.order_paid_period", "subscription", row.id, Some(client_id), serde_json::json!({
-            "service_id": order.service_id, "months": order.months, "paid_until": end, "auto_renew": order.auto_renew,
-            "saved_method_id": order.saved_method_id,
-        }))
+        uow.audit(
+            "subscription.order_paid_period",
+            "subscription",
+            row.id,
+            Some(client_id),
+            serde_json::json!({
+                "service_id": order.service_id, "months": order.months, "paid_until": end, "auto_renew": order.auto_renew,
+                "saved_method_id": order.saved_method_id,
+            }),
+        )
         .await?;
         let row = subs::get(&mut uow.conn, row.id).await?.expect("just inserted");
         uow.finish(view(&row)).await
@@ -110,9 +119,15 @@ impl Engine {
         }
         let (start, end, months) = self.renew_in(&mut uow, &client, &sub, renewal.months, true, "renewed").await?;
         store::set_renewal_outcome(&mut uow.conn, sub.id, None, None).await?;
-        uow.audit("subscription.renew", "subscription", sub.id, Some(client.id), serde_json::json!({
-            "months": months, "from": start, "paid_until": end,
-        }))
+        uow.audit(
+            "subscription.renew",
+            "subscription",
+            sub.id,
+            Some(client.id),
+            serde_json::json!({
+                "months": months, "from": start, "paid_until": end,
+            }),
+        )
         .await?;
         let row = subs::get(&mut uow.conn, sub.id).await?.expect("exists");
         uow.finish(view(&row)).await
@@ -123,16 +138,23 @@ impl Engine {
         let mut uow = self.begin(ctx).await?;
         let (sub, client) = paid_subscription(&mut uow, ctx, subscription_id).await?;
         let book = load_price_book(&mut uow.conn).await?;
-        let spec = book.spec_on(sub.service_id, self.local_today()).ok_or_else(|| EngineError::not_found("service", sub.service_id))?;
+        let spec =
+            book.spec_on(sub.service_id, self.local_today()).ok_or_else(|| EngineError::not_found("service", sub.service_id))?;
         let current = sub.renewal_months.and_then(|m| u32::try_from(m).ok()).unwrap_or(1);
         let active = sub.state == State::Active.as_str();
         let months = i64::from(autorenew_period(current, settings.months, active)?);
         period_cost(spec.fee.price, spec.fee.period, u32::try_from(months).unwrap_or(0))?;
         let auto = settings.auto_renew.unwrap_or(sub.auto_renew);
         store::set_renewal(&mut uow.conn, sub.id, months, auto).await?;
-        uow.audit("subscription.renewal_settings", "subscription", sub.id, Some(client.id), serde_json::json!({
-            "months": months, "auto_renew": auto,
-        }))
+        uow.audit(
+            "subscription.renewal_settings",
+            "subscription",
+            sub.id,
+            Some(client.id),
+            serde_json::json!({
+                "months": months, "auto_renew": auto,
+            }),
+        )
         .await?;
         let row = subs::get(&mut uow.conn, sub.id).await?.expect("exists");
         uow.finish(view(&row)).await
@@ -159,10 +181,20 @@ impl Engine {
             change_state(&mut uow, &sub, State::Expired, "the paid period ended", &mut changes).await?;
             subs::set_state(&mut uow.conn, id, State::Expired.as_str(), sub.paid_until).await?;
             self.tell_the_hook(&mut uow, id, kopek_domain::product::life::Action::Stop).await?;
-            uow.emit("subscription.expired", &serde_json::json!({ "subscription_id": id, "client_id": client_id }), Some(&format!("expired-{id}-{}", sub.paid_until.map(|p| p.timestamp()).unwrap_or_default())))
-                .await?;
-            uow.audit("subscription.expire", "subscription", id, Some(client_id), serde_json::json!({ "paid_until": sub.paid_until }))
-                .await?;
+            uow.emit(
+                "subscription.expired",
+                &serde_json::json!({ "subscription_id": id, "client_id": client_id }),
+                Some(&format!("expired-{id}-{}", sub.paid_until.map(|p| p.timestamp()).unwrap_or_default())),
+            )
+            .await?;
+            uow.audit(
+                "subscription.expire",
+                "subscription",
+                id,
+                Some(client_id),
+                serde_json::json!({ "paid_until": sub.paid_until }),
+            )
+            .await?;
             uow.finish(()).await?;
             expired += 1;
         }
@@ -185,15 +217,20 @@ impl Engine {
         why: &str,
     ) -> Result<(DateTime<Utc>, DateTime<Utc>, u32)> {
         let months = months.or(sub.renewal_months.and_then(|m| u32::try_from(m).ok())).unwrap_or(1);
-        let paid_until = sub.paid_until.ok_or_else(|| EngineError::Internal(format!("subscription {} has no paid_until", sub.id)))?;
+        let paid_until =
+            sub.paid_until.ok_or_else(|| EngineError::Internal(format!("subscription {} has no paid_until", sub.id)))?;
         let book = load_price_book(&mut uow.conn).await?;
-        let spec = book.spec_on(sub.service_id, self.local_today()).ok_or_else(|| EngineError::not_found("service", sub.service_id))?.clone();
+        let spec = book
+            .spec_on(sub.service_id, self.local_today())
+            .ok_or_else(|| EngineError::not_found("service", sub.service_id))?
+            .clone();
         let active = sub.state == State::Active.as_str();
         let start = if active { paid_until } else { renewal_start(paid_until, uow.now) };
         let end = self.pay_period(uow, client, &spec, sub, start, months, check_funds).await?;
         if !active {
             let actor = uow.ctx().actor.label();
-            subs::record_state(&mut uow.conn, sub.id, client.id, uow.now, Some(&sub.state), State::Active.as_str(), why, &actor).await?;
+            subs::record_state(&mut uow.conn, sub.id, client.id, uow.now, Some(&sub.state), State::Active.as_str(), why, &actor)
+                .await?;
         }
         self.tell_the_hook(uow, sub.id, kopek_domain::product::life::Action::Renew).await?;
         Ok((start, end, months))
@@ -227,12 +264,15 @@ impl Engine {
     ) -> Result<DateTime<Utc>> {
         let units = period_units(&mut uow.conn, spec, sub.id, months).await?;
         if check_funds && client.balance + client.usable_credit() < units {
-            return Err(EngineError::conflict("insufficient_funds", format!(
-                "{months} month(s) of {} cost {}; the balance with the credit limit is {}",
-                spec.main.name,
-                units_to_decimal(units),
-                units_to_decimal(client.balance + client.usable_credit())
-            )));
+            return Err(EngineError::conflict(
+                "insufficient_funds",
+                format!(
+                    "{months} month(s) of {} cost {}; the balance with the credit limit is {}",
+                    spec.main.name,
+                    units_to_decimal(units),
+                    units_to_decimal(client.balance + client.usable_credit())
+                ),
+            ));
         }
         let end = period_end(start, months)?;
         let paid = PaidSpan { start, end, units, tax: included_vat(units, spec.fee.vat_percent, &client.currency)? };
@@ -242,22 +282,35 @@ impl Engine {
 
     /// Books a paid span of a subscription: a charge row (once per
     /// subscription and start), its expense, the allocation, the paid time.
-    pub(crate) async fn post_paid_span(&self, uow: &mut Uow<'_>, client: &ClientRow, sub_id: i64, name: &str, paid: &PaidSpan)
-        -> Result<()> {
+    pub(crate) async fn post_paid_span(
+        &self,
+        uow: &mut Uow<'_>,
+        client: &ClientRow,
+        sub_id: i64,
+        name: &str,
+        paid: &PaidSpan,
+    ) -> Result<()> {
         if paid.units > 0 {
-            let charge = subs::insert_charge(&mut uow.conn, &NewCharge {
-                client_id: client.id,
-                subscription_id: sub_id,
-                period_start: paid.start,
-                period_end: paid.end,
-                amount: paid.units,
-                expense_id: None,
-                run_date: self.local_today(),
-                created_at: uow.now,
-            })
+            let charge = subs::insert_charge(
+                &mut uow.conn,
+                &NewCharge {
+                    client_id: client.id,
+                    subscription_id: sub_id,
+                    period_start: paid.start,
+                    period_end: paid.end,
+                    amount: paid.units,
+                    expense_id: None,
+                    run_date: self.local_today(),
+                    created_at: uow.now,
+                },
+            )
             .await?
             .ok_or_else(|| EngineError::conflict("already_paid", format!("the period from {} is already paid", paid.start)))?;
-            let name = format!("{name}: {} – {}", self.to_local(paid.start).format("%Y-%m-%d"), self.to_local(paid.end).format("%Y-%m-%d"));
+            let name = format!(
+                "{name}: {} – {}",
+                self.to_local(paid.start).format("%Y-%m-%d"),
+                self.to_local(paid.end).format("%Y-%m-%d")
+            );
             let expense = post_expense_in(uow, client, &name, paid.units, paid.tax, uow.now).await?;
             subs::set_charge_expense(&mut uow.conn, charge, Some(expense.id), paid.units).await?;
             allocate(&mut uow.conn, client.id, uow.now).await?;
@@ -282,7 +335,8 @@ pub(crate) struct PaidSpan {
 pub(crate) async fn period_units(conn: &mut kopek_store::Conn, spec: &ServiceSpec, sub_id: i64, months: u32) -> Result<i64> {
     let life = kopek_store::service_life::life(conn, sub_id).await?;
     if let Some((product_id, config)) = life.and_then(|l| l.product_id.zip(l.product_config)) {
-        let product = kopek_store::products::get(conn, product_id).await?.ok_or_else(|| EngineError::not_found("product", product_id))?;
+        let product =
+            kopek_store::products::get(conn, product_id).await?.ok_or_else(|| EngineError::not_found("product", product_id))?;
         let product: kopek_domain::product::ProductSpec = serde_json::from_str(&product.spec)?;
         let config: kopek_domain::product::quote::OrderConfig = serde_json::from_str(&config)?;
         return Ok(decimal_to_units(kopek_domain::product::quote::period_price(&product, &config, months)?)?);
@@ -293,13 +347,21 @@ pub(crate) async fn period_units(conn: &mut kopek_store::Conn, spec: &ServiceSpe
 /// A saved method the client's services may renew from: its own, working
 /// or not yet, and in the client's currency (the renewal pays the period's
 /// price as it is).
-pub(crate) async fn renewal_method(conn: &mut kopek_store::Conn, client: &ClientRow, id: i64) -> Result<kopek_store::saved_methods::SavedMethodRow> {
+pub(crate) async fn renewal_method(
+    conn: &mut kopek_store::Conn,
+    client: &ClientRow,
+    id: i64,
+) -> Result<kopek_store::saved_methods::SavedMethodRow> {
     let row = kopek_store::saved_methods::get(conn, id).await?.filter(|r| r.client_id == client.id && r.deleted_at.is_none());
     let row = row.ok_or_else(|| EngineError::not_found("saved_method", id))?;
-    let method = kopek_store::payment_methods::get(conn, row.method_id).await?.ok_or_else(|| EngineError::not_found("payment_method", row.method_id))?;
+    let method = kopek_store::payment_methods::get(conn, row.method_id)
+        .await?
+        .ok_or_else(|| EngineError::not_found("payment_method", row.method_id))?;
     if method.currency != client.currency {
-        return Err(EngineError::conflict("currency_mismatch", format!(
-            "saved method {id} pays in {}, the client's services are priced in {}", method.currency, client.currency)));
+        return Err(EngineError::conflict(
+            "currency_mismatch",
+            format!("saved method {id} pays in {}, the client's services are priced in {}", method.currency, client.currency),
+        ));
     }
     Ok(row)
 }
@@ -310,7 +372,11 @@ fn check_paid_ahead(spec: &ServiceSpec) -> Result<()> {
         return Err(DomainError::invalid("service_id", "only a periodic service is paid ahead").into());
     }
     if spec.fee.activate_after_first_session || spec.fee.start_charging_after_first_session {
-        return Err(DomainError::invalid("service_id", "a service that starts with its first session is charged from the balance").into());
+        return Err(DomainError::invalid(
+            "service_id",
+            "a service that starts with its first session is charged from the balance",
+        )
+        .into());
     }
     Ok(())
 }

@@ -102,8 +102,14 @@ impl Engine {
         crate::ledger::existing_client(&mut uow.conn, client_id).await?;
         let json = serde_json::to_string(&details).map_err(|e| EngineError::Internal(e.to_string()))?;
         let row = store::insert(&mut uow.conn, client_id, &fields(kind, &details, &json), uow.now).await?;
-        uow.audit("payer.create", "payer", row.id, Some(client_id), serde_json::json!({ "kind": kind.as_str(), "name": row.name }))
-            .await?;
+        uow.audit(
+            "payer.create",
+            "payer",
+            row.id,
+            Some(client_id),
+            serde_json::json!({ "kind": kind.as_str(), "name": row.name }),
+        )
+        .await?;
         let view = view(&row)?;
         uow.finish(view).await
     }
@@ -114,10 +120,16 @@ impl Engine {
         let old = visible(&mut uow.conn, ctx, payer_id).await?;
         let json = serde_json::to_string(&details).map_err(|e| EngineError::Internal(e.to_string()))?;
         let row = store::update(&mut uow.conn, payer_id, &fields(kind, &details, &json), uow.now).await?;
-        uow.audit("payer.update", "payer", payer_id, Some(old.client_id), serde_json::json!({
-            "before": serde_json::from_str::<serde_json::Value>(&old.details).unwrap_or_default(),
-            "after": serde_json::to_value(&details).unwrap_or_default(),
-        }))
+        uow.audit(
+            "payer.update",
+            "payer",
+            payer_id,
+            Some(old.client_id),
+            serde_json::json!({
+                "before": serde_json::from_str::<serde_json::Value>(&old.details).unwrap_or_default(),
+                "after": serde_json::to_value(&details).unwrap_or_default(),
+            }),
+        )
         .await?;
         let view = view(&row)?;
         uow.finish(view).await
@@ -176,8 +188,7 @@ impl Engine {
         }
         store::mark_deleted(&mut uow.conn, merged.id, uow.now).await?;
         done.done = true;
-        uow.audit("payer.merge", "payer", main.id, Some(main.client_id), serde_json::to_value(&done).unwrap_or_default())
-            .await?;
+        uow.audit("payer.merge", "payer", main.id, Some(main.client_id), serde_json::to_value(&done).unwrap_or_default()).await?;
         uow.finish(done).await
     }
 
@@ -191,8 +202,7 @@ impl Engine {
         let mut uow = self.begin(ctx).await?;
         let payer = visible(&mut uow.conn, ctx, payer_id).await?;
         let row = store::insert_contract(&mut uow.conn, payer.client_id, payer_id, number, input.signed_on, uow.now).await?;
-        uow.audit("contract.create", "contract", row.id, Some(payer.client_id), serde_json::json!({ "number": number }))
-            .await?;
+        uow.audit("contract.create", "contract", row.id, Some(payer.client_id), serde_json::json!({ "number": number })).await?;
         uow.finish(Contract { id: row.id, payer_id, number: row.number, signed_on: row.signed_on }).await
     }
 
@@ -242,7 +252,8 @@ async fn merge_pair(conn: &mut Conn, ctx: &Ctx, req: &MergeRequest) -> Result<(P
 async fn plan(conn: &mut Conn, main: &PayerRow, merged: &PayerRow, move_contracts: bool) -> Result<MergePlan> {
     let payments = store::payment_numbers(conn, merged.id).await?;
     let rows = store::contracts_of(conn, merged.id).await?;
-    let holdings = MergedHoldings { contract_ids: rows.iter().map(|c| c.id).collect(), payments: payments.len() as u64, documents: 0 };
+    let holdings =
+        MergedHoldings { contract_ids: rows.iter().map(|c| c.id).collect(), payments: payments.len() as u64, documents: 0 };
     let steps = rules::plan_merge(&rules::MergeRequest { main: main.id, merged: merged.id, move_contracts }, &holdings)?;
     let contracts: Vec<String> = rows.into_iter().map(|c| c.number).collect();
     let mut actions = Vec::new();

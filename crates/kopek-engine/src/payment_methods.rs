@@ -151,7 +151,8 @@ impl Engine {
         }
         let kinds = kinds_text(&terms);
         let f = fields(&input, &terms, gateway, &kinds)?;
-        let row = store::update(&mut uow.conn, id, &f, uow.now).await?.ok_or_else(|| EngineError::not_found("payment_method", id))?;
+        let row =
+            store::update(&mut uow.conn, id, &f, uow.now).await?.ok_or_else(|| EngineError::not_found("payment_method", id))?;
         uow.audit("payment_method.update", "payment_method", id, None, serde_json::to_value(&input).unwrap_or_default()).await?;
         let view = method_view(&row)?;
         uow.finish(view).await
@@ -173,22 +174,34 @@ impl Engine {
         let quote: Currency = input.quote.parse()?;
         ExchangeRate::new(input.day, base, quote, input.rate.0)?;
         let mut uow = self.begin(ctx).await?;
-        store::set_rate(&mut uow.conn, base.code(), quote.code(), input.day, &input.rate.0.normalize().to_string(), uow.now).await?;
-        uow.audit("exchange_rate.set", "exchange_rate", input.day, None, serde_json::to_value(&input).unwrap_or_default()).await?;
-        uow.finish(Rate { base: base.code().into(), quote: quote.code().into(), day: input.day, rate: Amount(input.rate.0.normalize()) })
-            .await
+        store::set_rate(&mut uow.conn, base.code(), quote.code(), input.day, &input.rate.0.normalize().to_string(), uow.now)
+            .await?;
+        uow.audit("exchange_rate.set", "exchange_rate", input.day, None, serde_json::to_value(&input).unwrap_or_default())
+            .await?;
+        uow.finish(Rate {
+            base: base.code().into(),
+            quote: quote.code().into(),
+            day: input.day,
+            rate: Amount(input.rate.0.normalize()),
+        })
+        .await
     }
 
     pub async fn exchange_rates(&self) -> Result<Vec<Rate>> {
         let mut conn = self.store.conn().await?;
         let rows = store::rates(&mut conn).await?;
-        rows.into_iter()
-            .map(|(base, quote, day, rate)| Ok(Rate { base, quote, day, rate: Amount(parse_rate(&rate)?) }))
-            .collect()
+        rows.into_iter().map(|(base, quote, day, rate)| Ok(Rate { base, quote, day, rate: Amount(parse_rate(&rate)?) })).collect()
     }
 
     /// The checkout's numbers for a payment by a method (PMT-3).
-    pub async fn quote_payment(&self, ctx: &Ctx, client_id: i64, payer_id: i64, method_id: i64, amount: Amount) -> Result<PaymentQuote> {
+    pub async fn quote_payment(
+        &self,
+        ctx: &Ctx,
+        client_id: i64,
+        payer_id: i64,
+        method_id: i64,
+        amount: Amount,
+    ) -> Result<PaymentQuote> {
         ctx.actor.ensure_sees_client(client_id)?;
         let mut conn = self.store.conn().await?;
         let client = crate::ledger::existing_client(&mut conn, client_id).await?;
@@ -221,7 +234,8 @@ pub(crate) async fn usable_method(conn: &mut Conn, id: i64) -> Result<Method> {
         return Err(EngineError::conflict("method_disabled", format!("payment method \"{}\" is switched off", row.name)));
     }
     let terms = row_terms(&row)?;
-    let gateway = GatewayKind::parse(&row.gateway).ok_or_else(|| EngineError::Internal(format!("method {id}: gateway {}", row.gateway)))?;
+    let gateway =
+        GatewayKind::parse(&row.gateway).ok_or_else(|| EngineError::Internal(format!("method {id}: gateway {}", row.gateway)))?;
     Ok(Method { row, terms, gateway })
 }
 
@@ -310,7 +324,10 @@ fn row_terms(row: &MethodRow) -> Result<MethodTerms> {
     let kinds = row.payer_kinds.split(',').filter_map(PayerKind::parse).collect();
     Ok(MethodTerms {
         currency: row.currency.parse()?,
-        commission: Commission { percent: units_to_decimal(row.commission_percent), fixed: units_to_decimal(row.commission_fixed) },
+        commission: Commission {
+            percent: units_to_decimal(row.commission_percent),
+            fixed: units_to_decimal(row.commission_fixed),
+        },
         limits: AmountLimits { min: row.min_amount.map(units_to_decimal), max: row.max_amount.map(units_to_decimal) },
         cashback_percent: units_to_decimal(row.cashback_percent),
         allowed_kinds: kinds,

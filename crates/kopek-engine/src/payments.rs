@@ -19,13 +19,15 @@ use crate::Engine;
 use crate::amount::Amount;
 use crate::ctx::Ctx;
 use crate::error::{EngineError, Result};
-use crate::gateway::{CreatePayment, GatewayError, GatewayKind, GatewayStatus, PaymentGateway, RefundStatus, WebhookEvent, WebhookRequest};
+use crate::gateway::{
+    CreatePayment, GatewayError, GatewayKind, GatewayStatus, PaymentGateway, RefundStatus, WebhookEvent, WebhookRequest,
+};
 use crate::ledger::{allocate, credit_awaiting_in, credit_in, lock_client, payment_view, reverse_payment_in};
 use crate::payment_methods::{price, usable_method};
 use crate::saved_methods::{MethodPaymentEnd, PaymentPurpose, link_saved_method, saved_method_request};
-use kopek_store::saved_methods as saved;
 use crate::uow::Uow;
 use crate::views::{Payment, currency_of};
+use kopek_store::saved_methods as saved;
 
 /// PMT-1: top up the balance by an amount, a method and a payer.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -68,7 +70,13 @@ impl Engine {
 
     /// [`Engine::start_payment`] for a purpose: a top-up, a saved method's
     /// set-up, an auto-renewal or an autopayment.
-    pub(crate) async fn start_payment_for(&self, ctx: &Ctx, client_id: i64, req: StartPayment, purpose: PaymentPurpose) -> Result<Payment> {
+    pub(crate) async fn start_payment_for(
+        &self,
+        ctx: &Ctx,
+        client_id: i64,
+        req: StartPayment,
+        purpose: PaymentPurpose,
+    ) -> Result<Payment> {
         ctx.actor.ensure_sees_client(client_id)?;
         let return_url = req.return_url.clone().unwrap_or_default();
         if return_url.len() > 2000 {
@@ -89,34 +97,48 @@ impl Engine {
             return Err(EngineError::conflict("gateway_not_configured", format!("gateway {} is not configured", method.gateway)));
         }
         let priced = price(&mut uow.conn, &method, &payer.kind, &client.currency, req.amount.0, self.local_today()).await?;
-        let row = ledger_store::insert_payment(&mut uow.conn, &NewPayment {
-            client_id,
-            method: &method.row.prefix,
-            amount: priced.credited.to_units()?,
-            currency: &client.currency,
-            status: PaymentStatus::New.as_str(),
-            comment: "advance payment",
-            created_at: uow.now,
-            credited_at: None,
-        })
+        let row = ledger_store::insert_payment(
+            &mut uow.conn,
+            &NewPayment {
+                client_id,
+                method: &method.row.prefix,
+                amount: priced.credited.to_units()?,
+                currency: &client.currency,
+                status: PaymentStatus::New.as_str(),
+                comment: "advance payment",
+                created_at: uow.now,
+                credited_at: None,
+            },
+        )
         .await?;
         let rate = priced.rate.map(|r| r.normalize().to_string());
-        store::set_flow(&mut uow.conn, row.id, &Flow {
-            payer_id: Some(payer.id),
-            method_id: Some(method.row.id),
-            gateway: Some(method.gateway.as_str()),
-            paid_amount: Some(priced.quote.to_pay.to_units()?),
-            paid_currency: Some(method.terms.currency.code()),
-            commission: priced.quote.commission.to_units()?,
-            rate: rate.as_deref(),
-            cashback_of: None,
-        }, uow.now)
+        store::set_flow(
+            &mut uow.conn,
+            row.id,
+            &Flow {
+                payer_id: Some(payer.id),
+                method_id: Some(method.row.id),
+                gateway: Some(method.gateway.as_str()),
+                paid_amount: Some(priced.quote.to_pay.to_units()?),
+                paid_currency: Some(method.terms.currency.code()),
+                commission: priced.quote.commission.to_units()?,
+                rate: rate.as_deref(),
+                cashback_of: None,
+            },
+            uow.now,
+        )
         .await?;
         let link = link_saved_method(&mut uow, client_id, &req, payer.id, &method.row, &purpose).await?;
         saved::set_purpose(&mut uow.conn, row.id, &link).await?;
-        uow.audit("payment.start", "payment", row.id, Some(client_id), serde_json::json!({
-            "number": row.number, "method": method.row.prefix, "to_pay": priced.quote.to_pay.amount.to_string(),
-        }))
+        uow.audit(
+            "payment.start",
+            "payment",
+            row.id,
+            Some(client_id),
+            serde_json::json!({
+                "number": row.number, "method": method.row.prefix, "to_pay": priced.quote.to_pay.amount.to_string(),
+            }),
+        )
         .await?;
         // The key's answer is the payment as written: a retry with the same
         // key finds it and completes what a crash or an outage left undone.
@@ -136,8 +158,10 @@ impl Engine {
         let kind = flow.gateway.as_deref().and_then(GatewayKind::parse);
         let waiting = pay.status == PaymentStatus::New.as_str() && flow.external_id.is_none();
         if let (true, Some(kind)) = (waiting, kind.filter(|k| *k != GatewayKind::BankTransfer)) {
-            let gateway = self.gateways.get(&kind).cloned()
-                .ok_or_else(|| EngineError::conflict("gateway_not_configured", format!("gateway {kind} is not configured")))?;
+            let gateway =
+                self.gateways.get(&kind).cloned().ok_or_else(|| {
+                    EngineError::conflict("gateway_not_configured", format!("gateway {kind} is not configured"))
+                })?;
             let number = number(&pay);
             let currency = flow.paid_currency.clone().unwrap_or_else(|| pay.currency.clone());
             // Stored to four places; the gateway takes the currency's own.
@@ -169,23 +193,45 @@ impl Engine {
         let client = lock_client(&mut uow.conn, pay.client_id).await?;
         match answer {
             Ok(created) => {
-                store::set_external(&mut uow.conn, id, &created.external_id, created.confirmation_url.as_deref(),
-                    PaymentStatus::Paying.as_str(), uow.now).await?;
-                uow.audit("payment.gateway_created", "payment", id, Some(pay.client_id),
-                    serde_json::json!({ "external_id": created.external_id })).await?;
+                store::set_external(
+                    &mut uow.conn,
+                    id,
+                    &created.external_id,
+                    created.confirmation_url.as_deref(),
+                    PaymentStatus::Paying.as_str(),
+                    uow.now,
+                )
+                .await?;
+                uow.audit(
+                    "payment.gateway_created",
+                    "payment",
+                    id,
+                    Some(pay.client_id),
+                    serde_json::json!({ "external_id": created.external_id }),
+                )
+                .await?;
                 uow.finish(()).await?;
                 if created.status != GatewayStatus::Pending {
-                    self.apply_gateway_event(gateway.kind(), &WebhookEvent::from_payment(created, Some(req.payment_id.clone()))).await?;
+                    self.apply_gateway_event(gateway.kind(), &WebhookEvent::from_payment(created, Some(req.payment_id.clone())))
+                        .await?;
                 }
                 Ok(())
             }
-            Err(e) if e.is_retryable() => Err(EngineError::conflict("gateway_unavailable", format!(
-                "the payment gateway did not answer ({e}); payment {} waits and may be paid again", req.payment_id))),
+            Err(e) if e.is_retryable() => Err(EngineError::conflict(
+                "gateway_unavailable",
+                format!("the payment gateway did not answer ({e}); payment {} waits and may be paid again", req.payment_id),
+            )),
             Err(e) => {
                 store::mark_closed(&mut uow.conn, id, PaymentStatus::Failed.as_str(), &e.to_string(), uow.now).await?;
                 self.after_method_payment(&mut uow, &client, id, MethodPaymentEnd::Failed(&e.to_string())).await?;
-                uow.audit("payment.gateway_refused", "payment", id, Some(pay.client_id), serde_json::json!({ "reason": e.to_string() }))
-                    .await?;
+                uow.audit(
+                    "payment.gateway_refused",
+                    "payment",
+                    id,
+                    Some(pay.client_id),
+                    serde_json::json!({ "reason": e.to_string() }),
+                )
+                .await?;
                 uow.finish(()).await?;
                 Err(EngineError::conflict(e.code(), e.to_string()))
             }
@@ -211,8 +257,14 @@ impl Engine {
         }
     }
 
-    async fn log_event(&self, kind: GatewayKind, external_id: Option<&str>, payment_id: Option<i64>, outcome: &str, reason: &str)
-        -> Result<WebhookOutcome> {
+    async fn log_event(
+        &self,
+        kind: GatewayKind,
+        external_id: Option<&str>,
+        payment_id: Option<i64>,
+        outcome: &str,
+        reason: &str,
+    ) -> Result<WebhookOutcome> {
         let ctx = Ctx::system("gateway");
         let mut uow = self.begin(&ctx).await?;
         let event = NewEvent { gateway: kind.as_str(), external_id, payment_id, status: None, outcome, reason };
@@ -255,9 +307,15 @@ impl Engine {
             reason: &reason,
         };
         store::insert_event(&mut uow.conn, &e, uow.now).await?;
-        uow.audit("gateway.event", "payment", id, Some(client_id), serde_json::json!({
-            "gateway": kind.as_str(), "status": event.status.as_str(), "outcome": outcome, "reason": reason,
-        }))
+        uow.audit(
+            "gateway.event",
+            "payment",
+            id,
+            Some(client_id),
+            serde_json::json!({
+                "gateway": kind.as_str(), "status": event.status.as_str(), "outcome": outcome, "reason": reason,
+            }),
+        )
         .await?;
         uow.finish(WebhookOutcome { outcome: outcome.into(), payment_id: Some(id), reason }).await
     }
@@ -277,23 +335,35 @@ impl Engine {
             GatewayStatus::Succeeded if waiting => {
                 let expected = flow.paid_amount.map(units_to_decimal);
                 if expected != Some(event.amount) || flow.paid_currency.as_deref() != Some(event.currency.as_str()) {
-                    return Ok(("refused", format!(
-                        "the gateway reports {} {}, the payment expects {} {}",
-                        event.amount, event.currency,
-                        expected.unwrap_or_default(), flow.paid_currency.clone().unwrap_or_default())));
+                    return Ok((
+                        "refused",
+                        format!(
+                            "the gateway reports {} {}, the payment expects {} {}",
+                            event.amount,
+                            event.currency,
+                            expected.unwrap_or_default(),
+                            flow.paid_currency.clone().unwrap_or_default()
+                        ),
+                    ));
                 }
                 if flow.external_id.is_none() {
-                    store::set_external(&mut uow.conn, pay.id, &event.external_id, None, PaymentStatus::Paying.as_str(), uow.now).await?;
+                    store::set_external(&mut uow.conn, pay.id, &event.external_id, None, PaymentStatus::Paying.as_str(), uow.now)
+                        .await?;
                 }
                 self.credit_with_cashback(uow, client, pay, flow).await?;
-                self.after_method_payment(uow, client, pay.id, MethodPaymentEnd::Succeeded(event.method_token.as_deref())).await?;
+                self.after_method_payment(uow, client, pay.id, MethodPaymentEnd::Succeeded(event.method_token.as_deref()))
+                    .await?;
                 ("credited", String::new())
             }
             GatewayStatus::Succeeded => ("duplicate", format!("payment is already {}", pay.status)),
             GatewayStatus::Failed | GatewayStatus::Canceled if waiting => {
                 let to = if event.status == GatewayStatus::Failed { PaymentStatus::Failed } else { PaymentStatus::Cancelled };
                 store::mark_closed(&mut uow.conn, pay.id, to.as_str(), &reason, uow.now).await?;
-                let end = if to == PaymentStatus::Failed { MethodPaymentEnd::Failed(&reason) } else { MethodPaymentEnd::Cancelled(&reason) };
+                let end = if to == PaymentStatus::Failed {
+                    MethodPaymentEnd::Failed(&reason)
+                } else {
+                    MethodPaymentEnd::Cancelled(&reason)
+                };
                 self.after_method_payment(uow, client, pay.id, end).await?;
                 if to == PaymentStatus::Failed { ("failed", reason) } else { ("cancelled", reason) }
             }
@@ -317,16 +387,28 @@ impl Engine {
             let percent = row.map(|m| units_to_decimal(m.cashback_percent)).unwrap_or_default();
             let paid = flow.paid_amount.map(units_to_decimal).unwrap_or_default();
             let currency = currency_of(&client.currency)?;
-            let rate = flow.rate.as_deref().map(str::parse).transpose().map_err(|e| EngineError::Internal(format!("rate: {e}")))?;
+            let rate =
+                flow.rate.as_deref().map(str::parse).transpose().map_err(|e| EngineError::Internal(format!("rate: {e}")))?;
             let paid_currency = currency_of(flow.paid_currency.as_deref().unwrap_or(&client.currency))?;
             let back = cashback(Money::new(paid, paid_currency), percent);
             let back = Money::new(back.amount * rate.unwrap_or(rust_decimal::Decimal::ONE), currency).round_for_payment();
             if back.amount > rust_decimal::Decimal::ZERO {
                 let cb = credit_in(uow, client, kopek_domain::payment_method::CASHBACK_PREFIX, back, "cashback").await?;
-                store::set_flow(&mut uow.conn, cb.id, &Flow {
-                    payer_id: flow.payer_id, method_id: None, gateway: None, paid_amount: None, paid_currency: None,
-                    commission: 0, rate: None, cashback_of: Some(pay.id),
-                }, uow.now)
+                store::set_flow(
+                    &mut uow.conn,
+                    cb.id,
+                    &Flow {
+                        payer_id: flow.payer_id,
+                        method_id: None,
+                        gateway: None,
+                        paid_amount: None,
+                        paid_currency: None,
+                        commission: 0,
+                        rate: None,
+                        cashback_of: Some(pay.id),
+                    },
+                    uow.now,
+                )
                 .await?;
             }
         }
@@ -349,8 +431,14 @@ impl Engine {
         }
         let flow = store::flow(&mut uow.conn, payment_id).await?.ok_or_else(|| EngineError::not_found("payment", payment_id))?;
         self.credit_with_cashback(&mut uow, &client, &pay, &flow).await?;
-        uow.audit("payment.credit_awaiting", "payment", payment_id, Some(pay.client_id), serde_json::json!({ "number": number(&pay) }))
-            .await?;
+        uow.audit(
+            "payment.credit_awaiting",
+            "payment",
+            payment_id,
+            Some(pay.client_id),
+            serde_json::json!({ "number": number(&pay) }),
+        )
+        .await?;
         let view = payment_view(&mut uow.conn, payment_id).await?;
         uow.finish(view).await
     }
@@ -363,8 +451,10 @@ impl Engine {
         ctx.actor.ensure_sees_client(pay.client_id).map_err(|_| EngineError::not_found("payment", payment_id))?;
         let from = PaymentStatus::parse(&pay.status).ok_or_else(|| EngineError::Internal(pay.status.clone()))?;
         kopek_domain::payment_method::transition(from, PaymentStatus::Cancelled)?;
-        store::mark_closed(&mut uow.conn, payment_id, PaymentStatus::Cancelled.as_str(), "cancelled by the payer", uow.now).await?;
-        uow.audit("payment.cancel", "payment", payment_id, Some(pay.client_id), serde_json::json!({ "number": number(&pay) })).await?;
+        store::mark_closed(&mut uow.conn, payment_id, PaymentStatus::Cancelled.as_str(), "cancelled by the payer", uow.now)
+            .await?;
+        uow.audit("payment.cancel", "payment", payment_id, Some(pay.client_id), serde_json::json!({ "number": number(&pay) }))
+            .await?;
         let view = payment_view(&mut uow.conn, payment_id).await?;
         uow.finish(view).await
     }
@@ -383,24 +473,35 @@ impl Engine {
         }
         let (pay, flow) = {
             let mut conn = self.store.conn().await?;
-            let pay = ledger_store::payment(&mut conn, payment_id).await?.ok_or_else(|| EngineError::not_found("payment", payment_id))?;
+            let pay = ledger_store::payment(&mut conn, payment_id)
+                .await?
+                .ok_or_else(|| EngineError::not_found("payment", payment_id))?;
             (pay, store::flow(&mut conn, payment_id).await?.ok_or_else(|| EngineError::not_found("payment", payment_id))?)
         };
         if pay.status != PaymentStatus::Credited.as_str() {
-            return Err(EngineError::conflict("not_reversible", format!("payment {} is {}, only credited payments are refunded", number(&pay), pay.status)));
+            return Err(EngineError::conflict(
+                "not_reversible",
+                format!("payment {} is {}, only credited payments are refunded", number(&pay), pay.status),
+            ));
         }
         let kind = flow.gateway.as_deref().and_then(GatewayKind::parse);
         if let (Some(kind), Some(external)) = (kind.filter(|k| *k != GatewayKind::BankTransfer), flow.external_id.as_deref()) {
-            let gateway = self.gateways.get(&kind).cloned()
-                .ok_or_else(|| EngineError::conflict("gateway_not_configured", format!("gateway {kind} is not configured")))?;
+            let gateway =
+                self.gateways.get(&kind).cloned().ok_or_else(|| {
+                    EngineError::conflict("gateway_not_configured", format!("gateway {kind} is not configured"))
+                })?;
             let amount = units_to_decimal(flow.paid_amount.unwrap_or(pay.amount));
-            let refund = gateway.refund(external, amount, &format!("kopek-refund-{}", number(&pay))).await
+            let refund = gateway
+                .refund(external, amount, &format!("kopek-refund-{}", number(&pay)))
+                .await
                 .map_err(|e| EngineError::conflict(e.code(), e.to_string()))?;
             // The money is taken off the balance only once the gateway has
             // accepted to return it; a refused refund changes nothing.
             if refund.status == RefundStatus::Failed {
-                return Err(EngineError::conflict("refund_failed", format!(
-                    "the gateway refused to refund payment {} (refund {})", number(&pay), refund.external_id)));
+                return Err(EngineError::conflict(
+                    "refund_failed",
+                    format!("the gateway refused to refund payment {} (refund {})", number(&pay), refund.external_id),
+                ));
             }
         }
         let mut uow = self.begin(ctx).await?;
@@ -435,11 +536,11 @@ fn number(p: &PaymentRow) -> String {
 
 /// The payment and its client, the client's row locked.
 pub(crate) async fn locked_payment(uow: &mut Uow<'_>, payment_id: i64) -> Result<(PaymentRow, kopek_store::clients::ClientRow)> {
-    let pay = ledger_store::payment(&mut uow.conn, payment_id).await?.ok_or_else(|| EngineError::not_found("payment", payment_id))?;
+    let pay =
+        ledger_store::payment(&mut uow.conn, payment_id).await?.ok_or_else(|| EngineError::not_found("payment", payment_id))?;
     let client = lock_client(&mut uow.conn, pay.client_id).await?;
     // Read again under the lock: a webhook may have moved it meanwhile.
-    let pay = ledger_store::payment(&mut uow.conn, payment_id).await?.ok_or_else(|| EngineError::not_found("payment", payment_id))?;
+    let pay =
+        ledger_store::payment(&mut uow.conn, payment_id).await?.ok_or_else(|| EngineError::not_found("payment", payment_id))?;
     Ok((pay, client))
 }
-
-

@@ -27,9 +27,18 @@ use crate::error::{EngineError, Result};
 pub enum HookSpec {
     /// A program run with the service's parameters as arguments and
     /// environment (never through a shell).
-    Script { program: String, #[serde(default = "default_timeout")] timeout_secs: u64 },
+    Script {
+        program: String,
+        #[serde(default = "default_timeout")]
+        timeout_secs: u64,
+    },
     /// A URL called with a signed JSON body.
-    Webhook { url: String, secret: String, #[serde(default = "default_timeout")] timeout_secs: u64 },
+    Webhook {
+        url: String,
+        secret: String,
+        #[serde(default = "default_timeout")]
+        timeout_secs: u64,
+    },
 }
 
 fn default_timeout() -> u64 {
@@ -45,7 +54,11 @@ impl HookSpec {
             }
         };
         if !ok {
-            return Err(DomainError::invalid("hook", "a script is an absolute path; a webhook an http(s) URL with a secret of 16+ characters").into());
+            return Err(DomainError::invalid(
+                "hook",
+                "a script is an absolute path; a webhook an http(s) URL with a secret of 16+ characters",
+            )
+            .into());
         }
         // Well inside the outbox lease, so a hanging hook is cut off by its
         // own limit and the worker records why.
@@ -123,12 +136,16 @@ impl Engine {
         ctx.actor.ensure_admin()?;
         let service = product_service(&input)?;
         let mut uow = self.begin(ctx).await?;
-        let row = kopek_store::catalog::insert_service(&mut uow.conn, kind_name(service.main.kind), &service.main.name, uow.now).await?;
+        let row = kopek_store::catalog::insert_service(&mut uow.conn, kind_name(service.main.kind), &service.main.name, uow.now)
+            .await?;
         let valid_from = self.local_today();
-        kopek_store::catalog::insert_version(&mut uow.conn, row.id, valid_from, &serde_json::to_string(&service)?, uow.now).await?;
+        kopek_store::catalog::insert_version(&mut uow.conn, row.id, valid_from, &serde_json::to_string(&service)?, uow.now)
+            .await?;
         let hook = input.hook.as_ref().map(serde_json::to_string).transpose()?;
-        let product = store::insert(&mut uow.conn, row.id, &serde_json::to_string(&input.spec)?, hook.as_deref(), uow.now).await?;
-        uow.audit("product.create", "product", product.id, None, serde_json::json!({ "spec": input.spec, "service_id": row.id })).await?;
+        let product =
+            store::insert(&mut uow.conn, row.id, &serde_json::to_string(&input.spec)?, hook.as_deref(), uow.now).await?;
+        uow.audit("product.create", "product", product.id, None, serde_json::json!({ "spec": input.spec, "service_id": row.id }))
+            .await?;
         uow.finish(view(&product, true)?).await
     }
 
@@ -141,10 +158,12 @@ impl Engine {
         let versions = kopek_store::catalog::versions(&mut uow.conn, old.service_id).await?;
         let newest = versions.last().ok_or_else(|| EngineError::Internal(format!("product {id} has no service version")))?;
         kopek_store::catalog::rewrite_version(&mut uow.conn, newest.id, &serde_json::to_string(&service)?).await?;
-        kopek_store::catalog::rename_service(&mut uow.conn, old.service_id, kind_name(service.main.kind), &service.main.name).await?;
+        kopek_store::catalog::rename_service(&mut uow.conn, old.service_id, kind_name(service.main.kind), &service.main.name)
+            .await?;
         let hook = input.hook.as_ref().map(serde_json::to_string).transpose()?;
         store::update(&mut uow.conn, id, &serde_json::to_string(&input.spec)?, hook.as_deref(), input.archived, uow.now).await?;
-        uow.audit("product.update", "product", id, None, serde_json::json!({ "spec": input.spec, "archived": input.archived })).await?;
+        uow.audit("product.update", "product", id, None, serde_json::json!({ "spec": input.spec, "archived": input.archived }))
+            .await?;
         let row = store::get(&mut uow.conn, id).await?.expect("just updated");
         uow.finish(view(&row, true)?).await
     }
@@ -160,7 +179,10 @@ impl Engine {
     pub async fn product(&self, ctx: &Ctx, id: i64) -> Result<Product> {
         let staff = ctx.actor.own_client().is_none();
         let mut conn = self.store.conn().await?;
-        let row = store::get(&mut conn, id).await?.filter(|p| staff || !p.archived).ok_or_else(|| EngineError::not_found("product", id))?;
+        let row = store::get(&mut conn, id)
+            .await?
+            .filter(|p| staff || !p.archived)
+            .ok_or_else(|| EngineError::not_found("product", id))?;
         view(&row, ctx.actor.ensure_admin().is_ok())
     }
 
@@ -226,13 +248,19 @@ pub(crate) async fn on_sale(conn: &mut Conn, id: i64) -> Result<ProductRow> {
 }
 
 /// A promo code the client may use on the product today: (its id, the code).
-pub(crate) async fn usable_promo(conn: &mut Conn, typed: &str, client_id: i64, product_id: i64, day: chrono::NaiveDate)
-    -> Result<(i64, PromoCode)> {
+pub(crate) async fn usable_promo(
+    conn: &mut Conn,
+    typed: &str,
+    client_id: i64,
+    product_id: i64,
+    day: chrono::NaiveDate,
+) -> Result<(i64, PromoCode)> {
     let row = store::promo_by_code(conn, &typed.trim().to_lowercase()).await?.filter(|p| !p.archived);
     let row = row.ok_or_else(|| EngineError::invalid("promo_unknown", format!("there is no promo code {typed:?}")))?;
     let promo: PromoCode = serde_json::from_str(&row.spec)?;
     let (total, by_client) = store::promo_uses(conn, row.id, client_id).await?;
-    let uses = PromoUses { total: u32::try_from(total).unwrap_or(u32::MAX), by_client: u32::try_from(by_client).unwrap_or(u32::MAX) };
+    let uses =
+        PromoUses { total: u32::try_from(total).unwrap_or(u32::MAX), by_client: u32::try_from(by_client).unwrap_or(u32::MAX) };
     promo.check(day, product_id, uses).map_err(|r: PromoRefusal| EngineError::invalid(r.code(), r.message()))?;
     Ok((row.id, promo))
 }

@@ -72,7 +72,10 @@ impl Engine {
             .ok_or_else(|| EngineError::conflict("no_promised_payment", "the provider offers no promised payment"))?;
         let money = parse_payment_amount(input.amount.0, currency_of(&client.currency)?)?;
         if money.amount > terms.fee.price {
-            return Err(EngineError::invalid("over_promised_limit", format!("a promised payment is at most {}", terms.fee.price)));
+            return Err(EngineError::invalid(
+                "over_promised_limit",
+                format!("a promised payment is at most {}", terms.fee.price),
+            ));
         }
         if subs::open_promised(&mut uow.conn, client_id).await?.is_some() {
             return Err(EngineError::conflict("promised_payment_open", "the client has a promised payment open already"));
@@ -80,12 +83,20 @@ impl Engine {
         let days = i64::from(terms.lifetime.days.unwrap_or(3).max(1));
         let payment = credit_in(&mut uow, &client, PROMISED_METHOD, money, "promised payment").await?;
         let expires_at = uow.now + Duration::days(days);
-        let id = subs::insert_promised(&mut uow.conn, client_id, payment.id, decimal_to_units(money.amount)?, uow.now, expires_at).await?;
+        let id =
+            subs::insert_promised(&mut uow.conn, client_id, payment.id, decimal_to_units(money.amount)?, uow.now, expires_at)
+                .await?;
         allocate(&mut uow.conn, client_id, uow.now).await?;
         self.after_money_in(&mut uow, client_id, payment.id).await?;
-        uow.audit("promised_payment.take", "promised_payment", id, Some(client_id), serde_json::json!({
-            "amount": money.amount.to_string(), "expires_at": expires_at,
-        }))
+        uow.audit(
+            "promised_payment.take",
+            "promised_payment",
+            id,
+            Some(client_id),
+            serde_json::json!({
+                "amount": money.amount.to_string(), "expires_at": expires_at,
+            }),
+        )
         .await?;
         let row = subs::promised_of(&mut uow.conn, client_id).await?.into_iter().find(|p| p.id == id).expect("just taken");
         uow.finish(view(&row)).await
@@ -101,10 +112,9 @@ impl Engine {
     /// subscriptions waiting for money are charged and unblocked (CHG-5).
     pub(crate) async fn after_money_in(&self, uow: &mut Uow<'_>, client_id: i64, payment_id: i64) -> Result<()> {
         let client = clients::lock(&mut uow.conn, client_id).await?.ok_or_else(|| EngineError::not_found("client", client_id))?;
-        let is_promise = kopek_store::ledger::payment(&mut uow.conn, payment_id).await?.is_some_and(|p| p.method == PROMISED_METHOD);
-        if !is_promise
-            && let Some(open) = subs::open_promised(&mut uow.conn, client_id).await?
-        {
+        let is_promise =
+            kopek_store::ledger::payment(&mut uow.conn, payment_id).await?.is_some_and(|p| p.method == PROMISED_METHOD);
+        if !is_promise && let Some(open) = subs::open_promised(&mut uow.conn, client_id).await? {
             reverse_payment_in(uow, &client, open.payment_id, "promised payment repaid").await?;
             subs::close_promised(&mut uow.conn, open.id, "repaid", uow.now).await?;
             allocate(&mut uow.conn, client_id, uow.now).await?;
@@ -130,7 +140,8 @@ impl Engine {
         };
         for client_id in &clients_due {
             let mut uow = self.begin(ctx).await?;
-            let client = clients::lock(&mut uow.conn, *client_id).await?.ok_or_else(|| EngineError::not_found("client", client_id))?;
+            let client =
+                clients::lock(&mut uow.conn, *client_id).await?.ok_or_else(|| EngineError::not_found("client", client_id))?;
             let Some(open) = subs::open_promised(&mut uow.conn, *client_id).await?.filter(|p| p.expires_at <= uow.now) else {
                 continue;
             };
@@ -140,9 +151,15 @@ impl Engine {
             let book = load_price_book(&mut uow.conn).await?;
             let now = self.to_local(uow.now);
             self.charge_client(&mut uow, &book, *client_id, now.date(), Some(now)).await?;
-            uow.audit("promised_payment.expire", "promised_payment", open.id, Some(*client_id), serde_json::json!({
-                "amount": Amount::from_units(open.amount, views::minor(&client.currency)),
-            }))
+            uow.audit(
+                "promised_payment.expire",
+                "promised_payment",
+                open.id,
+                Some(*client_id),
+                serde_json::json!({
+                    "amount": Amount::from_units(open.amount, views::minor(&client.currency)),
+                }),
+            )
             .await?;
             uow.finish(()).await?;
         }

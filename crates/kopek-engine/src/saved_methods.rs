@@ -34,13 +34,22 @@ pub(crate) enum PaymentPurpose {
     TopUp,
     /// The set-up payment of a saved method ("Создать" or "Настроить
     /// повторно").
-    Setup { saved_method_id: i64 },
+    Setup {
+        saved_method_id: i64,
+    },
     /// An auto-renewal paid by the subscription's saved method (PMT-7).
-    Renewal { subscription_id: i64, saved_method_id: i64 },
+    Renewal {
+        subscription_id: i64,
+        saved_method_id: i64,
+    },
     /// A top-up when the balance runs low (PMT-5).
-    Autopay { saved_method_id: i64 },
+    Autopay {
+        saved_method_id: i64,
+    },
     /// An order paid directly by a method (PMT-2, ORD-5).
-    Order { order_id: i64 },
+    Order {
+        order_id: i64,
+    },
 }
 
 impl PaymentPurpose {
@@ -224,8 +233,14 @@ impl Engine {
             lock_client(&mut uow.conn, row.client_id).await?;
             let status = parse_status(&row.status)?.reconfigure();
             store::set_status(&mut uow.conn, id, status.as_str(), uow.now).await?;
-            uow.audit("saved_method.reconfigure", "saved_method", id, Some(row.client_id), serde_json::json!({ "payment_id": payment.id }))
-                .await?;
+            uow.audit(
+                "saved_method.reconfigure",
+                "saved_method",
+                id,
+                Some(row.client_id),
+                serde_json::json!({ "payment_id": payment.id }),
+            )
+            .await?;
             uow.finish(()).await?;
         }
         let saved_method = self.saved_method(ctx, id).await?;
@@ -237,8 +252,14 @@ impl Engine {
         let mut uow = self.begin(ctx).await?;
         let row = visible(&mut uow.conn, ctx, id).await?;
         store::rename(&mut uow.conn, id, &name, uow.now).await?;
-        uow.audit("saved_method.rename", "saved_method", id, Some(row.client_id), serde_json::json!({ "from": row.name, "to": name }))
-            .await?;
+        uow.audit(
+            "saved_method.rename",
+            "saved_method",
+            id,
+            Some(row.client_id),
+            serde_json::json!({ "from": row.name, "to": name }),
+        )
+        .await?;
         uow.finish(()).await?;
         self.saved_method(ctx, id).await
     }
@@ -253,17 +274,28 @@ impl Engine {
         let autopay = store::disable_autopay_of(&mut uow.conn, id, uow.now).await? > 0;
         store::mark_deleted(&mut uow.conn, id, uow.now).await?;
         let subs: Vec<i64> = unlinked.iter().map(|(s, _)| *s).collect();
-        uow.audit("saved_method.delete", "saved_method", id, Some(row.client_id), serde_json::json!({
-            "auto_renew_switched_off": subs, "autopay_switched_off": autopay,
-        }))
+        uow.audit(
+            "saved_method.delete",
+            "saved_method",
+            id,
+            Some(row.client_id),
+            serde_json::json!({
+                "auto_renew_switched_off": subs, "autopay_switched_off": autopay,
+            }),
+        )
         .await?;
         uow.finish(DeletedSavedMethod { id, auto_renew_switched_off: subs, autopay_switched_off: autopay }).await
     }
 
     /// What a payment by a method means for the method ("Статусы
     /// обновляются при оплате") and for what it paid.
-    pub(crate) async fn after_method_payment(&self, uow: &mut Uow<'_>, client: &ClientRow, payment_id: i64, end: MethodPaymentEnd<'_>)
-        -> Result<()> {
+    pub(crate) async fn after_method_payment(
+        &self,
+        uow: &mut Uow<'_>,
+        client: &ClientRow,
+        payment_id: i64,
+        end: MethodPaymentEnd<'_>,
+    ) -> Result<()> {
         let Some(link) = store::purpose(&mut uow.conn, payment_id).await? else { return Ok(()) };
         let unattended = matches!(link.purpose.as_str(), "renewal" | "autopay");
         let outcome = match end {
@@ -285,7 +317,9 @@ impl Engine {
         };
         match (link.purpose.as_str(), link.subscription_id, outcome) {
             ("renewal", Some(sub), Some(PaymentOutcome::Succeeded)) => self.renewal_paid(uow, client, sub, payment_id).await,
-            ("renewal", Some(sub), Some(PaymentOutcome::Failed)) => self.renewal_failed(uow, client, sub, Some(payment_id), reason).await,
+            ("renewal", Some(sub), Some(PaymentOutcome::Failed)) => {
+                self.renewal_failed(uow, client, sub, Some(payment_id), reason).await
+            }
             ("order", _, Some(PaymentOutcome::Succeeded)) => match link.order_id {
                 Some(order) => self.order_paid(uow, client, order).await,
                 None => Ok(()),
@@ -302,15 +336,23 @@ impl Engine {
         let Some(row) = store::get(&mut uow.conn, id).await? else { return Ok(()) };
         let next = parse_status(&row.status)?.after(outcome);
         match token {
-            Some(token) if outcome == PaymentOutcome::Succeeded => store::set_token(&mut uow.conn, id, token, next.as_str(), uow.now).await?,
+            Some(token) if outcome == PaymentOutcome::Succeeded => {
+                store::set_token(&mut uow.conn, id, token, next.as_str(), uow.now).await?
+            }
             // A success without any token leaves a method still unusable.
             _ if row.token.is_none() && outcome == PaymentOutcome::Succeeded => return Ok(()),
             _ => store::set_status(&mut uow.conn, id, next.as_str(), uow.now).await?,
         }
         if row.status != next.as_str() {
-            uow.audit("saved_method.status", "saved_method", id, Some(row.client_id), serde_json::json!({
-                "from": row.status, "to": next.as_str(),
-            }))
+            uow.audit(
+                "saved_method.status",
+                "saved_method",
+                id,
+                Some(row.client_id),
+                serde_json::json!({
+                    "from": row.status, "to": next.as_str(),
+                }),
+            )
             .await?;
         }
         Ok(())
@@ -330,18 +372,28 @@ pub(crate) async fn link_saved_method(
     let (saved_method_id, subscription_id, order_id) = match *purpose {
         PaymentPurpose::TopUp => (top_up_method(uow, client_id, req, payer_id, method).await?, None, None),
         PaymentPurpose::Order { order_id } => (top_up_method(uow, client_id, req, payer_id, method).await?, None, Some(order_id)),
-        PaymentPurpose::Setup { saved_method_id } | PaymentPurpose::Autopay { saved_method_id } => (Some(saved_method_id), None, None),
+        PaymentPurpose::Setup { saved_method_id } | PaymentPurpose::Autopay { saved_method_id } => {
+            (Some(saved_method_id), None, None)
+        }
         PaymentPurpose::Renewal { subscription_id, saved_method_id } => (Some(saved_method_id), Some(subscription_id), None),
     };
     Ok(PurposeRow { purpose: purpose.code().to_string(), saved_method_id, subscription_id, order_id })
 }
 
-async fn top_up_method(uow: &mut Uow<'_>, client_id: i64, req: &StartPayment, payer_id: i64, method: &MethodRow) -> Result<Option<i64>> {
+async fn top_up_method(
+    uow: &mut Uow<'_>,
+    client_id: i64,
+    req: &StartPayment,
+    payer_id: i64,
+    method: &MethodRow,
+) -> Result<Option<i64>> {
     if let Some(id) = req.saved_method_id {
         let row = store::get(&mut uow.conn, id).await?.filter(|r| r.client_id == client_id && r.deleted_at.is_none());
         let row = row.ok_or_else(|| EngineError::not_found("saved_method", id))?;
         if row.method_id != method.id {
-            return Err(DomainError::invalid("saved_method_id", format!("saved method {id} belongs to another payment method")).into());
+            return Err(
+                DomainError::invalid("saved_method_id", format!("saved method {id} belongs to another payment method")).into()
+            );
         }
         if row.token.is_none() {
             return Err(EngineError::conflict("method_not_set_up", format!("saved method {id} is still being set up")));
@@ -352,7 +404,8 @@ async fn top_up_method(uow: &mut Uow<'_>, client_id: i64, req: &StartPayment, pa
         return Ok(None);
     }
     ensure_savable(GatewayKind::parse(&method.gateway).unwrap_or(GatewayKind::BankTransfer))?;
-    let row = store::insert(&mut uow.conn, client_id, payer_id, method.id, "", SavedMethodStatus::Configuring.as_str(), uow.now).await?;
+    let row = store::insert(&mut uow.conn, client_id, payer_id, method.id, "", SavedMethodStatus::Configuring.as_str(), uow.now)
+        .await?;
     store::rename(&mut uow.conn, row.id, &format!("{} #{}", method.name, row.id), uow.now).await?;
     Ok(Some(row.id))
 }
@@ -379,7 +432,10 @@ pub(crate) async fn visible(conn: &mut Conn, ctx: &Ctx, id: i64) -> Result<Saved
 
 fn ensure_savable(gateway: GatewayKind) -> Result<()> {
     if gateway == GatewayKind::BankTransfer {
-        return Err(EngineError::conflict("method_not_savable", "a bank transfer can't be saved: only cards and wallets at a gateway"));
+        return Err(EngineError::conflict(
+            "method_not_savable",
+            "a bank transfer can't be saved: only cards and wallets at a gateway",
+        ));
     }
     Ok(())
 }

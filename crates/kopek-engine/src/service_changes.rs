@@ -76,9 +76,14 @@ impl Engine {
         );
         let units = decimal_to_units(diff)?;
         if units > 0 && client.balance + client.usable_credit() < units {
-            return Err(EngineError::conflict("insufficient_funds", format!(
-                "the change costs {diff} until {}; the balance with the credit limit is {}",
-                self.to_local(end).date(), units_to_decimal(client.balance + client.usable_credit()))));
+            return Err(EngineError::conflict(
+                "insufficient_funds",
+                format!(
+                    "the change costs {diff} until {}; the balance with the credit limit is {}",
+                    self.to_local(end).date(),
+                    units_to_decimal(client.balance + client.usable_credit())
+                ),
+            ));
         }
         let state = self.queue_operation(&mut uow, sub_id, Action::Change).await?;
         let name = format!("{}: изменение конфигурации до {}", l.spec.name, self.to_local(end).date());
@@ -89,9 +94,15 @@ impl Engine {
             self.record_change_charge(&mut uow, client.id, sub_id, end, units, expense_id).await?;
         }
         store::set_config(&mut uow.conn, sub_id, &serde_json::to_string(&new)?).await?;
-        uow.audit("service.change", "subscription", sub_id, Some(client.id), serde_json::json!({
-            "from": l.config.addons, "to": new.addons, "difference": diff, "state": format!("{state:?}"),
-        }))
+        uow.audit(
+            "service.change",
+            "subscription",
+            sub_id,
+            Some(client.id),
+            serde_json::json!({
+                "from": l.config.addons, "to": new.addons, "difference": diff, "state": format!("{state:?}"),
+            }),
+        )
         .await?;
         uow.finish(()).await?;
         Ok(ServiceChangeResult { service: self.client_service(ctx, sub_id).await?, difference: crate::amount::Amount(diff) })
@@ -109,28 +120,55 @@ impl Engine {
         // Each charge of the running period (its first payment or renewal,
         // then every change) gives back the part of its own span not used;
         // a product that may not be deleted is refused by the first call.
-        let mut refund = deletion_refund(Decimal::ZERO, self.local_now(), self.to_local(end), self.local_now(), l.spec.deletion, digits)?;
+        let mut refund =
+            deletion_refund(Decimal::ZERO, self.local_now(), self.to_local(end), self.local_now(), l.spec.deletion, digits)?;
         for c in subs::charges_of(&mut uow.conn, sub_id).await?.iter().filter(|c| c.period_end == end) {
-            refund += deletion_refund(units_to_decimal(c.amount), self.to_local(c.period_start), self.to_local(end), self.local_now(),
-                l.spec.deletion, digits)?;
+            refund += deletion_refund(
+                units_to_decimal(c.amount),
+                self.to_local(c.period_start),
+                self.to_local(end),
+                self.local_now(),
+                l.spec.deletion,
+                digits,
+            )?;
         }
         self.queue_operation(&mut uow, sub_id, Action::Delete).await?;
         kopek_store::paid_period::set_renewal(&mut uow.conn, sub_id, l.sub.renewal_months.unwrap_or(1), false).await?;
         subs::set_state(&mut uow.conn, sub_id, State::Disconnected.as_str(), Some(uow.now)).await?;
         let actor = uow.ctx().actor.label();
-        subs::record_state(&mut uow.conn, sub_id, client.id, uow.now, Some(&l.sub.state), State::Disconnected.as_str(), "deleted", &actor).await?;
+        subs::record_state(
+            &mut uow.conn,
+            sub_id,
+            client.id,
+            uow.now,
+            Some(&l.sub.state),
+            State::Disconnected.as_str(),
+            "deleted",
+            &actor,
+        )
+        .await?;
         let name = format!("{}: неиспользованный период до {}", l.spec.name, self.to_local(end).date());
         self.settle(&mut uow, &client, &name, -decimal_to_units(refund)?, l.spec.tax_percent).await?;
         uow.audit("service.delete", "subscription", sub_id, Some(client.id), serde_json::json!({ "refund": refund })).await?;
         uow.finish(()).await?;
-        Ok(ServiceChangeResult { service: self.client_service(ctx, sub_id).await?, difference: crate::amount::Amount(Decimal::ZERO - refund) })
+        Ok(ServiceChangeResult {
+            service: self.client_service(ctx, sub_id).await?,
+            difference: crate::amount::Amount(Decimal::ZERO - refund),
+        })
     }
 
     /// A charge row for a change: keyed like every charge by its start, so
     /// two changes in the same microsecond (a frozen clock, a double click)
     /// take the next free one.
-    async fn record_change_charge(&self, uow: &mut Uow<'_>, client_id: i64, sub_id: i64, end: chrono::DateTime<chrono::Utc>, units: i64,
-        expense_id: Option<i64>) -> Result<()> {
+    async fn record_change_charge(
+        &self,
+        uow: &mut Uow<'_>,
+        client_id: i64,
+        sub_id: i64,
+        end: chrono::DateTime<chrono::Utc>,
+        units: i64,
+        expense_id: Option<i64>,
+    ) -> Result<()> {
         for nudge in 0..1000 {
             let charge = NewCharge {
                 client_id,
@@ -151,8 +189,14 @@ impl Engine {
 
     /// Charges `units` (an expense with its tax, whose id it answers) or,
     /// negative, gives them back to the balance.
-    async fn settle(&self, uow: &mut Uow<'_>, client: &kopek_store::clients::ClientRow, name: &str, units: i64, tax_percent: Decimal)
-        -> Result<Option<i64>> {
+    async fn settle(
+        &self,
+        uow: &mut Uow<'_>,
+        client: &kopek_store::clients::ClientRow,
+        name: &str,
+        units: i64,
+        tax_percent: Decimal,
+    ) -> Result<Option<i64>> {
         let mut expense = None;
         if units > 0 {
             let tax = included_vat(units, tax_percent, &client.currency)?;
@@ -178,10 +222,16 @@ async fn load(uow: &mut Uow<'_>, ctx: &Ctx, sub_id: i64) -> Result<Loaded> {
     let life = store::life(&mut uow.conn, sub_id).await?.filter(|l| ctx.actor.ensure_sees_client(l.client_id).is_ok());
     let life = life.ok_or_else(|| EngineError::not_found("service", sub_id))?;
     let product_id = life.product_id.ok_or_else(|| EngineError::not_found("service", sub_id))?;
-    let product = kopek_store::products::get(&mut uow.conn, product_id).await?.ok_or_else(|| EngineError::not_found("product", product_id))?;
+    let product = kopek_store::products::get(&mut uow.conn, product_id)
+        .await?
+        .ok_or_else(|| EngineError::not_found("product", product_id))?;
     let sub = subs::get(&mut uow.conn, sub_id).await?.ok_or_else(|| EngineError::not_found("service", sub_id))?;
     if sub.state == State::Disconnected.as_str() {
         return Err(DomainError::invalid("action", "the service is deleted").into());
     }
-    Ok(Loaded { sub, spec: serde_json::from_str(&product.spec)?, config: serde_json::from_str(life.product_config.as_deref().unwrap_or("{}"))? })
+    Ok(Loaded {
+        sub,
+        spec: serde_json::from_str(&product.spec)?,
+        config: serde_json::from_str(life.product_config.as_deref().unwrap_or("{}"))?,
+    })
 }

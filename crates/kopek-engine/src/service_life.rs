@@ -80,7 +80,10 @@ pub struct ClientService {
 
 fn state_code(s: ServiceState) -> String {
     match s {
-        ServiceState::Processing(op) => format!("processing:{}", serde_json::to_value(op).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()),
+        ServiceState::Processing(op) => format!(
+            "processing:{}",
+            serde_json::to_value(op).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+        ),
         other => serde_json::to_value(other).ok().and_then(|v| v["state"].as_str().map(str::to_string)).unwrap_or_default(),
     }
 }
@@ -103,7 +106,11 @@ impl Engine {
     pub(crate) async fn queue_operation(&self, uow: &mut Uow<'_>, sub_id: i64, action: Action) -> Result<ServiceState> {
         let life = store::life(&mut uow.conn, sub_id).await?.ok_or_else(|| EngineError::not_found("subscription", sub_id))?;
         let before = life.life_state.as_deref().and_then(stored_state).unwrap_or(ServiceState::Ordered);
-        let before = if action == Action::Open && before == ServiceState::Processing(Operation::Opening) { ServiceState::Ordered } else { before };
+        let before = if action == Action::Open && before == ServiceState::Processing(Operation::Opening) {
+            ServiceState::Ordered
+        } else {
+            before
+        };
         let op = begin(before, action)?;
         let has_hook = match life.product_id {
             Some(p) => kopek_store::products::get(&mut uow.conn, p).await?.is_some_and(|p| p.hook.is_some()),
@@ -113,7 +120,8 @@ impl Engine {
         store::set_life(&mut uow.conn, sub_id, &state_code(now_state), None).await?;
         if has_hook {
             let id = store::insert_operation(&mut uow.conn, sub_id, hook_action(op).as_str(), uow.now).await?;
-            uow.emit(PROVISIONING_TOPIC, &Job { operation_id: id, before: state_code(before) }, Some(&format!("operation-{id}"))).await?;
+            uow.emit(PROVISIONING_TOPIC, &Job { operation_id: id, before: state_code(before) }, Some(&format!("operation-{id}")))
+                .await?;
         }
         Ok(now_state)
     }
@@ -121,15 +129,23 @@ impl Engine {
     /// SVC-2 for the client: stop, start, reboot.
     pub async fn service_action(&self, ctx: &Ctx, sub_id: i64, action: Action) -> Result<ClientService> {
         if matches!(action, Action::Open | Action::Renew | Action::Change | Action::Delete) {
-            return Err(kopek_domain::DomainError::invalid("action", "open, renew, change and delete have their own requests").into());
+            return Err(
+                kopek_domain::DomainError::invalid("action", "open, renew, change and delete have their own requests").into()
+            );
         }
         let mut uow = self.begin(ctx).await?;
         let life = visible(&mut uow.conn, ctx, sub_id).await?;
         lock_client(&mut uow.conn, life.client_id).await?;
         let state = self.queue_operation(&mut uow, sub_id, action).await?;
-        uow.audit("service.action", "subscription", sub_id, Some(life.client_id), serde_json::json!({
-            "action": action, "state": state_code(state),
-        }))
+        uow.audit(
+            "service.action",
+            "subscription",
+            sub_id,
+            Some(life.client_id),
+            serde_json::json!({
+                "action": action, "state": state_code(state),
+            }),
+        )
         .await?;
         uow.finish(()).await?;
         self.client_service(ctx, sub_id).await
@@ -169,9 +185,14 @@ impl Engine {
     async fn prepare_call(&self, op_id: i64) -> Result<Option<(OperationRow, HookCall, Arc<dyn ProvisioningHook>)>> {
         let mut conn = self.store.conn().await?;
         let Some(op) = store::operation(&mut conn, op_id).await?.filter(|o| o.status == "pending") else { return Ok(None) };
-        let life = store::life(&mut conn, op.subscription_id).await?.ok_or_else(|| EngineError::not_found("subscription", op.subscription_id))?;
-        let product_id = life.product_id.ok_or_else(|| EngineError::Internal(format!("subscription {} has no product", life.id)))?;
-        let product = kopek_store::products::get(&mut conn, product_id).await?.ok_or_else(|| EngineError::not_found("product", product_id))?;
+        let life = store::life(&mut conn, op.subscription_id)
+            .await?
+            .ok_or_else(|| EngineError::not_found("subscription", op.subscription_id))?;
+        let product_id =
+            life.product_id.ok_or_else(|| EngineError::Internal(format!("subscription {} has no product", life.id)))?;
+        let product = kopek_store::products::get(&mut conn, product_id)
+            .await?
+            .ok_or_else(|| EngineError::not_found("product", product_id))?;
         let spec: HookSpec = serde_json::from_str(product.hook.as_deref().unwrap_or("null"))
             .map_err(|e| EngineError::Internal(format!("product {product_id}: hook {e}")))?;
         let factory = self.hooks.clone().ok_or_else(|| EngineError::Internal("no provisioning hooks are configured".into()))?;
@@ -183,7 +204,10 @@ impl Engine {
         let integration = service.map(|s| s.integration.clone()).unwrap_or_default();
         let accounts = service.map(|s| s.accounts.clone()).unwrap_or_default();
         let mut params = BTreeMap::new();
-        params.insert("product_type".to_string(), serde_json::to_value(product_spec.product_type)?.as_str().unwrap_or_default().to_string());
+        params.insert(
+            "product_type".to_string(),
+            serde_json::to_value(product_spec.product_type)?.as_str().unwrap_or_default().to_string(),
+        );
         params.insert("period_months".to_string(), config.months.to_string());
         for p in &product_spec.parameters {
             params.insert(format!("param.{}", p.name), p.value.clone());
@@ -214,7 +238,8 @@ impl Engine {
             params.insert("accounts.login_prefix".to_string(), accounts.login_prefix.clone());
             params.insert("accounts.numeric_password".to_string(), accounts.numeric_password.to_string());
         }
-        let action = HookAction::parse(&op.action).ok_or_else(|| EngineError::Internal(format!("operation {op_id}: {}", op.action)))?;
+        let action =
+            HookAction::parse(&op.action).ok_or_else(|| EngineError::Internal(format!("operation {op_id}: {}", op.action)))?;
         let call = HookCall {
             action,
             service_id: life.id,
@@ -237,7 +262,9 @@ impl Engine {
     ) -> Result<()> {
         let ctx = Ctx::system("provisioning");
         let mut uow = self.begin(&ctx).await?;
-        let life = store::life(&mut uow.conn, op.subscription_id).await?.ok_or_else(|| EngineError::not_found("subscription", op.subscription_id))?;
+        let life = store::life(&mut uow.conn, op.subscription_id)
+            .await?
+            .ok_or_else(|| EngineError::not_found("subscription", op.subscription_id))?;
         lock_client(&mut uow.conn, life.client_id).await?;
         let operation = stored_state(life.life_state.as_deref().unwrap_or("")).and_then(|s| match s {
             ServiceState::Processing(o) => Some(o),
@@ -255,14 +282,24 @@ impl Engine {
             None => store::set_life(&mut uow.conn, life.id, life.life_state.as_deref().unwrap_or("ordered"), error).await?,
         }
         if let Some(s) = state {
-            uow.emit("service.state_changed", &serde_json::json!({
-                "subscription_id": life.id, "client_id": life.client_id, "state": state_code(s),
-            }), Some(&format!("operation-{}-done", op.id)))
+            uow.emit(
+                "service.state_changed",
+                &serde_json::json!({
+                    "subscription_id": life.id, "client_id": life.client_id, "state": state_code(s),
+                }),
+                Some(&format!("operation-{}-done", op.id)),
+            )
             .await?;
         }
-        uow.audit("service.operation", "subscription", life.id, Some(life.client_id), serde_json::json!({
-            "operation_id": op.id, "action": op.action, "status": status, "answer": answer, "error": error,
-        }))
+        uow.audit(
+            "service.operation",
+            "subscription",
+            life.id,
+            Some(life.client_id),
+            serde_json::json!({
+                "operation_id": op.id, "action": op.action, "status": status, "answer": answer, "error": error,
+            }),
+        )
         .await?;
         uow.finish(()).await
     }
@@ -285,12 +322,22 @@ impl Engine {
         let mut conn = self.store.conn().await?;
         let life = visible(&mut conn, ctx, sub_id).await?;
         let product_id = life.product_id.ok_or_else(|| EngineError::not_found("service", sub_id))?;
-        let product = kopek_store::products::get(&mut conn, product_id).await?.ok_or_else(|| EngineError::not_found("product", product_id))?;
+        let product = kopek_store::products::get(&mut conn, product_id)
+            .await?
+            .ok_or_else(|| EngineError::not_found("product", product_id))?;
         let spec: ProductSpec = serde_json::from_str(&product.spec)?;
-        let sub = kopek_store::subscriptions::get(&mut conn, sub_id).await?.ok_or_else(|| EngineError::not_found("subscription", sub_id))?;
+        let sub = kopek_store::subscriptions::get(&mut conn, sub_id)
+            .await?
+            .ok_or_else(|| EngineError::not_found("subscription", sub_id))?;
         let code = life.life_state.clone().unwrap_or_else(|| "ordered".into());
         let operations = store::operations(&mut conn, sub_id).await?.into_iter().map(|o| ServiceOperation {
-            id: o.id, action: o.action, status: o.status, attempts: o.attempts, answer: o.answer, error: o.error, created_at: o.created_at,
+            id: o.id,
+            action: o.action,
+            status: o.status,
+            attempts: o.attempts,
+            answer: o.answer,
+            error: o.error,
+            created_at: o.created_at,
         });
         let staff = ctx.actor.own_client().is_none();
         Ok(ClientService {
@@ -303,12 +350,14 @@ impl Engine {
             auto_renew: sub.auto_renew,
             config: serde_json::from_str(life.product_config.as_deref().unwrap_or("{}"))?,
             error: life.life_error.filter(|_| staff),
-            operations: operations.map(|mut o| {
-                if !staff {
-                    o.error = None;
-                }
-                o
-            }).collect(),
+            operations: operations
+                .map(|mut o| {
+                    if !staff {
+                        o.error = None;
+                    }
+                    o
+                })
+                .collect(),
         })
     }
 }

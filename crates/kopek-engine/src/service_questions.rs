@@ -40,11 +40,16 @@ impl Engine {
         let life = life.ok_or_else(|| EngineError::not_found("service", sub_id))?;
         let asked_by = ctx.actor.label();
         let row = store::insert_question(&mut uow.conn, sub_id, life.client_id, &asked_by, text, uow.now).await?;
-        uow.emit("support.question", &serde_json::json!({
-            "question_id": row.id, "subscription_id": sub_id, "client_id": life.client_id,
-        }), Some(&format!("question-{}", row.id)))
+        uow.emit(
+            "support.question",
+            &serde_json::json!({
+                "question_id": row.id, "subscription_id": sub_id, "client_id": life.client_id,
+            }),
+            Some(&format!("question-{}", row.id)),
+        )
         .await?;
-        uow.audit("service.question", "subscription", sub_id, Some(life.client_id), serde_json::json!({ "question_id": row.id })).await?;
+        uow.audit("service.question", "subscription", sub_id, Some(life.client_id), serde_json::json!({ "question_id": row.id }))
+            .await?;
         uow.finish(view(row)).await
     }
 
@@ -57,5 +62,12 @@ impl Engine {
 }
 
 fn view(r: store::QuestionRow) -> ServiceQuestion {
-    ServiceQuestion { id: r.id, subscription_id: r.subscription_id, asked_by: r.asked_by, text: r.text, ticket_id: r.ticket_id, created_at: r.created_at }
+    ServiceQuestion {
+        id: r.id,
+        subscription_id: r.subscription_id,
+        asked_by: r.asked_by,
+        text: r.text,
+        ticket_id: r.ticket_id,
+        created_at: r.created_at,
+    }
 }

@@ -58,13 +58,15 @@ impl Engine {
             let mut conn = self.store.conn().await?;
             store::awaiting_transfer(&mut conn).await?
         };
-        let open: Vec<(String, Decimal)> = awaiting.iter().map(|(_, _, n, units)| (n.clone(), units_to_decimal(*units))).collect();
+        let open: Vec<(String, Decimal)> =
+            awaiting.iter().map(|(_, _, n, units)| (n.clone(), units_to_decimal(*units))).collect();
         let pairs: Vec<(&str, Decimal)> = lines.iter().map(|l| (l.purpose.as_str(), l.amount.0)).collect();
         let mut report = StatementReport { credited: 0, results: Vec::new() };
         for (line, found) in lines.iter().zip(match_lines(&pairs, &open)) {
             let (outcome, payment, message) = match found {
                 MatchResult::Matched(number) => {
-                    let id = awaiting.iter().find(|(_, _, n, _)| *n == number).map(|(id, ..)| *id).expect("matched an open payment");
+                    let id =
+                        awaiting.iter().find(|(_, _, n, _)| *n == number).map(|(id, ..)| *id).expect("matched an open payment");
                     if self.credit_transfer(ctx, id, line).await? {
                         report.credited += 1;
                         ("credited", Some(number), String::new())
@@ -77,7 +79,9 @@ impl Engine {
                     ("wrong_amount", Some(payment_id), msg)
                 }
                 MatchResult::Duplicate(p) => ("duplicate", Some(p), "an earlier line of this statement already pays it".into()),
-                MatchResult::Ambiguous(ps) => ("ambiguous", None, format!("the purpose names several payments: {}", ps.join(", "))),
+                MatchResult::Ambiguous(ps) => {
+                    ("ambiguous", None, format!("the purpose names several payments: {}", ps.join(", ")))
+                }
                 MatchResult::Unknown => ("unknown", None, "the purpose names no payment awaiting a transfer".into()),
             };
             report.results.push(StatementResult {
@@ -110,9 +114,15 @@ impl Engine {
             reason: "bank statement",
         };
         store::insert_event(&mut uow.conn, &event, uow.now).await?;
-        uow.audit("payment.statement_credit", "payment", payment_id, Some(client.id), serde_json::json!({
-            "statement_document": line.number, "date": line.date, "amount": line.amount,
-        }))
+        uow.audit(
+            "payment.statement_credit",
+            "payment",
+            payment_id,
+            Some(client.id),
+            serde_json::json!({
+                "statement_document": line.number, "date": line.date, "amount": line.amount,
+            }),
+        )
         .await?;
         uow.finish(true).await
     }

@@ -29,7 +29,9 @@ impl Engine {
         ctx.actor.ensure_may_manage_accounts()?;
         let new_services = {
             let mut conn = self.store.conn().await?;
-            kopek_store::catalog::tariff(&mut conn, change.to_tariff).await?.ok_or_else(|| EngineError::not_found("tariff", change.to_tariff))?;
+            kopek_store::catalog::tariff(&mut conn, change.to_tariff)
+                .await?
+                .ok_or_else(|| EngineError::not_found("tariff", change.to_tariff))?;
             kopek_store::catalog::tariff_services(&mut conn, change.to_tariff).await?
         };
         let mut uow = self.begin(ctx).await?;
@@ -44,7 +46,10 @@ impl Engine {
             .filter(|s| s.tariff_id == Some(change.from_tariff) && s.state != State::Disconnected.as_str())
             .collect();
         if old.is_empty() {
-            return Err(EngineError::invalid("not_on_tariff", format!("the client has no services of tariff {}", change.from_tariff)));
+            return Err(EngineError::invalid(
+                "not_on_tariff",
+                format!("the client has no services of tariff {}", change.from_tariff),
+            ));
         }
         let mut changes = Vec::new();
         for sub in &old {
@@ -68,9 +73,15 @@ impl Engine {
             }
         }
         allocate(&mut uow.conn, client_id, uow.now).await?;
-        uow.audit("tariff.change", "client", client_id, Some(client_id), serde_json::json!({
-            "from": change.from_tariff, "to": change.to_tariff, "before_15th": early, "ended": changes,
-        }))
+        uow.audit(
+            "tariff.change",
+            "client",
+            client_id,
+            Some(client_id),
+            serde_json::json!({
+                "from": change.from_tariff, "to": change.to_tariff, "before_15th": early, "ended": changes,
+            }),
+        )
         .await?;
         uow.finish(()).await?;
         let mut connected = Vec::new();

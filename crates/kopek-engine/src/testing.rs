@@ -42,12 +42,15 @@ impl TestEngine {
     pub async fn admin(&self) -> Ctx {
         let staff = self
             .engine
-            .create_staff_user(&Ctx::system("test"), NewStaff {
-                email: format!("admin{}@kopek.test", rand_suffix()),
-                full_name: "Test Admin".into(),
-                password: "admin-password".into(),
-                role: "admin".into(),
-            })
+            .create_staff_user(
+                &Ctx::system("test"),
+                NewStaff {
+                    email: format!("admin{}@kopek.test", rand_suffix()),
+                    full_name: "Test Admin".into(),
+                    password: "admin-password".into(),
+                    role: "admin".into(),
+                },
+            )
             .await
             .expect("create admin");
         Ctx::new(Actor::Staff { id: staff.id, email: staff.email, role: kopek_domain::account::StaffRole::Admin })
@@ -57,21 +60,24 @@ impl TestEngine {
     pub async fn client(&self, code: &str, credit_limit: i64) -> (Client, Ctx) {
         let client = self
             .engine
-            .create_client(&Ctx::system("test"), NewClient {
-                code: Some(code.into()),
-                name: format!("Client {code}"),
-                country: "RU".into(),
-                currency: "RUB".into(),
-                credit_limit: Some(Amount(credit_limit.into())),
-                // A credit limit lets services run down to it.
-                disconnect_threshold: Some(Amount((-credit_limit).into())),
-                owner: Some(NewUser {
-                    email: format!("{}@client.test", code.to_lowercase()),
-                    full_name: format!("Owner of {code}"),
-                    password: "client-password".into(),
-                    phone: None,
-                }),
-            })
+            .create_client(
+                &Ctx::system("test"),
+                NewClient {
+                    code: Some(code.into()),
+                    name: format!("Client {code}"),
+                    country: "RU".into(),
+                    currency: "RUB".into(),
+                    credit_limit: Some(Amount(credit_limit.into())),
+                    // A credit limit lets services run down to it.
+                    disconnect_threshold: Some(Amount((-credit_limit).into())),
+                    owner: Some(NewUser {
+                        email: format!("{}@client.test", code.to_lowercase()),
+                        full_name: format!("Owner of {code}"),
+                        password: "client-password".into(),
+                        phone: None,
+                    }),
+                },
+            )
             .await
             .expect("create client");
         let users = self.engine.client_users(&Ctx::system("test"), client.id).await.expect("users");
@@ -149,7 +155,10 @@ impl crate::gateway::PaymentGateway for CardGateway {
         crate::gateway::GatewayKind::Sandbox
     }
 
-    async fn create(&self, req: &crate::gateway::CreatePayment) -> Result<crate::gateway::GatewayPayment, crate::gateway::GatewayError> {
+    async fn create(
+        &self,
+        req: &crate::gateway::CreatePayment,
+    ) -> Result<crate::gateway::GatewayPayment, crate::gateway::GatewayError> {
         use crate::gateway::GatewayStatus;
         let mut s = self.state.lock().unwrap();
         s.requests.push(req.clone());
@@ -183,12 +192,20 @@ impl crate::gateway::PaymentGateway for CardGateway {
         s.payments.get(external_id).map(|p| p.1.clone()).ok_or_else(|| crate::gateway::GatewayError::NotFound(external_id.into()))
     }
 
-    async fn capture(&self, external_id: &str, _: rust_decimal::Decimal) -> Result<crate::gateway::GatewayPayment, crate::gateway::GatewayError> {
+    async fn capture(
+        &self,
+        external_id: &str,
+        _: rust_decimal::Decimal,
+    ) -> Result<crate::gateway::GatewayPayment, crate::gateway::GatewayError> {
         self.fetch(external_id).await
     }
 
-    async fn refund(&self, external_id: &str, amount: rust_decimal::Decimal, _: &str)
-        -> Result<crate::gateway::GatewayRefund, crate::gateway::GatewayError> {
+    async fn refund(
+        &self,
+        external_id: &str,
+        amount: rust_decimal::Decimal,
+        _: &str,
+    ) -> Result<crate::gateway::GatewayRefund, crate::gateway::GatewayError> {
         let p = self.fetch(external_id).await?;
         Ok(crate::gateway::GatewayRefund {
             external_id: format!("refund_{external_id}"),
@@ -199,14 +216,20 @@ impl crate::gateway::PaymentGateway for CardGateway {
         })
     }
 
-    async fn verify_webhook(&self, req: &crate::gateway::WebhookRequest<'_>) -> Result<crate::gateway::WebhookEvent, crate::gateway::GatewayError> {
-        let v: serde_json::Value = serde_json::from_slice(req.body).map_err(|e| crate::gateway::GatewayError::Forged(e.to_string()))?;
+    async fn verify_webhook(
+        &self,
+        req: &crate::gateway::WebhookRequest<'_>,
+    ) -> Result<crate::gateway::WebhookEvent, crate::gateway::GatewayError> {
+        let v: serde_json::Value =
+            serde_json::from_slice(req.body).map_err(|e| crate::gateway::GatewayError::Forged(e.to_string()))?;
         let text = |k: &str| v[k].as_str().map(str::to_string);
-        let status = serde_json::from_value(v["status"].clone()).map_err(|e| crate::gateway::GatewayError::Forged(e.to_string()))?;
+        let status =
+            serde_json::from_value(v["status"].clone()).map_err(|e| crate::gateway::GatewayError::Forged(e.to_string()))?;
         Ok(crate::gateway::WebhookEvent {
             external_id: text("external_id").unwrap_or_default(),
             status,
-            amount: serde_json::from_value(v["amount"].clone()).map_err(|e| crate::gateway::GatewayError::Forged(e.to_string()))?,
+            amount: serde_json::from_value(v["amount"].clone())
+                .map_err(|e| crate::gateway::GatewayError::Forged(e.to_string()))?,
             currency: text("currency").unwrap_or_default(),
             payment_id: text("payment_id"),
             method_token: text("method_token"),
@@ -219,7 +242,8 @@ impl crate::gateway::PaymentGateway for CardGateway {
 /// a script of answers (then success), and every call is recorded.
 #[derive(Default)]
 pub struct ScriptedHooks {
-    answers: std::sync::Mutex<std::collections::VecDeque<Result<crate::provisioning::HookAnswer, crate::provisioning::HookError>>>,
+    answers:
+        std::sync::Mutex<std::collections::VecDeque<Result<crate::provisioning::HookAnswer, crate::provisioning::HookError>>>,
     calls: std::sync::Mutex<Vec<crate::provisioning::HookCall>>,
 }
 
@@ -248,11 +272,16 @@ impl crate::service_life::HookFactory for Arc<ScriptedHooks> {
 
 #[async_trait::async_trait]
 impl crate::provisioning::ProvisioningHook for ScriptedHook {
-    async fn call(&self, call: &crate::provisioning::HookCall) -> Result<crate::provisioning::HookAnswer, crate::provisioning::HookError> {
+    async fn call(
+        &self,
+        call: &crate::provisioning::HookCall,
+    ) -> Result<crate::provisioning::HookAnswer, crate::provisioning::HookError> {
         self.0.calls.lock().unwrap().push(call.clone());
-        self.0.answers.lock().unwrap().pop_front().unwrap_or(Ok(crate::provisioning::HookAnswer::Success {
-            message: None,
-            data: Default::default(),
-        }))
+        self.0
+            .answers
+            .lock()
+            .unwrap()
+            .pop_front()
+            .unwrap_or(Ok(crate::provisioning::HookAnswer::Success { message: None, data: Default::default() }))
     }
 }

@@ -44,7 +44,8 @@ impl<'e> Uow<'e> {
         if key.is_empty() || key.len() > 200 {
             return Err(EngineError::invalid("bad_idempotency_key", "Idempotency-Key must be 1 to 200 characters"));
         }
-        let scope = format!("{}:{}", self.ctx.actor.kind(), self.ctx.actor.id().map_or(self.ctx.actor.label(), |i| i.to_string()));
+        let scope =
+            format!("{}:{}", self.ctx.actor.kind(), self.ctx.actor.id().map_or(self.ctx.actor.label(), |i| i.to_string()));
         let hash = request_hash(op, request)?;
         match idempotency::claim(&mut self.conn, &scope, &key, &hash, self.now).await? {
             idempotency::Claim::Fresh => {
@@ -53,7 +54,10 @@ impl<'e> Uow<'e> {
             }
             idempotency::Claim::Used { request_hash, response } if request_hash == hash => match response {
                 Some(body) => Ok(Some(serde_json::from_str(&body)?)),
-                None => Err(EngineError::conflict("idempotency_in_progress", "a request with this Idempotency-Key is still in progress")),
+                None => Err(EngineError::conflict(
+                    "idempotency_in_progress",
+                    "a request with this Idempotency-Key is still in progress",
+                )),
             },
             idempotency::Claim::Used { .. } => Err(EngineError::invalid(
                 "idempotency_key_reused",

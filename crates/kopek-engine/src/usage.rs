@@ -43,8 +43,12 @@ impl Engine {
         let mut uow = self.begin(ctx).await?;
         let mut receipt = UsageReceipt::default();
         for (i, r) in records.iter().enumerate() {
-            let kind = UsageKind::parse(&r.kind)
-                .ok_or_else(|| EngineError::invalid("invalid_field", format!("record {i}: kind {:?} is not traffic_in, traffic_out, minutes or units", r.kind)))?;
+            let kind = UsageKind::parse(&r.kind).ok_or_else(|| {
+                EngineError::invalid(
+                    "invalid_field",
+                    format!("record {i}: kind {:?} is not traffic_in, traffic_out, minutes or units", r.kind),
+                )
+            })?;
             if r.record_id.trim().is_empty() || r.record_id.len() > 200 {
                 return Err(EngineError::invalid("invalid_field", format!("record {i}: record_id must be 1 to 200 characters")));
             }
@@ -56,21 +60,30 @@ impl Engine {
                 .await?
                 .filter(|s| ctx.actor.ensure_sees_client(s.client_id).is_ok())
                 .ok_or_else(|| EngineError::not_found("subscription", r.subscription_id))?;
-            let fresh = subs::insert_usage(&mut uow.conn, &subs::NewUsage {
-                client_id: sub.client_id,
-                subscription_id: sub.id,
-                record_id: r.record_id.trim(),
-                kind: kind.as_str(),
-                class: r.class.trim(),
-                quantity,
-                recorded_at: r.recorded_at,
-            })
+            let fresh = subs::insert_usage(
+                &mut uow.conn,
+                &subs::NewUsage {
+                    client_id: sub.client_id,
+                    subscription_id: sub.id,
+                    record_id: r.record_id.trim(),
+                    kind: kind.as_str(),
+                    class: r.class.trim(),
+                    quantity,
+                    recorded_at: r.recorded_at,
+                },
+            )
             .await?;
             if fresh { receipt.accepted += 1 } else { receipt.duplicates += 1 }
         }
-        uow.audit("usage.record", "usage", records.len(), None, serde_json::json!({
-            "accepted": receipt.accepted, "duplicates": receipt.duplicates,
-        }))
+        uow.audit(
+            "usage.record",
+            "usage",
+            records.len(),
+            None,
+            serde_json::json!({
+                "accepted": receipt.accepted, "duplicates": receipt.duplicates,
+            }),
+        )
         .await?;
         uow.finish(receipt).await
     }

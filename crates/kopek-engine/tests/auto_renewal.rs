@@ -46,28 +46,35 @@ async fn world(t: TestEngine, code: &str) -> World {
     let admin = t.admin().await;
     let (client, user) = t.client(code, 0).await;
     let payer = e
-        .create_payer(&user, client.id, PayerInput {
-            kind: "individual".into(),
-            details: PayerDetails { country: "RU".into(), name: "Анна Банана".into(), ..PayerDetails::default() },
-        })
+        .create_payer(
+            &user,
+            client.id,
+            PayerInput {
+                kind: "individual".into(),
+                details: PayerDetails { country: "RU".into(), name: "Анна Банана".into(), ..PayerDetails::default() },
+            },
+        )
         .await
         .unwrap()
         .id;
     let method = e
-        .create_payment_method(&admin, MethodInput {
-            prefix: "card".into(),
-            name: "ЮKassa".into(),
-            gateway: "sandbox".into(),
-            currency: "RUB".into(),
-            commission_percent: None,
-            commission_fixed: None,
-            min_amount: Some(amt("10.00")),
-            max_amount: Some(amt("3000.00")),
-            cashback_percent: None,
-            payer_kinds: vec!["individual".into()],
-            enabled: true,
-            instructions: String::new(),
-        })
+        .create_payment_method(
+            &admin,
+            MethodInput {
+                prefix: "card".into(),
+                name: "ЮKassa".into(),
+                gateway: "sandbox".into(),
+                currency: "RUB".into(),
+                commission_percent: None,
+                commission_fixed: None,
+                min_amount: Some(amt("10.00")),
+                max_amount: Some(amt("3000.00")),
+                cashback_percent: None,
+                payer_kinds: vec!["individual".into()],
+                enabled: true,
+                instructions: String::new(),
+            },
+        )
         .await
         .unwrap()
         .id;
@@ -89,7 +96,13 @@ impl World {
     }
 
     async fn spend(&self, amount: &str) {
-        let req = PostExpense { name: "Работы".into(), amount: amt(amount), currency: "RUB".into(), vat_percent: None, charged_at: None };
+        let req = PostExpense {
+            name: "Работы".into(),
+            amount: amt(amount),
+            currency: "RUB".into(),
+            vat_percent: None,
+            charged_at: None,
+        };
         self.e.post_expense(&self.admin, self.client.id, req).await.unwrap();
     }
 
@@ -100,7 +113,13 @@ impl World {
     /// A saved card set up by a payment of `amount` the payer completes on
     /// the gateway's page; answers its id.
     async fn card(&self, amount: &str) -> i64 {
-        let req = NewSavedMethod { payer_id: self.payer, method_id: self.method, name: None, amount: Some(amt(amount)), return_url: None };
+        let req = NewSavedMethod {
+            payer_id: self.payer,
+            method_id: self.method,
+            name: None,
+            amount: Some(amt(amount)),
+            return_url: None,
+        };
         let setup = self.e.create_saved_method(&self.user, self.client.id, req).await.unwrap();
         assert_eq!(setup.saved_method.status, "configuring");
         self.complete(&setup.payment.flow.unwrap().external_id.unwrap()).await;

@@ -32,9 +32,18 @@ fn fee(name: &str, price: &str, write_off: &str) -> Value {
 }
 
 async fn pay(e: &Engine, admin: &Ctx, client: i64, amount: &str) {
-    e.credit_payment(admin, client, CreditPayment {
-        amount: Amount(amount.parse().unwrap()), currency: "RUB".into(), method: "manual".into(), comment: String::new(),
-    }).await.unwrap();
+    e.credit_payment(
+        admin,
+        client,
+        CreditPayment {
+            amount: Amount(amount.parse().unwrap()),
+            currency: "RUB".into(),
+            method: "manual".into(),
+            comment: String::new(),
+        },
+    )
+    .await
+    .unwrap();
 }
 
 async fn connect(e: &Engine, admin: &Ctx, client: i64, service_id: i64) -> i64 {

@@ -65,7 +65,12 @@ impl World {
     }
 
     async fn pay(&self, amount: &str) {
-        let req = CreditPayment { amount: Amount(amount.parse().unwrap()), currency: "RUB".into(), method: "manual".into(), comment: String::new() };
+        let req = CreditPayment {
+            amount: Amount(amount.parse().unwrap()),
+            currency: "RUB".into(),
+            method: "manual".into(),
+            comment: String::new(),
+        };
         self.e().credit_payment(&self.admin, self.client.id, req).await.unwrap();
     }
 

@@ -48,14 +48,17 @@ async fn enqueue(engine: &Engine, topic: &str, n: usize) -> Vec<i64> {
     let mut conn = engine.store().conn().await.unwrap();
     for i in 0..n {
         let payload = format!("{{\"n\":{i}}}");
-        let id = outbox::enqueue(&mut conn, &outbox::NewMessage {
-            topic,
-            payload: &payload,
-            dedup_key: None,
-            max_attempts: 5,
-            available_at: engine.now(),
-            created_at: engine.now(),
-        })
+        let id = outbox::enqueue(
+            &mut conn,
+            &outbox::NewMessage {
+                topic,
+                payload: &payload,
+                dedup_key: None,
+                max_attempts: 5,
+                available_at: engine.now(),
+                created_at: engine.now(),
+            },
+        )
         .await
         .unwrap()
         .unwrap();

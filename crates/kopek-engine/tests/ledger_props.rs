@@ -39,17 +39,32 @@ async fn run(t: &TestEngine, admin: &Ctx, code: &str, ops: &[Op]) {
         match op {
             Op::Pay(kopecks) => {
                 let amount = Amount(Decimal::new(*kopecks, 2));
-                let p = e.credit_payment(admin, client.id, CreditPayment {
-                    amount, currency: "RUB".into(), method: "manual".into(), comment: String::new(),
-                }).await.unwrap();
+                let p = e
+                    .credit_payment(
+                        admin,
+                        client.id,
+                        CreditPayment { amount, currency: "RUB".into(), method: "manual".into(), comment: String::new() },
+                    )
+                    .await
+                    .unwrap();
                 payments.push((p.id, kopecks * 100, true));
                 expected += kopecks * 100;
             }
             Op::Expense(units) => {
-                let x = e.post_expense(admin, client.id, PostExpense {
-                    name: "x".into(), amount: Amount(Decimal::new(*units, 4)), currency: "RUB".into(),
-                    vat_percent: None, charged_at: None,
-                }).await.unwrap();
+                let x = e
+                    .post_expense(
+                        admin,
+                        client.id,
+                        PostExpense {
+                            name: "x".into(),
+                            amount: Amount(Decimal::new(*units, 4)),
+                            currency: "RUB".into(),
+                            vat_percent: None,
+                            charged_at: None,
+                        },
+                    )
+                    .await
+                    .unwrap();
                 expenses.push((x.id, *units, true));
                 expected -= units;
             }
@@ -57,14 +72,20 @@ async fn run(t: &TestEngine, admin: &Ctx, code: &str, ops: &[Op]) {
                 if let Some((id, units, live)) = payments.get_mut(*i) {
                     let r = e.reverse_payment(admin, *id, Reversal { reason: "prop".into() }).await;
                     assert_eq!(r.is_ok(), *live, "{r:?}");
-                    if *live { expected -= *units; *live = false; }
+                    if *live {
+                        expected -= *units;
+                        *live = false;
+                    }
                 }
             }
             Op::ReverseExpense(i) => {
                 if let Some((id, units, live)) = expenses.get_mut(*i) {
                     let r = e.reverse_expense(admin, *id, Reversal { reason: "prop".into() }).await;
                     assert_eq!(r.is_ok(), *live, "{r:?}");
-                    if *live { expected += *units; *live = false; }
+                    if *live {
+                        expected += *units;
+                        *live = false;
+                    }
                 }
             }
         }

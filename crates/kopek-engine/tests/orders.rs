@@ -35,7 +35,11 @@ fn vds(tax_included: bool) -> ProductSpec {
 }
 
 fn config(ipv4: u32, disk: u32) -> OrderConfig {
-    OrderConfig { months: 1, addons: [("ipv4".to_string(), ipv4), ("disk".to_string(), disk)].into(), domain: Some("myserver123".into()) }
+    OrderConfig {
+        months: 1,
+        addons: [("ipv4".to_string(), ipv4), ("disk".to_string(), disk)].into(),
+        domain: Some("myserver123".into()),
+    }
 }
 
 fn promo(code: &str, value: serde_json::Value, to: &str, max: Option<u32>, products: Vec<i64>) -> PromoInput {
@@ -64,7 +68,8 @@ impl Shop {
     }
 
     async fn product(&self, spec: ProductSpec, hook: bool) -> i64 {
-        let hook = hook.then(|| serde_json::from_value(json!({ "kind": "script", "program": "/usr/local/bin/vds-hook" })).unwrap());
+        let hook =
+            hook.then(|| serde_json::from_value(json!({ "kind": "script", "program": "/usr/local/bin/vds-hook" })).unwrap());
         self.e.create_product(&self.admin, ProductInput { spec, hook, archived: false }).await.unwrap().id
     }
 
@@ -73,7 +78,12 @@ impl Shop {
         if money == "0" {
             return (c.id, user);
         }
-        let req = CreditPayment { amount: Amount(money.parse().unwrap()), currency: "RUB".into(), method: "manual".into(), comment: String::new() };
+        let req = CreditPayment {
+            amount: Amount(money.parse().unwrap()),
+            currency: "RUB".into(),
+            method: "manual".into(),
+            comment: String::new(),
+        };
         self.e.credit_payment(&self.admin, c.id, req).await.unwrap();
         (c.id, user)
     }

@@ -20,9 +20,18 @@ async fn vds(e: &Engine, admin: &Ctx, period: &str) -> i64 {
 }
 
 async fn pay(e: &Engine, admin: &Ctx, client: i64, amount: &str) {
-    e.credit_payment(admin, client, CreditPayment {
-        amount: Amount(amount.parse().unwrap()), currency: "RUB".into(), method: "manual".into(), comment: String::new(),
-    }).await.unwrap();
+    e.credit_payment(
+        admin,
+        client,
+        CreditPayment {
+            amount: Amount(amount.parse().unwrap()),
+            currency: "RUB".into(),
+            method: "manual".into(),
+            comment: String::new(),
+        },
+    )
+    .await
+    .unwrap();
 }
 
 async fn balance(e: &Engine, ctx: &Ctx, client: i64) -> String {

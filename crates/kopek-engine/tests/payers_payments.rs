@@ -37,7 +37,10 @@ fn company(name: &str) -> PayerInput {
 }
 
 fn person(name: &str) -> PayerInput {
-    PayerInput { kind: "individual".into(), details: PayerDetails { country: "RU".into(), name: name.into(), ..PayerDetails::default() } }
+    PayerInput {
+        kind: "individual".into(),
+        details: PayerDetails { country: "RU".into(), name: name.into(), ..PayerDetails::default() },
+    }
 }
 
 fn method(prefix: &str, gateway: &str, currency: &str) -> MethodInput {

@@ -59,14 +59,20 @@ fn date(v: &Value) -> Result<Option<NaiveDate>> {
 /// Every client with a subscription due on or before `day`, in id order.
 pub async fn clients_due(conn: &mut Conn, day: NaiveDate) -> Result<Vec<i64>> {
     Ok(match conn.db() {
-        DbRef::Pg(db) => sqlx::query_scalar(
-            "SELECT DISTINCT client_id FROM subscriptions WHERE next_charge_on <= $1 ORDER BY client_id")
-            .bind(day).fetch_all(db).await?,
+        DbRef::Pg(db) => {
+            sqlx::query_scalar("SELECT DISTINCT client_id FROM subscriptions WHERE next_charge_on <= $1 ORDER BY client_id")
+                .bind(day)
+                .fetch_all(db)
+                .await?
+        }
         DbRef::Sqlite(db) => {
             let json: String = sqlx::query_scalar(
                 "SELECT json_group_array(client_id) FROM
-                   (SELECT DISTINCT client_id FROM subscriptions WHERE next_charge_on <= $1 ORDER BY client_id)")
-                .bind(day).fetch_one(db).await?;
+                   (SELECT DISTINCT client_id FROM subscriptions WHERE next_charge_on <= $1 ORDER BY client_id)",
+            )
+            .bind(day)
+            .fetch_one(db)
+            .await?;
             serde_json::from_str(&json).map_err(|e| corrupt(&format!("due clients: {e}")))?
         }
     })
@@ -78,7 +84,9 @@ pub async fn lock_clients(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ClientRow>
     Ok(match conn.db() {
         DbRef::Pg(db) => {
             sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLS} FROM clients WHERE id = ANY($1) ORDER BY id FOR UPDATE")))
-                .bind(ids).fetch_all(db).await?
+                .bind(ids)
+                .fetch_all(db)
+                .await?
         }
         DbRef::Sqlite(db) => {
             let rows = aggregated(db, COLS, "clients WHERE id IN (SELECT value FROM json_each($1)) ORDER BY id", ids).await?;
@@ -105,13 +113,18 @@ pub async fn lock_clients(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ClientRow>
 }
 
 pub async fn subscriptions_of(conn: &mut Conn, ids: &[i64]) -> Result<Vec<SubscriptionRow>> {
-    const COLS: &str = "id, client_id, service_id, tariff_id, parent_id, state, connected_at, charging_from, stopped_at, charged_until,
+    const COLS: &str =
+        "id, client_id, service_id, tariff_id, parent_id, state, connected_at, charging_from, stopped_at, charged_until,
         next_charge_on, anchor_date, discount_percent, activations, last_activation_at, minutes_used, charged_total,
         style, paid_until, auto_renew, renewal_months, created_at";
     Ok(match conn.db() {
         DbRef::Pg(db) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLS} FROM subscriptions WHERE client_id = ANY($1) ORDER BY client_id, id")))
-                .bind(ids).fetch_all(db).await?
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLS} FROM subscriptions WHERE client_id = ANY($1) ORDER BY client_id, id"
+            )))
+            .bind(ids)
+            .fetch_all(db)
+            .await?
         }
         DbRef::Sqlite(db) => {
             let from = "subscriptions WHERE client_id IN (SELECT value FROM json_each($1)) ORDER BY client_id, id";
@@ -157,10 +170,14 @@ pub async fn open_payments_of(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Paymen
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {COLS} FROM payments WHERE client_id = ANY($1) AND {WHERE} ORDER BY client_id, credited_at, id"
             )))
-            .bind(ids).fetch_all(db).await?
+            .bind(ids)
+            .fetch_all(db)
+            .await?
         }
         DbRef::Sqlite(db) => {
-            let from = format!("payments WHERE client_id IN (SELECT value FROM json_each($1)) AND {WHERE} ORDER BY client_id, credited_at, id");
+            let from = format!(
+                "payments WHERE client_id IN (SELECT value FROM json_each($1)) AND {WHERE} ORDER BY client_id, credited_at, id"
+            );
             let rows = aggregated(db, COLS, &from, ids).await?;
             rows.iter()
                 .map(|r| -> Result<PaymentRow> {
@@ -186,13 +203,23 @@ pub async fn open_payments_of(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Paymen
 /// Clients of the batch that have an unpaid expense.
 pub async fn clients_with_debt(conn: &mut Conn, ids: &[i64]) -> Result<Vec<i64>> {
     Ok(match conn.db() {
-        DbRef::Pg(db) => sqlx::query_scalar(
-            "SELECT DISTINCT client_id FROM expenses WHERE client_id = ANY($1) AND status = 'posted' AND unpaid > 0")
-            .bind(ids).fetch_all(db).await?,
-        DbRef::Sqlite(db) => sqlx::query_scalar(
-            "SELECT DISTINCT client_id FROM expenses WHERE client_id IN (SELECT value FROM json_each($1))
-             AND status = 'posted' AND unpaid > 0")
-            .bind(ids_json(ids)).fetch_all(db).await?,
+        DbRef::Pg(db) => {
+            sqlx::query_scalar(
+                "SELECT DISTINCT client_id FROM expenses WHERE client_id = ANY($1) AND status = 'posted' AND unpaid > 0",
+            )
+            .bind(ids)
+            .fetch_all(db)
+            .await?
+        }
+        DbRef::Sqlite(db) => {
+            sqlx::query_scalar(
+                "SELECT DISTINCT client_id FROM expenses WHERE client_id IN (SELECT value FROM json_each($1))
+             AND status = 'posted' AND unpaid > 0",
+            )
+            .bind(ids_json(ids))
+            .fetch_all(db)
+            .await?
+        }
     })
 }
 
@@ -203,9 +230,12 @@ pub async fn reserve_expense_ids(conn: &mut Conn, n: i64) -> Result<Vec<i64>> {
         return Ok(Vec::new());
     }
     Ok(match conn.db() {
-        DbRef::Pg(db) => sqlx::query_scalar(
-            "SELECT nextval(pg_get_serial_sequence('expenses', 'id')) FROM generate_series(1, $1)")
-            .bind(n).fetch_all(db).await?,
+        DbRef::Pg(db) => {
+            sqlx::query_scalar("SELECT nextval(pg_get_serial_sequence('expenses', 'id')) FROM generate_series(1, $1)")
+                .bind(n)
+                .fetch_all(db)
+                .await?
+        }
         DbRef::Sqlite(db) => {
             let last: i64 = sqlx::query_scalar(
                 "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'expenses'), 0), COALESCE((SELECT MAX(id) FROM expenses), 0))")
@@ -272,9 +302,15 @@ pub async fn insert_expenses(conn: &mut Conn, rows: &[ExpenseIn], now: DateTime<
             sqlx::query(
                 "INSERT INTO ledger_entries (client_id, kind, amount, currency, expense_id, created_at)
                  SELECT c, 'expense', -a, cur, i, $5
-                 FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::BIGINT[], $4::TEXT[]) AS x(i, c, a, cur)")
-                .bind(&ids).bind(&clients).bind(&amounts).bind(&currencies).bind(now)
-                .execute(db).await?;
+                 FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::BIGINT[], $4::TEXT[]) AS x(i, c, a, cur)",
+            )
+            .bind(&ids)
+            .bind(&clients)
+            .bind(&amounts)
+            .bind(&currencies)
+            .bind(now)
+            .execute(db)
+            .await?;
         }
         DbRef::Sqlite(db) => {
             let data: Vec<Value> = rows
@@ -289,8 +325,12 @@ pub async fn insert_expenses(conn: &mut Conn, rows: &[ExpenseIn], now: DateTime<
                 .bind(&data).bind(ts(now)).execute(&mut *db).await?;
             sqlx::query(
                 "INSERT INTO ledger_entries (client_id, kind, amount, currency, expense_id, created_at)
-                 SELECT value ->> 1, 'expense', -(value ->> 3), value ->> 5, value ->> 0, $2 FROM json_each($1)")
-                .bind(&data).bind(ts(now)).execute(db).await?;
+                 SELECT value ->> 1, 'expense', -(value ->> 3), value ->> 5, value ->> 0, $2 FROM json_each($1)",
+            )
+            .bind(&data)
+            .bind(ts(now))
+            .execute(db)
+            .await?;
         }
     }
     Ok(())
@@ -341,16 +381,26 @@ pub async fn insert_allocations(conn: &mut Conn, rows: &[AllocationIn], now: Dat
             let col = |f: fn(&AllocationIn) -> i64| rows.iter().map(f).collect::<Vec<_>>();
             sqlx::query(
                 "INSERT INTO allocations (client_id, payment_id, expense_id, amount, created_at)
-                 SELECT c, p, e, a, $5 FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::BIGINT[], $4::BIGINT[]) AS x(c, p, e, a)")
-                .bind(col(|r| r.client_id)).bind(col(|r| r.payment_id)).bind(col(|r| r.expense_id)).bind(col(|r| r.amount)).bind(now)
-                .execute(db).await?;
+                 SELECT c, p, e, a, $5 FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::BIGINT[], $4::BIGINT[]) AS x(c, p, e, a)",
+            )
+            .bind(col(|r| r.client_id))
+            .bind(col(|r| r.payment_id))
+            .bind(col(|r| r.expense_id))
+            .bind(col(|r| r.amount))
+            .bind(now)
+            .execute(db)
+            .await?;
         }
         DbRef::Sqlite(db) => {
             let data: Vec<Value> = rows.iter().map(|r| json!([r.client_id, r.payment_id, r.expense_id, r.amount])).collect();
             sqlx::query(
                 "INSERT INTO allocations (client_id, payment_id, expense_id, amount, created_at)
-                 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, $2 FROM json_each($1)")
-                .bind(Value::Array(data).to_string()).bind(ts(now)).execute(db).await?;
+                 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, $2 FROM json_each($1)",
+            )
+            .bind(Value::Array(data).to_string())
+            .bind(ts(now))
+            .execute(db)
+            .await?;
         }
     }
     Ok(())
@@ -376,7 +426,10 @@ async fn add_many(conn: &mut Conn, table: &str, column: &str, deltas: &[(i64, i6
                 "UPDATE {table} SET {column} = {table}.{column} + v.d FROM UNNEST($1::BIGINT[], $2::BIGINT[]) AS v(id, d)
                  WHERE {table}.id = v.id"
             )))
-            .bind(ids).bind(ds).execute(db).await?;
+            .bind(ids)
+            .bind(ds)
+            .execute(db)
+            .await?;
         }
         DbRef::Sqlite(db) => {
             let data = serde_json::to_string(&deltas.iter().map(|(i, d)| [*i, *d]).collect::<Vec<_>>()).expect("serialise");
@@ -384,7 +437,9 @@ async fn add_many(conn: &mut Conn, table: &str, column: &str, deltas: &[(i64, i6
                 "UPDATE {table} SET {column} = {column} + v.d
                  FROM (SELECT value ->> 0 AS id, value ->> 1 AS d FROM json_each($1)) AS v WHERE {table}.id = v.id"
             )))
-            .bind(data).execute(db).await?;
+            .bind(data)
+            .execute(db)
+            .await?;
         }
     }
     Ok(())
@@ -422,8 +477,11 @@ pub async fn advance_subscriptions(conn: &mut Conn, rows: &[SubscriptionAdvance]
             sqlx::query(
                 "UPDATE subscriptions SET charged_until = v.u, next_charge_on = v.n, charged_total = charged_total + v.a
                  FROM (SELECT value ->> 0 AS id, value ->> 1 AS u, value ->> 2 AS n, value ->> 3 AS a FROM json_each($1)) AS v
-                 WHERE subscriptions.id = v.id")
-                .bind(Value::Array(data).to_string()).execute(db).await?;
+                 WHERE subscriptions.id = v.id",
+            )
+            .bind(Value::Array(data).to_string())
+            .execute(db)
+            .await?;
         }
     }
     Ok(())

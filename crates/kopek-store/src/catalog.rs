@@ -56,7 +56,13 @@ pub async fn services(conn: &mut Conn) -> Result<Vec<ServiceRow>> {
         .fetch_all(db).await)?)
 }
 
-pub async fn insert_version(conn: &mut Conn, service_id: i64, valid_from: NaiveDate, spec: &str, at: DateTime<Utc>) -> Result<VersionRow> {
+pub async fn insert_version(
+    conn: &mut Conn,
+    service_id: i64,
+    valid_from: NaiveDate,
+    spec: &str,
+    at: DateTime<Utc>,
+) -> Result<VersionRow> {
     Ok(on_db!(conn, db => sqlx::query_as(
         "INSERT INTO service_versions (service_id, valid_from, spec, created_at) VALUES ($1, $2, $3, $4)
          RETURNING id, service_id, valid_from, valid_to, spec, created_at")

@@ -42,7 +42,6 @@ pub struct NewClient<'a> {
     pub created_at: DateTime<Utc>,
 }
 
-
 pub async fn insert(conn: &mut Conn, c: &NewClient<'_>) -> Result<ClientRow> {
     let row = on_db!(conn, db => sqlx::query_as(
         "INSERT INTO clients (code, name, country, currency, credit_limit, disconnect_threshold, state, created_at)
@@ -112,7 +111,6 @@ pub async fn set_state(conn: &mut Conn, id: i64, state: &str) -> Result<()> {
         .bind(id).bind(state).execute(db).await)?;
     Ok(())
 }
-
 
 pub async fn set_loyalty(conn: &mut Conn, id: i64, percent: i64) -> Result<()> {
     exec_db!(conn, db => sqlx::query("UPDATE clients SET loyalty_percent = $2 WHERE id = $1")

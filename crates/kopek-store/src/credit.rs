@@ -112,7 +112,12 @@ pub async fn reminders(conn: &mut Conn, invoice_id: i64) -> Result<Vec<(String, 
 
 /// The client's expenses charged in [from, to): (when, amount), for the
 /// dashboard's chart.
-pub async fn expenses_between(conn: &mut Conn, client_id: i64, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<(DateTime<Utc>, i64)>> {
+pub async fn expenses_between(
+    conn: &mut Conn,
+    client_id: i64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<(DateTime<Utc>, i64)>> {
     Ok(on_db!(conn, db => sqlx::query_as(
         "SELECT charged_at, amount FROM expenses
          WHERE client_id = $1 AND charged_at >= $2 AND charged_at < $3 AND status = 'posted' ORDER BY charged_at, id")

@@ -67,7 +67,8 @@ pub struct AllocationSum {
     pub amount: i64,
 }
 
-const PAYMENT_COLS: &str = "id, client_id, number, method, amount, currency, status, unallocated, comment, created_at, credited_at";
+const PAYMENT_COLS: &str =
+    "id, client_id, number, method, amount, currency, status, unallocated, comment, created_at, credited_at";
 const EXPENSE_COLS: &str = "id, client_id, name, amount, tax, unpaid, currency, status, charged_at, created_at";
 const ENTRY_COLS: &str = "id, client_id, kind, amount, currency, payment_id, expense_id, reverses_entry_id, reason, created_at";
 

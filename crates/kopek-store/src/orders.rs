@@ -22,15 +22,29 @@ macro_rules! sql {
     ($($part:expr),+ $(,)?) => { sqlx::AssertSqlSafe([$($part),+].concat()) };
 }
 
-pub async fn add_to_cart(conn: &mut Conn, client_id: i64, product_id: i64, config: &str, auto_renew: bool, promo: Option<&str>, now: DateTime<Utc>)
-    -> Result<CartItemRow> {
+pub async fn add_to_cart(
+    conn: &mut Conn,
+    client_id: i64,
+    product_id: i64,
+    config: &str,
+    auto_renew: bool,
+    promo: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<CartItemRow> {
     Ok(on_db!(conn, db => sqlx::query_as(sql!(
         "INSERT INTO cart_items (client_id, product_id, config, auto_renew, promo_code, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING ", CART_COLS))
         .bind(client_id).bind(product_id).bind(config).bind(auto_renew).bind(promo).bind(now).fetch_one(db).await)?)
 }
 
-pub async fn update_cart_item(conn: &mut Conn, id: i64, config: &str, auto_renew: bool, promo: Option<&str>, now: DateTime<Utc>) -> Result<()> {
+pub async fn update_cart_item(
+    conn: &mut Conn,
+    id: i64,
+    config: &str,
+    auto_renew: bool,
+    promo: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
     exec_db!(conn, db => sqlx::query(
         "UPDATE cart_items SET config = $2, auto_renew = $3, promo_code = $4, updated_at = $5 WHERE id = $1")
         .bind(id).bind(config).bind(auto_renew).bind(promo).bind(now).execute(db).await)?;
@@ -67,7 +81,8 @@ pub struct OrderRow {
     pub paid_at: Option<DateTime<Utc>>,
 }
 
-const ORDER_COLS: &str = "id, client_id, status, pay_by, method_id, payer_id, payment_id, total, tax, currency, created_at, paid_at";
+const ORDER_COLS: &str =
+    "id, client_id, status, pay_by, method_id, payer_id, payment_id, total, tax, currency, created_at, paid_at";
 
 pub struct NewOrder<'a> {
     pub client_id: i64,
@@ -155,4 +170,3 @@ pub async fn set_item_subscription(conn: &mut Conn, item_id: i64, subscription_i
         .bind(item_id).bind(subscription_id).execute(db).await)?;
     Ok(())
 }
-

@@ -79,13 +79,19 @@ pub async fn claim(
         }
     };
     let mut rows: Vec<OutboxRow> = match conn.db() {
-        DbRef::Pg(db) => sqlx::query_as(sql)
-            .bind(worker).bind(now).bind(lease_until).bind(limit).bind(topics)
-            .fetch_all(db).await?,
-        DbRef::Sqlite(db) => sqlx::query_as(sql)
-            .bind(worker).bind(now).bind(lease_until).bind(limit)
-            .bind(serde_json::to_string(topics).expect("topics serialise"))
-            .fetch_all(db).await?,
+        DbRef::Pg(db) => {
+            sqlx::query_as(sql).bind(worker).bind(now).bind(lease_until).bind(limit).bind(topics).fetch_all(db).await?
+        }
+        DbRef::Sqlite(db) => {
+            sqlx::query_as(sql)
+                .bind(worker)
+                .bind(now)
+                .bind(lease_until)
+                .bind(limit)
+                .bind(serde_json::to_string(topics).expect("topics serialise"))
+                .fetch_all(db)
+                .await?
+        }
     };
     rows.sort_by_key(|r| r.id);
     Ok(rows)
@@ -102,13 +108,7 @@ pub async fn complete(conn: &mut Conn, id: i64, worker: &str, now: DateTime<Utc>
 
 /// Records a failure: the message comes back at `retry_at`, or is dead when
 /// `retry_at` is `None`.
-pub async fn fail(
-    conn: &mut Conn,
-    id: i64,
-    worker: &str,
-    error: &str,
-    retry_at: Option<DateTime<Utc>>,
-) -> Result<bool> {
+pub async fn fail(conn: &mut Conn, id: i64, worker: &str, error: &str, retry_at: Option<DateTime<Utc>>) -> Result<bool> {
     let status = if retry_at.is_some() { PENDING } else { DEAD };
     let res = exec_db!(conn, db => sqlx::query(
         "UPDATE outbox SET status = $3, last_error = $4, available_at = COALESCE($5, available_at),
@@ -143,5 +143,7 @@ pub async fn count_by_status(conn: &mut Conn) -> Result<Vec<(String, i64)>> {
 /// Removes delivered messages finished before `before`; dead ones stay for
 /// staff to look at.
 pub async fn delete_done_before(conn: &mut Conn, before: DateTime<Utc>) -> Result<u64> {
-    Ok(exec_db!(conn, db => sqlx::query("DELETE FROM outbox WHERE status = 'done' AND done_at < $1").bind(before).execute(db).await)?)
+    Ok(
+        exec_db!(conn, db => sqlx::query("DELETE FROM outbox WHERE status = 'done' AND done_at < $1").bind(before).execute(db).await)?,
+    )
 }

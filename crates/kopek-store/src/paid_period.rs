@@ -102,7 +102,14 @@ pub async fn set_renewal_outcome(conn: &mut Conn, id: i64, failed_on: Option<Nai
 }
 
 /// Claims the day's attempt for a subscription: false when one was made.
-pub async fn claim_attempt(conn: &mut Conn, sub: i64, day: NaiveDate, client_id: i64, source: &str, now: DateTime<Utc>) -> Result<bool> {
+pub async fn claim_attempt(
+    conn: &mut Conn,
+    sub: i64,
+    day: NaiveDate,
+    client_id: i64,
+    source: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     let n = exec_db!(conn, db => sqlx::query(
         "INSERT INTO renewal_attempts (subscription_id, day, client_id, source, outcome, created_at, updated_at)
          VALUES ($1, $2, $3, $4, 'pending', $5, $5) ON CONFLICT DO NOTHING")
@@ -111,12 +118,17 @@ pub async fn claim_attempt(conn: &mut Conn, sub: i64, day: NaiveDate, client_id:
 }
 
 /// Closes the subscription's pending attempts with how they ended.
-pub async fn finish_pending_attempts(conn: &mut Conn, sub: i64, outcome: &str, reason: &str, payment_id: Option<i64>, now: DateTime<Utc>)
-    -> Result<()> {
+pub async fn finish_pending_attempts(
+    conn: &mut Conn,
+    sub: i64,
+    outcome: &str,
+    reason: &str,
+    payment_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<()> {
     exec_db!(conn, db => sqlx::query(
         "UPDATE renewal_attempts SET outcome = $2, reason = $3, payment_id = COALESCE($4, payment_id), updated_at = $5
          WHERE subscription_id = $1 AND outcome = 'pending'")
         .bind(sub).bind(outcome).bind(reason).bind(payment_id).bind(now).execute(db).await)?;
     Ok(())
 }
-

@@ -86,4 +86,3 @@ pub async fn record_promo_use(conn: &mut Conn, promo_id: i64, order_id: i64, cli
         .bind(promo_id).bind(order_id).bind(client_id).bind(now).execute(db).await)?;
     Ok(())
 }
-

@@ -25,8 +25,15 @@ macro_rules! sql {
     ($($part:expr),+ $(,)?) => { sqlx::AssertSqlSafe([$($part),+].concat()) };
 }
 
-pub async fn insert(conn: &mut Conn, client_id: i64, payer_id: i64, method_id: i64, name: &str, status: &str, now: DateTime<Utc>)
-    -> Result<SavedMethodRow> {
+pub async fn insert(
+    conn: &mut Conn,
+    client_id: i64,
+    payer_id: i64,
+    method_id: i64,
+    name: &str,
+    status: &str,
+    now: DateTime<Utc>,
+) -> Result<SavedMethodRow> {
     Ok(on_db!(conn, db => sqlx::query_as(sql!(
         "INSERT INTO saved_methods (client_id, payer_id, method_id, name, status, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING ", COLS))
@@ -111,8 +118,10 @@ pub async fn set_purpose(conn: &mut Conn, payment_id: i64, p: &PurposeRow) -> Re
 }
 
 pub async fn purpose(conn: &mut Conn, payment_id: i64) -> Result<Option<PurposeRow>> {
-    Ok(on_db!(conn, db => sqlx::query_as("SELECT purpose, saved_method_id, subscription_id, order_id FROM payments WHERE id = $1")
-        .bind(payment_id).fetch_optional(db).await)?)
+    Ok(
+        on_db!(conn, db => sqlx::query_as("SELECT purpose, saved_method_id, subscription_id, order_id FROM payments WHERE id = $1")
+        .bind(payment_id).fetch_optional(db).await)?,
+    )
 }
 
 /// PMT-5: what the client's autopayments came to since `since`, counting
@@ -139,8 +148,14 @@ pub struct AutopayRow {
 
 const AUTOPAY_COLS: &str = "client_id, saved_method_id, monthly_max, enabled, created_at, updated_at";
 
-pub async fn set_autopay(conn: &mut Conn, client_id: i64, saved_method_id: i64, monthly_max: Option<i64>, enabled: bool, now: DateTime<Utc>)
-    -> Result<()> {
+pub async fn set_autopay(
+    conn: &mut Conn,
+    client_id: i64,
+    saved_method_id: i64,
+    monthly_max: Option<i64>,
+    enabled: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
     exec_db!(conn, db => sqlx::query(
         "INSERT INTO autopay_settings (client_id, saved_method_id, monthly_max, enabled, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $5)

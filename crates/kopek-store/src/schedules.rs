@@ -19,13 +19,7 @@ pub struct ScheduleRow {
 }
 
 /// Creates the schedule unless it exists; an existing one keeps its state.
-pub async fn ensure(
-    conn: &mut Conn,
-    name: &str,
-    topic: &str,
-    recurrence: &str,
-    first_run_at: DateTime<Utc>,
-) -> Result<()> {
+pub async fn ensure(conn: &mut Conn, name: &str, topic: &str, recurrence: &str, first_run_at: DateTime<Utc>) -> Result<()> {
     exec_db!(conn, db => sqlx::query(
         "INSERT INTO schedules (name, topic, recurrence, next_run_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (name) DO NOTHING")

@@ -80,7 +80,14 @@ pub async fn operations(conn: &mut Conn, subscription_id: i64) -> Result<Vec<Ope
 
 /// Records one try: still pending (with the error of this try), done or
 /// failed for good.
-pub async fn record_try(conn: &mut Conn, id: i64, status: &str, answer: Option<&str>, error: Option<&str>, now: DateTime<Utc>) -> Result<()> {
+pub async fn record_try(
+    conn: &mut Conn,
+    id: i64,
+    status: &str,
+    answer: Option<&str>,
+    error: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
     exec_db!(conn, db => sqlx::query(
         "UPDATE service_operations SET status = $2, attempts = attempts + 1, answer = $3, error = $4, updated_at = $5 WHERE id = $1")
         .bind(id).bind(status).bind(answer).bind(error).bind(now).execute(db).await)?;
@@ -105,8 +112,14 @@ pub struct QuestionRow {
     pub created_at: DateTime<Utc>,
 }
 
-pub async fn insert_question(conn: &mut Conn, subscription_id: i64, client_id: i64, asked_by: &str, text: &str, now: DateTime<Utc>)
-    -> Result<QuestionRow> {
+pub async fn insert_question(
+    conn: &mut Conn,
+    subscription_id: i64,
+    client_id: i64,
+    asked_by: &str,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<QuestionRow> {
     Ok(on_db!(conn, db => sqlx::query_as(
         "INSERT INTO service_questions (subscription_id, client_id, asked_by, text, created_at) VALUES ($1, $2, $3, $4, $5)
          RETURNING id, subscription_id, client_id, asked_by, text, ticket_id, created_at")

@@ -35,7 +35,8 @@ macro_rules! sql {
     ($($part:expr),+ $(,)?) => { sqlx::AssertSqlSafe([$($part),+].concat()) };
 }
 
-const COLS: &str = "id, client_id, service_id, tariff_id, parent_id, state, connected_at, charging_from, stopped_at, charged_until,
+const COLS: &str =
+    "id, client_id, service_id, tariff_id, parent_id, state, connected_at, charging_from, stopped_at, charged_until,
     next_charge_on, anchor_date, discount_percent, activations, last_activation_at, minutes_used, charged_total,
     style, paid_until, auto_renew, renewal_months, created_at";
 
@@ -251,7 +252,13 @@ pub async fn set_charge_expense(conn: &mut Conn, charge_id: i64, expense_id: Opt
 
 /// Restarts charging after a pause: a new activity from `from`, charged
 /// from `charged_until` on.
-pub async fn resume(conn: &mut Conn, id: i64, from: DateTime<Utc>, charged_until: Option<DateTime<Utc>>, next: Option<NaiveDate>) -> Result<()> {
+pub async fn resume(
+    conn: &mut Conn,
+    id: i64,
+    from: DateTime<Utc>,
+    charged_until: Option<DateTime<Utc>>,
+    next: Option<NaiveDate>,
+) -> Result<()> {
     exec_db!(conn, db => sqlx::query(
         "UPDATE subscriptions SET state = 'active', charging_from = $2, stopped_at = NULL, charged_until = $3, next_charge_on = $4
          WHERE id = $1")
@@ -271,7 +278,14 @@ pub struct PromisedRow {
     pub closed_at: Option<DateTime<Utc>>,
 }
 
-pub async fn insert_promised(conn: &mut Conn, client_id: i64, payment_id: i64, amount: i64, taken_at: DateTime<Utc>, expires_at: DateTime<Utc>) -> Result<i64> {
+pub async fn insert_promised(
+    conn: &mut Conn,
+    client_id: i64,
+    payment_id: i64,
+    amount: i64,
+    taken_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<i64> {
     Ok(on_db!(conn, db => sqlx::query_scalar(
         "INSERT INTO promised_payments (client_id, payment_id, amount, taken_at, expires_at, status)
          VALUES ($1, $2, $3, $4, $5, 'open') RETURNING id")

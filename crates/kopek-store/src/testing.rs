@@ -68,10 +68,7 @@ impl TestDb {
 }
 
 fn server_url() -> String {
-    std::env::var("KOPEK_TEST_POSTGRES")
-        .unwrap_or_else(|_| DEFAULT_POSTGRES.to_string())
-        .trim_end_matches('/')
-        .to_string()
+    std::env::var("KOPEK_TEST_POSTGRES").unwrap_or_else(|_| DEFAULT_POSTGRES.to_string()).trim_end_matches('/').to_string()
 }
 
 /// Drops a test database from a helper thread: `Drop` can't await, and the

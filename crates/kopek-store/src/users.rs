@@ -134,10 +134,14 @@ pub async fn record_failed_login(
     locked_until: DateTime<Utc>,
 ) -> Result<()> {
     let sql = match table {
-        LoginTable::ClientUsers => "UPDATE client_users SET failed_logins = failed_logins + 1,
-            locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END WHERE id = $1",
-        LoginTable::StaffUsers => "UPDATE staff_users SET failed_logins = failed_logins + 1,
-            locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END WHERE id = $1",
+        LoginTable::ClientUsers => {
+            "UPDATE client_users SET failed_logins = failed_logins + 1,
+            locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END WHERE id = $1"
+        }
+        LoginTable::StaffUsers => {
+            "UPDATE staff_users SET failed_logins = failed_logins + 1,
+            locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END WHERE id = $1"
+        }
     };
     exec_db!(conn, db => sqlx::query(sql).bind(id).bind(lock_at).bind(locked_until).execute(db).await)?;
     Ok(())

@@ -44,7 +44,11 @@ impl From<EngineError> for ApiError {
             EngineError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
             EngineError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
-                return ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side; it was logged");
+                return ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "something went wrong on our side; it was logged",
+                );
             }
         };
         ApiError { status, code: e.code(), message: e.to_string() }

@@ -4,11 +4,11 @@
 use std::sync::OnceLock;
 use std::time::Instant;
 
+use axum::Json;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
-use axum::Json;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use serde_json::json;
 
@@ -17,9 +17,7 @@ use crate::AppState;
 /// The process-wide Prometheus recorder, installed on first use.
 pub fn prometheus() -> PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
-    HANDLE
-        .get_or_init(|| PrometheusBuilder::new().install_recorder().expect("the only metrics recorder"))
-        .clone()
+    HANDLE.get_or_init(|| PrometheusBuilder::new().install_recorder().expect("the only metrics recorder")).clone()
 }
 
 pub async fn healthz(State(state): State<AppState>) -> Response {
@@ -39,11 +37,7 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
             metrics::gauge!("kopek_outbox_messages", "status" => status).set(n as f64);
         }
     }
-    (
-        [(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(),
-    )
-        .into_response()
+    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
 }
 
 /// Counts requests and their latency per route and status.

@@ -42,7 +42,11 @@ pub struct Choice {
 
 /// Settles the payment and delivers the signed callback, then sends the
 /// payer back where the shop asked.
-pub async fn settle(State(state): State<AppState>, ApiPath(id): ApiPath<String>, Form(choice): Form<Choice>) -> ApiResult<Response> {
+pub async fn settle(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    Form(choice): Form<Choice>,
+) -> ApiResult<Response> {
     let sandbox = state.sandbox.as_ref().ok_or_else(off)?;
     let outcome = match choice.outcome.as_str() {
         "succeed" => SandboxOutcome::Succeed,

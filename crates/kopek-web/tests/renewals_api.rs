@@ -14,7 +14,8 @@ use serde_json::{Value, json};
 impl App {
     /// A card method at the test gateway; `limits` are (min, max).
     async fn card_method(&self, prefix: &str, name: &str, limits: Option<(&str, &str)>) -> i64 {
-        let mut body = json!({ "prefix": prefix, "name": name, "gateway": "sandbox", "currency": "RUB", "payer_kinds": ["individual"] });
+        let mut body =
+            json!({ "prefix": prefix, "name": name, "gateway": "sandbox", "currency": "RUB", "payer_kinds": ["individual"] });
         if let Some((min, max)) = limits {
             body["min_amount"] = json!(min);
             body["max_amount"] = json!(max);

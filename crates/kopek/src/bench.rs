@@ -16,7 +16,10 @@ use sqlx::Connection;
 enum Fresh {
     /// The temporary directory holding the file; deleted when dropped.
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
-    Postgres { server: String, name: String },
+    Postgres {
+        server: String,
+        name: String,
+    },
 }
 
 pub async fn charge(database_url: Option<&str>, subscriptions: i64, batch: i64) -> Result<()> {
@@ -81,7 +84,8 @@ async fn fresh_database(url: Option<&str>) -> Result<(String, Fresh)> {
                 _ => u.to_string(),
             };
             let name = format!("kopek_bench_{}", std::process::id());
-            let mut admin = sqlx::PgConnection::connect(&format!("{server}/postgres")).await.context("connecting to PostgreSQL")?;
+            let mut admin =
+                sqlx::PgConnection::connect(&format!("{server}/postgres")).await.context("connecting to PostgreSQL")?;
             sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await?;
             Ok((format!("{server}/{name}"), Fresh::Postgres { server, name }))
         }

@@ -46,9 +46,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Charge { date, dry_run, batch, pause_ms } => charge(&engine, date, dry_run, batch, pause_ms).await,
         Command::Admin { command: AdminCommand::Create { email, name, role, password_stdin: _ } } => {
             let password = read_password()?;
-            let staff = engine
-                .create_staff_user(&Ctx::system("cli"), NewStaff { email, full_name: name, password, role })
-                .await?;
+            let staff =
+                engine.create_staff_user(&Ctx::system("cli"), NewStaff { email, full_name: name, password, role }).await?;
             println!("created staff user {} ({}) with id {}", staff.email, staff.role, staff.id);
             Ok(ExitCode::SUCCESS)
         }
@@ -62,9 +61,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
 
 /// Connects and migrates, so every command sees the current schema.
 async fn open(config: &Config) -> Result<Engine> {
-    let store = Store::connect(&config.database_url)
-        .await
-        .with_context(|| format!("connecting to {}", redact(&config.database_url)))?;
+    let store =
+        Store::connect(&config.database_url).await.with_context(|| format!("connecting to {}", redact(&config.database_url)))?;
     store.migrate().await.context("migrating the database")?;
     let settings = Settings { provider_offset: config.provider_offset, ..Settings::default() };
     Ok(Engine::new(store, Arc::new(SystemClock), settings))
@@ -77,13 +75,13 @@ async fn serve(
     args: ServeArgs,
 ) -> Result<ExitCode> {
     if args.demo
-        && let Some(logins) = engine.load_demo().await? {
-            print_demo(&logins);
-        }
+        && let Some(logins) = engine.load_demo().await?
+    {
+        print_demo(&logins);
+    }
     engine.install_schedules().await?;
-    let listener = tokio::net::TcpListener::bind(&config.listen)
-        .await
-        .with_context(|| format!("listening on {}", config.listen))?;
+    let listener =
+        tokio::net::TcpListener::bind(&config.listen).await.with_context(|| format!("listening on {}", config.listen))?;
     let addr = listener.local_addr()?;
     println!("Kopek is listening on http://{addr}/ (database: {})", engine.store().backend().name());
     println!("API explorer: http://{addr}/api/docs");

@@ -68,18 +68,13 @@ impl Config {
             None => builder = builder.add_source(config::File::with_name("kopek.toml").required(false)),
         }
         builder = builder.add_source(config::Environment::with_prefix("KOPEK").try_parsing(true));
-        let layered: Layered = builder
-            .build()
-            .context("reading configuration")?
-            .try_deserialize()
-            .context("configuration values")?;
+        let layered: Layered =
+            builder.build().context("reading configuration")?.try_deserialize().context("configuration values")?;
         let offset = layered.provider_utc_offset.as_deref().unwrap_or("+03:00");
         Ok(Config {
             database_url: flag_db.map(str::to_string).or(layered.database_url).unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
             listen: flag_listen.map(str::to_string).or(layered.listen).unwrap_or_else(|| DEFAULT_LISTEN.into()),
-            provider_offset: offset
-                .parse()
-                .with_context(|| format!("provider_utc_offset {offset:?}: use a form like +03:00"))?,
+            provider_offset: offset.parse().with_context(|| format!("provider_utc_offset {offset:?}: use a form like +03:00"))?,
             worker_idle: std::time::Duration::from_secs(layered.worker_idle_seconds.unwrap_or(2).max(1)),
             gateways: Gateways {
                 sandbox_enabled: layered.sandbox_enabled,

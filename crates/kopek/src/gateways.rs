@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use kopek_engine::Engine;
-use kopek_integrations::{BankTransferGateway, SandboxConfig, SandboxGateway, StripeConfig, StripeGateway, YooKassaConfig, YooKassaGateway};
+use kopek_integrations::{
+    BankTransferGateway, SandboxConfig, SandboxGateway, StripeConfig, StripeGateway, YooKassaConfig, YooKassaGateway,
+};
 
 use crate::config::Gateways;
 

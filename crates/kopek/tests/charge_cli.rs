@@ -5,8 +5,8 @@
 use std::process::Stdio;
 
 use chrono::{TimeZone, Utc};
-use kopek_engine::amount::Amount;
 use kopek_engine::accounts::NewClient;
+use kopek_engine::amount::Amount;
 use kopek_engine::catalog::ServiceInput;
 use kopek_engine::subscriptions::ConnectInput;
 use kopek_engine::testing::TestEngine;

@@ -89,12 +89,20 @@ fn configuration_file_environment_and_flags_layer_in_that_order() {
     std::fs::write(dir.path().join("kopek.toml"), "database_url = \"sqlite://from-file.db\"\n").unwrap();
     assert!(kopek(dir.path(), &["migrate"], None).status.success());
     assert!(dir.path().join("from-file.db").exists());
-    let env = Command::new(KOPEK).arg("migrate").current_dir(dir.path())
-        .env("KOPEK_DATABASE_URL", "sqlite://from-env.db").output().unwrap();
+    let env = Command::new(KOPEK)
+        .arg("migrate")
+        .current_dir(dir.path())
+        .env("KOPEK_DATABASE_URL", "sqlite://from-env.db")
+        .output()
+        .unwrap();
     assert!(env.status.success());
     assert!(dir.path().join("from-env.db").exists());
-    let flag = Command::new(KOPEK).args(["migrate", "--database-url", "sqlite://from-flag.db"]).current_dir(dir.path())
-        .env("KOPEK_DATABASE_URL", "sqlite://from-env-2.db").output().unwrap();
+    let flag = Command::new(KOPEK)
+        .args(["migrate", "--database-url", "sqlite://from-flag.db"])
+        .current_dir(dir.path())
+        .env("KOPEK_DATABASE_URL", "sqlite://from-env-2.db")
+        .output()
+        .unwrap();
     assert!(flag.status.success());
     assert!(dir.path().join("from-flag.db").exists() && !dir.path().join("from-env-2.db").exists());
     let bad = kopek(dir.path(), &["migrate", "--database-url", "mysql://nope"], None);

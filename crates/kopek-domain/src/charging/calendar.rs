@@ -181,11 +181,20 @@ mod tests {
     #[test]
     fn cat2_anchored_periods_start_on_the_activation_day() {
         let a = Some(d(2026, 1, 31));
-        assert_eq!(period_containing(PeriodUnit::Month, a, at(2026, 2, 10, 0, 0)), (at(2026, 1, 31, 0, 0), at(2026, 2, 28, 0, 0)));
-        assert_eq!(period_containing(PeriodUnit::Month, a, at(2026, 2, 28, 0, 0)), (at(2026, 2, 28, 0, 0), at(2026, 3, 31, 0, 0)));
+        assert_eq!(
+            period_containing(PeriodUnit::Month, a, at(2026, 2, 10, 0, 0)),
+            (at(2026, 1, 31, 0, 0), at(2026, 2, 28, 0, 0))
+        );
+        assert_eq!(
+            period_containing(PeriodUnit::Month, a, at(2026, 2, 28, 0, 0)),
+            (at(2026, 2, 28, 0, 0), at(2026, 3, 31, 0, 0))
+        );
         assert_eq!(period_containing(PeriodUnit::Month, a, at(2026, 4, 5, 0, 0)), (at(2026, 3, 31, 0, 0), at(2026, 4, 30, 0, 0)));
         let q = Some(d(2026, 2, 10));
-        assert_eq!(period_containing(PeriodUnit::Quarter, q, at(2026, 6, 1, 0, 0)), (at(2026, 5, 10, 0, 0), at(2026, 8, 10, 0, 0)));
+        assert_eq!(
+            period_containing(PeriodUnit::Quarter, q, at(2026, 6, 1, 0, 0)),
+            (at(2026, 5, 10, 0, 0), at(2026, 8, 10, 0, 0))
+        );
     }
 
     #[test]

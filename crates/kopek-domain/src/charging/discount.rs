@@ -17,7 +17,12 @@ pub struct DiscountRules {
 }
 
 /// The percent that applies to one charge.
-pub fn effective_percent(client_percent: Decimal, subscription_percent: Decimal, rules: DiscountRules, in_tariff: bool) -> Decimal {
+pub fn effective_percent(
+    client_percent: Decimal,
+    subscription_percent: Decimal,
+    rules: DiscountRules,
+    in_tariff: bool,
+) -> Decimal {
     let loyalty = if rules.no_discounts || (rules.only_in_tariff && !in_tariff) { Decimal::ZERO } else { client_percent };
     (loyalty + subscription_percent).min(Decimal::ONE_HUNDRED)
 }

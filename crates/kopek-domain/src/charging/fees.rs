@@ -7,8 +7,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::calendar::{
-    CalendarRule, FIFTEENTH, PeriodUnit, WriteOff, add_months, charge_moment, first_of_month, period_containing,
-    start_of_hour,
+    CalendarRule, FIFTEENTH, PeriodUnit, WriteOff, add_months, charge_moment, first_of_month, period_containing, start_of_hour,
 };
 use crate::money::round_half_up;
 
@@ -120,9 +119,7 @@ pub fn period_amount(
     let price = price_on(start.date());
     let share = overlap_seconds(start, end, active);
     let exact = match terms.write_off {
-        WriteOff::Prepay | WriteOff::Postpay => {
-            price * Decimal::from(share) / Decimal::from((end - start).num_seconds())
-        }
+        WriteOff::Prepay | WriteOff::Postpay => price * Decimal::from(share) / Decimal::from((end - start).num_seconds()),
         // A day's (an hour's) part of the unit period containing it.
         WriteOff::Daily | WriteOff::Hourly => {
             let (us, ue) = period_containing(terms.unit, terms.anchor, start);
@@ -217,12 +214,15 @@ mod tests {
         let t = terms(WriteOff::Daily, CalendarRule::Standard);
         let a = Activity { from: at(3, 30, 0, 0), until: None };
         let due = due_periods(&t, a, None, at(4, 2, 2, 0), &fixed(dec!(300)));
-        assert_eq!(amounts(&due), vec![
-            (at(3, 30, 0, 0), dec!(9.6774)),
-            (at(3, 31, 0, 0), dec!(9.6774)),
-            (at(4, 1, 0, 0), dec!(10.0000)),
-            (at(4, 2, 0, 0), dec!(10.0000)),
-        ]);
+        assert_eq!(
+            amounts(&due),
+            vec![
+                (at(3, 30, 0, 0), dec!(9.6774)),
+                (at(3, 31, 0, 0), dec!(9.6774)),
+                (at(4, 1, 0, 0), dec!(10.0000)),
+                (at(4, 2, 0, 0), dec!(10.0000)),
+            ]
+        );
         // Before 02:00 the day is not yet due; charged days are not again.
         let due = due_periods(&t, a, Some(at(4, 3, 0, 0)), at(4, 3, 1, 59), &fixed(dec!(300)));
         assert!(due.is_empty());
@@ -267,11 +267,10 @@ mod tests {
         let a = Activity { from: at(4, 1, 10, 30), until: Some(at(4, 1, 12, 15)) };
         let due = due_periods(&t, a, None, at(4, 2, 2, 0), &fixed(dec!(720)));
         // 720 a month of 30 days is 1.00 an hour.
-        assert_eq!(amounts(&due), vec![
-            (at(4, 1, 10, 0), dec!(0.5000)),
-            (at(4, 1, 11, 0), dec!(1.0000)),
-            (at(4, 1, 12, 0), dec!(0.2500)),
-        ]);
+        assert_eq!(
+            amounts(&due),
+            vec![(at(4, 1, 10, 0), dec!(0.5000)), (at(4, 1, 11, 0), dec!(1.0000)), (at(4, 1, 12, 0), dec!(0.2500)),]
+        );
     }
 
     /// CAT-12: each day is charged at the price valid that day.
@@ -281,7 +280,10 @@ mod tests {
         let a = Activity { from: at(4, 29, 0, 0), until: None };
         let price = |d: NaiveDate| if d < NaiveDate::from_ymd_opt(2026, 5, 1).unwrap() { dec!(300) } else { dec!(620) };
         let due = due_periods(&t, a, None, at(5, 1, 2, 0), &price);
-        assert_eq!(amounts(&due), vec![(at(4, 29, 0, 0), dec!(10.0000)), (at(4, 30, 0, 0), dec!(10.0000)), (at(5, 1, 0, 0), dec!(20.0000))]);
+        assert_eq!(
+            amounts(&due),
+            vec![(at(4, 29, 0, 0), dec!(10.0000)), (at(4, 30, 0, 0), dec!(10.0000)), (at(5, 1, 0, 0), dec!(20.0000))]
+        );
     }
 
     /// CAT-6: connected before the 15th, charged from the 1st of this month.

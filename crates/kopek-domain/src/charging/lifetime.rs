@@ -18,7 +18,11 @@ pub struct Lifetime {
 
 impl Lifetime {
     pub fn is_set(&self) -> bool {
-        self.days.is_some() || self.months.is_some() || self.minutes.is_some() || self.activations.is_some() || self.total_sum.is_some()
+        self.days.is_some()
+            || self.months.is_some()
+            || self.minutes.is_some()
+            || self.activations.is_some()
+            || self.total_sum.is_some()
     }
 }
 

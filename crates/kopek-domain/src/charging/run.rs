@@ -51,7 +51,11 @@ pub struct ClientPlan {
 pub fn plan_client(balance: i64, credit_limit: i64, due: &[DueCharge]) -> ClientPlan {
     let total: i64 = due.iter().map(|d| d.units).sum();
     if balance + credit_limit - total >= 0 {
-        return ClientPlan { charged: due.iter().map(|d| d.subscription_id).collect(), uncovered: Vec::new(), balance_after: balance - total };
+        return ClientPlan {
+            charged: due.iter().map(|d| d.subscription_id).collect(),
+            uncovered: Vec::new(),
+            balance_after: balance - total,
+        };
     }
     let mut plan = ClientPlan { balance_after: balance, ..ClientPlan::default() };
     for d in due {
@@ -89,7 +93,8 @@ mod tests {
 
     #[test]
     fn cat7_a_covered_client_is_charged_everything() {
-        let plan = plan_client(100_0000, 0, &[due(1, 60_0000, FundsOptions::default()), due(2, 40_0000, FundsOptions::default())]);
+        let plan =
+            plan_client(100_0000, 0, &[due(1, 60_0000, FundsOptions::default()), due(2, 40_0000, FundsOptions::default())]);
         assert_eq!((plan.charged, plan.uncovered, plan.balance_after), (vec![1, 2], vec![], 0));
         let plan = plan_client(-50_0000, 200_0000, &[due(1, 150_0000, FundsOptions::default())]);
         assert_eq!((plan.charged, plan.balance_after), (vec![1], -200_0000), "the credit limit counts");
@@ -100,11 +105,8 @@ mod tests {
     fn cat7_a_balance_covering_only_some_services_charges_none() {
         let stop = FundsOptions { no_charge_if_insufficient: true, ..FundsOptions::default() };
         let line = FundsOptions { keep_charging_past_limit: true, ..FundsOptions::default() };
-        let plan = plan_client(100_0000, 0, &[
-            due(1, 60_0000, FundsOptions::default()),
-            due(2, 60_0000, stop),
-            due(3, 10_0000, line),
-        ]);
+        let plan =
+            plan_client(100_0000, 0, &[due(1, 60_0000, FundsOptions::default()), due(2, 60_0000, stop), due(3, 10_0000, line)]);
         assert_eq!(plan.charged, vec![3]);
         assert_eq!(plan.uncovered, vec![(1, Uncovered::BlockedForDebt), (2, Uncovered::Deactivated)]);
         assert_eq!(plan.balance_after, 90_0000);

@@ -72,9 +72,9 @@ pub struct Usage {
 pub fn rate(usage: &[Usage], rates: &UsageRates) -> Result<Decimal, DomainError> {
     let mut total = Decimal::ZERO;
     for u in usage {
-        let price = rates.price(u.kind, &u.class).ok_or_else(|| {
-            DomainError::invalid("usage", format!("no price for {} in class {:?}", u.kind.as_str(), u.class))
-        })?;
+        let price = rates
+            .price(u.kind, &u.class)
+            .ok_or_else(|| DomainError::invalid("usage", format!("no price for {} in class {:?}", u.kind.as_str(), u.class)))?;
         total += price * u.quantity;
     }
     Ok(round_half_up(total, 4))

@@ -10,8 +10,8 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::money::Currency;
 use crate::DomainError;
+use crate::money::Currency;
 
 pub mod life;
 pub mod promo;
@@ -211,9 +211,13 @@ impl ProductSpec {
             }
         }
         for (i, a) in self.addons.iter().enumerate() {
-            let code_ok = !a.code.is_empty() && a.code.len() <= 40 && a.code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            let code_ok =
+                !a.code.is_empty() && a.code.len() <= 40 && a.code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
             if !code_ok {
-                return Err(DomainError::invalid("addons", format!("add-on code {:?}: 1 to 40 latin letters, digits or _", a.code)));
+                return Err(DomainError::invalid(
+                    "addons",
+                    format!("add-on code {:?}: 1 to 40 latin letters, digits or _", a.code),
+                ));
             }
             if self.addons[..i].iter().any(|b| b.code == a.code) {
                 return Err(DomainError::invalid("addons", format!("add-on code {} is used twice", a.code)));
@@ -222,7 +226,10 @@ impl ProductSpec {
                 return Err(DomainError::invalid("addons", format!("{}: needs min ≤ default ≤ max", a.code)));
             }
             if a.unit_price < Decimal::ZERO || a.unit_price.normalize().scale() > 4 {
-                return Err(DomainError::invalid("addons", format!("{}: the unit price {} is not a price", a.code, a.unit_price)));
+                return Err(DomainError::invalid(
+                    "addons",
+                    format!("{}: the unit price {} is not a price", a.code, a.unit_price),
+                ));
             }
         }
         if self.tax_percent < Decimal::ZERO || self.tax_percent >= Decimal::ONE_HUNDRED {
@@ -248,10 +255,17 @@ impl ProductSpec {
 pub fn check_domain_name(name: &str) -> Result<String, DomainError> {
     let name = name.trim().trim_end_matches('.').to_ascii_lowercase();
     let label_ok = |l: &str| {
-        !l.is_empty() && l.len() <= 63 && !l.starts_with('-') && !l.ends_with('-') && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
     };
     if name.is_empty() || name.len() > 253 || !name.split('.').all(label_ok) {
-        return Err(DomainError::invalid("domain", format!("{name:?} is not a domain name: letters, digits and hyphens, dot-separated")));
+        return Err(DomainError::invalid(
+            "domain",
+            format!("{name:?} is not a domain name: letters, digits and hyphens, dot-separated"),
+        ));
     }
     Ok(name)
 }
@@ -272,10 +286,26 @@ pub(crate) mod tests {
             currency: Currency::RUB,
             prices: vec![PeriodPrice { months: 1, price: dec!(495.00) }, PeriodPrice { months: 12, price: dec!(5346.00) }],
             addons: vec![
-                Addon { code: "ipv4".into(), name: "Публичные IPv4-адреса".into(), unit: "Шт.".into(), unit_price: dec!(150.00),
-                    included: 3, min: 1, max: 8, default: 3 },
-                Addon { code: "traffic".into(), name: "Трафик".into(), unit: "ГиБ".into(), unit_price: dec!(0.0215),
-                    included: 0, min: 0, max: 10240, default: 5120 },
+                Addon {
+                    code: "ipv4".into(),
+                    name: "Публичные IPv4-адреса".into(),
+                    unit: "Шт.".into(),
+                    unit_price: dec!(150.00),
+                    included: 3,
+                    min: 1,
+                    max: 8,
+                    default: 3,
+                },
+                Addon {
+                    code: "traffic".into(),
+                    name: "Трафик".into(),
+                    unit: "ГиБ".into(),
+                    unit_price: dec!(0.0215),
+                    included: 0,
+                    min: 0,
+                    max: 10240,
+                    default: 5120,
+                },
             ],
             tax_percent: dec!(10),
             tax_included: false,

@@ -80,7 +80,9 @@ pub struct PromoUses {
 
 impl PromoCode {
     pub fn validate(&self) -> Result<(), DomainError> {
-        let ok = !self.code.trim().is_empty() && self.code.len() <= 40 && self.code.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+        let ok = !self.code.trim().is_empty()
+            && self.code.len() <= 40
+            && self.code.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
         if !ok {
             return Err(DomainError::invalid("code", "1 to 40 letters, digits, - or _"));
         }

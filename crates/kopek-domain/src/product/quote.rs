@@ -139,24 +139,36 @@ fn first_share(months: u32, start: NaiveDateTime, end: NaiveDateTime) -> Decimal
 
 /// Prices an order starting at `start`, with a promo code already checked
 /// for this client and product (see [`super::promo::check`]).
-pub fn quote(spec: &ProductSpec, config: &OrderConfig, start: NaiveDateTime, promo: Option<&PromoCode>) -> Result<Quote, DomainError> {
+pub fn quote(
+    spec: &ProductSpec,
+    config: &OrderConfig,
+    start: NaiveDateTime,
+    promo: Option<&PromoCode>,
+) -> Result<Quote, DomainError> {
     let r = resolve(spec, config)?;
     let digits = spec.currency.minor_digits();
     let end = first_period_end(spec, r.months, start)?;
     let trial = spec.trial_days.is_some();
     let share = if trial { Decimal::ZERO } else { first_share(r.months, start, end) };
-    let line = |code: Option<String>, name: String, value: Option<String>, limit: Option<String>, per_period: Decimal| QuoteLine {
-        code,
-        name,
-        value,
-        limit,
-        until_end: round_half_up(per_period * share, digits),
-        per_period: round_half_up(per_period, digits),
-    };
+    let line =
+        |code: Option<String>, name: String, value: Option<String>, limit: Option<String>, per_period: Decimal| QuoteLine {
+            code,
+            name,
+            value,
+            limit,
+            until_end: round_half_up(per_period * share, digits),
+            per_period: round_half_up(per_period, digits),
+        };
     let mut lines = vec![line(None, spec.name.clone(), Some("Базовая".into()), None, r.base)];
     for a in &spec.addons {
         let value = r.addons[&a.code];
-        lines.push(line(Some(a.code.clone()), a.name.clone(), Some(format!("{value} {}", a.unit)), Some(a.limit()), a.price(value, r.months)));
+        lines.push(line(
+            Some(a.code.clone()),
+            a.name.clone(),
+            Some(format!("{value} {}", a.unit)),
+            Some(a.limit()),
+            a.price(value, r.months),
+        ));
     }
     let base = lines[0].per_period;
     let configuration: Decimal = lines[1..].iter().map(|l| l.per_period).sum();
@@ -189,7 +201,8 @@ pub fn quote(spec: &ProductSpec, config: &OrderConfig, start: NaiveDateTime, pro
 /// of a renewal.
 pub fn period_price(spec: &ProductSpec, config: &OrderConfig, months: u32) -> Result<Decimal, DomainError> {
     let r = resolve(spec, &OrderConfig { months, ..config.clone() })?;
-    let addons: Decimal = spec.addons.iter().map(|a| round_half_up(a.price(r.addons[&a.code], months), spec.currency.minor_digits())).sum();
+    let addons: Decimal =
+        spec.addons.iter().map(|a| round_half_up(a.price(r.addons[&a.code], months), spec.currency.minor_digits())).sum();
     let digits = spec.currency.minor_digits();
     Ok(taxed(round_half_up(r.base, digits) + addons, spec.tax_percent, spec.tax_included, digits).1)
 }
@@ -229,12 +242,16 @@ mod tests {
         // seconds are left.
         let q = quote(&dci6(), &config(1, &[("ipv4", 3), ("traffic", 5120)]), at(2023, 4, 1, 23, 13, 0), None).unwrap();
         assert_eq!(q.first_period_ends, at(2023, 5, 1, 0, 0, 0));
-        let cells: Vec<(Option<&str>, Decimal, Decimal)> = q.lines.iter().map(|l| (l.code.as_deref(), l.until_end, l.per_period)).collect();
-        assert_eq!(cells, vec![
-            (None, dec!(479.04), dec!(495.00)),
-            (Some("ipv4"), dec!(0.00), dec!(0.00)),
-            (Some("traffic"), dec!(106.53), dec!(110.08)),
-        ]);
+        let cells: Vec<(Option<&str>, Decimal, Decimal)> =
+            q.lines.iter().map(|l| (l.code.as_deref(), l.until_end, l.per_period)).collect();
+        assert_eq!(
+            cells,
+            vec![
+                (None, dec!(479.04), dec!(495.00)),
+                (Some("ipv4"), dec!(0.00), dec!(0.00)),
+                (Some("traffic"), dec!(106.53), dec!(110.08)),
+            ]
+        );
         assert_eq!(q.lines[2].value.as_deref(), Some("5120 ГиБ"));
         assert_eq!((q.base, q.configuration, q.per_period), (dec!(495.00), dec!(110.08), dec!(605.08)));
         // "Налог не включен в стоимость": 10% on top.
@@ -253,8 +270,16 @@ mod tests {
             name: "DNS".into(),
             product_type: ProductType::DnsHosting,
             prices: vec![PeriodPrice { months: 1, price: dec!(250.00) }],
-            addons: vec![Addon { code: "domains".into(), name: "Лимит доменов".into(), unit: "Шт.".into(), unit_price: dec!(5.00),
-                included: 10, min: 10, max: 100, default: 10 }],
+            addons: vec![Addon {
+                code: "domains".into(),
+                name: "Лимит доменов".into(),
+                unit: "Шт.".into(),
+                unit_price: dec!(5.00),
+                included: 10,
+                min: 10,
+                max: 100,
+                default: 10,
+            }],
             tax_percent: dec!(20),
             tax_included: true,
             needs_domain: false,

@@ -30,7 +30,11 @@ pub async fn create_service(
 
 #[utoipa::path(get, path = "/services/{id}", tag = "catalog", params(("id" = i64, Path)),
     responses((status = 200, body = Service), (status = 404, body = ErrorBody)))]
-pub async fn get_service(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Service>> {
+pub async fn get_service(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Service>> {
     Ok(Json(state.engine.service(&ctx, id).await?))
 }
 
@@ -49,7 +53,11 @@ pub async fn update_service(
 /// Who changed what in a service, and when.
 #[utoipa::path(get, path = "/services/{id}/history", tag = "catalog", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<Change>), (status = 404, body = ErrorBody)))]
-pub async fn service_history(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Vec<Change>>> {
+pub async fn service_history(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Vec<Change>>> {
     Ok(Json(state.engine.service_history(&ctx, id).await?))
 }
 

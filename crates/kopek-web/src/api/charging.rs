@@ -20,7 +20,11 @@ use crate::extract::{ApiJson, ApiPath, Caller};
 
 #[utoipa::path(get, path = "/clients/{id}/subscriptions", tag = "charging", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<Subscription>), (status = 404, body = ErrorBody)))]
-pub async fn list_subscriptions(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Vec<Subscription>>> {
+pub async fn list_subscriptions(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Vec<Subscription>>> {
     Ok(Json(state.engine.subscriptions(&ctx, id).await?))
 }
 
@@ -51,33 +55,55 @@ pub async fn change_tariff(
 
 #[utoipa::path(get, path = "/subscriptions/{id}", tag = "charging", params(("id" = i64, Path)),
     responses((status = 200, body = Subscription), (status = 404, body = ErrorBody)))]
-pub async fn get_subscription(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Subscription>> {
+pub async fn get_subscription(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Subscription>> {
     Ok(Json(state.engine.subscription(&ctx, id).await?))
 }
 
 #[utoipa::path(get, path = "/subscriptions/{id}/history", tag = "charging", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<StateChange>), (status = 404, body = ErrorBody)))]
-pub async fn subscription_history(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Vec<StateChange>>> {
+pub async fn subscription_history(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Vec<StateChange>>> {
     Ok(Json(state.engine.subscription_history(&ctx, id).await?))
 }
 
 /// Stop for a while (by the client, or by staff).
 #[utoipa::path(post, path = "/subscriptions/{id}/stop", tag = "charging", params(("id" = i64, Path)), request_body = Reason,
     responses((status = 200, body = Subscription), (status = 409, body = ErrorBody)))]
-pub async fn stop(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>, ApiJson(r): ApiJson<Reason>) -> ApiResult<Json<Subscription>> {
+pub async fn stop(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(r): ApiJson<Reason>,
+) -> ApiResult<Json<Subscription>> {
     Ok(Json(state.engine.stop(&ctx, id, &r.reason).await?))
 }
 
 #[utoipa::path(post, path = "/subscriptions/{id}/resume", tag = "charging", params(("id" = i64, Path)),
     responses((status = 200, body = Subscription), (status = 409, body = ErrorBody)))]
-pub async fn resume(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Subscription>> {
+pub async fn resume(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Subscription>> {
     Ok(Json(state.engine.resume(&ctx, id).await?))
 }
 
 /// Disconnect; the unused part of a prepaid period is refunded.
 #[utoipa::path(post, path = "/subscriptions/{id}/disconnect", tag = "charging", params(("id" = i64, Path)), request_body = Reason,
     responses((status = 200, body = Subscription), (status = 409, body = ErrorBody)))]
-pub async fn disconnect(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>, ApiJson(r): ApiJson<Reason>) -> ApiResult<Json<Subscription>> {
+pub async fn disconnect(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(r): ApiJson<Reason>,
+) -> ApiResult<Json<Subscription>> {
     Ok(Json(state.engine.disconnect(&ctx, id, &r.reason).await?))
 }
 
@@ -115,13 +141,21 @@ pub async fn record_usage(
 /// Import usage as CSV: `subscription_id,record_id,kind,class,quantity,recorded_at`.
 #[utoipa::path(post, path = "/usage/csv", tag = "charging", request_body(content = String, content_type = "text/csv"),
     responses((status = 201, body = UsageReceipt), (status = 422, body = ErrorBody)))]
-pub async fn import_usage(State(state): State<AppState>, Caller(ctx): Caller, body: String) -> ApiResult<(StatusCode, Json<UsageReceipt>)> {
+pub async fn import_usage(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    body: String,
+) -> ApiResult<(StatusCode, Json<UsageReceipt>)> {
     Ok((StatusCode::CREATED, Json(state.engine.import_usage_csv(&ctx, &body).await?)))
 }
 
 #[utoipa::path(get, path = "/clients/{id}/promised-payments", tag = "charging", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<Promised>), (status = 404, body = ErrorBody)))]
-pub async fn list_promised(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Vec<Promised>>> {
+pub async fn list_promised(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Vec<Promised>>> {
     Ok(Json(state.engine.promised_payments(&ctx, id).await?))
 }
 
@@ -149,11 +183,14 @@ pub struct RunInput {
 /// Run (or dry-run) the charges of a date.
 #[utoipa::path(post, path = "/charge-runs", tag = "charging", request_body = RunInput,
     responses((status = 200, body = RunReport), (status = 403, body = ErrorBody)))]
-pub async fn run(State(state): State<AppState>, Caller(ctx): Caller, ApiJson(input): ApiJson<RunInput>) -> ApiResult<Json<RunReport>> {
+pub async fn run(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiJson(input): ApiJson<RunInput>,
+) -> ApiResult<Json<RunReport>> {
     let report = state.engine.run_charges(&ctx, input.date, input.dry_run).await?;
     Ok(Json(report))
 }
-
 
 /// Order a service paid ahead for a number of months from the balance
 /// (hosting style); refused, changing nothing, when the money is short.
@@ -172,7 +209,12 @@ pub async fn order_paid_period(
 /// Renew a paid-period subscription from the end of its paid time.
 #[utoipa::path(post, path = "/subscriptions/{id}/renew", tag = "charging", params(("id" = i64, Path)), request_body = Renewal,
     responses((status = 200, body = Subscription), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn renew(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>, ApiJson(r): ApiJson<Renewal>) -> ApiResult<Json<Subscription>> {
+pub async fn renew(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(r): ApiJson<Renewal>,
+) -> ApiResult<Json<Subscription>> {
     Ok(Json(state.engine.renew_subscription(&ctx, id, r).await?))
 }
 

@@ -51,7 +51,11 @@ pub async fn create_client(
 
 #[utoipa::path(get, path = "/clients/{id}", tag = "clients", params(("id" = i64, Path)),
     responses((status = 200, body = Client), (status = 404, body = ErrorBody)))]
-pub async fn get_client(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Client>> {
+pub async fn get_client(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Client>> {
     Ok(Json(state.engine.client(&ctx, id).await?))
 }
 

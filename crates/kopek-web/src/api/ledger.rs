@@ -68,7 +68,11 @@ pub async fn balance(State(state): State<AppState>, Caller(ctx): Caller, ApiPath
 
 #[utoipa::path(get, path = "/payments/{id}", tag = "ledger", params(("id" = i64, Path)),
     responses((status = 200, body = Payment), (status = 404, body = ErrorBody)))]
-pub async fn get_payment(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Payment>> {
+pub async fn get_payment(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Payment>> {
     Ok(Json(state.engine.payment(&ctx, id).await?))
 }
 
@@ -87,7 +91,11 @@ pub async fn reverse_payment(
 
 #[utoipa::path(get, path = "/expenses/{id}", tag = "ledger", params(("id" = i64, Path)),
     responses((status = 200, body = Expense), (status = 404, body = ErrorBody)))]
-pub async fn get_expense(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Expense>> {
+pub async fn get_expense(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Expense>> {
     Ok(Json(state.engine.expense(&ctx, id).await?))
 }
 

@@ -103,7 +103,11 @@ pub async fn update_cart_item(
 /// "Удалить" an item of the cart; the answer is what is left.
 #[utoipa::path(delete, path = "/cart-items/{id}", tag = "orders", params(("id" = i64, Path)),
     responses((status = 200, body = Cart), (status = 404, body = ErrorBody)))]
-pub async fn remove_cart_item(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Cart>> {
+pub async fn remove_cart_item(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Cart>> {
     Ok(Json(state.engine.remove_from_cart(&ctx, id).await?))
 }
 
@@ -140,7 +144,11 @@ pub async fn order_now(
 /// The client's orders (ORD-4): "Ждут оплаты" and "Оплаченные услуги".
 #[utoipa::path(get, path = "/clients/{id}/orders", tag = "orders", params(("id" = i64, Path)),
     responses((status = 200, body = Orders), (status = 404, body = ErrorBody)))]
-pub async fn list_orders(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Orders>> {
+pub async fn list_orders(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Orders>> {
     Ok(Json(state.engine.orders(&ctx, id).await?))
 }
 
@@ -168,8 +176,11 @@ pub async fn pay_order(
 /// "Товары/Услуги": the client's services bought in the portal (SVC-1).
 #[utoipa::path(get, path = "/clients/{id}/client-services", tag = "orders", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<ClientService>), (status = 404, body = ErrorBody)))]
-pub async fn list_client_services(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>)
-    -> ApiResult<Json<Vec<ClientService>>> {
+pub async fn list_client_services(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Vec<ClientService>>> {
     Ok(Json(state.engine.client_services(&ctx, id).await?))
 }
 
@@ -177,16 +188,23 @@ pub async fn list_client_services(State(state): State<AppState>, Caller(ctx): Ca
 /// in a ticket.
 #[utoipa::path(post, path = "/client-services/{id}/questions", tag = "orders", params(("id" = i64, Path)), request_body = AskQuestion,
     responses((status = 201, body = ServiceQuestion), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn ask_question(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>, ApiJson(q): ApiJson<AskQuestion>)
-    -> ApiResult<(StatusCode, Json<ServiceQuestion>)> {
+pub async fn ask_question(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(q): ApiJson<AskQuestion>,
+) -> ApiResult<(StatusCode, Json<ServiceQuestion>)> {
     Ok((StatusCode::CREATED, Json(state.engine.ask_about_service(&ctx, id, q).await?)))
 }
 
 /// The questions asked about a service.
 #[utoipa::path(get, path = "/client-services/{id}/questions", tag = "orders", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<ServiceQuestion>), (status = 404, body = ErrorBody)))]
-pub async fn list_questions(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>)
-    -> ApiResult<Json<Vec<ServiceQuestion>>> {
+pub async fn list_questions(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Vec<ServiceQuestion>>> {
     Ok(Json(state.engine.service_questions(&ctx, id).await?))
 }
 
@@ -194,8 +212,11 @@ pub async fn list_questions(State(state): State<AppState>, Caller(ctx): Caller, 
 /// configuration and operations ("История"). `{id}` is its subscription.
 #[utoipa::path(get, path = "/client-services/{id}", tag = "orders", params(("id" = i64, Path)),
     responses((status = 200, body = ClientService), (status = 404, body = ErrorBody)))]
-pub async fn get_client_service(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>)
-    -> ApiResult<Json<ClientService>> {
+pub async fn get_client_service(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<ClientService>> {
     Ok(Json(state.engine.client_service(&ctx, id).await?))
 }
 
@@ -233,7 +254,10 @@ pub async fn change_service(
 #[utoipa::path(delete, path = "/client-services/{id}", tag = "orders", params(("id" = i64, Path)),
     responses((status = 200, body = ServiceChangeResult), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
-pub async fn delete_service(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>)
-    -> ApiResult<Json<ServiceChangeResult>> {
+pub async fn delete_service(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<ServiceChangeResult>> {
     Ok(Json(state.engine.delete_service(&ctx, id).await?))
 }

@@ -11,7 +11,11 @@ use crate::extract::{ApiJson, ApiPath, Caller};
 
 #[utoipa::path(get, path = "/clients/{id}/payers", tag = "payers", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<PayerSummary>), (status = 404, body = ErrorBody)))]
-pub async fn list_payers(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Vec<PayerSummary>>> {
+pub async fn list_payers(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Vec<PayerSummary>>> {
     Ok(Json(state.engine.payers(&ctx, id).await?))
 }
 
@@ -48,7 +52,11 @@ pub async fn update_payer(
 /// Delete a payer; refused while payments from it wait for money.
 #[utoipa::path(delete, path = "/payers/{id}", tag = "payers", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn delete_payer(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
+pub async fn delete_payer(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<StatusCode> {
     state.engine.delete_payer(&ctx, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -56,7 +64,11 @@ pub async fn delete_payer(State(state): State<AppState>, Caller(ctx): Caller, Ap
 /// The actions a merge would take, changing nothing.
 #[utoipa::path(post, path = "/payers/merge/preview", tag = "payers", request_body = MergeRequest,
     responses((status = 200, body = MergePlan), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn merge_preview(State(state): State<AppState>, Caller(ctx): Caller, ApiJson(req): ApiJson<MergeRequest>) -> ApiResult<Json<MergePlan>> {
+pub async fn merge_preview(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiJson(req): ApiJson<MergeRequest>,
+) -> ApiResult<Json<MergePlan>> {
     Ok(Json(state.engine.merge_preview(&ctx, req).await?))
 }
 
@@ -64,13 +76,21 @@ pub async fn merge_preview(State(state): State<AppState>, Caller(ctx): Caller, A
 /// one is gone.
 #[utoipa::path(post, path = "/payers/merge", tag = "payers", request_body = MergeRequest,
     responses((status = 200, body = MergePlan), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn merge(State(state): State<AppState>, Caller(ctx): Caller, ApiJson(req): ApiJson<MergeRequest>) -> ApiResult<Json<MergePlan>> {
+pub async fn merge(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiJson(req): ApiJson<MergeRequest>,
+) -> ApiResult<Json<MergePlan>> {
     Ok(Json(state.engine.merge_payers(&ctx, req).await?))
 }
 
 #[utoipa::path(get, path = "/payers/{id}/contracts", tag = "payers", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<Contract>), (status = 404, body = ErrorBody)))]
-pub async fn list_contracts(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Vec<Contract>>> {
+pub async fn list_contracts(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Vec<Contract>>> {
     Ok(Json(state.engine.contracts(&ctx, id).await?))
 }
 

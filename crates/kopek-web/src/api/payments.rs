@@ -5,13 +5,13 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use kopek_engine::Ctx;
 use kopek_engine::gateway::{GatewayKind, WebhookRequest};
 use kopek_engine::ledger::Reversal;
 use kopek_engine::payment_methods::{MethodInput, PaymentMethod, PaymentQuote, Rate, RateInput};
 use kopek_engine::payments::{StartPayment, WebhookOutcome};
 use kopek_engine::statement::{StatementLine, StatementReport};
 use kopek_engine::views::Payment;
-use kopek_engine::Ctx;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -29,8 +29,11 @@ pub async fn list_methods(State(state): State<AppState>, Caller(ctx): Caller) ->
 #[utoipa::path(post, path = "/payment-methods", tag = "payments", request_body = MethodInput,
     responses((status = 201, body = PaymentMethod), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
-pub async fn create_method(State(state): State<AppState>, Caller(ctx): Caller, ApiJson(input): ApiJson<MethodInput>)
-    -> ApiResult<(StatusCode, Json<PaymentMethod>)> {
+pub async fn create_method(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiJson(input): ApiJson<MethodInput>,
+) -> ApiResult<(StatusCode, Json<PaymentMethod>)> {
     Ok((StatusCode::CREATED, Json(state.engine.create_payment_method(&ctx, input).await?)))
 }
 
@@ -53,7 +56,11 @@ pub async fn list_rates(State(state): State<AppState>, Caller(_ctx): Caller) -> 
 /// Set the rate of a currency pair from a day on (LED-4).
 #[utoipa::path(post, path = "/exchange-rates", tag = "payments", request_body = RateInput,
     responses((status = 201, body = Rate), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn set_rate(State(state): State<AppState>, Caller(ctx): Caller, ApiJson(input): ApiJson<RateInput>) -> ApiResult<(StatusCode, Json<Rate>)> {
+pub async fn set_rate(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiJson(input): ApiJson<RateInput>,
+) -> ApiResult<(StatusCode, Json<Rate>)> {
     Ok((StatusCode::CREATED, Json(state.engine.set_exchange_rate(&ctx, input).await?)))
 }
 
@@ -74,7 +81,11 @@ pub async fn quote(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<QuoteQuery>,
 ) -> ApiResult<Json<PaymentQuote>> {
-    let amount = q.amount.trim().parse().map_err(|_| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", "amount: a decimal like 100.00"))?;
+    let amount = q
+        .amount
+        .trim()
+        .parse()
+        .map_err(|_| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", "amount: a decimal like 100.00"))?;
     Ok(Json(state.engine.quote_payment(&ctx, id, q.payer_id, q.method_id, kopek_engine::amount::Amount(amount)).await?))
 }
 
@@ -138,12 +149,26 @@ pub struct EventsQuery {
 /// Every webhook and statement line with what it did (staff).
 #[utoipa::path(get, path = "/gateway-events", tag = "payments", params(EventsQuery),
     responses((status = 200, body = Vec<GatewayEvent>), (status = 403, body = ErrorBody)))]
-pub async fn events(State(state): State<AppState>, Caller(ctx): Caller, ApiQuery(q): ApiQuery<EventsQuery>) -> ApiResult<Json<Vec<GatewayEvent>>> {
+pub async fn events(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiQuery(q): ApiQuery<EventsQuery>,
+) -> ApiResult<Json<Vec<GatewayEvent>>> {
     let rows = state.engine.gateway_events(&ctx, q.payment_id).await?;
-    Ok(Json(rows.into_iter().map(|r| GatewayEvent {
-        id: r.id, gateway: r.gateway, external_id: r.external_id, payment_id: r.payment_id,
-        status: r.status, outcome: r.outcome, reason: r.reason, received_at: r.received_at,
-    }).collect()))
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| GatewayEvent {
+                id: r.id,
+                gateway: r.gateway,
+                external_id: r.external_id,
+                payment_id: r.payment_id,
+                status: r.status,
+                outcome: r.outcome,
+                reason: r.reason,
+                received_at: r.received_at,
+            })
+            .collect(),
+    ))
 }
 
 /// A gateway's notification. No login: the gateway proves itself by its
@@ -157,11 +182,10 @@ pub async fn webhook(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Json<WebhookOutcome>> {
-    let kind = GatewayKind::parse(&gateway).ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("no gateway {gateway}")))?;
-    let headers: Vec<(String, String)> = headers
-        .iter()
-        .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_string(), v.to_string())))
-        .collect();
+    let kind = GatewayKind::parse(&gateway)
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("no gateway {gateway}")))?;
+    let headers: Vec<(String, String)> =
+        headers.iter().filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_string(), v.to_string()))).collect();
     let req = WebhookRequest { headers: &headers, body: &body, remote_ip: None, now: state.engine.now() };
     Ok(Json(state.engine.gateway_webhook(kind, &req).await?))
 }
@@ -170,7 +194,11 @@ pub async fn webhook(
 /// Windows-1251): matching transfers are credited, the rest reported.
 #[utoipa::path(post, path = "/bank-statements", tag = "payments", request_body(content = String, content_type = "text/plain"),
     responses((status = 200, body = StatementReport), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn import_statement(State(state): State<AppState>, Caller(ctx): Caller, body: Bytes) -> ApiResult<Json<StatementReport>> {
+pub async fn import_statement(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    body: Bytes,
+) -> ApiResult<Json<StatementReport>> {
     forbid_clients(&ctx)?;
     let docs = kopek_integrations::parse_statement(&body)
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_statement", e.to_string()))?;

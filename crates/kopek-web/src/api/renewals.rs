@@ -19,7 +19,11 @@ use crate::extract::{ApiJson, ApiPath, Caller};
 /// auto-renewing services each (and the balance) pays for.
 #[utoipa::path(get, path = "/clients/{id}/saved-methods", tag = "renewals", params(("id" = i64, Path)),
     responses((status = 200, body = SavedMethods), (status = 404, body = ErrorBody)))]
-pub async fn list_saved_methods(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<SavedMethods>> {
+pub async fn list_saved_methods(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<SavedMethods>> {
     Ok(Json(state.engine.saved_methods(&ctx, id).await?))
 }
 
@@ -41,7 +45,11 @@ pub async fn create_saved_method(
 
 #[utoipa::path(get, path = "/saved-methods/{id}", tag = "renewals", params(("id" = i64, Path)),
     responses((status = 200, body = SavedMethod), (status = 404, body = ErrorBody)))]
-pub async fn get_saved_method(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<SavedMethod>> {
+pub async fn get_saved_method(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<SavedMethod>> {
     Ok(Json(state.engine.saved_method(&ctx, id).await?))
 }
 
@@ -61,8 +69,11 @@ pub async fn rename_saved_method(
 /// paid for (listed in the answer), and so is the autopayment it paid.
 #[utoipa::path(delete, path = "/saved-methods/{id}", tag = "renewals", params(("id" = i64, Path)),
     responses((status = 200, body = DeletedSavedMethod), (status = 404, body = ErrorBody)))]
-pub async fn delete_saved_method(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>)
-    -> ApiResult<Json<DeletedSavedMethod>> {
+pub async fn delete_saved_method(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<DeletedSavedMethod>> {
     Ok(Json(state.engine.delete_saved_method(&ctx, id).await?))
 }
 
@@ -83,8 +94,11 @@ pub async fn reconfigure_saved_method(
 /// their next renewal day, price and the method that pays it.
 #[utoipa::path(get, path = "/clients/{id}/auto-renewals", tag = "renewals", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<AutoRenewal>), (status = 404, body = ErrorBody)))]
-pub async fn list_auto_renewals(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>)
-    -> ApiResult<Json<Vec<AutoRenewal>>> {
+pub async fn list_auto_renewals(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Vec<AutoRenewal>>> {
     Ok(Json(state.engine.auto_renewals(&ctx, id).await?))
 }
 
@@ -106,7 +120,11 @@ pub async fn set_renewal_method(
 /// monthly maximum, the methods to choose from and the current settings.
 #[utoipa::path(get, path = "/clients/{id}/autopay", tag = "renewals", params(("id" = i64, Path)),
     responses((status = 200, body = AutopayForm), (status = 404, body = ErrorBody)))]
-pub async fn autopay_form(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<AutopayForm>> {
+pub async fn autopay_form(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<AutopayForm>> {
     Ok(Json(state.engine.autopay_form(&ctx, id).await?))
 }
 
@@ -129,13 +147,21 @@ pub async fn set_autopay(
 /// open invoices and the expenses by day.
 #[utoipa::path(get, path = "/clients/{id}/credit", tag = "renewals", params(("id" = i64, Path)),
     responses((status = 200, body = CreditDashboard), (status = 404, body = ErrorBody)))]
-pub async fn credit_dashboard(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<CreditDashboard>> {
+pub async fn credit_dashboard(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<CreditDashboard>> {
     Ok(Json(state.engine.credit_dashboard(&ctx, id).await?))
 }
 
 /// The client's credit-limit invoices, newest first, with the reminders sent.
 #[utoipa::path(get, path = "/clients/{id}/credit-invoices", tag = "renewals", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<CreditInvoice>), (status = 404, body = ErrorBody)))]
-pub async fn credit_invoices(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Vec<CreditInvoice>>> {
+pub async fn credit_invoices(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Vec<CreditInvoice>>> {
     Ok(Json(state.engine.credit_invoices(&ctx, id).await?))
 }

@@ -23,15 +23,22 @@ pub async fn list_products(State(state): State<AppState>, Caller(ctx): Caller) -
 /// they are active as soon as paid).
 #[utoipa::path(post, path = "/products", tag = "orders", request_body = ProductInput,
     responses((status = 201, body = Product), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create_product(State(state): State<AppState>, Caller(ctx): Caller, ApiJson(input): ApiJson<ProductInput>)
-    -> ApiResult<(StatusCode, Json<Product>)> {
+pub async fn create_product(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiJson(input): ApiJson<ProductInput>,
+) -> ApiResult<(StatusCode, Json<Product>)> {
     Ok((StatusCode::CREATED, Json(state.engine.create_product(&ctx, input).await?)))
 }
 
 /// A product; clients see only those on sale.
 #[utoipa::path(get, path = "/products/{id}", tag = "orders", params(("id" = i64, Path)),
     responses((status = 200, body = Product), (status = 404, body = ErrorBody)))]
-pub async fn get_product(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Product>> {
+pub async fn get_product(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Product>> {
     Ok(Json(state.engine.product(&ctx, id).await?))
 }
 
@@ -61,15 +68,22 @@ pub async fn list_promos(State(state): State<AppState>, Caller(ctx): Caller) -> 
 #[utoipa::path(post, path = "/promo-codes", tag = "orders", request_body = PromoInput,
     responses((status = 201, body = Promo), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
-pub async fn create_promo(State(state): State<AppState>, Caller(ctx): Caller, ApiJson(input): ApiJson<PromoInput>)
-    -> ApiResult<(StatusCode, Json<Promo>)> {
+pub async fn create_promo(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiJson(input): ApiJson<PromoInput>,
+) -> ApiResult<(StatusCode, Json<Promo>)> {
     Ok((StatusCode::CREATED, Json(state.engine.create_promo(&ctx, input).await?)))
 }
 
 /// Archive a promo code (admins): it no longer applies; its uses stay.
 #[utoipa::path(delete, path = "/promo-codes/{id}", tag = "orders", params(("id" = i64, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn archive_promo(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
+pub async fn archive_promo(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<StatusCode> {
     state.engine.archive_promo(&ctx, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -81,8 +81,6 @@ impl App {
         (id, p["id"].as_i64().unwrap())
     }
 
-
-
     pub async fn credit(&self, client: i64, amount: &str) {
         let (status, p) = self.post(&format!("/clients/{client}/payments"), json!({ "amount": amount, "currency": "RUB" })).await;
         assert_eq!(status, StatusCode::CREATED, "{p}");
@@ -98,7 +96,6 @@ impl App {
         assert_eq!(status, StatusCode::OK, "{outcome}");
         outcome
     }
-
 
     /// The portal way: the client's owner logs in; the cookie carries it.
     pub async fn portal(&self, code: &str) -> Client {
