@@ -3,41 +3,15 @@
 //! its audit record and outbox messages, and returns a view.
 
 pub mod accounts;
-pub mod amount;
-pub mod auth;
-pub mod autopay;
-pub mod autorenew;
+pub mod billing;
 pub mod catalog;
-mod charge_batch;
 pub mod charging;
-pub mod credit;
-pub mod ctx;
-pub mod demo;
-pub mod error;
-pub mod gateway;
+pub mod core;
 pub mod jobs;
 pub mod ledger;
-pub mod maintenance;
-pub mod nightly;
-pub mod notify;
-pub mod orders;
-pub mod paid_period;
-pub mod payers;
-pub mod payment_methods;
 pub mod payments;
-pub mod products;
-pub mod promised;
-pub mod provisioning;
-pub mod saved_methods;
-pub mod service_changes;
 pub mod service_life;
-pub mod service_questions;
-pub mod statement;
-pub mod subscriptions;
-pub mod tariff_change;
-pub mod uow;
-pub mod usage;
-pub mod views;
+pub mod shop;
 
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -50,8 +24,8 @@ use kopek_domain::Clock;
 use kopek_store::Store;
 use kopek_store::check::Violation;
 
-pub use ctx::{Actor, Ctx};
-pub use error::{EngineError, Result};
+pub use crate::core::ctx::{Actor, Ctx};
+pub use crate::core::error::{EngineError, Result};
 
 /// Provider-wide settings the use cases read.
 #[derive(Debug, Clone)]
@@ -61,7 +35,7 @@ pub struct Settings {
     pub session_ttl: Duration,
     /// How long a login stays locked after five failed passwords.
     pub login_lock_for: Duration,
-    pub password_cost: auth::PasswordCost,
+    pub password_cost: accounts::password::PasswordCost,
 }
 
 impl Default for Settings {
@@ -70,7 +44,7 @@ impl Default for Settings {
             provider_offset: FixedOffset::east_opt(3 * 3600).expect("valid offset"),
             session_ttl: Duration::days(14),
             login_lock_for: Duration::minutes(15),
-            password_cost: auth::PasswordCost::STANDARD,
+            password_cost: accounts::password::PasswordCost::STANDARD,
         }
     }
 }
@@ -81,9 +55,9 @@ pub struct Engine {
     clock: Arc<dyn Clock>,
     pub(crate) settings: Settings,
     /// The payment gateways this installation talks to (PMT-4).
-    pub(crate) gateways: Arc<HashMap<gateway::GatewayKind, Arc<dyn gateway::PaymentGateway>>>,
+    pub(crate) gateways: Arc<HashMap<payments::gateway::GatewayKind, Arc<dyn payments::gateway::PaymentGateway>>>,
     /// Builds the provisioning hooks products name (SVC-3).
-    pub(crate) hooks: Option<Arc<dyn service_life::HookFactory>>,
+    pub(crate) hooks: Option<Arc<dyn service_life::provisioning::HookFactory>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -98,12 +72,12 @@ impl Engine {
     }
 
     /// Adds (or replaces) the gateway of its kind.
-    pub fn with_gateway(mut self, gateway: Arc<dyn gateway::PaymentGateway>) -> Engine {
+    pub fn with_gateway(mut self, gateway: Arc<dyn payments::gateway::PaymentGateway>) -> Engine {
         Arc::make_mut(&mut self.gateways).insert(gateway.kind(), gateway);
         self
     }
 
-    pub fn with_hooks(mut self, factory: Arc<dyn service_life::HookFactory>) -> Engine {
+    pub fn with_hooks(mut self, factory: Arc<dyn service_life::provisioning::HookFactory>) -> Engine {
         self.hooks = Some(factory);
         self
     }

@@ -8,11 +8,11 @@ use kopek_domain::ManualClock;
 use kopek_store::Backend;
 use kopek_store::testing::TestDb;
 
-use crate::accounts::{NewClient, NewStaff, NewUser};
-use crate::amount::Amount;
-use crate::auth::PasswordCost;
-use crate::ctx::{Actor, Ctx};
-use crate::views::Client;
+use crate::accounts::clients::{NewClient, NewStaff, NewUser};
+use crate::accounts::password::PasswordCost;
+use crate::core::amount::Amount;
+use crate::core::ctx::{Actor, Ctx};
+use crate::core::views::Client;
 use crate::{Engine, Settings};
 
 pub struct TestEngine {
@@ -104,11 +104,12 @@ pub struct CardGateway {
 #[derive(Default)]
 struct CardState {
     next: u64,
-    payments: std::collections::HashMap<String, (crate::gateway::CreatePayment, crate::gateway::GatewayPayment)>,
+    payments:
+        std::collections::HashMap<String, (crate::payments::gateway::CreatePayment, crate::payments::gateway::GatewayPayment)>,
     by_key: std::collections::HashMap<String, String>,
     declined: std::collections::HashSet<String>,
     /// Every request, for tests to count what reached the gateway.
-    pub requests: Vec<crate::gateway::CreatePayment>,
+    pub requests: Vec<crate::payments::gateway::CreatePayment>,
 }
 
 impl CardGateway {
@@ -122,7 +123,7 @@ impl CardGateway {
     }
 
     /// Every payment the gateway was asked for.
-    pub fn requests(&self) -> Vec<crate::gateway::CreatePayment> {
+    pub fn requests(&self) -> Vec<crate::payments::gateway::CreatePayment> {
         self.state.lock().unwrap().requests.clone()
     }
 
@@ -134,13 +135,13 @@ impl CardGateway {
         let token = format!("card_{}", s.next);
         let (req, p) = s.payments.get_mut(external_id).expect("a payment of this gateway");
         if succeed {
-            p.status = crate::gateway::GatewayStatus::Succeeded;
+            p.status = crate::payments::gateway::GatewayStatus::Succeeded;
             p.method_token = req.save_method.then_some(token);
         } else {
-            p.status = crate::gateway::GatewayStatus::Failed;
+            p.status = crate::payments::gateway::GatewayStatus::Failed;
             p.failure_reason = Some("declined on the page".into());
         }
-        let event = crate::gateway::WebhookEvent::from_payment(p.clone(), Some(req.payment_id.clone()));
+        let event = crate::payments::gateway::WebhookEvent::from_payment(p.clone(), Some(req.payment_id.clone()));
         serde_json::to_vec(&serde_json::json!({
             "external_id": event.external_id, "status": event.status, "amount": event.amount, "currency": event.currency,
             "payment_id": event.payment_id, "method_token": event.method_token, "failure_reason": event.failure_reason,
@@ -150,16 +151,16 @@ impl CardGateway {
 }
 
 #[async_trait::async_trait]
-impl crate::gateway::PaymentGateway for CardGateway {
-    fn kind(&self) -> crate::gateway::GatewayKind {
-        crate::gateway::GatewayKind::Sandbox
+impl crate::payments::gateway::PaymentGateway for CardGateway {
+    fn kind(&self) -> crate::payments::gateway::GatewayKind {
+        crate::payments::gateway::GatewayKind::Sandbox
     }
 
     async fn create(
         &self,
-        req: &crate::gateway::CreatePayment,
-    ) -> Result<crate::gateway::GatewayPayment, crate::gateway::GatewayError> {
-        use crate::gateway::GatewayStatus;
+        req: &crate::payments::gateway::CreatePayment,
+    ) -> Result<crate::payments::gateway::GatewayPayment, crate::payments::gateway::GatewayError> {
+        use crate::payments::gateway::GatewayStatus;
         let mut s = self.state.lock().unwrap();
         s.requests.push(req.clone());
         if let Some(id) = s.by_key.get(&req.idempotency_key) {
@@ -172,7 +173,7 @@ impl crate::gateway::PaymentGateway for CardGateway {
             Some(_) => GatewayStatus::Succeeded,
             None => GatewayStatus::Pending,
         };
-        let payment = crate::gateway::GatewayPayment {
+        let payment = crate::payments::gateway::GatewayPayment {
             external_id: external_id.clone(),
             status,
             confirmation_url: (status == GatewayStatus::Pending).then(|| format!("https://cards.test/pay/{external_id}")),
@@ -187,16 +188,22 @@ impl crate::gateway::PaymentGateway for CardGateway {
         Ok(payment)
     }
 
-    async fn fetch(&self, external_id: &str) -> Result<crate::gateway::GatewayPayment, crate::gateway::GatewayError> {
+    async fn fetch(
+        &self,
+        external_id: &str,
+    ) -> Result<crate::payments::gateway::GatewayPayment, crate::payments::gateway::GatewayError> {
         let s = self.state.lock().unwrap();
-        s.payments.get(external_id).map(|p| p.1.clone()).ok_or_else(|| crate::gateway::GatewayError::NotFound(external_id.into()))
+        s.payments
+            .get(external_id)
+            .map(|p| p.1.clone())
+            .ok_or_else(|| crate::payments::gateway::GatewayError::NotFound(external_id.into()))
     }
 
     async fn capture(
         &self,
         external_id: &str,
         _: rust_decimal::Decimal,
-    ) -> Result<crate::gateway::GatewayPayment, crate::gateway::GatewayError> {
+    ) -> Result<crate::payments::gateway::GatewayPayment, crate::payments::gateway::GatewayError> {
         self.fetch(external_id).await
     }
 
@@ -205,12 +212,12 @@ impl crate::gateway::PaymentGateway for CardGateway {
         external_id: &str,
         amount: rust_decimal::Decimal,
         _: &str,
-    ) -> Result<crate::gateway::GatewayRefund, crate::gateway::GatewayError> {
+    ) -> Result<crate::payments::gateway::GatewayRefund, crate::payments::gateway::GatewayError> {
         let p = self.fetch(external_id).await?;
-        Ok(crate::gateway::GatewayRefund {
+        Ok(crate::payments::gateway::GatewayRefund {
             external_id: format!("refund_{external_id}"),
             payment_external_id: external_id.into(),
-            status: crate::gateway::RefundStatus::Succeeded,
+            status: crate::payments::gateway::RefundStatus::Succeeded,
             amount,
             currency: p.currency,
         })
@@ -218,18 +225,18 @@ impl crate::gateway::PaymentGateway for CardGateway {
 
     async fn verify_webhook(
         &self,
-        req: &crate::gateway::WebhookRequest<'_>,
-    ) -> Result<crate::gateway::WebhookEvent, crate::gateway::GatewayError> {
+        req: &crate::payments::gateway::WebhookRequest<'_>,
+    ) -> Result<crate::payments::gateway::WebhookEvent, crate::payments::gateway::GatewayError> {
         let v: serde_json::Value =
-            serde_json::from_slice(req.body).map_err(|e| crate::gateway::GatewayError::Forged(e.to_string()))?;
+            serde_json::from_slice(req.body).map_err(|e| crate::payments::gateway::GatewayError::Forged(e.to_string()))?;
         let text = |k: &str| v[k].as_str().map(str::to_string);
-        let status =
-            serde_json::from_value(v["status"].clone()).map_err(|e| crate::gateway::GatewayError::Forged(e.to_string()))?;
-        Ok(crate::gateway::WebhookEvent {
+        let status = serde_json::from_value(v["status"].clone())
+            .map_err(|e| crate::payments::gateway::GatewayError::Forged(e.to_string()))?;
+        Ok(crate::payments::gateway::WebhookEvent {
             external_id: text("external_id").unwrap_or_default(),
             status,
             amount: serde_json::from_value(v["amount"].clone())
-                .map_err(|e| crate::gateway::GatewayError::Forged(e.to_string()))?,
+                .map_err(|e| crate::payments::gateway::GatewayError::Forged(e.to_string()))?,
             currency: text("currency").unwrap_or_default(),
             payment_id: text("payment_id"),
             method_token: text("method_token"),
@@ -242,9 +249,12 @@ impl crate::gateway::PaymentGateway for CardGateway {
 /// a script of answers (then success), and every call is recorded.
 #[derive(Default)]
 pub struct ScriptedHooks {
-    answers:
-        std::sync::Mutex<std::collections::VecDeque<Result<crate::provisioning::HookAnswer, crate::provisioning::HookError>>>,
-    calls: std::sync::Mutex<Vec<crate::provisioning::HookCall>>,
+    answers: std::sync::Mutex<
+        std::collections::VecDeque<
+            Result<crate::service_life::provisioning::HookAnswer, crate::service_life::provisioning::HookError>,
+        >,
+    >,
+    calls: std::sync::Mutex<Vec<crate::service_life::provisioning::HookCall>>,
 }
 
 impl ScriptedHooks {
@@ -253,35 +263,38 @@ impl ScriptedHooks {
     }
 
     /// The next calls answer these, in order.
-    pub fn answer(&self, a: Result<crate::provisioning::HookAnswer, crate::provisioning::HookError>) {
+    pub fn answer(&self, a: Result<crate::service_life::provisioning::HookAnswer, crate::service_life::provisioning::HookError>) {
         self.answers.lock().unwrap().push_back(a);
     }
 
-    pub fn calls(&self) -> Vec<crate::provisioning::HookCall> {
+    pub fn calls(&self) -> Vec<crate::service_life::provisioning::HookCall> {
         self.calls.lock().unwrap().clone()
     }
 }
 
 struct ScriptedHook(Arc<ScriptedHooks>);
 
-impl crate::service_life::HookFactory for Arc<ScriptedHooks> {
-    fn hook(&self, _: &crate::products::HookSpec) -> Result<Arc<dyn crate::provisioning::ProvisioningHook>, String> {
+impl crate::service_life::provisioning::HookFactory for Arc<ScriptedHooks> {
+    fn hook(
+        &self,
+        _: &crate::service_life::provisioning::HookSpec,
+    ) -> Result<Arc<dyn crate::service_life::provisioning::ProvisioningHook>, String> {
         Ok(Arc::new(ScriptedHook(self.clone())))
     }
 }
 
 #[async_trait::async_trait]
-impl crate::provisioning::ProvisioningHook for ScriptedHook {
+impl crate::service_life::provisioning::ProvisioningHook for ScriptedHook {
     async fn call(
         &self,
-        call: &crate::provisioning::HookCall,
-    ) -> Result<crate::provisioning::HookAnswer, crate::provisioning::HookError> {
+        call: &crate::service_life::provisioning::HookCall,
+    ) -> Result<crate::service_life::provisioning::HookAnswer, crate::service_life::provisioning::HookError> {
         self.0.calls.lock().unwrap().push(call.clone());
         self.0
             .answers
             .lock()
             .unwrap()
             .pop_front()
-            .unwrap_or(Ok(crate::provisioning::HookAnswer::Success { message: None, data: Default::default() }))
+            .unwrap_or(Ok(crate::service_life::provisioning::HookAnswer::Success { message: None, data: Default::default() }))
     }
 }

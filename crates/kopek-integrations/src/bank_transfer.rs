@@ -4,7 +4,7 @@
 //! payments a statement's documents pay.
 
 use async_trait::async_trait;
-use kopek_engine::gateway::{
+use kopek_engine::payments::gateway::{
     CreatePayment, GatewayError, GatewayKind, GatewayPayment, GatewayRefund, GatewayStatus, PaymentGateway, WebhookEvent,
     WebhookRequest,
 };

@@ -15,7 +15,7 @@ mod support;
 
 pub use bank_transfer::{BankTransferGateway, MatchResult, match_statement};
 pub use client_bank_1c::{StatementDocument, StatementError, parse_statement};
-pub use kopek_engine::gateway::{
+pub use kopek_engine::payments::gateway::{
     CreatePayment, GatewayError, GatewayKind, GatewayPayment, GatewayRefund, GatewayStatus, PaymentGateway, RefundStatus,
     WebhookEvent, WebhookRequest,
 };

@@ -23,7 +23,7 @@ use thiserror::Error;
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::process::Command;
 
-pub use kopek_engine::provisioning::{HookAction, HookAnswer, HookCall, HookError, ProvisioningHook};
+pub use kopek_engine::service_life::provisioning::{HookAction, HookAnswer, HookCall, HookError, ProvisioningHook};
 
 use crate::signature;
 
@@ -413,9 +413,9 @@ mod tests {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StandardHooks;
 
-impl kopek_engine::service_life::HookFactory for StandardHooks {
-    fn hook(&self, spec: &kopek_engine::products::HookSpec) -> Result<Arc<dyn ProvisioningHook>, String> {
-        use kopek_engine::products::HookSpec;
+impl kopek_engine::service_life::provisioning::HookFactory for StandardHooks {
+    fn hook(&self, spec: &kopek_engine::service_life::provisioning::HookSpec) -> Result<Arc<dyn ProvisioningHook>, String> {
+        use kopek_engine::service_life::provisioning::HookSpec;
         Ok(match spec {
             HookSpec::Script { program, timeout_secs } => Arc::new(ScriptHook::new(program, Duration::from_secs(*timeout_secs))),
             HookSpec::Webhook { url, secret, timeout_secs } => {

@@ -13,7 +13,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use kopek_engine::gateway::{
+use kopek_engine::payments::gateway::{
     CreatePayment, GatewayError, GatewayKind, GatewayPayment, GatewayRefund, GatewayStatus, PaymentGateway, RefundStatus,
     WebhookEvent, WebhookRequest,
 };

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
-use kopek_engine::gateway::GatewayError;
+use kopek_engine::payments::gateway::GatewayError;
 use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;

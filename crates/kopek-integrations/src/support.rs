@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use kopek_engine::gateway::GatewayError;
+use kopek_engine::payments::gateway::GatewayError;
 use rust_decimal::Decimal;
 
 pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);

@@ -11,7 +11,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use kopek_engine::gateway::{
+use kopek_engine::payments::gateway::{
     CreatePayment, GatewayError, GatewayKind, GatewayPayment, GatewayRefund, GatewayStatus, PaymentGateway, RefundStatus,
     WebhookEvent, WebhookRequest,
 };

@@ -6,7 +6,7 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use kopek_engine::gateway::{GatewayKind, WebhookRequest};
+use kopek_engine::payments::gateway::{GatewayKind, WebhookRequest};
 use kopek_integrations::SandboxOutcome;
 use serde::Deserialize;
 

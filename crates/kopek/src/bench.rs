@@ -7,7 +7,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use chrono::{Duration, NaiveTime};
 use kopek_domain::SystemClock;
-use kopek_engine::catalog::ServiceInput;
+use kopek_engine::catalog::services::ServiceInput;
 use kopek_engine::{Ctx, Engine, Settings};
 use kopek_store::Store;
 use sqlx::Connection;

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use kopek_domain::SystemClock;
-use kopek_engine::accounts::NewStaff;
-use kopek_engine::demo::DemoLogins;
+use kopek_engine::accounts::clients::NewStaff;
+use kopek_engine::jobs::demo::DemoLogins;
 use kopek_engine::{Ctx, Engine, Settings};
 use kopek_store::Store;
 use kopek_web::AppState;

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use kopek_engine::catalog::{Change, HolidayInput, Service, ServiceInput, Tariff, TariffInput};
+use kopek_engine::catalog::services::{Change, HolidayInput, Service, ServiceInput, Tariff, TariffInput};
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -5,12 +5,12 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
-use kopek_engine::charging::RunReport;
-use kopek_engine::paid_period::{PaidPeriodOrder, Renewal, RenewalSettings};
-use kopek_engine::promised::{PromiseInput, Promised};
-use kopek_engine::subscriptions::{ConnectInput, Reason, StateChange, Subscription};
-use kopek_engine::tariff_change::TariffChange;
-use kopek_engine::usage::{UsageReceipt, UsageRecord};
+use kopek_engine::billing::paid_period::{PaidPeriodOrder, Renewal, RenewalSettings};
+use kopek_engine::catalog::tariff_change::TariffChange;
+use kopek_engine::charging::promised::{PromiseInput, Promised};
+use kopek_engine::charging::run::RunReport;
+use kopek_engine::charging::subscriptions::{ConnectInput, Reason, StateChange, Subscription};
+use kopek_engine::charging::usage::{UsageReceipt, UsageRecord};
 use serde::Deserialize;
 use utoipa::ToSchema;
 

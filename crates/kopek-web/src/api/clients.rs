@@ -3,8 +3,8 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use kopek_engine::accounts::{ClientChanges, NewClient, NewStaff, NewUser};
-use kopek_engine::views::{Client, ClientUser, StaffUser};
+use kopek_engine::accounts::clients::{ClientChanges, NewClient, NewStaff, NewUser};
+use kopek_engine::core::views::{Client, ClientUser, StaffUser};
 use serde::Deserialize;
 use utoipa::IntoParams;
 

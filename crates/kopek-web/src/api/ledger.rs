@@ -4,8 +4,8 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use kopek_engine::ledger::{CreditPayment, PostExpense, Reversal};
-use kopek_engine::views::{Balance, Expense, Payment};
+use kopek_engine::core::views::{Balance, Expense, Payment};
+use kopek_engine::ledger::entries::{CreditPayment, PostExpense, Reversal};
 
 use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use kopek_engine::payers::{Contract, ContractInput, MergePlan, MergeRequest, Payer, PayerInput, PayerSummary};
+use kopek_engine::payments::payers::{Contract, ContractInput, MergePlan, MergeRequest, Payer, PayerInput, PayerSummary};
 
 use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};

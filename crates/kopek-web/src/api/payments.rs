@@ -6,12 +6,12 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use kopek_engine::Ctx;
-use kopek_engine::gateway::{GatewayKind, WebhookRequest};
-use kopek_engine::ledger::Reversal;
-use kopek_engine::payment_methods::{MethodInput, PaymentMethod, PaymentQuote, Rate, RateInput};
-use kopek_engine::payments::{StartPayment, WebhookOutcome};
-use kopek_engine::statement::{StatementLine, StatementReport};
-use kopek_engine::views::Payment;
+use kopek_engine::core::views::Payment;
+use kopek_engine::ledger::entries::Reversal;
+use kopek_engine::payments::gateway::{GatewayKind, WebhookRequest};
+use kopek_engine::payments::methods::{MethodInput, PaymentMethod, PaymentQuote, Rate, RateInput};
+use kopek_engine::payments::start::{StartPayment, WebhookOutcome};
+use kopek_engine::payments::statement::{StatementLine, StatementReport};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -86,7 +86,7 @@ pub async fn quote(
         .trim()
         .parse()
         .map_err(|_| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", "amount: a decimal like 100.00"))?;
-    Ok(Json(state.engine.quote_payment(&ctx, id, q.payer_id, q.method_id, kopek_engine::amount::Amount(amount)).await?))
+    Ok(Json(state.engine.quote_payment(&ctx, id, q.payer_id, q.method_id, kopek_engine::core::amount::Amount(amount)).await?))
 }
 
 /// Top up the balance by a method (PMT-1): the answer carries where to pay
@@ -208,7 +208,7 @@ pub async fn import_statement(
             line: d.line,
             number: d.number,
             date: d.received_on.unwrap_or(d.date),
-            amount: kopek_engine::amount::Amount(d.amount),
+            amount: kopek_engine::core::amount::Amount(d.amount),
             payer: d.payer_name,
             purpose: d.purpose,
         })

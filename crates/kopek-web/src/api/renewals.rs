@@ -4,10 +4,10 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use kopek_engine::autopay::{AutopayForm, AutopayInput};
-use kopek_engine::autorenew::{AutoRenewal, RenewalMethod};
-use kopek_engine::credit::{CreditDashboard, CreditInvoice};
-use kopek_engine::saved_methods::{
+use kopek_engine::billing::autopay::{AutopayForm, AutopayInput};
+use kopek_engine::billing::autorenew::{AutoRenewal, RenewalMethod};
+use kopek_engine::billing::credit_limit::{CreditDashboard, CreditInvoice};
+use kopek_engine::payments::saved_methods::{
     DeletedSavedMethod, NewSavedMethod, Reconfigure, RenameSavedMethod, SavedMethod, SavedMethodSetup, SavedMethods,
 };
 

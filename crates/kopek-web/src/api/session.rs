@@ -7,7 +7,7 @@ use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use kopek_engine::Actor;
-use kopek_engine::auth::LoginKind;
+use kopek_engine::accounts::auth::LoginKind;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

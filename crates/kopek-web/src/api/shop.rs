@@ -6,7 +6,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use kopek_engine::products::{OrderQuote, Product, ProductInput, Promo, PromoInput, QuoteRequest};
+use kopek_engine::shop::products::{OrderQuote, Product, ProductInput, Promo, PromoInput, QuoteRequest};
 
 use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};

@@ -1,0 +1,190 @@
+//! Logins (SEC-1): argon2 password hashes, portal sessions and API tokens
+//! (only their SHA-256 is stored), and a lockout after repeated failures.
+
+use kopek_domain::account::StaffRole;
+use kopek_store::users::{self, LoginTable, PrincipalRef};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::Engine;
+use crate::accounts::password::verify_password;
+use crate::core::ctx::{Actor, Ctx};
+use crate::core::error::{EngineError, Result};
+
+/// A fresh secret for a session or token, and the hash that is stored.
+fn new_secret(prefix: &str) -> (String, String) {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let secret = format!("{prefix}{}", hex::encode(bytes));
+    let hash = secret_hash(&secret);
+    (secret, hash)
+}
+
+fn secret_hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// Who may log in where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginKind {
+    /// A client's user, into the portal.
+    Client,
+    /// A staff user, into the admin panel.
+    Staff,
+}
+
+/// A session that was opened: the cookie value and who it belongs to.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub token: String,
+    pub actor: Actor,
+}
+
+const FAILURES_BEFORE_LOCK: i64 = 5;
+
+impl Engine {
+    /// Checks a password and opens a session. Five failures in a row lock
+    /// the login for the configured time; wrong email and wrong password
+    /// read the same.
+    pub async fn login(&self, kind: LoginKind, email: &str, password: &str) -> Result<Session> {
+        let email = email.trim().to_lowercase();
+        let now = self.now();
+        let mut conn = self.store.begin().await?;
+        let (table, id, hash, enabled, locked_until) = match kind {
+            LoginKind::Client => match users::client_user_by_email(&mut conn, &email).await? {
+                Some(u) => (LoginTable::ClientUsers, u.id, u.password_hash, u.enabled, u.locked_until),
+                None => return Err(bad_credentials()),
+            },
+            LoginKind::Staff => match users::staff_user_by_email(&mut conn, &email).await? {
+                Some(u) => (LoginTable::StaffUsers, u.id, u.password_hash, u.enabled, u.locked_until),
+                None => return Err(bad_credentials()),
+            },
+        };
+        if let Some(until) = locked_until.filter(|u| *u > now) {
+            return Err(EngineError::Locked {
+                message: format!("too many failed logins; try again after {}", until.format("%Y-%m-%d %H:%M UTC")),
+            });
+        }
+        if !verify_password(password, &hash) {
+            let until = now + self.settings.login_lock_for;
+            users::record_failed_login(&mut conn, table, id, FAILURES_BEFORE_LOCK, until).await?;
+            conn.commit().await?;
+            return Err(bad_credentials());
+        }
+        if !enabled {
+            return Err(EngineError::Unauthorized { code: "login_disabled", message: "this login is disabled".into() });
+        }
+        users::reset_failed_logins(&mut conn, table, id).await?;
+        let principal = principal_ref(kind, id);
+        let (token, token_hash) = new_secret("kps_");
+        users::insert_session(&mut conn, &token_hash, &principal, now, now + self.settings.session_ttl).await?;
+        let actor = self.actor_of(&mut conn, &principal).await?;
+        conn.commit().await?;
+        Ok(Session { token, actor })
+    }
+
+    pub async fn logout(&self, session_token: &str) -> Result<()> {
+        let mut conn = self.store.conn().await?;
+        users::delete_session(&mut conn, &secret_hash(session_token)).await?;
+        Ok(())
+    }
+
+    /// The actor behind a session cookie, if the session is live.
+    pub async fn session_actor(&self, session_token: &str) -> Result<Option<Actor>> {
+        let mut conn = self.store.conn().await?;
+        match users::session_principal(&mut conn, &secret_hash(session_token), self.now()).await? {
+            Some(p) => self.live_actor(&mut conn, &p).await,
+            None => Ok(None),
+        }
+    }
+
+    /// The actor behind an API token.
+    pub async fn token_actor(&self, token: &str) -> Result<Option<Actor>> {
+        let mut conn = self.store.conn().await?;
+        match users::token_principal(&mut conn, &secret_hash(token)).await? {
+            Some(p) => self.live_actor(&mut conn, &p).await,
+            None => Ok(None),
+        }
+    }
+
+    /// Issues an API token for the login with this email (staff first).
+    /// The token is shown once; only its hash is kept.
+    pub async fn create_token(&self, ctx: &Ctx, email: &str, label: &str) -> Result<String> {
+        let email = email.trim().to_lowercase();
+        let mut uow = self.begin(ctx).await?;
+        let principal = if let Some(s) = users::staff_user_by_email(&mut uow.conn, &email).await? {
+            principal_ref(LoginKind::Staff, s.id)
+        } else if let Some(u) = users::client_user_by_email(&mut uow.conn, &email).await? {
+            ctx.actor.ensure_sees_client(u.client_id)?;
+            principal_ref(LoginKind::Client, u.id)
+        } else {
+            return Err(EngineError::not_found("user", email));
+        };
+        if matches!(ctx.actor, Actor::ClientUser { id, .. } if principal.principal_id != id || principal.principal_kind != "client_user")
+        {
+            return Err(EngineError::forbidden("a client's user may issue tokens only for itself"));
+        }
+        let (token, hash) = new_secret("kpk_");
+        let id = users::insert_token(&mut uow.conn, &hash, &principal, label, uow.now).await?;
+        uow.audit("token.create", "api_token", id, None, serde_json::json!({ "email": email, "label": label })).await?;
+        uow.finish(token).await
+    }
+
+    async fn live_actor(&self, conn: &mut kopek_store::Conn, p: &PrincipalRef) -> Result<Option<Actor>> {
+        match self.actor_of(conn, p).await {
+            Ok(a) => Ok(Some(a)),
+            Err(EngineError::Unauthorized { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn actor_of(&self, conn: &mut kopek_store::Conn, p: &PrincipalRef) -> Result<Actor> {
+        let gone = || EngineError::Unauthorized { code: "login_disabled", message: "this login is disabled".into() };
+        match p.principal_kind.as_str() {
+            "staff" => {
+                let u = users::staff_user(conn, p.principal_id).await?.filter(|u| u.enabled).ok_or_else(gone)?;
+                let role = StaffRole::parse(&u.role).ok_or_else(|| EngineError::Internal(format!("role {:?}", u.role)))?;
+                Ok(Actor::Staff { id: u.id, email: u.email, role })
+            }
+            "client_user" => {
+                let u = users::client_user(conn, p.principal_id).await?.filter(|u| u.enabled).ok_or_else(gone)?;
+                Ok(Actor::ClientUser { id: u.id, client_id: u.client_id, email: u.email })
+            }
+            other => Err(EngineError::Internal(format!("principal kind {other:?}"))),
+        }
+    }
+}
+
+fn principal_ref(kind: LoginKind, id: i64) -> PrincipalRef {
+    let kind = match kind {
+        LoginKind::Client => "client_user",
+        LoginKind::Staff => "staff",
+    };
+    PrincipalRef { principal_kind: kind.into(), principal_id: id }
+}
+
+fn bad_credentials() -> EngineError {
+    EngineError::Unauthorized { code: "bad_credentials", message: "wrong email or password".into() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::accounts::password::{PasswordCost, check_password_strength, hash_password};
+
+    #[test]
+    fn sec1_passwords_are_argon2id_and_verify() {
+        let cost = PasswordCost { memory_kib: 1024, iterations: 1 };
+        let h = hash_password("correct horse", cost).unwrap();
+        assert!(h.starts_with("$argon2id$"), "{h}");
+        assert!(verify_password("correct horse", &h));
+        assert!(!verify_password("wrong horse", &h));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn short_passwords_are_refused() {
+        assert!(check_password_strength("1234567").is_err());
+        assert!(check_password_strength("12345678").is_ok());
+    }
+}

@@ -1,0 +1,346 @@
+//! Client accounts, their users and staff users (ACC-1, ACC-2, ACC-4).
+
+use kopek_domain::account::{ClientState, StaffRole};
+use kopek_domain::money::decimal_to_units;
+use kopek_domain::{Currency, DomainError};
+use kopek_store::{clients, users};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::Engine;
+use crate::accounts::password::{check_password_strength, hash_password};
+use crate::core::amount::Amount;
+use crate::core::ctx::Ctx;
+use crate::core::error::{EngineError, Result};
+use crate::core::views::{Client, ClientUser, StaffUser};
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewClient {
+    /// The client's code; generated when left out.
+    pub code: Option<String>,
+    pub name: String,
+    /// ISO 3166 alpha-2, e.g. RU.
+    #[serde(default = "default_country")]
+    pub country: String,
+    /// ISO 4217, e.g. RUB.
+    #[serde(default = "default_currency")]
+    pub currency: String,
+    pub credit_limit: Option<Amount>,
+    /// Services are deactivated when the balance falls below it (CHG-5).
+    pub disconnect_threshold: Option<Amount>,
+    /// The client's first user, if it is created with the account.
+    pub owner: Option<NewUser>,
+}
+
+fn default_country() -> String {
+    "RU".into()
+}
+
+fn default_currency() -> String {
+    "RUB".into()
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub email: String,
+    pub full_name: String,
+    pub password: String,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewStaff {
+    pub email: String,
+    pub full_name: String,
+    pub password: String,
+    /// admin, accountant, support or read_only.
+    pub role: String,
+}
+
+/// Changes staff may make to an account; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClientChanges {
+    pub credit_limit: Option<Amount>,
+    pub disconnect_threshold: Option<Amount>,
+    /// active, blocked_by_admin, blocked_by_client or blocked_for_debt.
+    pub state: Option<String>,
+    /// CHG-3: a loyalty discount in percent (negative for a markup).
+    pub loyalty_percent: Option<Amount>,
+}
+
+impl Engine {
+    pub async fn create_client(&self, ctx: &Ctx, req: NewClient) -> Result<Client> {
+        ctx.actor.ensure_may_manage_accounts()?;
+        let name = required("name", &req.name, 200)?;
+        let country = parse_country(&req.country)?;
+        let currency: Currency = req.currency.parse()?;
+        let credit_limit = non_negative_units("credit_limit", req.credit_limit, currency)?;
+        let threshold = signed_units("disconnect_threshold", req.disconnect_threshold, currency)?;
+        let owner = req.owner.as_ref().map(|o| self.prepare_user(o)).transpose()?;
+        let code = match &req.code {
+            Some(c) => required("code", c, 64)?.to_string(),
+            None => generated_code(),
+        };
+
+        let mut uow = self.begin(ctx).await?;
+        if clients::code_taken(&mut uow.conn, &code).await? {
+            return Err(EngineError::conflict("code_taken", format!("client code {code:?} is taken")));
+        }
+        if let Some(o) = &owner {
+            ensure_email_free(&mut uow.conn, &o.email).await?;
+        }
+        let row = clients::insert(
+            &mut uow.conn,
+            &clients::NewClient {
+                code: &code,
+                name,
+                country: &country,
+                currency: currency.code(),
+                credit_limit,
+                disconnect_threshold: threshold,
+                state: ClientState::Active.as_str(),
+                created_at: uow.now,
+            },
+        )
+        .await?;
+        uow.audit("client.create", "client", row.id, Some(row.id), serde_json::json!({ "code": code, "name": name })).await?;
+        if let Some(o) = owner {
+            let user = insert_user(&mut uow.conn, row.id, &o, true, uow.now).await?;
+            uow.audit(
+                "client_user.create",
+                "client_user",
+                user.id,
+                Some(row.id),
+                serde_json::json!({ "email": o.email, "owner": true }),
+            )
+            .await?;
+        }
+        uow.finish(Client::from(&row)).await
+    }
+
+    pub async fn client(&self, ctx: &Ctx, id: i64) -> Result<Client> {
+        ctx.actor.ensure_sees_client(id)?;
+        let mut conn = self.store.conn().await?;
+        clients::get(&mut conn, id).await?.map(|r| Client::from(&r)).ok_or_else(|| EngineError::not_found("client", id))
+    }
+
+    /// Clients a page at a time (ids after `after_id`); a client's user sees
+    /// only its own.
+    pub async fn clients(&self, ctx: &Ctx, after_id: i64, limit: i64) -> Result<Vec<Client>> {
+        let mut conn = self.store.conn().await?;
+        let rows = clients::list(&mut conn, ctx.actor.own_client(), after_id, limit.clamp(1, 500)).await?;
+        Ok(rows.iter().map(Client::from).collect())
+    }
+
+    pub async fn update_client(&self, ctx: &Ctx, id: i64, req: ClientChanges) -> Result<Client> {
+        ctx.actor.ensure_sees_client(id)?;
+        ctx.actor.ensure_may_manage_accounts()?;
+        let mut uow = self.begin(ctx).await?;
+        let row = clients::lock(&mut uow.conn, id).await?.ok_or_else(|| EngineError::not_found("client", id))?;
+        let currency: Currency = row.currency.parse()?;
+        let limit = match req.credit_limit {
+            Some(_) => non_negative_units("credit_limit", req.credit_limit, currency)?,
+            None => row.credit_limit,
+        };
+        let threshold = match req.disconnect_threshold {
+            Some(_) => signed_units("disconnect_threshold", req.disconnect_threshold, currency)?,
+            None => row.disconnect_threshold,
+        };
+        let state = match &req.state {
+            Some(s) => ClientState::parse(s)
+                .ok_or_else(|| EngineError::invalid("invalid_state", format!("state: unknown state {s:?}")))?,
+            None => ClientState::parse(&row.state).unwrap_or(ClientState::Active),
+        };
+        clients::set_limits(&mut uow.conn, id, limit, threshold).await?;
+        clients::set_state(&mut uow.conn, id, state.as_str()).await?;
+        if let Some(Amount(p)) = req.loyalty_percent {
+            if p > rust_decimal::Decimal::ONE_HUNDRED || p < -rust_decimal::Decimal::ONE_HUNDRED {
+                return Err(DomainError::invalid("loyalty_percent", "between -100 and 100").into());
+            }
+            clients::set_loyalty(&mut uow.conn, id, decimal_to_units(p)?).await?;
+        }
+        uow.audit("client.update", "client", id, Some(id), serde_json::to_value(&req)?).await?;
+        let row = clients::get(&mut uow.conn, id).await?.ok_or_else(|| EngineError::not_found("client", id))?;
+        uow.finish(Client::from(&row)).await
+    }
+
+    /// Adds a user to a client (ACC-2). The first user becomes its owner.
+    pub async fn create_client_user(&self, ctx: &Ctx, client_id: i64, req: NewUser) -> Result<ClientUser> {
+        ctx.actor.ensure_sees_client(client_id)?;
+        let user = self.prepare_user(&req)?;
+        let mut uow = self.begin(ctx).await?;
+        clients::lock(&mut uow.conn, client_id).await?.ok_or_else(|| EngineError::not_found("client", client_id))?;
+        ensure_email_free(&mut uow.conn, &user.email).await?;
+        let is_owner = users::client_users_of(&mut uow.conn, client_id).await?.is_empty();
+        let row = insert_user(&mut uow.conn, client_id, &user, is_owner, uow.now).await?;
+        uow.audit("client_user.create", "client_user", row.id, Some(client_id), serde_json::json!({ "email": row.email }))
+            .await?;
+        uow.finish(ClientUser::from(&row)).await
+    }
+
+    pub async fn client_users(&self, ctx: &Ctx, client_id: i64) -> Result<Vec<ClientUser>> {
+        ctx.actor.ensure_sees_client(client_id)?;
+        let mut conn = self.store.conn().await?;
+        clients::get(&mut conn, client_id).await?.ok_or_else(|| EngineError::not_found("client", client_id))?;
+        Ok(users::client_users_of(&mut conn, client_id).await?.iter().map(ClientUser::from).collect())
+    }
+
+    /// Creates a staff user (ACC-4). Only admins, or the system (the CLI).
+    pub async fn create_staff_user(&self, ctx: &Ctx, req: NewStaff) -> Result<StaffUser> {
+        ctx.actor.ensure_admin()?;
+        let email = parse_email(&req.email)?;
+        let full_name = required("full_name", &req.full_name, 200)?;
+        check_password_strength(&req.password)?;
+        let role = StaffRole::parse(&req.role).ok_or_else(|| {
+            EngineError::invalid(
+                "invalid_role",
+                format!("role: {:?} is not one of admin, accountant, support, read_only", req.role),
+            )
+        })?;
+        let hash = hash_password(&req.password, self.settings.password_cost)?;
+        let mut uow = self.begin(ctx).await?;
+        if users::staff_user_by_email(&mut uow.conn, &email).await?.is_some() {
+            return Err(EngineError::conflict("email_taken", format!("a staff user with email {email} exists")));
+        }
+        let row = users::insert_staff_user(
+            &mut uow.conn,
+            &users::NewStaffUser { email: &email, full_name, password_hash: &hash, role: role.as_str(), created_at: uow.now },
+        )
+        .await?;
+        uow.audit("staff_user.create", "staff_user", row.id, None, serde_json::json!({ "email": email, "role": role })).await?;
+        uow.finish(StaffUser::from(&row)).await
+    }
+
+    fn prepare_user(&self, req: &NewUser) -> Result<PreparedUser> {
+        let email = parse_email(&req.email)?;
+        let full_name = required("full_name", &req.full_name, 200)?.to_string();
+        check_password_strength(&req.password)?;
+        let phone = req.phone.as_deref().map(parse_phone).transpose()?;
+        let password_hash = hash_password(&req.password, self.settings.password_cost)?;
+        Ok(PreparedUser { email, full_name, phone, password_hash })
+    }
+}
+
+struct PreparedUser {
+    email: String,
+    full_name: String,
+    phone: Option<String>,
+    password_hash: String,
+}
+
+async fn insert_user(
+    conn: &mut kopek_store::Conn,
+    client_id: i64,
+    u: &PreparedUser,
+    is_owner: bool,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<kopek_store::users::ClientUserRow> {
+    Ok(users::insert_client_user(
+        conn,
+        &users::NewClientUser {
+            client_id,
+            email: &u.email,
+            full_name: &u.full_name,
+            password_hash: &u.password_hash,
+            phone: u.phone.as_deref(),
+            is_owner,
+            created_at: now,
+        },
+    )
+    .await?)
+}
+
+async fn ensure_email_free(conn: &mut kopek_store::Conn, email: &str) -> Result<()> {
+    if users::client_user_by_email(conn, email).await?.is_some() {
+        return Err(EngineError::conflict("email_taken", format!("a user with email {email} exists")));
+    }
+    Ok(())
+}
+
+fn generated_code() -> String {
+    let mut b = [0u8; 4];
+    rand::rng().fill_bytes(&mut b);
+    format!("C-{}", hex::encode_upper(b))
+}
+
+fn required<'a>(field: &'static str, value: &'a str, max: usize) -> Result<&'a str> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(DomainError::invalid(field, "must not be empty").into());
+    }
+    if v.chars().count() > max {
+        return Err(DomainError::invalid(field, format!("at most {max} characters")).into());
+    }
+    Ok(v)
+}
+
+/// Emails are logins: trimmed, lower-cased, one `@`, a dot in the domain.
+pub(crate) fn parse_email(raw: &str) -> Result<String> {
+    let email = raw.trim().to_lowercase();
+    let valid = email.len() <= 254
+        && matches!(email.split_once('@'), Some((local, domain))
+            if !local.is_empty() && !domain.contains('@') && domain.contains('.')
+               && !domain.starts_with('.') && !domain.ends_with('.'))
+        && !email.chars().any(char::is_whitespace);
+    if valid { Ok(email) } else { Err(DomainError::invalid("email", format!("{raw:?} is not an email address")).into()) }
+}
+
+fn parse_phone(raw: &str) -> Result<String> {
+    let digits: String = raw.chars().filter(|c| c.is_ascii_digit()).collect();
+    let shape_ok = raw.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
+    if !shape_ok || !(7..=15).contains(&digits.len()) {
+        return Err(DomainError::invalid("phone", format!("{raw:?} is not a phone number")).into());
+    }
+    Ok(format!("+{digits}"))
+}
+
+fn parse_country(raw: &str) -> Result<String> {
+    let c = raw.trim().to_uppercase();
+    if c.len() == 2 && c.chars().all(|ch| ch.is_ascii_uppercase()) {
+        Ok(c)
+    } else {
+        Err(DomainError::invalid("country", format!("{raw:?} is not an ISO 3166 two-letter code")).into())
+    }
+}
+
+fn signed_units(field: &'static str, v: Option<Amount>, currency: Currency) -> Result<i64> {
+    let Some(Amount(d)) = v else { return Ok(0) };
+    if d.normalize().scale() > currency.minor_digits() {
+        return Err(DomainError::invalid(field, format!("{d} has more decimals than {currency} allows")).into());
+    }
+    Ok(decimal_to_units(d)?)
+}
+
+fn non_negative_units(field: &'static str, v: Option<Amount>, currency: Currency) -> Result<i64> {
+    let units = signed_units(field, v, currency)?;
+    if units < 0 {
+        return Err(DomainError::invalid(field, "must not be negative").into());
+    }
+    Ok(units)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(parse_email(" Ivan@Example.RU ").unwrap(), "ivan@example.ru");
+        for bad in ["", "ivan", "ivan@", "@x.ru", "a@b", "a@@b.ru", "a b@c.ru", "a@.ru"] {
+            assert!(parse_email(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn phones_and_countries() {
+        assert_eq!(parse_phone("+7 (912) 345-67-89").unwrap(), "+79123456789");
+        assert!(parse_phone("call me").is_err());
+        assert_eq!(parse_country("ru").unwrap(), "RU");
+        assert!(parse_country("RUS").is_err());
+    }
+}

@@ -1,0 +1,6 @@
+//! Who uses Kopek (ACC, SEC-1): client accounts, their users, staff users,
+//! passwords, sessions and API tokens.
+
+pub mod auth;
+pub mod clients;
+pub mod password;

@@ -1,0 +1,9 @@
+//! The charging engine (CHG, CAT-3 … CAT-7, CAT-11): subscriptions and
+//! their states, the nightly run and its set-based fast path, usage rating
+//! and promised payments.
+
+pub mod batch;
+pub mod promised;
+pub mod run;
+pub mod subscriptions;
+pub mod usage;

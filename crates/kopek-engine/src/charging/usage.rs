@@ -1,0 +1,119 @@
+//! Usage records (CHG-6): traffic, minutes and units reported by equipment
+//! through the API or a CSV file. A record id is taken once per
+//! subscription; a repeat is counted as a duplicate and changes nothing.
+
+use chrono::{DateTime, Utc};
+use kopek_domain::DomainError;
+use kopek_domain::charging::usage::UsageKind;
+use kopek_domain::money::decimal_to_units;
+use kopek_store::subscriptions as subs;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::Engine;
+use crate::core::amount::Amount;
+use crate::core::ctx::Ctx;
+use crate::core::error::{EngineError, Result};
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UsageRecord {
+    pub subscription_id: i64,
+    /// The sender's id of the record; a repeat is ignored.
+    pub record_id: String,
+    /// traffic_in, traffic_out, minutes or units.
+    pub kind: String,
+    /// The subnet class for traffic (empty: the default class).
+    #[serde(default)]
+    pub class: String,
+    pub quantity: Amount,
+    pub recorded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct UsageReceipt {
+    pub accepted: usize,
+    pub duplicates: usize,
+}
+
+impl Engine {
+    /// Stores usage records; all of them or, on a bad one, none.
+    pub async fn record_usage(&self, ctx: &Ctx, records: Vec<UsageRecord>) -> Result<UsageReceipt> {
+        ctx.actor.ensure_may_move_money()?;
+        let mut uow = self.begin(ctx).await?;
+        let mut receipt = UsageReceipt::default();
+        for (i, r) in records.iter().enumerate() {
+            let kind = UsageKind::parse(&r.kind).ok_or_else(|| {
+                EngineError::invalid(
+                    "invalid_field",
+                    format!("record {i}: kind {:?} is not traffic_in, traffic_out, minutes or units", r.kind),
+                )
+            })?;
+            if r.record_id.trim().is_empty() || r.record_id.len() > 200 {
+                return Err(EngineError::invalid("invalid_field", format!("record {i}: record_id must be 1 to 200 characters")));
+            }
+            if r.quantity.0.is_sign_negative() {
+                return Err(DomainError::invalid("quantity", format!("record {i}: must not be negative")).into());
+            }
+            let quantity = decimal_to_units(r.quantity.0)?;
+            let sub = subs::get(&mut uow.conn, r.subscription_id)
+                .await?
+                .filter(|s| ctx.actor.ensure_sees_client(s.client_id).is_ok())
+                .ok_or_else(|| EngineError::not_found("subscription", r.subscription_id))?;
+            let fresh = subs::insert_usage(
+                &mut uow.conn,
+                &subs::NewUsage {
+                    client_id: sub.client_id,
+                    subscription_id: sub.id,
+                    record_id: r.record_id.trim(),
+                    kind: kind.as_str(),
+                    class: r.class.trim(),
+                    quantity,
+                    recorded_at: r.recorded_at,
+                },
+            )
+            .await?;
+            if fresh { receipt.accepted += 1 } else { receipt.duplicates += 1 }
+        }
+        uow.audit(
+            "usage.record",
+            "usage",
+            records.len(),
+            None,
+            serde_json::json!({
+                "accepted": receipt.accepted, "duplicates": receipt.duplicates,
+            }),
+        )
+        .await?;
+        uow.finish(receipt).await
+    }
+
+    /// Imports usage from CSV with the header
+    /// `subscription_id,record_id,kind,class,quantity,recorded_at`.
+    pub async fn import_usage_csv(&self, ctx: &Ctx, csv: &str) -> Result<UsageReceipt> {
+        let mut lines = csv.lines().filter(|l| !l.trim().is_empty());
+        let header = lines.next().unwrap_or("");
+        let expected = "subscription_id,record_id,kind,class,quantity,recorded_at";
+        if header.trim().replace(' ', "") != expected {
+            return Err(EngineError::invalid("bad_csv", format!("the first line must be {expected}")));
+        }
+        let mut records = Vec::new();
+        for (n, line) in lines.enumerate() {
+            let row = n + 2;
+            let f: Vec<&str> = line.split(',').map(str::trim).collect();
+            if f.len() != 6 {
+                return Err(EngineError::invalid("bad_csv", format!("line {row}: 6 fields expected, found {}", f.len())));
+            }
+            let bad = |what: &str| EngineError::invalid("bad_csv", format!("line {row}: {what}"));
+            records.push(UsageRecord {
+                subscription_id: f[0].parse().map_err(|_| bad("subscription_id is not a number"))?,
+                record_id: f[1].to_string(),
+                kind: f[2].to_string(),
+                class: f[3].to_string(),
+                quantity: Amount(f[4].parse().map_err(|_| bad("quantity is not a number"))?),
+                recorded_at: f[5].parse().map_err(|_| bad("recorded_at is not an RFC 3339 time"))?,
+            });
+        }
+        self.record_usage(ctx, records).await
+    }
+}

@@ -1,0 +1,130 @@
+//! Who is acting, and from where. Every use case takes a [`Ctx`]; the audit
+//! record and the access check read it.
+
+use kopek_domain::account::StaffRole;
+use serde::{Deserialize, Serialize};
+
+use crate::core::error::{EngineError, Result};
+
+/// An authenticated login, or the system itself (a scheduled job, the CLI).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Actor {
+    Staff { id: i64, email: String, role: StaffRole },
+    ClientUser { id: i64, client_id: i64, email: String },
+    System { name: String },
+}
+
+impl Actor {
+    pub fn system(name: impl Into<String>) -> Actor {
+        Actor::System { name: name.into() }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Actor::Staff { .. } => "staff",
+            Actor::ClientUser { .. } => "client_user",
+            Actor::System { .. } => "system",
+        }
+    }
+
+    pub fn id(&self) -> Option<i64> {
+        match self {
+            Actor::Staff { id, .. } | Actor::ClientUser { id, .. } => Some(*id),
+            Actor::System { .. } => None,
+        }
+    }
+
+    pub fn label(&self) -> String {
+        match self {
+            Actor::Staff { email, .. } | Actor::ClientUser { email, .. } => email.clone(),
+            Actor::System { name } => name.clone(),
+        }
+    }
+
+    /// SEC-4, the one access check: staff and the system see every client,
+    /// a client's user only its own. Anything else is "not found", so ids
+    /// of other clients can't be probed.
+    pub fn ensure_sees_client(&self, client_id: i64) -> Result<()> {
+        match self {
+            Actor::ClientUser { client_id: own, .. } if *own != client_id => Err(EngineError::not_found("client", client_id)),
+            _ => Ok(()),
+        }
+    }
+
+    /// The client a client's user is limited to; `None` for staff.
+    pub fn own_client(&self) -> Option<i64> {
+        match self {
+            Actor::ClientUser { client_id, .. } => Some(*client_id),
+            _ => None,
+        }
+    }
+
+    pub fn ensure_may_move_money(&self) -> Result<()> {
+        match self {
+            Actor::Staff { role, .. } if role.may_move_money() => Ok(()),
+            Actor::System { .. } => Ok(()),
+            _ => Err(EngineError::forbidden("only admins and accountants move money")),
+        }
+    }
+
+    pub fn ensure_may_manage_accounts(&self) -> Result<()> {
+        match self {
+            Actor::Staff { role, .. } if role.may_manage_accounts() => Ok(()),
+            Actor::System { .. } => Ok(()),
+            _ => Err(EngineError::forbidden("only admins and support manage accounts")),
+        }
+    }
+
+    pub fn ensure_admin(&self) -> Result<()> {
+        match self {
+            Actor::Staff { role: StaffRole::Admin, .. } | Actor::System { .. } => Ok(()),
+            _ => Err(EngineError::forbidden("only admins do this")),
+        }
+    }
+}
+
+/// The context of one call: the actor, the address it came from, and the
+/// idempotency key of the request if it carried one.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub actor: Actor,
+    pub source_ip: Option<String>,
+    pub idempotency_key: Option<String>,
+}
+
+impl Ctx {
+    pub fn new(actor: Actor) -> Ctx {
+        Ctx { actor, source_ip: None, idempotency_key: None }
+    }
+
+    pub fn system(name: &str) -> Ctx {
+        Ctx::new(Actor::system(name))
+    }
+
+    pub fn with_ip(mut self, ip: Option<String>) -> Ctx {
+        self.source_ip = ip;
+        self
+    }
+
+    pub fn with_idempotency_key(mut self, key: Option<String>) -> Ctx {
+        self.idempotency_key = key;
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sec4_a_client_user_sees_only_its_client() {
+        let user = Actor::ClientUser { id: 1, client_id: 7, email: "a@b.c".into() };
+        assert!(user.ensure_sees_client(7).is_ok());
+        assert!(matches!(user.ensure_sees_client(8), Err(EngineError::NotFound { .. })));
+        let staff = Actor::Staff { id: 1, email: "s@b.c".into(), role: StaffRole::ReadOnly };
+        assert!(staff.ensure_sees_client(8).is_ok());
+        assert!(staff.ensure_may_move_money().is_err());
+        assert!(user.ensure_may_move_money().is_err());
+    }
+}

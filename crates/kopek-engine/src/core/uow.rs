@@ -1,0 +1,137 @@
+//! The unit of work: one transaction per use case, carrying the money
+//! movement, the state change, its audit record (SEC-3), its outbox messages
+//! and, for a request with an `Idempotency-Key`, the stored answer. They
+//! commit together or not at all.
+
+use chrono::{DateTime, Utc};
+use kopek_store::{Conn, audit, idempotency, outbox};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+
+use crate::Engine;
+use crate::core::ctx::Ctx;
+use crate::core::error::{EngineError, Result};
+
+/// Attempts an outbox message gets before it is dead, unless said otherwise.
+pub const DEFAULT_MAX_ATTEMPTS: i64 = 10;
+
+pub struct Uow<'e> {
+    pub conn: Conn,
+    /// The time of this unit of work, read once from the engine's clock.
+    pub now: DateTime<Utc>,
+    ctx: &'e Ctx,
+    audited: bool,
+    idempotency: Option<(String, String)>,
+}
+
+impl Engine {
+    pub(crate) async fn begin<'e>(&self, ctx: &'e Ctx) -> Result<Uow<'e>> {
+        Ok(Uow { conn: self.store.begin().await?, now: self.now(), ctx, audited: false, idempotency: None })
+    }
+}
+
+impl<'e> Uow<'e> {
+    pub fn ctx(&self) -> &Ctx {
+        self.ctx
+    }
+
+    /// Claims the request's idempotency key for `op` and this request body.
+    /// Returns the first answer when the same request was made before; a
+    /// different request under the same key is refused.
+    pub async fn replay<T: DeserializeOwned, R: Serialize>(&mut self, op: &str, request: &R) -> Result<Option<T>> {
+        let Some(key) = self.ctx.idempotency_key.clone() else { return Ok(None) };
+        if key.is_empty() || key.len() > 200 {
+            return Err(EngineError::invalid("bad_idempotency_key", "Idempotency-Key must be 1 to 200 characters"));
+        }
+        let scope =
+            format!("{}:{}", self.ctx.actor.kind(), self.ctx.actor.id().map_or(self.ctx.actor.label(), |i| i.to_string()));
+        let hash = request_hash(op, request)?;
+        match idempotency::claim(&mut self.conn, &scope, &key, &hash, self.now).await? {
+            idempotency::Claim::Fresh => {
+                self.idempotency = Some((scope, key));
+                Ok(None)
+            }
+            idempotency::Claim::Used { request_hash, response } if request_hash == hash => match response {
+                Some(body) => Ok(Some(serde_json::from_str(&body)?)),
+                None => Err(EngineError::conflict(
+                    "idempotency_in_progress",
+                    "a request with this Idempotency-Key is still in progress",
+                )),
+            },
+            idempotency::Claim::Used { .. } => Err(EngineError::invalid(
+                "idempotency_key_reused",
+                "this Idempotency-Key was already used for a different request",
+            )),
+        }
+    }
+
+    /// Records who did what to which entity (SEC-3).
+    pub async fn audit(
+        &mut self,
+        action: &str,
+        entity: &str,
+        entity_id: impl ToString,
+        client_id: Option<i64>,
+        details: serde_json::Value,
+    ) -> Result<()> {
+        let actor = &self.ctx.actor;
+        audit::insert(
+            &mut self.conn,
+            &audit::NewAudit {
+                at: self.now,
+                actor_kind: actor.kind(),
+                actor_id: actor.id(),
+                actor_label: &actor.label(),
+                source_ip: self.ctx.source_ip.as_deref(),
+                action,
+                entity,
+                entity_id: &entity_id.to_string(),
+                client_id,
+                details: &details.to_string(),
+            },
+        )
+        .await?;
+        self.audited = true;
+        Ok(())
+    }
+
+    /// Queues a message for the outbox workers, committed with this unit of
+    /// work. With a dedup key already queued nothing is added.
+    pub async fn emit(&mut self, topic: &str, payload: &impl Serialize, dedup_key: Option<&str>) -> Result<Option<i64>> {
+        let payload = serde_json::to_string(payload)?;
+        Ok(outbox::enqueue(
+            &mut self.conn,
+            &outbox::NewMessage {
+                topic,
+                payload: &payload,
+                dedup_key,
+                max_attempts: DEFAULT_MAX_ATTEMPTS,
+                available_at: self.now,
+                created_at: self.now,
+            },
+        )
+        .await?)
+    }
+
+    /// Stores the answer for the idempotency key, if any, and commits. A
+    /// change without an audit record is a bug, so it is refused here.
+    pub async fn finish<T: Serialize>(mut self, result: T) -> Result<T> {
+        if !self.audited {
+            return Err(EngineError::Internal("a change was about to commit without its audit record".into()));
+        }
+        if let Some((scope, key)) = self.idempotency.take() {
+            idempotency::store_response(&mut self.conn, &scope, &key, &serde_json::to_string(&result)?).await?;
+        }
+        self.conn.commit().await?;
+        Ok(result)
+    }
+}
+
+fn request_hash<R: Serialize>(op: &str, request: &R) -> Result<String> {
+    let mut h = Sha256::new();
+    h.update(op.as_bytes());
+    h.update([0]);
+    h.update(serde_json::to_vec(request)?);
+    Ok(hex::encode(h.finalize()))
+}

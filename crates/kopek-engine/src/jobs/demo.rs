@@ -1,0 +1,195 @@
+//! A small demo data set for a newcomer's first `kopek serve --demo`: an
+//! admin, three clients with their owners, payments and expenses, so the
+//! API and the portal show something real. Loaded only into an empty
+//! database.
+
+use chrono::Duration;
+use rust_decimal::Decimal;
+
+use crate::Engine;
+use crate::accounts::clients::{NewClient, NewStaff, NewUser};
+use crate::core::amount::Amount;
+use crate::core::ctx::Ctx;
+use crate::core::error::Result;
+use crate::ledger::entries::{CreditPayment, PostExpense, Reversal};
+
+pub const DEMO_ADMIN_EMAIL: &str = "admin@demo.kopek";
+pub const DEMO_ADMIN_PASSWORD: &str = "demo-admin-password";
+pub const DEMO_CLIENT_PASSWORD: &str = "demo-client-password";
+
+/// The logins the demo created, to print for the newcomer.
+#[derive(Debug, Clone)]
+pub struct DemoLogins {
+    pub admin_email: String,
+    pub admin_password: String,
+    pub client_emails: Vec<String>,
+    pub client_password: String,
+}
+
+struct DemoClient {
+    code: &'static str,
+    name: &'static str,
+    email: &'static str,
+    owner: &'static str,
+    credit_limit: i64,
+    payments: &'static [&'static str],
+    expenses: &'static [(&'static str, &'static str, i64)],
+}
+
+const CLIENTS: &[DemoClient] = &[
+    DemoClient {
+        code: "DEMO-001",
+        name: "ООО «Ромашка»",
+        email: "ivanov@romashka.example",
+        owner: "Иванов Иван Иванович",
+        credit_limit: 5000,
+        payments: &["3000.00", "1500.00"],
+        expenses: &[
+            ("Виртуальный сервер VDS-2, март", "1250.0000", 20),
+            ("Домен romashka.ru", "799.0000", 12),
+            ("Трафик, 12.5 ГБ", "22.4137", 3),
+        ],
+    },
+    DemoClient {
+        code: "DEMO-002",
+        name: "ИП Петров П. П.",
+        email: "petrov@example.org",
+        owner: "Петров Пётр Петрович",
+        credit_limit: 0,
+        payments: &["500.00"],
+        expenses: &[("Интернет 100 Мбит/с, март", "650.0000", 10)],
+    },
+    DemoClient {
+        code: "DEMO-003",
+        name: "Sidorova Anna",
+        email: "anna@example.net",
+        owner: "Anna Sidorova",
+        credit_limit: 0,
+        payments: &["1000.00"],
+        expenses: &[("SSL certificate, 1 year", "250.0000", 5)],
+    },
+];
+
+/// The demo's catalog: an ISP service charged daily, a hosting service
+/// prepaid monthly, a promised payment, a tariff; the last demo client
+/// subscribes to the internet service.
+const DEMO_SERVICES: &[&str] = &[
+    r#"{ "main": { "name": "Интернет 100 Мбит/с", "kind": "periodic" },
+         "fee": { "price": "600.00", "write_off": "daily", "currency": "RUB", "vat_percent": "20" },
+         "conditions": { "speed": { "in_kbps": 100000, "out_kbps": 100000 } },
+         "portal": { "orderable": true, "cancellable": true } }"#,
+    r#"{ "main": { "name": "VDS-2 (2 vCPU, 4 ГБ, 40 ГБ SSD)", "kind": "periodic" },
+         "fee": { "price": "1250.00", "write_off": "prepay", "currency": "RUB", "vat_percent": "20" },
+         "portal": { "orderable": true } }"#,
+    r#"{ "main": { "name": "Обещанный платёж", "kind": "promised_payment" },
+         "fee": { "price": "500.00", "write_off": "prepay", "currency": "RUB" },
+         "lifetime": { "days": 3 } }"#,
+];
+
+impl Engine {
+    async fn load_demo_catalog(&self, ctx: &Ctx) -> Result<()> {
+        let mut ids = Vec::new();
+        for spec in DEMO_SERVICES {
+            let input = crate::catalog::services::ServiceInput {
+                spec: serde_json::from_str(spec).expect("demo service spec"),
+                valid_from: Some(self.local_today()),
+            };
+            ids.push(self.create_service(ctx, input).await?.id);
+        }
+        self.create_tariff(
+            ctx,
+            crate::catalog::services::TariffInput {
+                name: "Домашний".into(),
+                description: "Интернет 100 Мбит/с".into(),
+                services: vec![ids[0]],
+            },
+        )
+        .await?;
+        if let Some(last) = self.clients(ctx, 0, 100).await?.last() {
+            let input =
+                crate::charging::subscriptions::ConnectInput { service_id: ids[0], tariff_id: None, discount_percent: None };
+            self.connect(ctx, last.id, input).await?;
+        }
+        Ok(())
+    }
+
+    /// Loads the demo into an empty database; `None` when it holds clients.
+    pub async fn load_demo(&self) -> Result<Option<DemoLogins>> {
+        if !self.clients(&Ctx::system("demo"), 0, 1).await?.is_empty() {
+            return Ok(None);
+        }
+        let ctx = Ctx::system("demo");
+        self.create_staff_user(
+            &ctx,
+            NewStaff {
+                email: DEMO_ADMIN_EMAIL.into(),
+                full_name: "Demo Admin".into(),
+                password: DEMO_ADMIN_PASSWORD.into(),
+                role: "admin".into(),
+            },
+        )
+        .await?;
+        let mut emails = Vec::new();
+        for d in CLIENTS {
+            let client = self
+                .create_client(
+                    &ctx,
+                    NewClient {
+                        code: Some(d.code.into()),
+                        name: d.name.into(),
+                        country: "RU".into(),
+                        currency: "RUB".into(),
+                        credit_limit: Some(Amount(Decimal::from(d.credit_limit))),
+                        disconnect_threshold: None,
+                        owner: Some(NewUser {
+                            email: d.email.into(),
+                            full_name: d.owner.into(),
+                            password: DEMO_CLIENT_PASSWORD.into(),
+                            phone: None,
+                        }),
+                    },
+                )
+                .await?;
+            for (name, amount, days_ago) in d.expenses {
+                self.post_expense(
+                    &ctx,
+                    client.id,
+                    PostExpense {
+                        name: (*name).into(),
+                        amount: Amount(amount.parse().expect("demo amount")),
+                        currency: "RUB".into(),
+                        vat_percent: Some(Amount(Decimal::from(20))),
+                        charged_at: Some(self.now() - Duration::days(*days_ago)),
+                    },
+                )
+                .await?;
+            }
+            for amount in d.payments {
+                self.credit_payment(
+                    &ctx,
+                    client.id,
+                    CreditPayment {
+                        amount: Amount(amount.parse().expect("demo amount")),
+                        currency: "RUB".into(),
+                        method: "manual".into(),
+                        comment: "demo".into(),
+                    },
+                )
+                .await?;
+            }
+            emails.push(d.email.to_string());
+        }
+        // One correction, so the demo shows a reversal too.
+        let first = self.clients(&ctx, 0, 1).await?.remove(0);
+        if let Some(e) = self.expenses(&ctx, first.id).await?.get(1) {
+            self.reverse_expense(&ctx, e.id, Reversal { reason: "demo: domain renewal cancelled".into() }).await?;
+        }
+        self.load_demo_catalog(&ctx).await?;
+        Ok(Some(DemoLogins {
+            admin_email: DEMO_ADMIN_EMAIL.into(),
+            admin_password: DEMO_ADMIN_PASSWORD.into(),
+            client_emails: emails,
+            client_password: DEMO_CLIENT_PASSWORD.into(),
+        }))
+    }
+}

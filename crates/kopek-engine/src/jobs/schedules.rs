@@ -1,0 +1,75 @@
+//! Kopek's recurring jobs and the worker that runs them. Housekeeping:
+//! expired sessions,
+//! old idempotency keys and delivered outbox messages are removed nightly.
+//! The money jobs (the nightly charge run, promised-payment expiry) live in
+//! `nightly.rs`; every schedule is declared in [`Engine::install_schedules`]
+//! and handled by [`Engine::standard_worker`].
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{Duration, NaiveTime};
+use kopek_domain::schedule::Recurrence;
+use kopek_store::{idempotency, outbox, users};
+
+use crate::Engine;
+use crate::core::error::Result;
+use crate::jobs::nightly;
+use crate::jobs::worker::{Handler, Message, Worker};
+
+pub const CLEANUP_SCHEDULE: &str = "maintenance.cleanup";
+pub const CLEANUP_TOPIC: &str = "maintenance.cleanup";
+
+/// How long a retried request can still replay its first answer.
+pub const IDEMPOTENCY_KEYS_KEPT: Duration = Duration::days(30);
+/// How long delivered outbox messages are kept for inspection.
+pub const DONE_MESSAGES_KEPT: Duration = Duration::days(30);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CleanupReport {
+    pub sessions: u64,
+    pub idempotency_keys: u64,
+    pub messages: u64,
+}
+
+struct Cleanup;
+
+#[async_trait]
+impl Handler for Cleanup {
+    async fn handle(&self, engine: &Engine, _: &Message) -> std::result::Result<(), String> {
+        let report = engine.cleanup().await.map_err(|e| e.to_string())?;
+        tracing::info!(?report, "cleanup done");
+        Ok(())
+    }
+}
+
+impl Engine {
+    pub async fn cleanup(&self) -> Result<CleanupReport> {
+        let now = self.now();
+        let mut conn = self.store.conn().await?;
+        Ok(CleanupReport {
+            sessions: users::delete_expired_sessions(&mut conn, now).await?,
+            idempotency_keys: idempotency::delete_older_than(&mut conn, now - IDEMPOTENCY_KEYS_KEPT).await?,
+            messages: outbox::delete_done_before(&mut conn, now - DONE_MESSAGES_KEPT).await?,
+        })
+    }
+
+    /// Declares Kopek's recurring jobs (idempotent: existing ones keep
+    /// their next due time).
+    pub async fn install_schedules(&self) -> Result<()> {
+        let at = NaiveTime::from_hms_opt(3, 30, 0).expect("valid time");
+        self.ensure_schedule(CLEANUP_SCHEDULE, CLEANUP_TOPIC, &Recurrence::Daily { at }).await?;
+        let two = NaiveTime::from_hms_opt(2, 0, 0).expect("valid time");
+        self.ensure_schedule(nightly::CHARGE_SCHEDULE, nightly::CHARGE_TOPIC, &Recurrence::Daily { at: two }).await?;
+        self.ensure_schedule(nightly::PROMISED_SCHEDULE, nightly::PROMISED_TOPIC, &Recurrence::Seconds { seconds: 3600 }).await
+    }
+
+    /// A worker with a handler for every topic Kopek itself produces.
+    pub fn standard_worker(&self, id: impl Into<String>) -> Worker {
+        Worker::new(self.clone(), id)
+            .handle(CLEANUP_TOPIC, Arc::new(Cleanup))
+            .handle(nightly::CHARGE_TOPIC, Arc::new(nightly::NightlyCharge))
+            .handle(nightly::PROMISED_TOPIC, Arc::new(nightly::PromisedExpiry))
+            .handle(crate::service_life::life::PROVISIONING_TOPIC, Arc::new(crate::service_life::life::ProvisioningJob))
+    }
+}

@@ -1,0 +1,5 @@
+//! The money ledger (LED-1 … LED-3, CHG-7): immutable entries and the
+//! cached balance, payments credited and expenses posted, reversals, and
+//! the allocation of money to debt, oldest first.
+
+pub mod entries;

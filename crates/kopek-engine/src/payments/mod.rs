@@ -1,0 +1,10 @@
+//! Money that comes from outside (PMT, PAY, LED-3): payers, payment methods
+//! and their gateways, payments started by a method and the webhooks that
+//! settle them, saved methods, and bank statements.
+
+pub mod gateway;
+pub mod methods;
+pub mod payers;
+pub mod saved_methods;
+pub mod start;
+pub mod statement;

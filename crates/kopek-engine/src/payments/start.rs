@@ -1,0 +1,546 @@
+//! Payments by a method through its gateway (PMT-1, PMT-2, PMT-4, LED-3):
+//! a payment is written (status new) before the gateway is asked, so a
+//! crash between the two leaves a payment that a retry with the same
+//! idempotency key completes; money is credited only under the client's
+//! lock, once, whatever the gateway repeats.
+
+use std::sync::Arc;
+
+use kopek_domain::account::PaymentStatus;
+use kopek_domain::money::units_to_decimal;
+use kopek_domain::payment_method::cashback;
+use kopek_domain::{DomainError, Money};
+use kopek_store::ledger::{self as ledger_store, NewPayment, PaymentRow};
+use kopek_store::payments::{self as store, Flow, NewEvent};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::Engine;
+use crate::core::amount::Amount;
+use crate::core::ctx::Ctx;
+use crate::core::error::{EngineError, Result};
+use crate::core::uow::Uow;
+use crate::core::views::{Payment, currency_of};
+use crate::ledger::entries::{allocate, credit_awaiting_in, credit_in, lock_client, payment_view, reverse_payment_in};
+use crate::payments::gateway::{
+    CreatePayment, GatewayError, GatewayKind, GatewayStatus, PaymentGateway, RefundStatus, WebhookEvent, WebhookRequest,
+};
+use crate::payments::methods::{price, usable_method};
+use crate::payments::saved_methods::{MethodPaymentEnd, PaymentPurpose, link_saved_method, saved_method_request};
+use kopek_store::saved_methods as saved;
+
+/// PMT-1: top up the balance by an amount, a method and a payer.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StartPayment {
+    pub payer_id: i64,
+    pub method_id: i64,
+    /// In the method's currency, before commission.
+    pub amount: Amount,
+    /// Where the gateway sends the payer back.
+    #[serde(default)]
+    pub return_url: Option<String>,
+    /// Ask the gateway to keep the card for later payments (PMT-6): the
+    /// saved method is created now ("configuring") and works once the
+    /// payment succeeds.
+    #[serde(default)]
+    pub save_method: bool,
+    /// Pay with a saved method of the client (its method must be
+    /// `method_id`); paying again with a method that stopped working is how
+    /// the client makes it work again.
+    #[serde(default)]
+    pub saved_method_id: Option<i64>,
+}
+
+/// What one webhook delivery did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct WebhookOutcome {
+    /// credited, duplicate, failed, cancelled, pending, ignored, unknown or refused.
+    pub outcome: String,
+    pub payment_id: Option<i64>,
+    pub reason: String,
+}
+
+impl Engine {
+    /// Starts a payment by a method: written as "new", then created at the
+    /// gateway (none for a bank transfer, which waits for the money).
+    pub async fn start_payment(&self, ctx: &Ctx, client_id: i64, req: StartPayment) -> Result<Payment> {
+        self.start_payment_for(ctx, client_id, req, PaymentPurpose::TopUp).await
+    }
+
+    /// [`Engine::start_payment`] for a purpose: a top-up, a saved method's
+    /// set-up, an auto-renewal or an autopayment.
+    pub(crate) async fn start_payment_for(
+        &self,
+        ctx: &Ctx,
+        client_id: i64,
+        req: StartPayment,
+        purpose: PaymentPurpose,
+    ) -> Result<Payment> {
+        ctx.actor.ensure_sees_client(client_id)?;
+        let return_url = req.return_url.clone().unwrap_or_default();
+        if return_url.len() > 2000 {
+            return Err(DomainError::invalid("return_url", "at most 2000 characters").into());
+        }
+        let mut uow = self.begin(ctx).await?;
+        if let Some(first) = uow.replay::<Payment, _>("start_payment", &(client_id, &req, &purpose)).await? {
+            drop(uow);
+            return self.resume_start(ctx, first.id, &req).await;
+        }
+        let client = lock_client(&mut uow.conn, client_id).await?;
+        let payer = crate::payments::payers::visible(&mut uow.conn, ctx, req.payer_id).await?;
+        if payer.client_id != client_id {
+            return Err(EngineError::not_found("payer", req.payer_id));
+        }
+        let method = usable_method(&mut uow.conn, req.method_id).await?;
+        if method.gateway != GatewayKind::BankTransfer && !self.gateways.contains_key(&method.gateway) {
+            return Err(EngineError::conflict("gateway_not_configured", format!("gateway {} is not configured", method.gateway)));
+        }
+        let priced = price(&mut uow.conn, &method, &payer.kind, &client.currency, req.amount.0, self.local_today()).await?;
+        let row = ledger_store::insert_payment(
+            &mut uow.conn,
+            &NewPayment {
+                client_id,
+                method: &method.row.prefix,
+                amount: priced.credited.to_units()?,
+                currency: &client.currency,
+                status: PaymentStatus::New.as_str(),
+                comment: "advance payment",
+                created_at: uow.now,
+                credited_at: None,
+            },
+        )
+        .await?;
+        let rate = priced.rate.map(|r| r.normalize().to_string());
+        store::set_flow(
+            &mut uow.conn,
+            row.id,
+            &Flow {
+                payer_id: Some(payer.id),
+                method_id: Some(method.row.id),
+                gateway: Some(method.gateway.as_str()),
+                paid_amount: Some(priced.quote.to_pay.to_units()?),
+                paid_currency: Some(method.terms.currency.code()),
+                commission: priced.quote.commission.to_units()?,
+                rate: rate.as_deref(),
+                cashback_of: None,
+            },
+            uow.now,
+        )
+        .await?;
+        let link = link_saved_method(&mut uow, client_id, &req, payer.id, &method.row, &purpose).await?;
+        saved::set_purpose(&mut uow.conn, row.id, &link).await?;
+        uow.audit(
+            "payment.start",
+            "payment",
+            row.id,
+            Some(client_id),
+            serde_json::json!({
+                "number": row.number, "method": method.row.prefix, "to_pay": priced.quote.to_pay.amount.to_string(),
+            }),
+        )
+        .await?;
+        // The key's answer is the payment as written: a retry with the same
+        // key finds it and completes what a crash or an outage left undone.
+        let written = payment_view(&mut uow.conn, row.id).await?;
+        uow.finish(written).await?;
+        self.resume_start(ctx, row.id, &req).await
+    }
+
+    /// Asks the gateway for a payment still "new" (the same idempotency key
+    /// each time, so the gateway creates it once) and answers its state.
+    async fn resume_start(&self, ctx: &Ctx, id: i64, req: &StartPayment) -> Result<Payment> {
+        let (pay, flow) = {
+            let mut conn = self.store.conn().await?;
+            let pay = ledger_store::payment(&mut conn, id).await?.ok_or_else(|| EngineError::not_found("payment", id))?;
+            (pay, store::flow(&mut conn, id).await?.ok_or_else(|| EngineError::not_found("payment", id))?)
+        };
+        let kind = flow.gateway.as_deref().and_then(GatewayKind::parse);
+        let waiting = pay.status == PaymentStatus::New.as_str() && flow.external_id.is_none();
+        if let (true, Some(kind)) = (waiting, kind.filter(|k| *k != GatewayKind::BankTransfer)) {
+            let gateway =
+                self.gateways.get(&kind).cloned().ok_or_else(|| {
+                    EngineError::conflict("gateway_not_configured", format!("gateway {kind} is not configured"))
+                })?;
+            let number = number(&pay);
+            let currency = flow.paid_currency.clone().unwrap_or_else(|| pay.currency.clone());
+            // Stored to four places; the gateway takes the currency's own.
+            let mut amount = units_to_decimal(flow.paid_amount.unwrap_or(pay.amount));
+            amount.rescale(crate::core::views::minor(&currency));
+            let (save_method, saved_method_token) = saved_method_request(&mut self.store.conn().await?, id).await?;
+            let create = CreatePayment {
+                payment_id: number.clone(),
+                idempotency_key: format!("kopek-payment-{number}"),
+                amount,
+                currency,
+                description: format!("Advance payment {number}"),
+                return_url: req.return_url.clone().unwrap_or_default(),
+                save_method,
+                saved_method_token,
+            };
+            self.create_at_gateway(ctx, gateway, id, &create).await?;
+        }
+        let mut conn = self.store.conn().await?;
+        payment_view(&mut conn, id).await
+    }
+
+    /// Asks the gateway for the payment and records its answer; a refusal
+    /// fails the payment, an outage leaves it new for a retry.
+    async fn create_at_gateway(&self, ctx: &Ctx, gateway: Arc<dyn PaymentGateway>, id: i64, req: &CreatePayment) -> Result<()> {
+        let answer = gateway.create(req).await;
+        let mut uow = self.begin(ctx).await?;
+        let pay = ledger_store::payment(&mut uow.conn, id).await?.ok_or_else(|| EngineError::not_found("payment", id))?;
+        let client = lock_client(&mut uow.conn, pay.client_id).await?;
+        match answer {
+            Ok(created) => {
+                store::set_external(
+                    &mut uow.conn,
+                    id,
+                    &created.external_id,
+                    created.confirmation_url.as_deref(),
+                    PaymentStatus::Paying.as_str(),
+                    uow.now,
+                )
+                .await?;
+                uow.audit(
+                    "payment.gateway_created",
+                    "payment",
+                    id,
+                    Some(pay.client_id),
+                    serde_json::json!({ "external_id": created.external_id }),
+                )
+                .await?;
+                uow.finish(()).await?;
+                if created.status != GatewayStatus::Pending {
+                    self.apply_gateway_event(gateway.kind(), &WebhookEvent::from_payment(created, Some(req.payment_id.clone())))
+                        .await?;
+                }
+                Ok(())
+            }
+            Err(e) if e.is_retryable() => Err(EngineError::conflict(
+                "gateway_unavailable",
+                format!("the payment gateway did not answer ({e}); payment {} waits and may be paid again", req.payment_id),
+            )),
+            Err(e) => {
+                store::mark_closed(&mut uow.conn, id, PaymentStatus::Failed.as_str(), &e.to_string(), uow.now).await?;
+                self.after_method_payment(&mut uow, &client, id, MethodPaymentEnd::Failed(&e.to_string())).await?;
+                uow.audit(
+                    "payment.gateway_refused",
+                    "payment",
+                    id,
+                    Some(pay.client_id),
+                    serde_json::json!({ "reason": e.to_string() }),
+                )
+                .await?;
+                uow.finish(()).await?;
+                Err(EngineError::conflict(e.code(), e.to_string()))
+            }
+        }
+    }
+
+    /// A gateway's webhook (PMT-4): proven authentic by the gateway, then
+    /// applied once. A forged one changes nothing and is logged.
+    pub async fn gateway_webhook(&self, kind: GatewayKind, req: &WebhookRequest<'_>) -> Result<WebhookOutcome> {
+        let gateway = self.gateways.get(&kind).cloned().ok_or_else(|| EngineError::not_found("gateway", kind))?;
+        match gateway.verify_webhook(req).await {
+            Ok(event) => self.apply_gateway_event(kind, &event).await,
+            Err(GatewayError::Ignored(why)) => self.log_event(kind, None, None, "ignored", &why).await,
+            // Not a refusal: the gateway could not be asked; it sends again.
+            Err(e) if e.is_retryable() => {
+                self.log_event(kind, None, None, "unavailable", &e.to_string()).await?;
+                Err(EngineError::conflict(e.code(), format!("{e}; deliver the notification again later")))
+            }
+            Err(e) => {
+                self.log_event(kind, None, None, "refused", &e.to_string()).await?;
+                Err(EngineError::invalid(e.code(), e.to_string()))
+            }
+        }
+    }
+
+    async fn log_event(
+        &self,
+        kind: GatewayKind,
+        external_id: Option<&str>,
+        payment_id: Option<i64>,
+        outcome: &str,
+        reason: &str,
+    ) -> Result<WebhookOutcome> {
+        let ctx = Ctx::system("gateway");
+        let mut uow = self.begin(&ctx).await?;
+        let event = NewEvent { gateway: kind.as_str(), external_id, payment_id, status: None, outcome, reason };
+        store::insert_event(&mut uow.conn, &event, uow.now).await?;
+        uow.audit("gateway.event", "gateway", kind, None, serde_json::json!({ "outcome": outcome, "reason": reason })).await?;
+        uow.finish(WebhookOutcome { outcome: outcome.into(), payment_id, reason: reason.into() }).await
+    }
+
+    /// Moves a payment by what its gateway proved, under the client's lock.
+    pub(crate) async fn apply_gateway_event(&self, kind: GatewayKind, event: &WebhookEvent) -> Result<WebhookOutcome> {
+        let ctx = Ctx::system("gateway");
+        let mut uow = self.begin(&ctx).await?;
+        let found = match store::by_external(&mut uow.conn, kind.as_str(), &event.external_id).await? {
+            Some(hit) => Some(hit),
+            None => match &event.payment_id {
+                Some(number) => store::by_number(&mut uow.conn, number).await?,
+                None => None,
+            },
+        };
+        let Some((id, client_id)) = found else {
+            drop(uow);
+            return self.log_event(kind, Some(&event.external_id), None, "unknown", "no payment has this id").await;
+        };
+        let client = lock_client(&mut uow.conn, client_id).await?;
+        let pay = ledger_store::payment(&mut uow.conn, id).await?.ok_or_else(|| EngineError::not_found("payment", id))?;
+        let flow = store::flow(&mut uow.conn, id).await?.ok_or_else(|| EngineError::not_found("payment", id))?;
+        let (outcome, reason) = if flow.gateway.as_deref() != Some(kind.as_str())
+            || flow.external_id.as_deref().is_some_and(|x| x != event.external_id)
+        {
+            ("refused", format!("payment {} belongs to another gateway payment", pay.number.clone().unwrap_or_default()))
+        } else {
+            self.move_by_event(&mut uow, &client, &pay, &flow, event).await?
+        };
+        let e = NewEvent {
+            gateway: kind.as_str(),
+            external_id: Some(&event.external_id),
+            payment_id: Some(id),
+            status: Some(event.status.as_str()),
+            outcome,
+            reason: &reason,
+        };
+        store::insert_event(&mut uow.conn, &e, uow.now).await?;
+        uow.audit(
+            "gateway.event",
+            "payment",
+            id,
+            Some(client_id),
+            serde_json::json!({
+                "gateway": kind.as_str(), "status": event.status.as_str(), "outcome": outcome, "reason": reason,
+            }),
+        )
+        .await?;
+        uow.finish(WebhookOutcome { outcome: outcome.into(), payment_id: Some(id), reason }).await
+    }
+
+    async fn move_by_event(
+        &self,
+        uow: &mut Uow<'_>,
+        client: &kopek_store::clients::ClientRow,
+        pay: &PaymentRow,
+        flow: &store::FlowRow,
+        event: &WebhookEvent,
+    ) -> Result<(&'static str, String)> {
+        let status = PaymentStatus::parse(&pay.status).ok_or_else(|| EngineError::Internal(format!("status {}", pay.status)))?;
+        let waiting = matches!(status, PaymentStatus::New | PaymentStatus::Paying);
+        let reason = event.failure_reason.clone().unwrap_or_default();
+        Ok(match event.status {
+            GatewayStatus::Succeeded if waiting => {
+                let expected = flow.paid_amount.map(units_to_decimal);
+                if expected != Some(event.amount) || flow.paid_currency.as_deref() != Some(event.currency.as_str()) {
+                    return Ok((
+                        "refused",
+                        format!(
+                            "the gateway reports {} {}, the payment expects {} {}",
+                            event.amount,
+                            event.currency,
+                            expected.unwrap_or_default(),
+                            flow.paid_currency.clone().unwrap_or_default()
+                        ),
+                    ));
+                }
+                if flow.external_id.is_none() {
+                    store::set_external(&mut uow.conn, pay.id, &event.external_id, None, PaymentStatus::Paying.as_str(), uow.now)
+                        .await?;
+                }
+                self.credit_with_cashback(uow, client, pay, flow).await?;
+                self.after_method_payment(uow, client, pay.id, MethodPaymentEnd::Succeeded(event.method_token.as_deref()))
+                    .await?;
+                ("credited", String::new())
+            }
+            GatewayStatus::Succeeded => ("duplicate", format!("payment is already {}", pay.status)),
+            GatewayStatus::Failed | GatewayStatus::Canceled if waiting => {
+                let to = if event.status == GatewayStatus::Failed { PaymentStatus::Failed } else { PaymentStatus::Cancelled };
+                store::mark_closed(&mut uow.conn, pay.id, to.as_str(), &reason, uow.now).await?;
+                let end = if to == PaymentStatus::Failed {
+                    MethodPaymentEnd::Failed(&reason)
+                } else {
+                    MethodPaymentEnd::Cancelled(&reason)
+                };
+                self.after_method_payment(uow, client, pay.id, end).await?;
+                if to == PaymentStatus::Failed { ("failed", reason) } else { ("cancelled", reason) }
+            }
+            GatewayStatus::Pending | GatewayStatus::WaitingForCapture if waiting => ("pending", String::new()),
+            _ => ("refused", format!("payment is {}; a later \"{}\" notice changes nothing", pay.status, event.status.as_str())),
+        })
+    }
+
+    /// Credits a waiting payment, spends it on debt, lifts blocks, and pays
+    /// the method's cashback as its own payment.
+    pub(crate) async fn credit_with_cashback(
+        &self,
+        uow: &mut Uow<'_>,
+        client: &kopek_store::clients::ClientRow,
+        pay: &PaymentRow,
+        flow: &store::FlowRow,
+    ) -> Result<()> {
+        credit_awaiting_in(uow, client, pay).await?;
+        if let Some(method) = flow.method_id {
+            let row = kopek_store::payment_methods::get(&mut uow.conn, method).await?;
+            let percent = row.map(|m| units_to_decimal(m.cashback_percent)).unwrap_or_default();
+            let paid = flow.paid_amount.map(units_to_decimal).unwrap_or_default();
+            let currency = currency_of(&client.currency)?;
+            let rate =
+                flow.rate.as_deref().map(str::parse).transpose().map_err(|e| EngineError::Internal(format!("rate: {e}")))?;
+            let paid_currency = currency_of(flow.paid_currency.as_deref().unwrap_or(&client.currency))?;
+            let back = cashback(Money::new(paid, paid_currency), percent);
+            let back = Money::new(back.amount * rate.unwrap_or(rust_decimal::Decimal::ONE), currency).round_for_payment();
+            if back.amount > rust_decimal::Decimal::ZERO {
+                let cb = credit_in(uow, client, kopek_domain::payment_method::CASHBACK_PREFIX, back, "cashback").await?;
+                store::set_flow(
+                    &mut uow.conn,
+                    cb.id,
+                    &Flow {
+                        payer_id: flow.payer_id,
+                        method_id: None,
+                        gateway: None,
+                        paid_amount: None,
+                        paid_currency: None,
+                        commission: 0,
+                        rate: None,
+                        cashback_of: Some(pay.id),
+                    },
+                    uow.now,
+                )
+                .await?;
+            }
+        }
+        allocate(&mut uow.conn, client.id, uow.now).await?;
+        self.after_money_in(uow, client.id, pay.id).await?;
+        uow.emit("payment.credited", &serde_json::json!({ "payment_id": pay.id, "client_id": client.id }), None).await?;
+        Ok(())
+    }
+
+    /// Staff credit a payment that waited for a bank transfer (PMT-4).
+    pub async fn credit_awaiting_payment(&self, ctx: &Ctx, payment_id: i64) -> Result<Payment> {
+        ctx.actor.ensure_may_move_money()?;
+        if ctx.actor.own_client().is_some() {
+            return Err(EngineError::forbidden("only staff credit a transfer"));
+        }
+        let mut uow = self.begin(ctx).await?;
+        let (pay, client) = locked_payment(&mut uow, payment_id).await?;
+        if !matches!(PaymentStatus::parse(&pay.status), Some(PaymentStatus::New | PaymentStatus::Paying)) {
+            return Err(EngineError::conflict("payment_not_awaiting", format!("payment {} is {}", number(&pay), pay.status)));
+        }
+        let flow = store::flow(&mut uow.conn, payment_id).await?.ok_or_else(|| EngineError::not_found("payment", payment_id))?;
+        self.credit_with_cashback(&mut uow, &client, &pay, &flow).await?;
+        uow.audit(
+            "payment.credit_awaiting",
+            "payment",
+            payment_id,
+            Some(pay.client_id),
+            serde_json::json!({ "number": number(&pay) }),
+        )
+        .await?;
+        let view = payment_view(&mut uow.conn, payment_id).await?;
+        uow.finish(view).await
+    }
+
+    /// Cancels a payment still waiting for money; the client's users may
+    /// cancel their own.
+    pub async fn cancel_payment(&self, ctx: &Ctx, payment_id: i64) -> Result<Payment> {
+        let mut uow = self.begin(ctx).await?;
+        let (pay, _) = locked_payment(&mut uow, payment_id).await?;
+        ctx.actor.ensure_sees_client(pay.client_id).map_err(|_| EngineError::not_found("payment", payment_id))?;
+        let from = PaymentStatus::parse(&pay.status).ok_or_else(|| EngineError::Internal(pay.status.clone()))?;
+        kopek_domain::payment_method::transition(from, PaymentStatus::Cancelled)?;
+        store::mark_closed(&mut uow.conn, payment_id, PaymentStatus::Cancelled.as_str(), "cancelled by the payer", uow.now)
+            .await?;
+        uow.audit("payment.cancel", "payment", payment_id, Some(pay.client_id), serde_json::json!({ "number": number(&pay) }))
+            .await?;
+        let view = payment_view(&mut uow.conn, payment_id).await?;
+        uow.finish(view).await
+    }
+
+    /// Refunds a credited payment (PMT-4, CHG-7): the gateway returns the
+    /// money first, then a reversal takes it (and its cashback) off the
+    /// balance and releases what it paid.
+    pub async fn refund_payment(&self, ctx: &Ctx, payment_id: i64, reason: &str) -> Result<Payment> {
+        ctx.actor.ensure_may_move_money()?;
+        if ctx.actor.own_client().is_some() {
+            return Err(EngineError::forbidden("only staff refund payments"));
+        }
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > 1000 {
+            return Err(DomainError::invalid("reason", "a refund needs a reason (1 to 1000 characters)").into());
+        }
+        let (pay, flow) = {
+            let mut conn = self.store.conn().await?;
+            let pay = ledger_store::payment(&mut conn, payment_id)
+                .await?
+                .ok_or_else(|| EngineError::not_found("payment", payment_id))?;
+            (pay, store::flow(&mut conn, payment_id).await?.ok_or_else(|| EngineError::not_found("payment", payment_id))?)
+        };
+        if pay.status != PaymentStatus::Credited.as_str() {
+            return Err(EngineError::conflict(
+                "not_reversible",
+                format!("payment {} is {}, only credited payments are refunded", number(&pay), pay.status),
+            ));
+        }
+        let kind = flow.gateway.as_deref().and_then(GatewayKind::parse);
+        if let (Some(kind), Some(external)) = (kind.filter(|k| *k != GatewayKind::BankTransfer), flow.external_id.as_deref()) {
+            let gateway =
+                self.gateways.get(&kind).cloned().ok_or_else(|| {
+                    EngineError::conflict("gateway_not_configured", format!("gateway {kind} is not configured"))
+                })?;
+            let amount = units_to_decimal(flow.paid_amount.unwrap_or(pay.amount));
+            let refund = gateway
+                .refund(external, amount, &format!("kopek-refund-{}", number(&pay)))
+                .await
+                .map_err(|e| EngineError::conflict(e.code(), e.to_string()))?;
+            // The money is taken off the balance only once the gateway has
+            // accepted to return it; a refused refund changes nothing.
+            if refund.status == RefundStatus::Failed {
+                return Err(EngineError::conflict(
+                    "refund_failed",
+                    format!("the gateway refused to refund payment {} (refund {})", number(&pay), refund.external_id),
+                ));
+            }
+        }
+        let mut uow = self.begin(ctx).await?;
+        let (pay, client) = locked_payment(&mut uow, payment_id).await?;
+        if pay.status != PaymentStatus::Credited.as_str() {
+            return payment_view(&mut uow.conn, payment_id).await;
+        }
+        reverse_payment_in(&mut uow, &client, payment_id, reason).await?;
+        if let Some(cb) = kopek_store::payments::cashback_of(&mut uow.conn, payment_id).await? {
+            reverse_payment_in(&mut uow, &client, cb, reason).await?;
+        }
+        allocate(&mut uow.conn, client.id, uow.now).await?;
+        uow.audit("payment.refund", "payment", payment_id, Some(client.id), serde_json::json!({ "reason": reason })).await?;
+        uow.emit("payment.refunded", &serde_json::json!({ "payment_id": payment_id, "client_id": client.id }), None).await?;
+        let view = payment_view(&mut uow.conn, payment_id).await?;
+        uow.finish(view).await
+    }
+
+    /// The gateway log for staff: one payment's events, or the latest.
+    pub async fn gateway_events(&self, ctx: &Ctx, payment_id: Option<i64>) -> Result<Vec<store::EventRow>> {
+        if ctx.actor.own_client().is_some() {
+            return Err(EngineError::forbidden("only staff read the gateway log"));
+        }
+        let mut conn = self.store.conn().await?;
+        Ok(store::events(&mut conn, payment_id, 500).await?)
+    }
+}
+
+fn number(p: &PaymentRow) -> String {
+    p.number.clone().unwrap_or_else(|| p.id.to_string())
+}
+
+/// The payment and its client, the client's row locked.
+pub(crate) async fn locked_payment(uow: &mut Uow<'_>, payment_id: i64) -> Result<(PaymentRow, kopek_store::clients::ClientRow)> {
+    let pay =
+        ledger_store::payment(&mut uow.conn, payment_id).await?.ok_or_else(|| EngineError::not_found("payment", payment_id))?;
+    let client = lock_client(&mut uow.conn, pay.client_id).await?;
+    // Read again under the lock: a webhook may have moved it meanwhile.
+    let pay =
+        ledger_store::payment(&mut uow.conn, payment_id).await?.ok_or_else(|| EngineError::not_found("payment", payment_id))?;
+    Ok((pay, client))
+}

@@ -1,0 +1,14 @@
+//! The engine's integration tests, one binary so the workspace links it
+//! once. Every store-touching test runs on SQLite and PostgreSQL through
+//! `kopek_store::backend_test!`; `kopek_engine::testing` is the harness.
+
+mod auto_renewal;
+mod charging;
+mod credit_cycle;
+mod jobs;
+mod ledger;
+mod ledger_props;
+mod orders;
+mod paid_period;
+mod payers_payments;
+mod simulation;

@@ -1,0 +1,12 @@
+//! The HTTP API's tests, one binary so the workspace links it once: each
+//! spawns the real server on port 0 over a fresh SQLite file or a fresh
+//! PostgreSQL database (`kopek_store::backend_test!`) and talks HTTP to it
+//! through the harness in `common`.
+
+mod api;
+mod charging_api;
+mod common;
+mod orders_api;
+mod payments_api;
+mod payments_gateways_api;
+mod renewals_api;

@@ -1,0 +1,5 @@
+//! The `kopek` binary's commands, run as a provider runs them: one test
+//! binary so the workspace links it once.
+
+mod charge;
+mod cli;
