@@ -2,34 +2,7 @@
 //! payments (LED-3) and the states of subscriptions (SVC-1), as closed sets
 //! with their stored names.
 
-use serde::{Deserialize, Serialize};
-
-macro_rules! stored_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            pub fn parse(s: &str) -> Option<Self> {
-                match s { $($text => Some($name::$variant),)+ _ => None }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
+use crate::stored::stored_enum;
 
 stored_enum! {
     /// SVC-1, CHG-5: the state of a subscription. `awaiting_session`
@@ -43,6 +16,15 @@ stored_enum! {
         DeactivatedByThreshold = "deactivated_by_threshold",
         Expired = "expired",
         Disconnected = "disconnected",
+    }
+}
+
+stored_enum! {
+    /// How a subscription is paid: charged from the balance each period (the
+    /// ISP's way), or paid ahead for a period and renewed (hosting's way).
+    SubscriptionStyle {
+        Balance = "balance",
+        PaidPeriod = "paid_period",
     }
 }
 
@@ -90,6 +72,81 @@ stored_enum! {
     }
 }
 
+impl PaymentStatus {
+    /// Still waiting for its money: the only states money may arrive in.
+    pub fn is_awaiting(self) -> bool {
+        matches!(self, PaymentStatus::New | PaymentStatus::Paying)
+    }
+}
+
+stored_enum! {
+    /// LED-2: an expense is posted, or reversed by a later entry (CHG-7).
+    ExpenseStatus {
+        Posted = "posted",
+        Reversed = "reversed",
+    }
+}
+
+stored_enum! {
+    /// Why a payment by a method is made; its webhook finishes what it was
+    /// for.
+    PurposeKind {
+        TopUp = "top_up",
+        /// The set-up payment of a saved method (PMT-6).
+        MethodSetup = "method_setup",
+        /// An auto-renewal by the subscription's saved method (PMT-7).
+        Renewal = "renewal",
+        /// A top-up when the balance runs low (PMT-5).
+        Autopay = "autopay",
+        /// An order paid directly by a method (PMT-2, ORD-5).
+        Order = "order",
+    }
+}
+
+impl PurposeKind {
+    /// A payment made without the payer at the keyboard: a cancellation is
+    /// as bad as a decline for its saved method.
+    pub fn is_unattended(self) -> bool {
+        matches!(self, PurposeKind::Renewal | PurposeKind::Autopay)
+    }
+}
+
+stored_enum! {
+    /// ORD-4: an order waits for its payment, is paid, or was cancelled.
+    OrderStatus {
+        AwaitingPayment = "awaiting_payment",
+        Paid = "paid",
+        Cancelled = "cancelled",
+    }
+}
+
+stored_enum! {
+    /// PMT-2: an order is paid from the balance or by a method.
+    OrderPayBy {
+        Balance = "balance",
+        Method = "method",
+    }
+}
+
+stored_enum! {
+    /// CHG-4: a promised payment is open until repaid or expired.
+    PromisedStatus {
+        Open = "open",
+        Repaid = "repaid",
+        Expired = "expired",
+    }
+}
+
+stored_enum! {
+    /// SVC-3: where a provisioning operation is: waiting for its hook (or
+    /// its next try), answered, or given up.
+    OperationStatus {
+        Pending = "pending",
+        Done = "done",
+        Failed = "failed",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,7 +165,12 @@ mod tests {
         for s in SubscriptionState::ALL {
             assert_eq!(SubscriptionState::parse(s.as_str()), Some(*s));
         }
+        for s in SubscriptionStyle::ALL.iter().map(|v| v.as_str()).chain(PurposeKind::ALL.iter().map(|v| v.as_str())) {
+            assert!(SubscriptionStyle::parse(s).is_some() || PurposeKind::parse(s).is_some());
+        }
         assert_eq!(ClientState::parse("frozen"), None);
+        let err = SubscriptionState::try_from("frozen".to_string()).unwrap_err();
+        assert_eq!(err.to_string(), "unknown SubscriptionState \"frozen\" in the database");
     }
 
     #[test]

@@ -13,26 +13,26 @@ use crate::charging::lifetime::Lifetime;
 use crate::charging::run::FundsOptions;
 use crate::charging::usage::UsageRates;
 
-/// CAT-1: what a service is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ServiceKind {
-    /// A subscription fee.
-    Periodic,
-    OneTime,
-    /// Adds money to the balance or takes it.
-    DiscountMarkup,
-    /// Temporary credit while the balance is negative.
-    PromisedPayment,
-    /// Groups services.
-    Package,
-    /// Priced per unit of traffic, per subnet class, in and out.
-    Traffic,
-    Telephony,
-    /// A time-boxed boost.
-    Forsage,
-    /// Internal; staff can't create it.
-    System,
+crate::stored::stored_enum! {
+    /// CAT-1: what a service is.
+    ServiceKind {
+        /// A subscription fee.
+        Periodic = "periodic",
+        OneTime = "one_time",
+        /// Adds money to the balance or takes it.
+        DiscountMarkup = "discount_markup",
+        /// Temporary credit while the balance is negative.
+        PromisedPayment = "promised_payment",
+        /// Groups services.
+        Package = "package",
+        /// Priced per unit of traffic, per subnet class, in and out.
+        Traffic = "traffic",
+        Telephony = "telephony",
+        /// A time-boxed boost.
+        Forsage = "forsage",
+        /// Internal; staff can't create it.
+        System = "system",
+    }
 }
 
 /// The "main" tab.

@@ -100,6 +100,8 @@ pub fn plan_allocations(payments: &[OpenItem], expenses: &[OpenItem]) -> Vec<Pla
     plan
 }
 
+crate::stored::stored_from_string!(EntryKind);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,7 @@ pub mod product;
 pub mod renewal;
 pub mod schedule;
 pub mod statement;
+pub mod stored;
 pub mod tax;
 
 pub use clock::{Clock, ManualClock, SystemClock};

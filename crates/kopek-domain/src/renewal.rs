@@ -361,6 +361,14 @@ pub fn autopay_amount(case: &AutopayCase) -> Option<Decimal> {
     plan_autopay(case).amount()
 }
 
+crate::stored::stored_from_string!(SavedMethodStatus);
+
+impl std::fmt::Display for SavedMethodStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,6 +40,11 @@ fn text(v: &Value) -> Result<String> {
     v.as_str().map(str::to_string).ok_or_else(|| corrupt(&format!("expected text, found {v}")))
 }
 
+/// A stored name decoded into its enum.
+fn named<T: TryFrom<String, Error = kopek_domain::stored::UnknownStored>>(v: &Value) -> Result<T> {
+    T::try_from(text(v)?).map_err(|e| corrupt(&e.to_string()))
+}
+
 fn time(v: &Value) -> Result<Option<DateTime<Utc>>> {
     match v.as_str() {
         None => Ok(None),
@@ -101,7 +106,7 @@ pub async fn lock_clients(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ClientRow>
                         balance: int(&r[5])?,
                         credit_limit: int(&r[6])?,
                         disconnect_threshold: int(&r[7])?,
-                        state: text(&r[8])?,
+                        state: named(&r[8])?,
                         created_at: time(&r[9])?.ok_or_else(|| corrupt("clients.created_at"))?,
                         loyalty_percent: int(&r[10])?,
                         credit_blocked: int(&r[11])? != 0,
@@ -137,7 +142,7 @@ pub async fn subscriptions_of(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Subscr
                         service_id: int(&r[2])?,
                         tariff_id: r[3].as_i64(),
                         parent_id: r[4].as_i64(),
-                        state: text(&r[5])?,
+                        state: named(&r[5])?,
                         connected_at: time(&r[6])?.ok_or_else(|| corrupt("subscriptions.connected_at"))?,
                         charging_from: time(&r[7])?,
                         stopped_at: time(&r[8])?,
@@ -149,7 +154,7 @@ pub async fn subscriptions_of(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Subscr
                         last_activation_at: time(&r[14])?,
                         minutes_used: int(&r[15])?,
                         charged_total: int(&r[16])?,
-                        style: text(&r[17])?,
+                        style: named(&r[17])?,
                         paid_until: time(&r[18])?,
                         auto_renew: int(&r[19])? != 0,
                         renewal_months: r[20].as_i64(),
@@ -188,7 +193,7 @@ pub async fn open_payments_of(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Paymen
                         method: text(&r[3])?,
                         amount: int(&r[4])?,
                         currency: text(&r[5])?,
-                        status: text(&r[6])?,
+                        status: named(&r[6])?,
                         unallocated: int(&r[7])?,
                         comment: text(&r[8])?,
                         created_at: time(&r[9])?.ok_or_else(|| corrupt("payments.created_at"))?,

@@ -3,12 +3,15 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use kopek_domain::catalog::ServiceKind;
+
 use crate::{Conn, Result, exec_db, on_db};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ServiceRow {
     pub id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: ServiceKind,
     pub name: String,
     pub archived: bool,
     pub created_at: DateTime<Utc>,

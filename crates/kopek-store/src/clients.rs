@@ -3,6 +3,8 @@
 
 use chrono::{DateTime, Utc};
 
+use kopek_domain::account::ClientState;
+
 use crate::{Backend, Conn, Result, exec_db, on_db};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -15,7 +17,8 @@ pub struct ClientRow {
     pub balance: i64,
     pub credit_limit: i64,
     pub disconnect_threshold: i64,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: ClientState,
     pub created_at: DateTime<Utc>,
     /// CHG-3: the client's discount (positive) or markup (negative), in
     /// ten-thousandths of a percent.
@@ -38,7 +41,7 @@ pub struct NewClient<'a> {
     pub currency: &'a str,
     pub credit_limit: i64,
     pub disconnect_threshold: i64,
-    pub state: &'a str,
+    pub state: ClientState,
     pub created_at: DateTime<Utc>,
 }
 
@@ -48,7 +51,7 @@ pub async fn insert(conn: &mut Conn, c: &NewClient<'_>) -> Result<ClientRow> {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          RETURNING id, code, name, country, currency, balance, credit_limit, disconnect_threshold, state, created_at, loyalty_percent, credit_blocked")
         .bind(c.code).bind(c.name).bind(c.country).bind(c.currency)
-        .bind(c.credit_limit).bind(c.disconnect_threshold).bind(c.state).bind(c.created_at)
+        .bind(c.credit_limit).bind(c.disconnect_threshold).bind(c.state.as_str()).bind(c.created_at)
         .fetch_one(db).await)?;
     Ok(row)
 }
@@ -106,9 +109,9 @@ pub async fn set_limits(conn: &mut Conn, id: i64, credit_limit: i64, threshold: 
     Ok(())
 }
 
-pub async fn set_state(conn: &mut Conn, id: i64, state: &str) -> Result<()> {
+pub async fn set_state(conn: &mut Conn, id: i64, state: ClientState) -> Result<()> {
     exec_db!(conn, db => sqlx::query("UPDATE clients SET state = $2 WHERE id = $1")
-        .bind(id).bind(state).execute(db).await)?;
+        .bind(id).bind(state.as_str()).execute(db).await)?;
     Ok(())
 }
 

@@ -4,6 +4,9 @@
 
 use chrono::{DateTime, Utc};
 
+use kopek_domain::account::{ExpenseStatus, PaymentStatus};
+use kopek_domain::ledger::EntryKind;
+
 use crate::{Conn, Result, exec_db, on_db};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -14,7 +17,8 @@ pub struct PaymentRow {
     pub method: String,
     pub amount: i64,
     pub currency: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: PaymentStatus,
     pub unallocated: i64,
     pub comment: String,
     pub created_at: DateTime<Utc>,
@@ -30,7 +34,8 @@ pub struct ExpenseRow {
     pub tax: i64,
     pub unpaid: i64,
     pub currency: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ExpenseStatus,
     pub charged_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
 }
@@ -39,7 +44,8 @@ pub struct ExpenseRow {
 pub struct EntryRow {
     pub id: i64,
     pub client_id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: EntryKind,
     pub amount: i64,
     pub currency: String,
     pub payment_id: Option<i64>,
@@ -81,7 +87,7 @@ pub struct NewPayment<'a> {
     pub method: &'a str,
     pub amount: i64,
     pub currency: &'a str,
-    pub status: &'a str,
+    pub status: PaymentStatus,
     pub comment: &'a str,
     pub created_at: DateTime<Utc>,
     pub credited_at: Option<DateTime<Utc>>,
@@ -93,7 +99,7 @@ pub async fn insert_payment(conn: &mut Conn, p: &NewPayment<'_>) -> Result<Payme
     let id: i64 = on_db!(conn, db => sqlx::query_scalar(
         "INSERT INTO payments (client_id, method, amount, currency, status, unallocated, comment, created_at, credited_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
-        .bind(p.client_id).bind(p.method).bind(p.amount).bind(p.currency).bind(p.status)
+        .bind(p.client_id).bind(p.method).bind(p.amount).bind(p.currency).bind(p.status.as_str())
         .bind(unallocated).bind(p.comment).bind(p.created_at).bind(p.credited_at)
         .fetch_one(db).await)?;
     let number = format!("{}/{}", p.method, id);
@@ -111,9 +117,9 @@ pub async fn payments_of(conn: &mut Conn, client_id: i64) -> Result<Vec<PaymentR
         .bind(client_id).fetch_all(db).await)?)
 }
 
-pub async fn set_payment_status(conn: &mut Conn, id: i64, status: &str) -> Result<()> {
+pub async fn set_payment_status(conn: &mut Conn, id: i64, status: PaymentStatus) -> Result<()> {
     exec_db!(conn, db => sqlx::query("UPDATE payments SET status = $2 WHERE id = $1")
-        .bind(id).bind(status).execute(db).await)?;
+        .bind(id).bind(status.as_str()).execute(db).await)?;
     Ok(())
 }
 
@@ -166,9 +172,9 @@ pub async fn open_expenses(conn: &mut Conn, client_id: i64) -> Result<Vec<Expens
         .bind(client_id).fetch_all(db).await)?)
 }
 
-pub async fn set_expense_status(conn: &mut Conn, id: i64, status: &str) -> Result<()> {
+pub async fn set_expense_status(conn: &mut Conn, id: i64, status: ExpenseStatus) -> Result<()> {
     exec_db!(conn, db => sqlx::query("UPDATE expenses SET status = $2 WHERE id = $1")
-        .bind(id).bind(status).execute(db).await)?;
+        .bind(id).bind(status.as_str()).execute(db).await)?;
     Ok(())
 }
 

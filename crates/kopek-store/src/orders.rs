@@ -2,6 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
+use kopek_domain::account::{OrderPayBy, OrderStatus};
+
 use crate::{Conn, Result, exec_db, on_db};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -69,8 +71,10 @@ pub async fn remove_from_cart(conn: &mut Conn, id: i64) -> Result<u64> {
 pub struct OrderRow {
     pub id: i64,
     pub client_id: i64,
-    pub status: String,
-    pub pay_by: String,
+    #[sqlx(try_from = "String")]
+    pub status: OrderStatus,
+    #[sqlx(try_from = "String")]
+    pub pay_by: OrderPayBy,
     pub method_id: Option<i64>,
     pub payer_id: Option<i64>,
     pub payment_id: Option<i64>,
@@ -86,7 +90,7 @@ const ORDER_COLS: &str =
 
 pub struct NewOrder<'a> {
     pub client_id: i64,
-    pub pay_by: &'a str,
+    pub pay_by: OrderPayBy,
     pub method_id: Option<i64>,
     pub payer_id: Option<i64>,
     pub total: i64,
@@ -98,7 +102,7 @@ pub async fn insert_order(conn: &mut Conn, o: &NewOrder<'_>, now: DateTime<Utc>)
     Ok(on_db!(conn, db => sqlx::query_as(sql!(
         "INSERT INTO orders (client_id, status, pay_by, method_id, payer_id, total, tax, currency, created_at)
          VALUES ($1, 'awaiting_payment', $2, $3, $4, $5, $6, $7, $8) RETURNING ", ORDER_COLS))
-        .bind(o.client_id).bind(o.pay_by).bind(o.method_id).bind(o.payer_id).bind(o.total).bind(o.tax).bind(o.currency).bind(now)
+        .bind(o.client_id).bind(o.pay_by.as_str()).bind(o.method_id).bind(o.payer_id).bind(o.total).bind(o.tax).bind(o.currency).bind(now)
         .fetch_one(db).await)?)
 }
 
@@ -119,11 +123,11 @@ pub async fn set_order_payment(conn: &mut Conn, id: i64, payment_id: i64) -> Res
 }
 
 /// Moves an order on from "awaiting_payment"; false when it already was.
-pub async fn close_order(conn: &mut Conn, id: i64, status: &str, now: DateTime<Utc>) -> Result<bool> {
+pub async fn close_order(conn: &mut Conn, id: i64, status: OrderStatus, now: DateTime<Utc>) -> Result<bool> {
     let n = exec_db!(conn, db => sqlx::query(
         "UPDATE orders SET status = $2, paid_at = CASE WHEN $2 = 'paid' THEN $3 ELSE paid_at END
          WHERE id = $1 AND status = 'awaiting_payment'")
-        .bind(id).bind(status).bind(now).execute(db).await)?;
+        .bind(id).bind(status.as_str()).bind(now).execute(db).await)?;
     Ok(n == 1)
 }
 

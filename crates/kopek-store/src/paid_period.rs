@@ -3,6 +3,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use kopek_domain::account::SubscriptionState;
+
 use crate::{Conn, Result, exec_db, on_db};
 
 /// Makes a just-inserted subscription a paid-period one, paid to `paid_until`.
@@ -43,7 +45,8 @@ pub struct RenewalRow {
     pub id: i64,
     pub client_id: i64,
     pub service_id: i64,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: SubscriptionState,
     pub paid_until: Option<DateTime<Utc>>,
     pub auto_renew: bool,
     pub renewal_months: Option<i64>,

@@ -4,13 +4,16 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use kopek_domain::payer::PayerKind;
+
 use crate::{Conn, Result, exec_db, on_db};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PayerRow {
     pub id: i64,
     pub client_id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: PayerKind,
     pub name: String,
     pub country: String,
     pub details: String,

@@ -4,6 +4,8 @@
 
 use chrono::{DateTime, Utc};
 
+use kopek_domain::account::PaymentStatus;
+
 use crate::{Conn, Result, exec_db, on_db};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -61,12 +63,12 @@ pub async fn set_external(
     id: i64,
     external_id: &str,
     confirmation_url: Option<&str>,
-    status: &str,
+    status: PaymentStatus,
     now: DateTime<Utc>,
 ) -> Result<()> {
     exec_db!(conn, db => sqlx::query(
         "UPDATE payments SET external_id = $2, confirmation_url = $3, status = $4, updated_at = $5 WHERE id = $1")
-        .bind(id).bind(external_id).bind(confirmation_url).bind(status).bind(now).execute(db).await)?;
+        .bind(id).bind(external_id).bind(confirmation_url).bind(status.as_str()).bind(now).execute(db).await)?;
     Ok(())
 }
 
@@ -90,10 +92,10 @@ pub async fn mark_credited(conn: &mut Conn, id: i64, now: DateTime<Utc>) -> Resu
 }
 
 /// A payment that will not bring money: failed or cancelled, with why.
-pub async fn mark_closed(conn: &mut Conn, id: i64, status: &str, reason: &str, now: DateTime<Utc>) -> Result<()> {
+pub async fn mark_closed(conn: &mut Conn, id: i64, status: PaymentStatus, reason: &str, now: DateTime<Utc>) -> Result<()> {
     exec_db!(conn, db => sqlx::query(
         "UPDATE payments SET status = $2, failure_reason = $3, updated_at = $4 WHERE id = $1")
-        .bind(id).bind(status).bind(reason).bind(now).execute(db).await)?;
+        .bind(id).bind(status.as_str()).bind(reason).bind(now).execute(db).await)?;
     Ok(())
 }
 

@@ -3,6 +3,9 @@
 
 use chrono::{DateTime, Utc};
 
+use kopek_domain::account::PurposeKind;
+use kopek_domain::renewal::SavedMethodStatus;
+
 use crate::{Conn, Result, exec_db, on_db};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -12,7 +15,8 @@ pub struct SavedMethodRow {
     pub payer_id: i64,
     pub method_id: i64,
     pub name: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: SavedMethodStatus,
     pub token: Option<String>,
     pub deleted_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -31,13 +35,13 @@ pub async fn insert(
     payer_id: i64,
     method_id: i64,
     name: &str,
-    status: &str,
+    status: SavedMethodStatus,
     now: DateTime<Utc>,
 ) -> Result<SavedMethodRow> {
     Ok(on_db!(conn, db => sqlx::query_as(sql!(
         "INSERT INTO saved_methods (client_id, payer_id, method_id, name, status, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING ", COLS))
-        .bind(client_id).bind(payer_id).bind(method_id).bind(name).bind(status).bind(now)
+        .bind(client_id).bind(payer_id).bind(method_id).bind(name).bind(status.as_str()).bind(now)
         .fetch_one(db).await)?)
 }
 
@@ -59,16 +63,16 @@ pub async fn rename(conn: &mut Conn, id: i64, name: &str, now: DateTime<Utc>) ->
     Ok(())
 }
 
-pub async fn set_status(conn: &mut Conn, id: i64, status: &str, now: DateTime<Utc>) -> Result<()> {
+pub async fn set_status(conn: &mut Conn, id: i64, status: SavedMethodStatus, now: DateTime<Utc>) -> Result<()> {
     exec_db!(conn, db => sqlx::query("UPDATE saved_methods SET status = $2, updated_at = $3 WHERE id = $1")
-        .bind(id).bind(status).bind(now).execute(db).await)?;
+        .bind(id).bind(status.as_str()).bind(now).execute(db).await)?;
     Ok(())
 }
 
 /// The gateway's token arrived with a successful payment: the method works.
-pub async fn set_token(conn: &mut Conn, id: i64, token: &str, status: &str, now: DateTime<Utc>) -> Result<()> {
+pub async fn set_token(conn: &mut Conn, id: i64, token: &str, status: SavedMethodStatus, now: DateTime<Utc>) -> Result<()> {
     exec_db!(conn, db => sqlx::query("UPDATE saved_methods SET token = $2, status = $3, updated_at = $4 WHERE id = $1")
-        .bind(id).bind(token).bind(status).bind(now).execute(db).await)?;
+        .bind(id).bind(token).bind(status.as_str()).bind(now).execute(db).await)?;
     Ok(())
 }
 
@@ -103,23 +107,28 @@ pub async fn unlink(conn: &mut Conn, saved_method_id: i64) -> Result<Vec<(i64, i
 /// Why a payment by a method was made.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PurposeRow {
-    pub purpose: String,
+    #[sqlx(try_from = "String")]
+    pub purpose: PurposeKind,
     pub saved_method_id: Option<i64>,
     pub subscription_id: Option<i64>,
     /// The order the payment pays (ORD-5).
     pub order_id: Option<i64>,
+    /// The months a renewal paid by hand renews for (SVC-2); none for an
+    /// auto-renewal, which renews for the subscription's renewal period.
+    pub renewal_months: Option<i64>,
 }
 
 pub async fn set_purpose(conn: &mut Conn, payment_id: i64, p: &PurposeRow) -> Result<()> {
     exec_db!(conn, db => sqlx::query(
-        "UPDATE payments SET purpose = $2, saved_method_id = $3, subscription_id = $4, order_id = $5 WHERE id = $1")
-        .bind(payment_id).bind(&p.purpose).bind(p.saved_method_id).bind(p.subscription_id).bind(p.order_id).execute(db).await)?;
+        "UPDATE payments SET purpose = $2, saved_method_id = $3, subscription_id = $4, order_id = $5, renewal_months = $6 WHERE id = $1")
+        .bind(payment_id).bind(p.purpose.as_str()).bind(p.saved_method_id).bind(p.subscription_id).bind(p.order_id)
+        .bind(p.renewal_months).execute(db).await)?;
     Ok(())
 }
 
 pub async fn purpose(conn: &mut Conn, payment_id: i64) -> Result<Option<PurposeRow>> {
     Ok(
-        on_db!(conn, db => sqlx::query_as("SELECT purpose, saved_method_id, subscription_id, order_id FROM payments WHERE id = $1")
+        on_db!(conn, db => sqlx::query_as("SELECT purpose, saved_method_id, subscription_id, order_id, renewal_months FROM payments WHERE id = $1")
         .bind(payment_id).fetch_optional(db).await)?,
     )
 }

@@ -4,22 +4,37 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::{Conn, Result, exec_db, on_db};
+use kopek_domain::account::OperationStatus;
+use kopek_domain::product::life::ServiceState;
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+use crate::{Conn, Result, StoreError, exec_db, on_db};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LifeRow {
     pub id: i64,
     pub client_id: i64,
     pub product_id: Option<i64>,
     pub product_config: Option<String>,
-    pub life_state: Option<String>,
+    /// None for a subscription that is not a product's.
+    pub life_state: Option<ServiceState>,
     pub life_error: Option<String>,
 }
 
-pub async fn set_product(conn: &mut Conn, id: i64, product_id: i64, config: &str, life_state: &str) -> Result<()> {
+/// [`LifeRow`] as read, before its state is decoded.
+#[derive(sqlx::FromRow)]
+struct RawLife {
+    id: i64,
+    client_id: i64,
+    product_id: Option<i64>,
+    product_config: Option<String>,
+    life_state: Option<String>,
+    life_error: Option<String>,
+}
+
+pub async fn set_product(conn: &mut Conn, id: i64, product_id: i64, config: &str, life_state: ServiceState) -> Result<()> {
     exec_db!(conn, db => sqlx::query(
         "UPDATE subscriptions SET product_id = $2, product_config = $3, life_state = $4 WHERE id = $1")
-        .bind(id).bind(product_id).bind(config).bind(life_state).execute(db).await)?;
+        .bind(id).bind(product_id).bind(config).bind(life_state.stored()).execute(db).await)?;
     Ok(())
 }
 
@@ -29,16 +44,26 @@ pub async fn set_config(conn: &mut Conn, id: i64, config: &str) -> Result<()> {
     Ok(())
 }
 
-pub async fn set_life(conn: &mut Conn, id: i64, life_state: &str, error: Option<&str>) -> Result<()> {
+pub async fn set_life(conn: &mut Conn, id: i64, life_state: ServiceState, error: Option<&str>) -> Result<()> {
     exec_db!(conn, db => sqlx::query("UPDATE subscriptions SET life_state = $2, life_error = $3 WHERE id = $1")
-        .bind(id).bind(life_state).bind(error).execute(db).await)?;
+        .bind(id).bind(life_state.stored()).bind(error).execute(db).await)?;
     Ok(())
 }
 
 pub async fn life(conn: &mut Conn, id: i64) -> Result<Option<LifeRow>> {
-    Ok(on_db!(conn, db => sqlx::query_as(
+    let raw: Option<RawLife> = on_db!(conn, db => sqlx::query_as(
         "SELECT id, client_id, product_id, product_config, life_state, life_error FROM subscriptions WHERE id = $1")
-        .bind(id).fetch_optional(db).await)?)
+        .bind(id).fetch_optional(db).await)?;
+    let Some(r) = raw else { return Ok(None) };
+    let life_state = r.life_state.map(ServiceState::try_from).transpose().map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(Some(LifeRow {
+        id: r.id,
+        client_id: r.client_id,
+        product_id: r.product_id,
+        product_config: r.product_config,
+        life_state,
+        life_error: r.life_error,
+    }))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -46,7 +71,8 @@ pub struct OperationRow {
     pub id: i64,
     pub subscription_id: i64,
     pub action: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: OperationStatus,
     pub attempts: i64,
     pub answer: Option<String>,
     pub error: Option<String>,
@@ -83,14 +109,14 @@ pub async fn operations(conn: &mut Conn, subscription_id: i64) -> Result<Vec<Ope
 pub async fn record_try(
     conn: &mut Conn,
     id: i64,
-    status: &str,
+    status: OperationStatus,
     answer: Option<&str>,
     error: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<()> {
     exec_db!(conn, db => sqlx::query(
         "UPDATE service_operations SET status = $2, attempts = attempts + 1, answer = $3, error = $4, updated_at = $5 WHERE id = $1")
-        .bind(id).bind(status).bind(answer).bind(error).bind(now).execute(db).await)?;
+        .bind(id).bind(status.as_str()).bind(answer).bind(error).bind(now).execute(db).await)?;
     Ok(())
 }
 

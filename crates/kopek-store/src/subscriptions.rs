@@ -3,6 +3,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use kopek_domain::account::{PromisedStatus, SubscriptionState, SubscriptionStyle};
+use kopek_domain::charging::usage::UsageKind;
+
 use crate::{Conn, Result, exec_db, on_db};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -12,7 +15,8 @@ pub struct SubscriptionRow {
     pub service_id: i64,
     pub tariff_id: Option<i64>,
     pub parent_id: Option<i64>,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: SubscriptionState,
     pub connected_at: DateTime<Utc>,
     pub charging_from: Option<DateTime<Utc>>,
     pub stopped_at: Option<DateTime<Utc>>,
@@ -24,7 +28,8 @@ pub struct SubscriptionRow {
     pub last_activation_at: Option<DateTime<Utc>>,
     pub minutes_used: i64,
     pub charged_total: i64,
-    pub style: String,
+    #[sqlx(try_from = "String")]
+    pub style: SubscriptionStyle,
     pub paid_until: Option<DateTime<Utc>>,
     pub auto_renew: bool,
     pub renewal_months: Option<i64>,
@@ -45,7 +50,7 @@ pub struct NewSubscription {
     pub service_id: i64,
     pub tariff_id: Option<i64>,
     pub parent_id: Option<i64>,
-    pub state: &'static str,
+    pub state: SubscriptionState,
     pub connected_at: DateTime<Utc>,
     pub charging_from: Option<DateTime<Utc>>,
     pub next_charge_on: Option<NaiveDate>,
@@ -59,7 +64,7 @@ pub async fn insert(conn: &mut Conn, s: &NewSubscription) -> Result<Subscription
         "INSERT INTO subscriptions (client_id, service_id, tariff_id, state, connected_at, charging_from, next_charge_on,
             anchor_date, discount_percent, activations, last_activation_at, created_at, parent_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $10 > 0 THEN $5 ELSE NULL END, $5, $11) RETURNING ", COLS))
-        .bind(s.client_id).bind(s.service_id).bind(s.tariff_id).bind(s.state).bind(s.connected_at)
+        .bind(s.client_id).bind(s.service_id).bind(s.tariff_id).bind(s.state.as_str()).bind(s.connected_at)
         .bind(s.charging_from).bind(s.next_charge_on).bind(s.anchor_date).bind(s.discount_percent).bind(s.activations)
         .bind(s.parent_id).fetch_one(db).await)?)
 }
@@ -89,9 +94,9 @@ pub async fn advance(
     Ok(())
 }
 
-pub async fn set_state(conn: &mut Conn, id: i64, state: &str, stopped_at: Option<DateTime<Utc>>) -> Result<()> {
+pub async fn set_state(conn: &mut Conn, id: i64, state: SubscriptionState, stopped_at: Option<DateTime<Utc>>) -> Result<()> {
     exec_db!(conn, db => sqlx::query("UPDATE subscriptions SET state = $2, stopped_at = COALESCE($3, stopped_at) WHERE id = $1")
-        .bind(id).bind(state).bind(stopped_at).execute(db).await)?;
+        .bind(id).bind(state.as_str()).bind(stopped_at).execute(db).await)?;
     Ok(())
 }
 
@@ -133,15 +138,15 @@ pub async fn record_state(
     subscription_id: i64,
     client_id: i64,
     at: DateTime<Utc>,
-    from: Option<&str>,
-    to: &str,
+    from: Option<SubscriptionState>,
+    to: SubscriptionState,
     reason: &str,
     actor: &str,
 ) -> Result<()> {
     exec_db!(conn, db => sqlx::query(
         "INSERT INTO subscription_history (subscription_id, client_id, at, state_from, state_to, reason, actor)
          VALUES ($1, $2, $3, $4, $5, $6, $7)")
-        .bind(subscription_id).bind(client_id).bind(at).bind(from).bind(to).bind(reason).bind(actor)
+        .bind(subscription_id).bind(client_id).bind(at).bind(from.map(SubscriptionState::as_str)).bind(to.as_str()).bind(reason).bind(actor)
         .execute(db).await)?;
     Ok(())
 }
@@ -204,7 +209,8 @@ pub struct UsageRow {
     pub id: i64,
     pub subscription_id: i64,
     pub record_id: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: UsageKind,
     pub class: String,
     pub quantity: i64,
     pub recorded_at: DateTime<Utc>,
@@ -214,7 +220,7 @@ pub struct NewUsage<'a> {
     pub client_id: i64,
     pub subscription_id: i64,
     pub record_id: &'a str,
-    pub kind: &'a str,
+    pub kind: UsageKind,
     pub class: &'a str,
     pub quantity: i64,
     pub recorded_at: DateTime<Utc>,
@@ -225,7 +231,7 @@ pub async fn insert_usage(conn: &mut Conn, u: &NewUsage<'_>) -> Result<bool> {
     let n = exec_db!(conn, db => sqlx::query(
         "INSERT INTO usage_records (client_id, subscription_id, record_id, kind, class, quantity, recorded_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (subscription_id, record_id) DO NOTHING")
-        .bind(u.client_id).bind(u.subscription_id).bind(u.record_id).bind(u.kind).bind(u.class)
+        .bind(u.client_id).bind(u.subscription_id).bind(u.record_id).bind(u.kind.as_str()).bind(u.class)
         .bind(u.quantity).bind(u.recorded_at).execute(db).await)?;
     Ok(n == 1)
 }
@@ -274,7 +280,8 @@ pub struct PromisedRow {
     pub amount: i64,
     pub taken_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: PromisedStatus,
     pub closed_at: Option<DateTime<Utc>>,
 }
 
@@ -313,9 +320,9 @@ pub async fn expired_promised(conn: &mut Conn, now: DateTime<Utc>) -> Result<Vec
         .bind(now).fetch_all(db).await)?)
 }
 
-pub async fn close_promised(conn: &mut Conn, id: i64, status: &str, at: DateTime<Utc>) -> Result<()> {
+pub async fn close_promised(conn: &mut Conn, id: i64, status: PromisedStatus, at: DateTime<Utc>) -> Result<()> {
     exec_db!(conn, db => sqlx::query("UPDATE promised_payments SET status = $2, closed_at = $3 WHERE id = $1")
-        .bind(id).bind(status).bind(at).execute(db).await)?;
+        .bind(id).bind(status.as_str()).bind(at).execute(db).await)?;
     Ok(())
 }
 

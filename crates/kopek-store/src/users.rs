@@ -3,6 +3,8 @@
 
 use chrono::{DateTime, Utc};
 
+use kopek_domain::account::StaffRole;
+
 use crate::{Conn, Result, exec_db, on_db};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -27,7 +29,8 @@ pub struct StaffUserRow {
     pub email: String,
     pub full_name: String,
     pub password_hash: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: StaffRole,
     pub enabled: bool,
     pub failed_logins: i64,
     pub locked_until: Option<DateTime<Utc>>,

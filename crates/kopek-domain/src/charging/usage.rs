@@ -39,6 +39,8 @@ impl UsageKind {
     }
 }
 
+crate::stored::stored_from_string!(UsageKind);
+
 /// Prices per unit by kind and subnet class; the class `""` is the default
 /// for a kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -370,6 +370,8 @@ pub fn credit_summary(day: NaiveDate, limit: Decimal, balance: Decimal, invoices
     }
 }
 
+crate::stored::stored_from_string!(InvoiceState);
+
 #[cfg(test)]
 mod tests {
     use super::*;

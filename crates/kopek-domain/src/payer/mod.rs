@@ -314,6 +314,8 @@ impl PayerDetails {
     }
 }
 
+crate::stored::stored_from_string!(PayerKind);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,21 +11,22 @@ use serde::{Deserialize, Serialize};
 use super::DeletionRule;
 use crate::DomainError;
 use crate::money::round_half_up;
+use crate::stored::{UnknownStored, stored_enum};
 
-/// "Обрабатывается — идет процесс … У этого статуса может быть несколько
-/// состояний".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Operation {
-    Opening,
-    TurningOff,
-    TurningOn,
-    Rebooting,
-    Renewing,
-    /// A change of add-ons or period reaching the equipment.
-    Changing,
-    Transferring,
-    Deleting,
+stored_enum! {
+    /// "Обрабатывается — идет процесс … У этого статуса может быть несколько
+    /// состояний".
+    Operation {
+        Opening = "opening",
+        TurningOff = "turning_off",
+        TurningOn = "turning_on",
+        Rebooting = "rebooting",
+        Renewing = "renewing",
+        /// A change of add-ons or period reaching the equipment.
+        Changing = "changing",
+        Transferring = "transferring",
+        Deleting = "deleting",
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -65,6 +66,42 @@ impl Operation {
 }
 
 impl ServiceState {
+    /// The stored name: the state's, with the operation after a colon
+    /// while processing ("processing:opening").
+    pub fn stored(self) -> String {
+        let name = match self {
+            ServiceState::Processing(op) => return format!("processing:{op}"),
+            ServiceState::Ordered => "ordered",
+            ServiceState::Active => "active",
+            ServiceState::TemporarilyStopped => "temporarily_stopped",
+            ServiceState::Stopped => "stopped",
+            ServiceState::StoppedByAdmin => "stopped_by_admin",
+            ServiceState::StoppedForViolation => "stopped_for_violation",
+            ServiceState::NeedsSetup => "needs_setup",
+            ServiceState::OutOfStock => "out_of_stock",
+            ServiceState::Deleted => "deleted",
+        };
+        name.to_string()
+    }
+
+    pub fn parse_stored(s: &str) -> Option<ServiceState> {
+        if let Some(op) = s.strip_prefix("processing:") {
+            return Operation::parse(op).map(ServiceState::Processing);
+        }
+        let all = [
+            ServiceState::Ordered,
+            ServiceState::Active,
+            ServiceState::TemporarilyStopped,
+            ServiceState::Stopped,
+            ServiceState::StoppedByAdmin,
+            ServiceState::StoppedForViolation,
+            ServiceState::NeedsSetup,
+            ServiceState::OutOfStock,
+            ServiceState::Deleted,
+        ];
+        all.into_iter().find(|state| state.stored() == s)
+    }
+
     pub fn label_ru(self) -> String {
         match self {
             ServiceState::Ordered => "Заказан".into(),
@@ -78,6 +115,14 @@ impl ServiceState {
             ServiceState::OutOfStock => "Нет в наличии".into(),
             ServiceState::Deleted => "Удалён".into(),
         }
+    }
+}
+
+impl TryFrom<String> for ServiceState {
+    type Error = UnknownStored;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        ServiceState::parse_stored(&value).ok_or(UnknownStored { what: "ServiceState", value })
     }
 }
 
@@ -194,6 +239,18 @@ mod tests {
     use super::*;
     use chrono::NaiveDate;
     use rust_decimal_macros::dec;
+
+    #[test]
+    fn svc1_states_are_stored_by_name_with_the_operation_after_a_colon() {
+        assert_eq!(ServiceState::Processing(Operation::Opening).stored(), "processing:opening");
+        assert_eq!(ServiceState::NeedsSetup.stored(), "needs_setup");
+        for op in Operation::ALL {
+            let s = ServiceState::Processing(*op);
+            assert_eq!(ServiceState::parse_stored(&s.stored()), Some(s));
+        }
+        assert_eq!(ServiceState::parse_stored("processing:melting"), None);
+        assert!(ServiceState::try_from("frozen".to_string()).is_err());
+    }
 
     fn at(m: u32, d: u32, h: u32) -> NaiveDateTime {
         NaiveDate::from_ymd_opt(2026, m, d).unwrap().and_hms_opt(h, 0, 0).unwrap()

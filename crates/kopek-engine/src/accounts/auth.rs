@@ -1,7 +1,6 @@
 //! Logins (SEC-1): argon2 password hashes, portal sessions and API tokens
 //! (only their SHA-256 is stored), and a lockout after repeated failures.
 
-use kopek_domain::account::StaffRole;
 use kopek_store::users::{self, LoginTable, PrincipalRef};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -143,7 +142,7 @@ impl Engine {
         match p.principal_kind.as_str() {
             "staff" => {
                 let u = users::staff_user(conn, p.principal_id).await?.filter(|u| u.enabled).ok_or_else(gone)?;
-                let role = StaffRole::parse(&u.role).ok_or_else(|| EngineError::Internal(format!("role {:?}", u.role)))?;
+                let role = u.role;
                 Ok(Actor::Staff { id: u.id, email: u.email, role })
             }
             "client_user" => {

@@ -103,7 +103,7 @@ impl Engine {
                 currency: currency.code(),
                 credit_limit,
                 disconnect_threshold: threshold,
-                state: ClientState::Active.as_str(),
+                state: ClientState::Active,
                 created_at: uow.now,
             },
         )
@@ -154,10 +154,10 @@ impl Engine {
         let state = match &req.state {
             Some(s) => ClientState::parse(s)
                 .ok_or_else(|| EngineError::invalid("invalid_state", format!("state: unknown state {s:?}")))?,
-            None => ClientState::parse(&row.state).unwrap_or(ClientState::Active),
+            None => row.state,
         };
         clients::set_limits(&mut uow.conn, id, limit, threshold).await?;
-        clients::set_state(&mut uow.conn, id, state.as_str()).await?;
+        clients::set_state(&mut uow.conn, id, state).await?;
         if let Some(Amount(p)) = req.loyalty_percent {
             if p > rust_decimal::Decimal::ONE_HUNDRED || p < -rust_decimal::Decimal::ONE_HUNDRED {
                 return Err(DomainError::invalid("loyalty_percent", "between -100 and 100").into());

@@ -14,7 +14,7 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
 use kopek_domain::catalog::ServiceSpec;
 use kopek_domain::money::{decimal_to_units, round_half_up, units_to_decimal};
 use kopek_domain::renewal::{
-    AutopayCase, AutopayDecision, AutopaySettings, Forecast, ForecastItem, SavedMethodStatus, forecast, method_selectable,
+    AutopayCase, AutopayDecision, AutopaySettings, Forecast, ForecastItem, forecast, method_selectable,
     plan_autopay, recommended_max, renewal_due_on,
 };
 use kopek_store::Conn;
@@ -26,15 +26,15 @@ use utoipa::ToSchema;
 
 use crate::Engine;
 use crate::catalog::services::load_price_book;
-use crate::charging::run::PAID_PERIOD;
-use crate::charging::subscriptions::State;
+use crate::charging::state::SubscriptionStyle;
+use crate::charging::state::State;
 use crate::core::amount::Amount;
 use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};
 use crate::core::views::currency_of;
 use crate::ledger::entries::{existing_client, lock_client};
 use crate::payments::methods::usable_method;
-use crate::payments::saved_methods::PaymentPurpose;
+use crate::payments::purpose::PaymentPurpose;
 use crate::payments::start::StartPayment;
 
 /// Days the forecast looks ahead: "в месяц".
@@ -116,7 +116,7 @@ impl Engine {
             methods.push(AutopayMethod {
                 saved_method_id: row.id,
                 name: row.name,
-                status: row.status,
+                status: row.status.to_string(),
                 min_amount: limits.min.map(|a| Amount(a.round_dp(m))),
                 max_amount: limits.max.map(|a| Amount(a.round_dp(m))),
                 selectable_when_unlimited: method_selectable(None, &limits),
@@ -200,7 +200,7 @@ impl Engine {
             let Some(saved) = store::get(&mut conn, settings.saved_method_id).await?.filter(|s| s.deleted_at.is_none()) else {
                 return Ok(None);
             };
-            if !SavedMethodStatus::parse(&saved.status).is_some_and(|s| s.may_charge()) || saved.token.is_none() {
+            if !saved.status.may_charge() || saved.token.is_none() {
                 return Ok(None);
             }
             let client = existing_client(&mut conn, client_id).await?;
@@ -248,14 +248,14 @@ impl Engine {
         let mut items = Vec::new();
         for sub in kopek_store::subscriptions::of_client(conn, client.id).await? {
             let Some(spec) = book.spec_on(sub.service_id, day) else { continue };
-            if sub.style != PAID_PERIOD {
-                if matches!(State::parse(&sub.state), Some(State::Active)) && spec.fee.price > Decimal::ZERO {
+            if sub.style != SubscriptionStyle::PaidPeriod {
+                if matches!(sub.state, State::Active) && spec.fee.price > Decimal::ZERO {
                     items.push(ForecastItem::fixed(monthly_fee(spec))?);
                 }
                 continue;
             }
             let renewal = kopek_store::paid_period::renewal(conn, sub.id).await?;
-            let Some(r) = renewal.filter(|r| r.auto_renew && r.state == State::Active.as_str()) else { continue };
+            let Some(r) = renewal.filter(|r| r.auto_renew && r.state == State::Active) else { continue };
             let Some(paid_until) = r.paid_until else { continue };
             let due = renewal_due_on(self.to_local(paid_until - Duration::microseconds(1)).date(), spec.portal.long_renewal_lead);
             if due > horizon {
@@ -279,7 +279,7 @@ impl Engine {
         let mut total = Decimal::ZERO;
         for r in kopek_store::paid_period::renewing_of_client(conn, client.id).await? {
             let (Some(spec), Some(paid_until)) = (book.spec_on(r.service_id, day), r.paid_until) else { continue };
-            if r.saved_method_id.is_some() || r.state != State::Active.as_str() {
+            if r.saved_method_id.is_some() || r.state != State::Active {
                 continue;
             }
             let due = renewal_due_on(self.to_local(paid_until - Duration::microseconds(1)).date(), spec.portal.long_renewal_lead);

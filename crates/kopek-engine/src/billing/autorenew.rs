@@ -14,7 +14,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use kopek_domain::catalog::ServiceSpec;
 use kopek_domain::credit::CreditStatus;
 use kopek_domain::renewal::{
-    RENEWAL_FAILED_NOTICE, RenewalDecision, RenewalSource, SavedMethodStatus, renewal_decision, renewal_due_on,
+    RENEWAL_FAILED_NOTICE, RenewalDecision, RenewalSource, renewal_decision, renewal_due_on,
 };
 use kopek_store::clients::ClientRow;
 use kopek_store::paid_period::{self as store, RenewalRow};
@@ -26,14 +26,14 @@ use utoipa::ToSchema;
 use crate::Engine;
 use crate::billing::paid_period::renewal_method;
 use crate::catalog::services::load_price_book;
-use crate::charging::subscriptions::State;
+use crate::charging::state::{State, SubscriptionStyle};
 use crate::core::amount::Amount;
 use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};
 use crate::core::notify::notify_client;
 use crate::core::uow::Uow;
 use crate::ledger::entries::lock_client;
-use crate::payments::saved_methods::PaymentPurpose;
+use crate::payments::purpose::PaymentPurpose;
 use crate::payments::start::StartPayment;
 
 /// Why a renewal waits: the client's credit limit is blocked.
@@ -123,7 +123,7 @@ impl Engine {
             .map(|r| r.client_id)
             .ok_or_else(|| EngineError::not_found("subscription", id))?;
         let client = lock_client(&mut uow.conn, client_id).await?;
-        let Some(row) = store::renewal(&mut uow.conn, id).await?.filter(|r| r.auto_renew && r.state == State::Active.as_str())
+        let Some(row) = store::renewal(&mut uow.conn, id).await?.filter(|r| r.auto_renew && r.state == State::Active)
         else {
             return Ok(());
         };
@@ -133,7 +133,7 @@ impl Engine {
             None => None,
         };
         let source = match &method {
-            Some(m) => RenewalSource::SavedMethod(SavedMethodStatus::parse(&m.status).unwrap_or(SavedMethodStatus::NotWorking)),
+            Some(m) => RenewalSource::SavedMethod(m.status),
             None => RenewalSource::Balance,
         };
         let credit = if client.credit_blocked { CreditStatus::Blocked } else { CreditStatus::Normal };
@@ -255,7 +255,7 @@ impl Engine {
             saved_method_id: None,
         };
         let ctx = Ctx::system("auto-renewal").with_idempotency_key(Some(format!("renewal-{}-{day}", row.id)));
-        let purpose = PaymentPurpose::Renewal { subscription_id: row.id, saved_method_id: m.id };
+        let purpose = PaymentPurpose::AutoRenewal { subscription_id: row.id, saved_method_id: m.id };
         match self.start_payment_for(&ctx, row.client_id, req, purpose).await {
             Ok(_) => report.payments_started += 1,
             Err(e) => {
@@ -282,21 +282,33 @@ impl Engine {
 
     /// The renewal payment by a saved method came in: pay the period with
     /// it, whatever the credit limit says.
-    pub(crate) async fn renewal_paid(&self, uow: &mut Uow<'_>, client: &ClientRow, sub_id: i64, payment_id: i64) -> Result<()> {
+    /// `chosen` are the months of a renewal the client paid by hand; none is
+    /// an auto-renewal for the subscription's renewal period. A service no
+    /// longer renewable keeps the money on the balance.
+    pub(crate) async fn renewal_paid(
+        &self,
+        uow: &mut Uow<'_>,
+        client: &ClientRow,
+        sub_id: i64,
+        payment_id: i64,
+        chosen: Option<u32>,
+    ) -> Result<()> {
         let Some(sub) = subs::get(&mut uow.conn, sub_id).await? else { return Ok(()) };
-        if !matches!(State::parse(&sub.state), Some(State::Active | State::Expired)) {
+        if !matches!(sub.state, State::Active | State::Expired) {
             return Ok(());
         }
-        let (start, end, months) = self.renew_in(uow, client, &sub, None, false, "auto-renewed").await?;
+        let why = if chosen.is_some() { "renewed" } else { "auto-renewed" };
+        let (start, end, months) = self.renew_in(uow, client, &sub, chosen, false, why).await?;
         store::set_renewal_outcome(&mut uow.conn, sub_id, None, None).await?;
         store::finish_pending_attempts(&mut uow.conn, sub_id, "renewed", "", Some(payment_id), uow.now).await?;
+        let (action, from) = if chosen.is_some() { ("subscription.renew", "method") } else { ("subscription.auto_renew", "saved_method") };
         uow.audit(
-            "subscription.auto_renew",
+            action,
             "subscription",
             sub_id,
             Some(client.id),
             serde_json::json!({
-                "from": "saved_method", "payment_id": payment_id, "months": months, "start": start, "paid_until": end,
+                "from": from, "payment_id": payment_id, "months": months, "start": start, "paid_until": end,
             }),
         )
         .await
@@ -334,7 +346,7 @@ impl Engine {
             };
             let Some(spec) = book.spec_on(sub.service_id, today) else { continue };
             let due = row.paid_until.is_some_and(|p| today >= renewal_due_on(expires_on(self, p), spec.portal.long_renewal_lead));
-            let renewable = matches!(State::parse(&sub.state), Some(State::Active | State::Expired));
+            let renewable = matches!(sub.state, State::Active | State::Expired);
             if !row.auto_renew || row.saved_method_id.is_some() || !renewable || !due {
                 continue;
             }
@@ -379,7 +391,7 @@ impl Engine {
                 period_months: row.renewal_months.unwrap_or(1),
                 saved_method_id: row.saved_method_id,
                 method_name,
-                state: row.state,
+                state: row.state.to_string(),
                 renewal_failed_on: row.renewal_failed_on,
                 renewal_held: row.renewal_held,
             });
@@ -393,7 +405,7 @@ impl Engine {
         let sub = subs::get(&mut uow.conn, subscription_id).await?.filter(|s| ctx.actor.ensure_sees_client(s.client_id).is_ok());
         let sub = sub.ok_or_else(|| EngineError::not_found("subscription", subscription_id))?;
         let client = lock_client(&mut uow.conn, sub.client_id).await?;
-        if sub.style != crate::charging::run::PAID_PERIOD {
+        if sub.style != SubscriptionStyle::PaidPeriod {
             return Err(EngineError::conflict(
                 "not_paid_period",
                 format!("subscription {subscription_id} is charged from the balance"),

@@ -19,8 +19,9 @@ use utoipa::ToSchema;
 
 use crate::Engine;
 use crate::catalog::services::load_price_book;
-use crate::charging::run::{PAID_PERIOD, included_vat};
-use crate::charging::subscriptions::{ConnectInput, State, Subscription, change_state, view};
+use crate::charging::run::included_vat;
+use crate::charging::state::{State, SubscriptionStyle, change_state};
+use crate::charging::subscriptions::{ConnectInput, Subscription, view};
 use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};
 use crate::core::uow::Uow;
@@ -81,7 +82,7 @@ impl Engine {
         let input = ConnectInput { service_id: order.service_id, tariff_id: None, discount_percent: None };
         let mut changes = Vec::new();
         let row = self.connect_in(&mut uow, &client, &book, &input, None, &mut changes).await?;
-        if row.state != State::Active.as_str() {
+        if row.state != State::Active {
             return Err(EngineError::conflict("not_active", format!("the service would start as {}, not paid ahead", row.state)));
         }
         let start = uow.now;
@@ -114,7 +115,7 @@ impl Engine {
             return Ok(done);
         }
         let (sub, client) = paid_subscription(&mut uow, ctx, subscription_id).await?;
-        if !matches!(State::parse(&sub.state), Some(State::Active | State::Expired)) {
+        if !matches!(sub.state, State::Active | State::Expired) {
             return Err(EngineError::conflict("not_renewable", format!("subscription {subscription_id} is {}", sub.state)));
         }
         let (start, end, months) = self.renew_in(&mut uow, &client, &sub, renewal.months, true, "renewed").await?;
@@ -141,7 +142,7 @@ impl Engine {
         let spec =
             book.spec_on(sub.service_id, self.local_today()).ok_or_else(|| EngineError::not_found("service", sub.service_id))?;
         let current = sub.renewal_months.and_then(|m| u32::try_from(m).ok()).unwrap_or(1);
-        let active = sub.state == State::Active.as_str();
+        let active = sub.state == State::Active;
         let months = i64::from(autorenew_period(current, settings.months, active)?);
         period_cost(spec.fee.price, spec.fee.period, u32::try_from(months).unwrap_or(0))?;
         let auto = settings.auto_renew.unwrap_or(sub.auto_renew);
@@ -173,13 +174,13 @@ impl Engine {
             let mut uow = self.begin(ctx).await?;
             lock_client(&mut uow.conn, client_id).await?;
             let Some(sub) = subs::get(&mut uow.conn, id).await? else { continue };
-            let still_due = sub.state == State::Active.as_str() && sub.paid_until.is_some_and(|p| p <= uow.now);
+            let still_due = sub.state == State::Active && sub.paid_until.is_some_and(|p| p <= uow.now);
             if !still_due {
                 continue;
             }
             let mut changes = Vec::new();
             change_state(&mut uow, &sub, State::Expired, "the paid period ended", &mut changes).await?;
-            subs::set_state(&mut uow.conn, id, State::Expired.as_str(), sub.paid_until).await?;
+            subs::set_state(&mut uow.conn, id, State::Expired, sub.paid_until).await?;
             self.tell_the_hook(&mut uow, id, kopek_domain::product::life::Action::Stop).await?;
             uow.emit(
                 "subscription.expired",
@@ -224,12 +225,12 @@ impl Engine {
             .spec_on(sub.service_id, self.local_today())
             .ok_or_else(|| EngineError::not_found("service", sub.service_id))?
             .clone();
-        let active = sub.state == State::Active.as_str();
+        let active = sub.state == State::Active;
         let start = if active { paid_until } else { renewal_start(paid_until, uow.now) };
         let end = self.pay_period(uow, client, &spec, sub, start, months, check_funds).await?;
         if !active {
             let actor = uow.ctx().actor.label();
-            subs::record_state(&mut uow.conn, sub.id, client.id, uow.now, Some(&sub.state), State::Active.as_str(), why, &actor)
+            subs::record_state(&mut uow.conn, sub.id, client.id, uow.now, Some(sub.state), State::Active, why, &actor)
                 .await?;
         }
         self.tell_the_hook(uow, sub.id, kopek_domain::product::life::Action::Renew).await?;
@@ -242,7 +243,7 @@ impl Engine {
         let Some(life) = kopek_store::service_life::life(&mut uow.conn, sub_id).await?.filter(|l| l.product_id.is_some()) else {
             return Ok(());
         };
-        let state = life.life_state.as_deref().and_then(crate::shop::orders::stored_state);
+        let state = life.life_state;
         if state.is_some_and(|s| kopek_domain::product::life::begin(s, action).is_ok()) {
             self.queue_operation(uow, sub_id, action).await?;
         }
@@ -387,7 +388,7 @@ async fn paid_subscription(uow: &mut Uow<'_>, ctx: &Ctx, id: i64) -> Result<(Sub
     let sub = found.ok_or_else(|| EngineError::not_found("subscription", id))?;
     let client = lock_client(&mut uow.conn, sub.client_id).await?;
     let sub = subs::get(&mut uow.conn, id).await?.ok_or_else(|| EngineError::not_found("subscription", id))?;
-    if sub.style != PAID_PERIOD {
+    if sub.style != SubscriptionStyle::PaidPeriod {
         return Err(EngineError::conflict("not_paid_period", format!("subscription {id} is charged from the balance")));
     }
     Ok((sub, client))

@@ -316,7 +316,7 @@ async fn service_view(conn: &mut Conn, id: i64) -> Result<Service> {
     for v in store::versions(conn, id).await? {
         versions.push(ServiceVersion { valid_from: v.valid_from, valid_to: v.valid_to, spec: serde_json::from_str(&v.spec)? });
     }
-    Ok(Service { id: row.id, name: row.name, kind: row.kind, versions })
+    Ok(Service { id: row.id, name: row.name, kind: row.kind.to_string(), versions })
 }
 
 /// The fields that differ between two specs, as `{"tab.field": [old, new]}`.

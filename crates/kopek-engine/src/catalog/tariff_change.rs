@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::Engine;
-use crate::charging::subscriptions::{ConnectInput, State, Subscription, change_state};
+use crate::charging::state::{State, change_state};
+use crate::charging::subscriptions::{ConnectInput, Subscription};
 use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};
 use crate::ledger::entries::{allocate, reverse_expense_in};
@@ -43,7 +44,7 @@ impl Engine {
         let old: Vec<_> = subs::of_client(&mut uow.conn, client_id)
             .await?
             .into_iter()
-            .filter(|s| s.tariff_id == Some(change.from_tariff) && s.state != State::Disconnected.as_str())
+            .filter(|s| s.tariff_id == Some(change.from_tariff) && s.state != State::Disconnected)
             .collect();
         if old.is_empty() {
             return Err(EngineError::invalid(
@@ -64,12 +65,12 @@ impl Engine {
                     subs::set_charge_expense(&mut uow.conn, charge.id, None, 0).await?;
                     subs::advance(&mut uow.conn, sub.id, sub.charged_until, sub.next_charge_on, -charge.amount).await?;
                 }
-                subs::set_state(&mut uow.conn, sub.id, sub.state.as_str(), Some(month_start)).await?;
+                subs::set_state(&mut uow.conn, sub.id, sub.state, Some(month_start)).await?;
                 subs::set_next_charge_on(&mut uow.conn, sub.id, None).await?;
                 change_state(&mut uow, sub, State::Disconnected, "tariff changed before the 15th", &mut changes).await?;
             } else {
                 // Stays to the end of the month; the run disconnects it then.
-                subs::set_state(&mut uow.conn, sub.id, sub.state.as_str(), Some(next_month)).await?;
+                subs::set_state(&mut uow.conn, sub.id, sub.state, Some(next_month)).await?;
             }
         }
         allocate(&mut uow.conn, client_id, uow.now).await?;

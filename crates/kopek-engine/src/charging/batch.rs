@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use kopek_domain::account::ClientState;
 use kopek_domain::charging::run::{DueCharge, below_threshold, plan_client};
 use kopek_domain::ledger::{OpenItem, plan_allocations};
 use kopek_domain::money::decimal_to_units;
@@ -18,7 +19,7 @@ use kopek_store::subscriptions::SubscriptionRow;
 use crate::Engine;
 use crate::catalog::services::PriceBook;
 use crate::charging::run::{ChargeLine, ClientRun, Pending, charge_name, chargeable, included_vat, nominal};
-use crate::charging::subscriptions::State;
+use crate::charging::state::State;
 use crate::core::amount::Amount;
 use crate::core::error::Result;
 use crate::core::uow::Uow;
@@ -172,12 +173,12 @@ impl Engine {
         date: NaiveDate,
         in_debt: bool,
     ) -> Result<Option<(Vec<Pending>, i64)>> {
-        if client.state != "active" || in_debt {
+        if client.state != ClientState::Active || in_debt {
             return Ok(None);
         }
         let mut pending = Vec::new();
         for sub in subs {
-            let state = State::parse(&sub.state);
+            let state = Some(sub.state);
             if matches!(state, Some(State::BlockedForDebt | State::DeactivatedByThreshold)) {
                 return Ok(None);
             }
@@ -204,7 +205,7 @@ impl Engine {
         if !plan.uncovered.is_empty() {
             return Ok(None);
         }
-        for sub in subs.iter().filter(|s| s.state == State::Active.as_str()) {
+        for sub in subs.iter().filter(|s| s.state == State::Active) {
             let Some(spec) = book.spec_on(sub.service_id, date) else { continue };
             let own = spec.additional.threshold_override.map(decimal_to_units).transpose()?;
             let holiday = book.is_holiday(spec.conditions.holiday_calendar.as_deref(), date);

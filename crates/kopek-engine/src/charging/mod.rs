@@ -5,5 +5,6 @@
 pub mod batch;
 pub mod promised;
 pub mod run;
+pub mod state;
 pub mod subscriptions;
 pub mod usage;

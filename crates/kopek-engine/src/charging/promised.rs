@@ -6,6 +6,7 @@
 //! so the ledger shows exactly what was lent and when it came back.
 
 use chrono::Duration;
+use kopek_domain::account::PromisedStatus;
 use kopek_domain::catalog::ServiceKind;
 use kopek_domain::money::{decimal_to_units, parse_payment_amount};
 use kopek_store::clients;
@@ -18,7 +19,6 @@ use crate::catalog::services::load_price_book;
 use crate::core::amount::Amount;
 use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};
-use crate::core::uow::Uow;
 use crate::core::views::{self, currency_of};
 use crate::ledger::entries::{allocate, credit_in, reverse_payment_in};
 
@@ -48,7 +48,7 @@ fn view(r: &subs::PromisedRow) -> Promised {
         amount: Amount::from_units(r.amount, 2),
         taken_at: r.taken_at,
         expires_at: r.expires_at,
-        status: r.status.clone(),
+        status: r.status.to_string(),
     }
 }
 
@@ -86,8 +86,7 @@ impl Engine {
         let id =
             subs::insert_promised(&mut uow.conn, client_id, payment.id, decimal_to_units(money.amount)?, uow.now, expires_at)
                 .await?;
-        allocate(&mut uow.conn, client_id, uow.now).await?;
-        self.after_money_in(&mut uow, client_id, payment.id).await?;
+        self.money_in(&mut uow, client_id, payment.id).await?;
         uow.audit(
             "promised_payment.take",
             "promised_payment",
@@ -108,29 +107,6 @@ impl Engine {
         Ok(subs::promised_of(&mut conn, client_id).await?.iter().map(view).collect())
     }
 
-    /// Money came in: a real payment repays an open promised payment, and
-    /// subscriptions waiting for money are charged and unblocked (CHG-5).
-    pub(crate) async fn after_money_in(&self, uow: &mut Uow<'_>, client_id: i64, payment_id: i64) -> Result<()> {
-        let client = clients::lock(&mut uow.conn, client_id).await?.ok_or_else(|| EngineError::not_found("client", client_id))?;
-        let is_promise =
-            kopek_store::ledger::payment(&mut uow.conn, payment_id).await?.is_some_and(|p| p.method == PROMISED_METHOD);
-        if !is_promise && let Some(open) = subs::open_promised(&mut uow.conn, client_id).await? {
-            reverse_payment_in(uow, &client, open.payment_id, "promised payment repaid").await?;
-            subs::close_promised(&mut uow.conn, open.id, "repaid", uow.now).await?;
-            allocate(&mut uow.conn, client_id, uow.now).await?;
-        }
-        if subs::has_waiting(&mut uow.conn, client_id).await? {
-            let book = load_price_book(&mut uow.conn).await?;
-            let now = self.to_local(uow.now);
-            self.charge_client(uow, &book, client_id, now.date(), Some(now)).await?;
-        }
-        // A promise is not money: it can't pay the overdue credit invoice.
-        if !is_promise {
-            self.recheck_credit(uow, client_id).await?;
-        }
-        Ok(())
-    }
-
     /// Expires promised payments whose time ran out; the run then applies
     /// the thresholds again. Returns how many expired.
     pub async fn expire_promised_payments(&self, ctx: &Ctx) -> Result<usize> {
@@ -146,7 +122,7 @@ impl Engine {
                 continue;
             };
             reverse_payment_in(&mut uow, &client, open.payment_id, "promised payment expired").await?;
-            subs::close_promised(&mut uow.conn, open.id, "expired", uow.now).await?;
+            subs::close_promised(&mut uow.conn, open.id, PromisedStatus::Expired, uow.now).await?;
             allocate(&mut uow.conn, *client_id, uow.now).await?;
             let book = load_price_book(&mut uow.conn).await?;
             let now = self.to_local(uow.now);

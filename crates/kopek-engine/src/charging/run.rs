@@ -10,12 +10,13 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use futures::StreamExt;
+use kopek_domain::account::ClientState;
 use kopek_domain::catalog::ServiceSpec;
 use kopek_domain::charging::discount::{apply, effective_percent};
 use kopek_domain::charging::fees::{Activity, due_periods, next_run_date};
 use kopek_domain::charging::lifetime::{LifeSoFar, ends_at, is_over};
 use kopek_domain::charging::run::{DueCharge, Uncovered, below_threshold, plan_client};
-use kopek_domain::charging::usage::{Usage, UsageKind, rate};
+use kopek_domain::charging::usage::{Usage, rate};
 use kopek_domain::charging::{WriteOff, charge_moment};
 use kopek_domain::money::{decimal_to_units, units_to_decimal};
 use kopek_store::clients::{self, ClientRow};
@@ -27,7 +28,7 @@ use utoipa::ToSchema;
 
 use crate::Engine;
 use crate::catalog::services::{PriceBook, load_price_book};
-use crate::charging::subscriptions::{State, change_state};
+use crate::charging::state::{State, SubscriptionStyle, change_state};
 use crate::core::amount::Amount;
 use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};
@@ -222,7 +223,7 @@ impl Engine {
         let mut charged_units = 0;
         for p in pending.iter().filter(|p| plan.charged.contains(&p.sub.id)) {
             charged_units += self.post_charges(uow, &client, p, date, &mut run).await?;
-            if p.sub.state == State::BlockedForDebt.as_str() {
+            if p.sub.state == State::BlockedForDebt {
                 change_state(uow, &p.sub, State::Active, "charged after the debt was covered", &mut run.changes).await?;
             }
         }
@@ -232,7 +233,7 @@ impl Engine {
                 Uncovered::Deactivated => (State::DeactivatedByThreshold, "deactivated"),
                 Uncovered::BlockedForDebt => (State::BlockedForDebt, "blocked_for_debt"),
             };
-            if sub.state != to.as_str() {
+            if sub.state != to {
                 change_state(uow, sub, to, "the balance does not cover the charges", &mut run.changes).await?;
             }
             run.uncovered.push((*id, label.to_string()));
@@ -316,7 +317,7 @@ impl Engine {
                 let usage: Vec<Usage> = records
                     .iter()
                     .map(|r| Usage {
-                        kind: UsageKind::parse(&r.kind).unwrap_or(UsageKind::Units),
+                        kind: r.kind,
                         class: r.class.clone(),
                         quantity: units_to_decimal(r.quantity),
                     })
@@ -407,7 +408,7 @@ impl Engine {
         changes: &mut Vec<(i64, String)>,
     ) -> Result<()> {
         for sub in subs::of_client(&mut uow.conn, client.id).await? {
-            if sub.state != State::DeactivatedByThreshold.as_str() {
+            if sub.state != State::DeactivatedByThreshold {
                 continue;
             }
             let Some(spec) = book.spec_on(sub.service_id, date) else { continue };
@@ -440,7 +441,7 @@ impl Engine {
     ) -> Result<()> {
         let restart = now.unwrap_or_else(|| date.and_time(chrono::NaiveTime::MIN));
         for sub in subs::of_client(&mut uow.conn, client_id).await? {
-            if sub.state != State::BlockedForDebt.as_str() {
+            if sub.state != State::BlockedForDebt {
                 continue;
             }
             let Some(spec) = book.spec_on(sub.service_id, date) else { continue };
@@ -458,7 +459,7 @@ impl Engine {
     /// Subscriptions whose scheduled stop has come are disconnected.
     async fn end_scheduled_stops(&self, uow: &mut Uow<'_>, client: &ClientRow, changes: &mut Vec<(i64, String)>) -> Result<()> {
         for sub in subs::of_client(&mut uow.conn, client.id).await? {
-            if sub.state == State::Active.as_str() && sub.stopped_at.is_some_and(|t| t <= uow.now) {
+            if sub.state == State::Active && sub.stopped_at.is_some_and(|t| t <= uow.now) {
                 change_state(uow, &sub, State::Disconnected, "scheduled end", changes).await?;
             }
         }
@@ -481,7 +482,7 @@ impl Engine {
             let own = spec.additional.threshold_override.map(decimal_to_units).transpose()?;
             let below = below_threshold(balance, client.disconnect_threshold, own);
             let holiday = book.is_holiday(spec.conditions.holiday_calendar.as_deref(), date);
-            if sub.state == State::Active.as_str() && below && !holiday {
+            if sub.state == State::Active && below && !holiday {
                 change_state(uow, &sub, State::DeactivatedByThreshold, "the balance fell below the threshold", changes).await?;
             }
         }
@@ -499,7 +500,7 @@ impl Engine {
     ) -> Result<()> {
         let now = self.to_local(uow.now).max(nominal(date));
         for sub in subs::of_client(&mut uow.conn, client.id).await? {
-            if sub.state == State::Disconnected.as_str() {
+            if sub.state == State::Disconnected {
                 continue;
             }
             let Some(spec) = book.spec_on(sub.service_id, date) else { continue };
@@ -515,7 +516,7 @@ impl Engine {
             };
             if let Some(end) = is_over(&spec.lifetime, &so_far, now) {
                 change_state(uow, &sub, State::Disconnected, &format!("lifetime over: {end:?}"), changes).await?;
-                subs::set_state(&mut uow.conn, sub.id, State::Disconnected.as_str(), Some(uow.now)).await?;
+                subs::set_state(&mut uow.conn, sub.id, State::Disconnected, Some(uow.now)).await?;
                 subs::set_next_charge_on(&mut uow.conn, sub.id, None).await?;
             }
         }
@@ -560,9 +561,6 @@ pub(crate) fn included_vat(units: i64, vat_percent: Decimal, currency: &str) -> 
     Ok(kopek_domain::tax::vat(money, vat_percent, kopek_domain::tax::VatMode::Included).tax.to_units()?)
 }
 
-/// The `style` of hosting-style subscriptions (`kopek-engine/src/paid_period.rs`).
-pub const PAID_PERIOD: &str = "paid_period";
-
 /// The name of a charge's expense: the service and the charged span.
 pub(crate) fn charge_name(service: &str, line: &Line) -> String {
     if line.usage {
@@ -576,11 +574,11 @@ pub(crate) fn charge_name(service: &str, line: &Line) -> String {
 pub(crate) fn chargeable(sub: &SubscriptionRow, spec: &ServiceSpec, client: &ClientRow) -> bool {
     // A paid-period subscription is paid by its order and renewals, never
     // by the nightly write-offs.
-    if sub.style == PAID_PERIOD {
+    if sub.style == SubscriptionStyle::PaidPeriod {
         return false;
     }
-    let client_blocked = client.state != "active";
-    match State::parse(&sub.state) {
+    let client_blocked = client.state != ClientState::Active;
+    match Some(sub.state) {
         Some(State::Active) => !client_blocked || spec.additional.charge_even_if_blocked,
         Some(State::BlockedForDebt) => true,
         // Stopped: the time before the stop is still owed; a "line fee" is

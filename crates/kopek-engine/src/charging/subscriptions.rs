@@ -17,10 +17,10 @@ use crate::catalog::services::load_price_book;
 use crate::core::amount::Amount;
 use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};
+use crate::charging::state::{State, SubscriptionStyle, change_state};
 use crate::core::uow::Uow;
 use crate::ledger::entries::{allocate, post_expense_in, reverse_expense_in};
 
-pub use kopek_domain::account::SubscriptionState as State;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -80,42 +80,18 @@ pub(crate) fn view(s: &SubscriptionRow) -> Subscription {
         client_id: s.client_id,
         service_id: s.service_id,
         tariff_id: s.tariff_id,
-        state: s.state.clone(),
+        state: s.state.to_string(),
         connected_at: s.connected_at,
         charging_from: s.charging_from,
         stopped_at: s.stopped_at,
         charged_until: s.charged_until,
         next_charge_on: s.next_charge_on,
         charged_total: Amount::from_units(s.charged_total, 2),
-        style: s.style.clone(),
+        style: s.style.to_string(),
         paid_until: s.paid_until,
         auto_renew: s.auto_renew,
         renewal_months: s.renewal_months,
     }
-}
-
-/// Moves a subscription to another state, with its history record and an
-/// outbox message for notifications and provisioning.
-pub(crate) async fn change_state(
-    uow: &mut Uow<'_>,
-    sub: &SubscriptionRow,
-    to: State,
-    reason: &str,
-    changes: &mut Vec<(i64, String)>,
-) -> Result<()> {
-    subs::set_state(&mut uow.conn, sub.id, to.as_str(), None).await?;
-    let actor = uow.ctx().actor.label();
-    subs::record_state(&mut uow.conn, sub.id, sub.client_id, uow.now, Some(&sub.state), to.as_str(), reason, &actor).await?;
-    uow.emit(
-        "subscription.state_changed",
-        &serde_json::json!({
-            "subscription_id": sub.id, "client_id": sub.client_id, "from": sub.state, "to": to.as_str(), "reason": reason,
-        }),
-        None,
-    )
-    .await?;
-    changes.push((sub.id, to.as_str().to_string()));
-    Ok(())
 }
 
 impl Engine {
@@ -135,7 +111,7 @@ impl Engine {
         let mut changes = Vec::new();
         let row = self.connect_in(&mut uow, &client, &book, &input, None, &mut changes).await?;
         let charging_from = row.charging_from;
-        let state = State::parse(&row.state).unwrap_or(State::Active);
+        let state = row.state;
         if charging_from.is_some() {
             let now = self.to_local(uow.now);
             self.charge_client(&mut uow, &book, client_id, today, Some(now)).await?;
@@ -199,7 +175,7 @@ impl Engine {
             // unless the old is part of a tariff.
             if let Some(kind) = &spec.integration.base_package_kind {
                 for other in subs::of_client(&mut uow.conn, client_id).await? {
-                    if other.state == State::Disconnected.as_str() {
+                    if other.state == State::Disconnected {
                         continue;
                     }
                     let same = book.spec_on(other.service_id, today).and_then(|s| s.integration.base_package_kind.as_ref())
@@ -237,7 +213,7 @@ impl Engine {
                     service_id: input.service_id,
                     tariff_id: input.tariff_id,
                     parent_id: parent,
-                    state: state.as_str(),
+                    state,
                     connected_at: uow.now,
                     charging_from,
                     next_charge_on: charging_from.map(|_| today),
@@ -248,7 +224,7 @@ impl Engine {
             )
             .await?;
             let actor = uow.ctx().actor.label();
-            subs::record_state(&mut uow.conn, row.id, client_id, uow.now, None, state.as_str(), "connected", &actor).await?;
+            subs::record_state(&mut uow.conn, row.id, client_id, uow.now, None, state, "connected", &actor).await?;
             uow.emit("subscription.connected", &serde_json::json!({ "subscription_id": row.id, "client_id": client_id }), None)
                 .await?;
             if spec.main.kind == ServiceKind::Package {
@@ -269,11 +245,11 @@ impl Engine {
         let sub = self.locked_subscription(&mut uow, subscription_id).await?;
         let at = at.unwrap_or(uow.now).min(uow.now);
         let mut changes = Vec::new();
-        if sub.charging_from.is_none() && sub.state != State::Disconnected.as_str() {
+        if sub.charging_from.is_none() && sub.state != State::Disconnected {
             let day = self.to_local(at).date();
             subs::start_charging(&mut uow.conn, sub.id, at, day).await?;
             subs::count_activation(&mut uow.conn, sub.id, at).await?;
-            if sub.state == State::AwaitingSession.as_str() {
+            if sub.state == State::AwaitingSession {
                 change_state(&mut uow, &sub, State::Active, "first session", &mut changes).await?;
             }
             let book = load_price_book(&mut uow.conn).await?;
@@ -310,7 +286,7 @@ impl Engine {
         if ctx.actor.own_client().is_none() {
             ctx.actor.ensure_may_manage_accounts()?;
         }
-        if sub.state == State::Disconnected.as_str() || sub.state == to.as_str() {
+        if sub.state == State::Disconnected || sub.state == to {
             return Err(EngineError::conflict("already_stopped", format!("subscription {} is {}", sub.id, sub.state)));
         }
         let mut changes = Vec::new();
@@ -320,7 +296,7 @@ impl Engine {
         let mut parents = vec![sub.id];
         while let Some(parent) = parents.pop() {
             for member in subs::of_client(&mut uow.conn, sub.client_id).await? {
-                if member.parent_id == Some(parent) && member.state != State::Disconnected.as_str() && member.state != to.as_str()
+                if member.parent_id == Some(parent) && member.state != State::Disconnected && member.state != to
                 {
                     self.end_subscription(&mut uow, &member, to, reason, &mut changes).await?;
                     parents.push(member.id);
@@ -343,7 +319,7 @@ impl Engine {
     pub async fn resume(&self, ctx: &Ctx, subscription_id: i64) -> Result<Subscription> {
         let mut uow = self.begin(ctx).await?;
         let sub = self.locked_subscription(&mut uow, subscription_id).await?;
-        let allowed = match State::parse(&sub.state) {
+        let allowed = match Some(sub.state) {
             Some(State::StoppedByClient) => true,
             Some(State::StoppedByAdmin) => ctx.actor.own_client().is_none(),
             _ => false,
@@ -358,7 +334,7 @@ impl Engine {
         let activity = kopek_domain::charging::Activity { from: self.to_local(from), until: None };
         // A paid period runs on while stopped: only the write-off style
         // restarts its charging span.
-        let paid = sub.style == crate::charging::run::PAID_PERIOD;
+        let paid = sub.style == SubscriptionStyle::PaidPeriod;
         let charged_until = if paid { sub.charged_until } else { sub.charged_until.map(|c| c.max(from)) };
         let next = if paid {
             None
@@ -372,8 +348,8 @@ impl Engine {
             sub.id,
             sub.client_id,
             uow.now,
-            Some(&sub.state),
-            State::Active.as_str(),
+            Some(sub.state),
+            State::Active,
             "resumed",
             &actor,
         )
@@ -470,7 +446,7 @@ impl Engine {
             let next = next_run_date(&terms, stopped, sub.charged_until.map(|c| self.to_local(c)));
             subs::set_next_charge_on(&mut uow.conn, sub.id, next).await?;
         }
-        subs::set_state(&mut uow.conn, sub.id, sub.state.as_str(), Some(now)).await?;
+        subs::set_state(&mut uow.conn, sub.id, sub.state, Some(now)).await?;
         change_state(uow, sub, to, reason, changes).await?;
         allocate(&mut uow.conn, sub.client_id, now).await?;
         Ok(())

@@ -66,7 +66,7 @@ impl Engine {
                     client_id: sub.client_id,
                     subscription_id: sub.id,
                     record_id: r.record_id.trim(),
-                    kind: kind.as_str(),
+                    kind,
                     class: r.class.trim(),
                     quantity,
                     recorded_at: r.recorded_at,

@@ -160,7 +160,7 @@ impl From<&ClientRow> for Client {
             balance: Amount::from_units(r.balance, m),
             credit_limit: Amount::from_units(r.credit_limit, m),
             disconnect_threshold: Amount::from_units(r.disconnect_threshold, m),
-            state: r.state.clone(),
+            state: r.state.to_string(),
             created_at: r.created_at,
             loyalty_percent: Amount::from_units(r.loyalty_percent, 0),
         }
@@ -189,7 +189,7 @@ impl From<&StaffUserRow> for StaffUser {
             id: r.id,
             email: r.email.clone(),
             full_name: r.full_name.clone(),
-            role: r.role.clone(),
+            role: r.role.to_string(),
             enabled: r.enabled,
             created_at: r.created_at,
         }
@@ -209,7 +209,7 @@ pub(crate) fn payment(r: &PaymentRow, allocations: &[AllocationSum]) -> Payment 
         method: r.method.clone(),
         amount: Amount::from_units(r.amount, m),
         currency: r.currency.clone(),
-        status: r.status.clone(),
+        status: r.status.to_string(),
         unallocated: Amount::from_units(r.unallocated, m),
         comment: r.comment.clone(),
         created_at: r.created_at,
@@ -246,7 +246,7 @@ pub(crate) fn expense(r: &ExpenseRow, paid_by: &[AllocationSum]) -> Expense {
         tax: Amount::from_units(r.tax, m),
         unpaid: Amount::from_units(r.unpaid, m),
         currency: r.currency.clone(),
-        status: r.status.clone(),
+        status: r.status.to_string(),
         charged_at: r.charged_at,
         paid_by: paid_by.iter().map(|a| allocation(a, m)).collect(),
     }

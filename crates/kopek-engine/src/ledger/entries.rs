@@ -4,7 +4,7 @@
 //! moves the cached balance with its immutable entries.
 
 use chrono::{DateTime, Utc};
-use kopek_domain::account::PaymentStatus;
+use kopek_domain::account::{ExpenseStatus, PaymentStatus};
 use kopek_domain::ledger::{EntryKind, OpenItem, plan_allocations};
 use kopek_domain::money::{parse_expense_amount, parse_payment_amount};
 use kopek_domain::tax::{VatMode, vat};
@@ -23,8 +23,6 @@ use crate::core::error::{EngineError, Result};
 use crate::core::uow::Uow;
 use crate::core::views::{self, Balance, Expense, Payment, currency_of};
 
-pub const EXPENSE_POSTED: &str = "posted";
-pub const EXPENSE_REVERSED: &str = "reversed";
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -80,8 +78,7 @@ impl Engine {
         let client = lock_client(&mut uow.conn, client_id).await?;
         let money = parse_payment_amount(req.amount.0, same_currency(&client, &req.currency)?)?;
         let row = credit_in(&mut uow, &client, &method, money, req.comment.trim()).await?;
-        allocate(&mut uow.conn, client_id, uow.now).await?;
-        self.after_money_in(&mut uow, client_id, row.id).await?;
+        self.money_in(&mut uow, client_id, row.id).await?;
         uow.audit(
             "payment.credit",
             "payment",
@@ -316,7 +313,7 @@ pub(crate) async fn post_expense_in(
 /// reversed. The caller allocates afterwards.
 pub(crate) async fn reverse_expense_in(uow: &mut Uow<'_>, client: &ClientRow, expense_id: i64, reason: &str) -> Result<()> {
     let exp = store::expense(&mut uow.conn, expense_id).await?.ok_or_else(|| EngineError::not_found("expense", expense_id))?;
-    if exp.status != EXPENSE_POSTED {
+    if exp.status != ExpenseStatus::Posted {
         return Err(EngineError::conflict("not_reversible", format!("expense {expense_id} is already {}", exp.status)));
     }
     for a in store::allocations_to_expense(&mut uow.conn, expense_id).await? {
@@ -328,7 +325,7 @@ pub(crate) async fn reverse_expense_in(uow: &mut Uow<'_>, client: &ClientRow, ex
         .await?
         .ok_or_else(|| EngineError::Internal(format!("expense {expense_id} has no entry")))?;
     post_entry(uow, client, EntryKind::ExpenseReversal, exp.amount, None, Some(expense_id), Some(original.id), reason).await?;
-    store::set_expense_status(&mut uow.conn, expense_id, EXPENSE_REVERSED).await?;
+    store::set_expense_status(&mut uow.conn, expense_id, ExpenseStatus::Reversed).await?;
     Ok(())
 }
 
@@ -337,7 +334,7 @@ pub(crate) async fn reverse_expense_in(uow: &mut Uow<'_>, client: &ClientRow, ex
 /// it refunded. The caller allocates afterwards.
 pub(crate) async fn reverse_payment_in(uow: &mut Uow<'_>, client: &ClientRow, payment_id: i64, reason: &str) -> Result<()> {
     let pay = store::payment(&mut uow.conn, payment_id).await?.ok_or_else(|| EngineError::not_found("payment", payment_id))?;
-    if pay.status != PaymentStatus::Credited.as_str() {
+    if pay.status != PaymentStatus::Credited {
         return Err(EngineError::conflict(
             "not_reversible",
             format!("payment {} is {}, only credited payments are reversed", pay.number.unwrap_or_default(), pay.status),
@@ -352,7 +349,7 @@ pub(crate) async fn reverse_payment_in(uow: &mut Uow<'_>, client: &ClientRow, pa
         .await?
         .ok_or_else(|| EngineError::Internal(format!("payment {payment_id} has no entry")))?;
     post_entry(uow, client, EntryKind::PaymentReversal, pay.amount, Some(payment_id), None, Some(original.id), reason).await?;
-    store::set_payment_status(&mut uow.conn, payment_id, PaymentStatus::Refunded.as_str()).await?;
+    store::set_payment_status(&mut uow.conn, payment_id, PaymentStatus::Refunded).await?;
     Ok(())
 }
 
@@ -372,7 +369,7 @@ pub(crate) async fn credit_in(
             method,
             amount: units,
             currency: money.currency.code(),
-            status: PaymentStatus::Credited.as_str(),
+            status: PaymentStatus::Credited,
             comment,
             created_at: uow.now,
             credited_at: Some(uow.now),

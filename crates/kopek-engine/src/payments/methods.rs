@@ -207,7 +207,7 @@ impl Engine {
         let client = crate::ledger::entries::existing_client(&mut conn, client_id).await?;
         let payer = crate::payments::payers::visible(&mut conn, ctx, payer_id).await?;
         let method = usable_method(&mut conn, method_id).await?;
-        let priced = price(&mut conn, &method, &payer.kind, &client.currency, amount.0, self.local_today()).await?;
+        let priced = price(&mut conn, &method, payer.kind, &client.currency, amount.0, self.local_today()).await?;
         Ok(quote_view(method_id, &priced))
     }
 }
@@ -244,12 +244,11 @@ pub(crate) async fn usable_method(conn: &mut Conn, id: i64) -> Result<Method> {
 pub(crate) async fn price(
     conn: &mut Conn,
     method: &Method,
-    payer_kind: &str,
+    kind: PayerKind,
     client_currency: &str,
     amount: Decimal,
     day: NaiveDate,
 ) -> Result<Priced> {
-    let kind = PayerKind::parse(payer_kind).ok_or_else(|| EngineError::Internal(format!("payer kind {payer_kind}")))?;
     let quote = method.terms.quote(Money::new(amount, method.terms.currency), kind)?;
     let to: Currency = client_currency.parse()?;
     if to == method.terms.currency {

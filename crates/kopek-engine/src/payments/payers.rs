@@ -140,7 +140,7 @@ impl Engine {
         let mut conn = self.store.conn().await?;
         crate::ledger::entries::existing_client(&mut conn, client_id).await?;
         let rows = store::of_client(&mut conn, client_id).await?;
-        Ok(rows.into_iter().map(|r| PayerSummary { id: r.id, name: r.name, kind: r.kind, country: r.country }).collect())
+        Ok(rows.into_iter().map(|r| PayerSummary { id: r.id, name: r.name, kind: r.kind.to_string(), country: r.country }).collect())
     }
 
     pub async fn payer(&self, ctx: &Ctx, payer_id: i64) -> Result<Payer> {
@@ -226,7 +226,7 @@ fn fields<'a>(kind: PayerKind, details: &'a PayerDetails, json: &'a str) -> Paye
 
 fn view(row: &PayerRow) -> Result<Payer> {
     let details = serde_json::from_str(&row.details).map_err(|e| EngineError::Internal(format!("payer {}: {e}", row.id)))?;
-    Ok(Payer { id: row.id, client_id: row.client_id, kind: row.kind.clone(), details })
+    Ok(Payer { id: row.id, client_id: row.client_id, kind: row.kind.to_string(), details })
 }
 
 /// A payer the actor may see; another client's is "not found".

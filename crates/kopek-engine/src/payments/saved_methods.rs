@@ -7,11 +7,9 @@
 
 use chrono::{DateTime, Utc};
 use kopek_domain::DomainError;
-use kopek_domain::renewal::{PaymentOutcome, SavedMethodStatus};
+use kopek_domain::renewal::PaymentOutcome;
 use kopek_store::Conn;
-use kopek_store::clients::ClientRow;
-use kopek_store::payment_methods::MethodRow;
-use kopek_store::saved_methods::{self as store, PurposeRow, SavedMethodRow};
+use kopek_store::saved_methods::{self as store, SavedMethodRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -22,58 +20,9 @@ use crate::core::error::{EngineError, Result};
 use crate::core::uow::Uow;
 use crate::core::views::Payment;
 use crate::ledger::entries::lock_client;
-use crate::payments::gateway::GatewayKind;
 use crate::payments::methods::usable_method;
+use crate::payments::purpose::{PaymentPurpose, ensure_savable};
 use crate::payments::start::StartPayment;
-
-/// Why a payment by a method is made; kept with the payment so that its
-/// webhook does what the payment was for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "purpose")]
-pub(crate) enum PaymentPurpose {
-    TopUp,
-    /// The set-up payment of a saved method ("Создать" or "Настроить
-    /// повторно").
-    Setup {
-        saved_method_id: i64,
-    },
-    /// An auto-renewal paid by the subscription's saved method (PMT-7).
-    Renewal {
-        subscription_id: i64,
-        saved_method_id: i64,
-    },
-    /// A top-up when the balance runs low (PMT-5).
-    Autopay {
-        saved_method_id: i64,
-    },
-    /// An order paid directly by a method (PMT-2, ORD-5).
-    Order {
-        order_id: i64,
-    },
-}
-
-impl PaymentPurpose {
-    fn code(self) -> &'static str {
-        match self {
-            PaymentPurpose::TopUp => "top_up",
-            PaymentPurpose::Setup { .. } => "method_setup",
-            PaymentPurpose::Renewal { .. } => "renewal",
-            PaymentPurpose::Autopay { .. } => "autopay",
-            PaymentPurpose::Order { .. } => "order",
-        }
-    }
-}
-
-/// How a payment by a method ended.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum MethodPaymentEnd<'a> {
-    /// Credited; the gateway's token for the method, when it sent one.
-    Succeeded(Option<&'a str>),
-    Failed(&'a str),
-    /// Cancelled by the payer or the gateway: a failure for a payment made
-    /// without the payer, no news about the card for a set-up.
-    Cancelled(&'a str),
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct SavedMethod {
@@ -231,8 +180,8 @@ impl Engine {
         if payment.status == "paying" || payment.status == "new" {
             let mut uow = self.begin(ctx).await?;
             lock_client(&mut uow.conn, row.client_id).await?;
-            let status = parse_status(&row.status)?.reconfigure();
-            store::set_status(&mut uow.conn, id, status.as_str(), uow.now).await?;
+            let status = row.status.reconfigure();
+            store::set_status(&mut uow.conn, id, status, uow.now).await?;
             uow.audit(
                 "saved_method.reconfigure",
                 "saved_method",
@@ -287,63 +236,18 @@ impl Engine {
         uow.finish(DeletedSavedMethod { id, auto_renew_switched_off: subs, autopay_switched_off: autopay }).await
     }
 
-    /// What a payment by a method means for the method ("Статусы
-    /// обновляются при оплате") and for what it paid.
-    pub(crate) async fn after_method_payment(
-        &self,
-        uow: &mut Uow<'_>,
-        client: &ClientRow,
-        payment_id: i64,
-        end: MethodPaymentEnd<'_>,
-    ) -> Result<()> {
-        let Some(link) = store::purpose(&mut uow.conn, payment_id).await? else { return Ok(()) };
-        let unattended = matches!(link.purpose.as_str(), "renewal" | "autopay");
-        let outcome = match end {
-            MethodPaymentEnd::Succeeded(_) => Some(PaymentOutcome::Succeeded),
-            MethodPaymentEnd::Failed(_) => Some(PaymentOutcome::Failed),
-            MethodPaymentEnd::Cancelled(_) if unattended => Some(PaymentOutcome::Failed),
-            MethodPaymentEnd::Cancelled(_) => None,
-        };
-        if let (Some(id), Some(outcome)) = (link.saved_method_id, outcome) {
-            let token = match end {
-                MethodPaymentEnd::Succeeded(t) => t,
-                _ => None,
-            };
-            self.method_status_after(uow, id, outcome, token).await?;
-        }
-        let reason = match end {
-            MethodPaymentEnd::Failed(r) | MethodPaymentEnd::Cancelled(r) => r,
-            MethodPaymentEnd::Succeeded(_) => "",
-        };
-        match (link.purpose.as_str(), link.subscription_id, outcome) {
-            ("renewal", Some(sub), Some(PaymentOutcome::Succeeded)) => self.renewal_paid(uow, client, sub, payment_id).await,
-            ("renewal", Some(sub), Some(PaymentOutcome::Failed)) => {
-                self.renewal_failed(uow, client, sub, Some(payment_id), reason).await
-            }
-            ("order", _, Some(PaymentOutcome::Succeeded)) => match link.order_id {
-                Some(order) => self.order_paid(uow, client, order).await,
-                None => Ok(()),
-            },
-            ("autopay", _, Some(PaymentOutcome::Failed)) => {
-                let data = serde_json::json!({ "payment_id": payment_id, "reason": reason });
-                crate::core::notify::notify_client(uow, client.id, "autopay.payment_failed", data, &payment_id.to_string()).await
-            }
-            _ => Ok(()),
-        }
-    }
-
-    async fn method_status_after(&self, uow: &mut Uow<'_>, id: i64, outcome: PaymentOutcome, token: Option<&str>) -> Result<()> {
+    pub(crate) async fn method_status_after(&self, uow: &mut Uow<'_>, id: i64, outcome: PaymentOutcome, token: Option<&str>) -> Result<()> {
         let Some(row) = store::get(&mut uow.conn, id).await? else { return Ok(()) };
-        let next = parse_status(&row.status)?.after(outcome);
+        let next = row.status.after(outcome);
         match token {
             Some(token) if outcome == PaymentOutcome::Succeeded => {
-                store::set_token(&mut uow.conn, id, token, next.as_str(), uow.now).await?
+                store::set_token(&mut uow.conn, id, token, next, uow.now).await?
             }
             // A success without any token leaves a method still unusable.
             _ if row.token.is_none() && outcome == PaymentOutcome::Succeeded => return Ok(()),
-            _ => store::set_status(&mut uow.conn, id, next.as_str(), uow.now).await?,
+            _ => store::set_status(&mut uow.conn, id, next, uow.now).await?,
         }
-        if row.status != next.as_str() {
+        if row.status != next {
             uow.audit(
                 "saved_method.status",
                 "saved_method",
@@ -359,85 +263,12 @@ impl Engine {
     }
 }
 
-/// Binds a payment being started to its saved method: the one it pays by,
-/// the one it sets up, or a new one for "remember this method".
-pub(crate) async fn link_saved_method(
-    uow: &mut Uow<'_>,
-    client_id: i64,
-    req: &StartPayment,
-    payer_id: i64,
-    method: &MethodRow,
-    purpose: &PaymentPurpose,
-) -> Result<PurposeRow> {
-    let (saved_method_id, subscription_id, order_id) = match *purpose {
-        PaymentPurpose::TopUp => (top_up_method(uow, client_id, req, payer_id, method).await?, None, None),
-        PaymentPurpose::Order { order_id } => (top_up_method(uow, client_id, req, payer_id, method).await?, None, Some(order_id)),
-        PaymentPurpose::Setup { saved_method_id } | PaymentPurpose::Autopay { saved_method_id } => {
-            (Some(saved_method_id), None, None)
-        }
-        PaymentPurpose::Renewal { subscription_id, saved_method_id } => (Some(saved_method_id), Some(subscription_id), None),
-    };
-    Ok(PurposeRow { purpose: purpose.code().to_string(), saved_method_id, subscription_id, order_id })
-}
-
-async fn top_up_method(
-    uow: &mut Uow<'_>,
-    client_id: i64,
-    req: &StartPayment,
-    payer_id: i64,
-    method: &MethodRow,
-) -> Result<Option<i64>> {
-    if let Some(id) = req.saved_method_id {
-        let row = store::get(&mut uow.conn, id).await?.filter(|r| r.client_id == client_id && r.deleted_at.is_none());
-        let row = row.ok_or_else(|| EngineError::not_found("saved_method", id))?;
-        if row.method_id != method.id {
-            return Err(
-                DomainError::invalid("saved_method_id", format!("saved method {id} belongs to another payment method")).into()
-            );
-        }
-        if row.token.is_none() {
-            return Err(EngineError::conflict("method_not_set_up", format!("saved method {id} is still being set up")));
-        }
-        return Ok(Some(id));
-    }
-    if !req.save_method {
-        return Ok(None);
-    }
-    ensure_savable(GatewayKind::parse(&method.gateway).unwrap_or(GatewayKind::BankTransfer))?;
-    let row = store::insert(&mut uow.conn, client_id, payer_id, method.id, "", SavedMethodStatus::Configuring.as_str(), uow.now)
-        .await?;
-    store::rename(&mut uow.conn, row.id, &format!("{} #{}", method.name, row.id), uow.now).await?;
-    Ok(Some(row.id))
-}
-
-/// What the gateway is asked about the payment's saved method: keep the
-/// card (a set-up), or pay by the kept one.
-pub(crate) async fn saved_method_request(conn: &mut Conn, payment_id: i64) -> Result<(bool, Option<String>)> {
-    let Some(link) = store::purpose(conn, payment_id).await? else { return Ok((false, None)) };
-    let Some(id) = link.saved_method_id else { return Ok((false, None)) };
-    let row = store::get(conn, id).await?.ok_or_else(|| EngineError::not_found("saved_method", id))?;
-    Ok(match row.token {
-        Some(token) if link.purpose != "method_setup" => (false, Some(token)),
-        _ => (true, None),
-    })
-}
-
 /// A method the actor may see, not deleted.
 pub(crate) async fn visible(conn: &mut Conn, ctx: &Ctx, id: i64) -> Result<SavedMethodRow> {
     store::get(conn, id)
         .await?
         .filter(|r| r.deleted_at.is_none() && ctx.actor.ensure_sees_client(r.client_id).is_ok())
         .ok_or_else(|| EngineError::not_found("saved_method", id))
-}
-
-fn ensure_savable(gateway: GatewayKind) -> Result<()> {
-    if gateway == GatewayKind::BankTransfer {
-        return Err(EngineError::conflict(
-            "method_not_savable",
-            "a bank transfer can't be saved: only cards and wallets at a gateway",
-        ));
-    }
-    Ok(())
 }
 
 fn checked_name(name: &str) -> Result<String> {
@@ -448,13 +279,9 @@ fn checked_name(name: &str) -> Result<String> {
     Ok(name.to_string())
 }
 
-fn parse_status(s: &str) -> Result<SavedMethodStatus> {
-    SavedMethodStatus::parse(s).ok_or_else(|| EngineError::Internal(format!("saved method status {s}")))
-}
-
 async fn view(conn: &mut Conn, row: &SavedMethodRow, linked: i64) -> Result<SavedMethod> {
     let method = kopek_store::payment_methods::get(conn, row.method_id).await?;
-    let status = parse_status(&row.status)?;
+    let status = row.status;
     Ok(SavedMethod {
         id: row.id,
         client_id: row.client_id,

@@ -8,10 +8,9 @@ use std::sync::Arc;
 
 use kopek_domain::account::PaymentStatus;
 use kopek_domain::money::units_to_decimal;
-use kopek_domain::payment_method::cashback;
-use kopek_domain::{DomainError, Money};
+use kopek_domain::DomainError;
 use kopek_store::ledger::{self as ledger_store, NewPayment, PaymentRow};
-use kopek_store::payments::{self as store, Flow, NewEvent};
+use kopek_store::payments::{self as store, Flow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -20,13 +19,13 @@ use crate::core::amount::Amount;
 use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};
 use crate::core::uow::Uow;
-use crate::core::views::{Payment, currency_of};
-use crate::ledger::entries::{allocate, credit_awaiting_in, credit_in, lock_client, payment_view, reverse_payment_in};
+use crate::core::views::Payment;
+use crate::ledger::entries::{allocate, lock_client, payment_view, reverse_payment_in};
 use crate::payments::gateway::{
-    CreatePayment, GatewayError, GatewayKind, GatewayStatus, PaymentGateway, RefundStatus, WebhookEvent, WebhookRequest,
+    CreatePayment, GatewayKind, GatewayStatus, PaymentGateway, RefundStatus, WebhookEvent,
 };
 use crate::payments::methods::{price, usable_method};
-use crate::payments::saved_methods::{MethodPaymentEnd, PaymentPurpose, link_saved_method, saved_method_request};
+use crate::payments::purpose::{MethodPaymentEnd, PaymentPurpose, SavedChoice, link_saved_method, saved_method_request};
 use kopek_store::saved_methods as saved;
 
 /// PMT-1: top up the balance by an amount, a method and a payer.
@@ -50,15 +49,6 @@ pub struct StartPayment {
     /// the client makes it work again.
     #[serde(default)]
     pub saved_method_id: Option<i64>,
-}
-
-/// What one webhook delivery did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct WebhookOutcome {
-    /// credited, duplicate, failed, cancelled, pending, ignored, unknown or refused.
-    pub outcome: String,
-    pub payment_id: Option<i64>,
-    pub reason: String,
 }
 
 impl Engine {
@@ -96,7 +86,7 @@ impl Engine {
         if method.gateway != GatewayKind::BankTransfer && !self.gateways.contains_key(&method.gateway) {
             return Err(EngineError::conflict("gateway_not_configured", format!("gateway {} is not configured", method.gateway)));
         }
-        let priced = price(&mut uow.conn, &method, &payer.kind, &client.currency, req.amount.0, self.local_today()).await?;
+        let priced = price(&mut uow.conn, &method, payer.kind, &client.currency, req.amount.0, self.local_today()).await?;
         let row = ledger_store::insert_payment(
             &mut uow.conn,
             &NewPayment {
@@ -104,7 +94,7 @@ impl Engine {
                 method: &method.row.prefix,
                 amount: priced.credited.to_units()?,
                 currency: &client.currency,
-                status: PaymentStatus::New.as_str(),
+                status: PaymentStatus::New,
                 comment: "advance payment",
                 created_at: uow.now,
                 credited_at: None,
@@ -128,7 +118,7 @@ impl Engine {
             uow.now,
         )
         .await?;
-        let link = link_saved_method(&mut uow, client_id, &req, payer.id, &method.row, &purpose).await?;
+        let link = link_saved_method(&mut uow, client_id, SavedChoice { saved_method_id: req.saved_method_id, save_method: req.save_method }, payer.id, &method.row, &purpose).await?;
         saved::set_purpose(&mut uow.conn, row.id, &link).await?;
         uow.audit(
             "payment.start",
@@ -156,7 +146,7 @@ impl Engine {
             (pay, store::flow(&mut conn, id).await?.ok_or_else(|| EngineError::not_found("payment", id))?)
         };
         let kind = flow.gateway.as_deref().and_then(GatewayKind::parse);
-        let waiting = pay.status == PaymentStatus::New.as_str() && flow.external_id.is_none();
+        let waiting = pay.status == PaymentStatus::New && flow.external_id.is_none();
         if let (true, Some(kind)) = (waiting, kind.filter(|k| *k != GatewayKind::BankTransfer)) {
             let gateway =
                 self.gateways.get(&kind).cloned().ok_or_else(|| {
@@ -198,7 +188,7 @@ impl Engine {
                     id,
                     &created.external_id,
                     created.confirmation_url.as_deref(),
-                    PaymentStatus::Paying.as_str(),
+                    PaymentStatus::Paying,
                     uow.now,
                 )
                 .await?;
@@ -222,8 +212,8 @@ impl Engine {
                 format!("the payment gateway did not answer ({e}); payment {} waits and may be paid again", req.payment_id),
             )),
             Err(e) => {
-                store::mark_closed(&mut uow.conn, id, PaymentStatus::Failed.as_str(), &e.to_string(), uow.now).await?;
-                self.after_method_payment(&mut uow, &client, id, MethodPaymentEnd::Failed(&e.to_string())).await?;
+                store::mark_closed(&mut uow.conn, id, PaymentStatus::Failed, &e.to_string(), uow.now).await?;
+                self.payment_ended(&mut uow, &client, id, MethodPaymentEnd::Failed(&e.to_string())).await?;
                 uow.audit(
                     "payment.gateway_refused",
                     "payment",
@@ -238,220 +228,15 @@ impl Engine {
         }
     }
 
-    /// A gateway's webhook (PMT-4): proven authentic by the gateway, then
-    /// applied once. A forged one changes nothing and is logged.
-    pub async fn gateway_webhook(&self, kind: GatewayKind, req: &WebhookRequest<'_>) -> Result<WebhookOutcome> {
-        let gateway = self.gateways.get(&kind).cloned().ok_or_else(|| EngineError::not_found("gateway", kind))?;
-        match gateway.verify_webhook(req).await {
-            Ok(event) => self.apply_gateway_event(kind, &event).await,
-            Err(GatewayError::Ignored(why)) => self.log_event(kind, None, None, "ignored", &why).await,
-            // Not a refusal: the gateway could not be asked; it sends again.
-            Err(e) if e.is_retryable() => {
-                self.log_event(kind, None, None, "unavailable", &e.to_string()).await?;
-                Err(EngineError::conflict(e.code(), format!("{e}; deliver the notification again later")))
-            }
-            Err(e) => {
-                self.log_event(kind, None, None, "refused", &e.to_string()).await?;
-                Err(EngineError::invalid(e.code(), e.to_string()))
-            }
-        }
-    }
-
-    async fn log_event(
-        &self,
-        kind: GatewayKind,
-        external_id: Option<&str>,
-        payment_id: Option<i64>,
-        outcome: &str,
-        reason: &str,
-    ) -> Result<WebhookOutcome> {
-        let ctx = Ctx::system("gateway");
-        let mut uow = self.begin(&ctx).await?;
-        let event = NewEvent { gateway: kind.as_str(), external_id, payment_id, status: None, outcome, reason };
-        store::insert_event(&mut uow.conn, &event, uow.now).await?;
-        uow.audit("gateway.event", "gateway", kind, None, serde_json::json!({ "outcome": outcome, "reason": reason })).await?;
-        uow.finish(WebhookOutcome { outcome: outcome.into(), payment_id, reason: reason.into() }).await
-    }
-
-    /// Moves a payment by what its gateway proved, under the client's lock.
-    pub(crate) async fn apply_gateway_event(&self, kind: GatewayKind, event: &WebhookEvent) -> Result<WebhookOutcome> {
-        let ctx = Ctx::system("gateway");
-        let mut uow = self.begin(&ctx).await?;
-        let found = match store::by_external(&mut uow.conn, kind.as_str(), &event.external_id).await? {
-            Some(hit) => Some(hit),
-            None => match &event.payment_id {
-                Some(number) => store::by_number(&mut uow.conn, number).await?,
-                None => None,
-            },
-        };
-        let Some((id, client_id)) = found else {
-            drop(uow);
-            return self.log_event(kind, Some(&event.external_id), None, "unknown", "no payment has this id").await;
-        };
-        let client = lock_client(&mut uow.conn, client_id).await?;
-        let pay = ledger_store::payment(&mut uow.conn, id).await?.ok_or_else(|| EngineError::not_found("payment", id))?;
-        let flow = store::flow(&mut uow.conn, id).await?.ok_or_else(|| EngineError::not_found("payment", id))?;
-        let (outcome, reason) = if flow.gateway.as_deref() != Some(kind.as_str())
-            || flow.external_id.as_deref().is_some_and(|x| x != event.external_id)
-        {
-            ("refused", format!("payment {} belongs to another gateway payment", pay.number.clone().unwrap_or_default()))
-        } else {
-            self.move_by_event(&mut uow, &client, &pay, &flow, event).await?
-        };
-        let e = NewEvent {
-            gateway: kind.as_str(),
-            external_id: Some(&event.external_id),
-            payment_id: Some(id),
-            status: Some(event.status.as_str()),
-            outcome,
-            reason: &reason,
-        };
-        store::insert_event(&mut uow.conn, &e, uow.now).await?;
-        uow.audit(
-            "gateway.event",
-            "payment",
-            id,
-            Some(client_id),
-            serde_json::json!({
-                "gateway": kind.as_str(), "status": event.status.as_str(), "outcome": outcome, "reason": reason,
-            }),
-        )
-        .await?;
-        uow.finish(WebhookOutcome { outcome: outcome.into(), payment_id: Some(id), reason }).await
-    }
-
-    async fn move_by_event(
-        &self,
-        uow: &mut Uow<'_>,
-        client: &kopek_store::clients::ClientRow,
-        pay: &PaymentRow,
-        flow: &store::FlowRow,
-        event: &WebhookEvent,
-    ) -> Result<(&'static str, String)> {
-        let status = PaymentStatus::parse(&pay.status).ok_or_else(|| EngineError::Internal(format!("status {}", pay.status)))?;
-        let waiting = matches!(status, PaymentStatus::New | PaymentStatus::Paying);
-        let reason = event.failure_reason.clone().unwrap_or_default();
-        Ok(match event.status {
-            GatewayStatus::Succeeded if waiting => {
-                let expected = flow.paid_amount.map(units_to_decimal);
-                if expected != Some(event.amount) || flow.paid_currency.as_deref() != Some(event.currency.as_str()) {
-                    return Ok((
-                        "refused",
-                        format!(
-                            "the gateway reports {} {}, the payment expects {} {}",
-                            event.amount,
-                            event.currency,
-                            expected.unwrap_or_default(),
-                            flow.paid_currency.clone().unwrap_or_default()
-                        ),
-                    ));
-                }
-                if flow.external_id.is_none() {
-                    store::set_external(&mut uow.conn, pay.id, &event.external_id, None, PaymentStatus::Paying.as_str(), uow.now)
-                        .await?;
-                }
-                self.credit_with_cashback(uow, client, pay, flow).await?;
-                self.after_method_payment(uow, client, pay.id, MethodPaymentEnd::Succeeded(event.method_token.as_deref()))
-                    .await?;
-                ("credited", String::new())
-            }
-            GatewayStatus::Succeeded => ("duplicate", format!("payment is already {}", pay.status)),
-            GatewayStatus::Failed | GatewayStatus::Canceled if waiting => {
-                let to = if event.status == GatewayStatus::Failed { PaymentStatus::Failed } else { PaymentStatus::Cancelled };
-                store::mark_closed(&mut uow.conn, pay.id, to.as_str(), &reason, uow.now).await?;
-                let end = if to == PaymentStatus::Failed {
-                    MethodPaymentEnd::Failed(&reason)
-                } else {
-                    MethodPaymentEnd::Cancelled(&reason)
-                };
-                self.after_method_payment(uow, client, pay.id, end).await?;
-                if to == PaymentStatus::Failed { ("failed", reason) } else { ("cancelled", reason) }
-            }
-            GatewayStatus::Pending | GatewayStatus::WaitingForCapture if waiting => ("pending", String::new()),
-            _ => ("refused", format!("payment is {}; a later \"{}\" notice changes nothing", pay.status, event.status.as_str())),
-        })
-    }
-
-    /// Credits a waiting payment, spends it on debt, lifts blocks, and pays
-    /// the method's cashback as its own payment.
-    pub(crate) async fn credit_with_cashback(
-        &self,
-        uow: &mut Uow<'_>,
-        client: &kopek_store::clients::ClientRow,
-        pay: &PaymentRow,
-        flow: &store::FlowRow,
-    ) -> Result<()> {
-        credit_awaiting_in(uow, client, pay).await?;
-        if let Some(method) = flow.method_id {
-            let row = kopek_store::payment_methods::get(&mut uow.conn, method).await?;
-            let percent = row.map(|m| units_to_decimal(m.cashback_percent)).unwrap_or_default();
-            let paid = flow.paid_amount.map(units_to_decimal).unwrap_or_default();
-            let currency = currency_of(&client.currency)?;
-            let rate =
-                flow.rate.as_deref().map(str::parse).transpose().map_err(|e| EngineError::Internal(format!("rate: {e}")))?;
-            let paid_currency = currency_of(flow.paid_currency.as_deref().unwrap_or(&client.currency))?;
-            let back = cashback(Money::new(paid, paid_currency), percent);
-            let back = Money::new(back.amount * rate.unwrap_or(rust_decimal::Decimal::ONE), currency).round_for_payment();
-            if back.amount > rust_decimal::Decimal::ZERO {
-                let cb = credit_in(uow, client, kopek_domain::payment_method::CASHBACK_PREFIX, back, "cashback").await?;
-                store::set_flow(
-                    &mut uow.conn,
-                    cb.id,
-                    &Flow {
-                        payer_id: flow.payer_id,
-                        method_id: None,
-                        gateway: None,
-                        paid_amount: None,
-                        paid_currency: None,
-                        commission: 0,
-                        rate: None,
-                        cashback_of: Some(pay.id),
-                    },
-                    uow.now,
-                )
-                .await?;
-            }
-        }
-        allocate(&mut uow.conn, client.id, uow.now).await?;
-        self.after_money_in(uow, client.id, pay.id).await?;
-        uow.emit("payment.credited", &serde_json::json!({ "payment_id": pay.id, "client_id": client.id }), None).await?;
-        Ok(())
-    }
-
-    /// Staff credit a payment that waited for a bank transfer (PMT-4).
-    pub async fn credit_awaiting_payment(&self, ctx: &Ctx, payment_id: i64) -> Result<Payment> {
-        ctx.actor.ensure_may_move_money()?;
-        if ctx.actor.own_client().is_some() {
-            return Err(EngineError::forbidden("only staff credit a transfer"));
-        }
-        let mut uow = self.begin(ctx).await?;
-        let (pay, client) = locked_payment(&mut uow, payment_id).await?;
-        if !matches!(PaymentStatus::parse(&pay.status), Some(PaymentStatus::New | PaymentStatus::Paying)) {
-            return Err(EngineError::conflict("payment_not_awaiting", format!("payment {} is {}", number(&pay), pay.status)));
-        }
-        let flow = store::flow(&mut uow.conn, payment_id).await?.ok_or_else(|| EngineError::not_found("payment", payment_id))?;
-        self.credit_with_cashback(&mut uow, &client, &pay, &flow).await?;
-        uow.audit(
-            "payment.credit_awaiting",
-            "payment",
-            payment_id,
-            Some(pay.client_id),
-            serde_json::json!({ "number": number(&pay) }),
-        )
-        .await?;
-        let view = payment_view(&mut uow.conn, payment_id).await?;
-        uow.finish(view).await
-    }
-
     /// Cancels a payment still waiting for money; the client's users may
     /// cancel their own.
     pub async fn cancel_payment(&self, ctx: &Ctx, payment_id: i64) -> Result<Payment> {
         let mut uow = self.begin(ctx).await?;
         let (pay, _) = locked_payment(&mut uow, payment_id).await?;
         ctx.actor.ensure_sees_client(pay.client_id).map_err(|_| EngineError::not_found("payment", payment_id))?;
-        let from = PaymentStatus::parse(&pay.status).ok_or_else(|| EngineError::Internal(pay.status.clone()))?;
+        let from = pay.status;
         kopek_domain::payment_method::transition(from, PaymentStatus::Cancelled)?;
-        store::mark_closed(&mut uow.conn, payment_id, PaymentStatus::Cancelled.as_str(), "cancelled by the payer", uow.now)
+        store::mark_closed(&mut uow.conn, payment_id, PaymentStatus::Cancelled, "cancelled by the payer", uow.now)
             .await?;
         uow.audit("payment.cancel", "payment", payment_id, Some(pay.client_id), serde_json::json!({ "number": number(&pay) }))
             .await?;
@@ -478,7 +263,7 @@ impl Engine {
                 .ok_or_else(|| EngineError::not_found("payment", payment_id))?;
             (pay, store::flow(&mut conn, payment_id).await?.ok_or_else(|| EngineError::not_found("payment", payment_id))?)
         };
-        if pay.status != PaymentStatus::Credited.as_str() {
+        if pay.status != PaymentStatus::Credited {
             return Err(EngineError::conflict(
                 "not_reversible",
                 format!("payment {} is {}, only credited payments are refunded", number(&pay), pay.status),
@@ -506,7 +291,7 @@ impl Engine {
         }
         let mut uow = self.begin(ctx).await?;
         let (pay, client) = locked_payment(&mut uow, payment_id).await?;
-        if pay.status != PaymentStatus::Credited.as_str() {
+        if pay.status != PaymentStatus::Credited {
             return payment_view(&mut uow.conn, payment_id).await;
         }
         reverse_payment_in(&mut uow, &client, payment_id, reason).await?;
@@ -530,7 +315,7 @@ impl Engine {
     }
 }
 
-fn number(p: &PaymentRow) -> String {
+pub(crate) fn number(p: &PaymentRow) -> String {
     p.number.clone().unwrap_or_else(|| p.id.to_string())
 }
 

@@ -19,7 +19,7 @@ use utoipa::ToSchema;
 
 use crate::Engine;
 use crate::charging::run::included_vat;
-use crate::charging::subscriptions::State;
+use crate::charging::state::State;
 use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};
 use crate::core::uow::Uow;
@@ -137,15 +137,15 @@ impl Engine {
         }
         self.queue_operation(&mut uow, sub_id, Action::Delete).await?;
         kopek_store::paid_period::set_renewal(&mut uow.conn, sub_id, l.sub.renewal_months.unwrap_or(1), false).await?;
-        subs::set_state(&mut uow.conn, sub_id, State::Disconnected.as_str(), Some(uow.now)).await?;
+        subs::set_state(&mut uow.conn, sub_id, State::Disconnected, Some(uow.now)).await?;
         let actor = uow.ctx().actor.label();
         subs::record_state(
             &mut uow.conn,
             sub_id,
             client.id,
             uow.now,
-            Some(&l.sub.state),
-            State::Disconnected.as_str(),
+            Some(l.sub.state),
+            State::Disconnected,
             "deleted",
             &actor,
         )
@@ -229,7 +229,7 @@ async fn load(uow: &mut Uow<'_>, ctx: &Ctx, sub_id: i64) -> Result<Loaded> {
         .await?
         .ok_or_else(|| EngineError::not_found("product", product_id))?;
     let sub = subs::get(&mut uow.conn, sub_id).await?.ok_or_else(|| EngineError::not_found("service", sub_id))?;
-    if sub.state == State::Disconnected.as_str() {
+    if sub.state == State::Disconnected {
         return Err(DomainError::invalid("action", "the service is deleted").into());
     }
     Ok(Loaded {

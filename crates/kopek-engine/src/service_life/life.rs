@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use kopek_domain::account::OperationStatus;
 use kopek_domain::product::ProductSpec;
 use kopek_domain::product::life::{Action, HookResult, Operation, ServiceState, begin, finish};
 use kopek_domain::product::quote::OrderConfig;
@@ -27,7 +28,6 @@ use crate::jobs::worker::{Handler, Message};
 use crate::ledger::entries::lock_client;
 use crate::service_life::provisioning::HookSpec;
 use crate::service_life::provisioning::{HookAction, HookAnswer, HookCall, ProvisioningHook};
-use crate::shop::orders::stored_state;
 
 pub const PROVISIONING_TOPIC: &str = "provisioning";
 
@@ -72,16 +72,6 @@ pub struct ClientService {
     pub operations: Vec<ServiceOperation>,
 }
 
-fn state_code(s: ServiceState) -> String {
-    match s {
-        ServiceState::Processing(op) => format!(
-            "processing:{}",
-            serde_json::to_value(op).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-        ),
-        other => serde_json::to_value(other).ok().and_then(|v| v["state"].as_str().map(str::to_string)).unwrap_or_default(),
-    }
-}
-
 fn hook_action(op: Operation) -> HookAction {
     match op {
         Operation::Opening => HookAction::Open,
@@ -99,7 +89,7 @@ impl Engine {
     /// transaction. A product without a hook moves at once.
     pub(crate) async fn queue_operation(&self, uow: &mut Uow<'_>, sub_id: i64, action: Action) -> Result<ServiceState> {
         let life = store::life(&mut uow.conn, sub_id).await?.ok_or_else(|| EngineError::not_found("subscription", sub_id))?;
-        let before = life.life_state.as_deref().and_then(stored_state).unwrap_or(ServiceState::Ordered);
+        let before = life.life_state.unwrap_or(ServiceState::Ordered);
         let before = if action == Action::Open && before == ServiceState::Processing(Operation::Opening) {
             ServiceState::Ordered
         } else {
@@ -111,10 +101,10 @@ impl Engine {
             None => false,
         };
         let now_state = if has_hook { ServiceState::Processing(op) } else { finish(op, HookResult::Success, false, before) };
-        store::set_life(&mut uow.conn, sub_id, &state_code(now_state), None).await?;
+        store::set_life(&mut uow.conn, sub_id, now_state, None).await?;
         if has_hook {
             let id = store::insert_operation(&mut uow.conn, sub_id, hook_action(op).as_str(), uow.now).await?;
-            uow.emit(PROVISIONING_TOPIC, &Job { operation_id: id, before: state_code(before) }, Some(&format!("operation-{id}")))
+            uow.emit(PROVISIONING_TOPIC, &Job { operation_id: id, before: before.stored() }, Some(&format!("operation-{id}")))
                 .await?;
         }
         Ok(now_state)
@@ -137,7 +127,7 @@ impl Engine {
             sub_id,
             Some(life.client_id),
             serde_json::json!({
-                "action": action, "state": state_code(state),
+                "action": action, "state": state.stored(),
             }),
         )
         .await?;
@@ -153,7 +143,7 @@ impl Engine {
             None => return Ok(()),
         };
         let answer = hook.call(&call).await;
-        let before = stored_state(&job.before).unwrap_or(ServiceState::Ordered);
+        let before = ServiceState::parse_stored(&job.before).unwrap_or(ServiceState::Ordered);
         let result = match &answer {
             Ok(HookAnswer::Success { .. }) => Some(HookResult::Success),
             Ok(HookAnswer::NeedsSetup { .. }) => Some(HookResult::NeedsSetup),
@@ -178,7 +168,7 @@ impl Engine {
 
     async fn prepare_call(&self, op_id: i64) -> Result<Option<(OperationRow, HookCall, Arc<dyn ProvisioningHook>)>> {
         let mut conn = self.store.conn().await?;
-        let Some(op) = store::operation(&mut conn, op_id).await?.filter(|o| o.status == "pending") else { return Ok(None) };
+        let Some(op) = store::operation(&mut conn, op_id).await?.filter(|o| o.status == OperationStatus::Pending) else { return Ok(None) };
         let life = store::life(&mut conn, op.subscription_id)
             .await?
             .ok_or_else(|| EngineError::not_found("subscription", op.subscription_id))?;
@@ -260,26 +250,26 @@ impl Engine {
             .await?
             .ok_or_else(|| EngineError::not_found("subscription", op.subscription_id))?;
         lock_client(&mut uow.conn, life.client_id).await?;
-        let operation = stored_state(life.life_state.as_deref().unwrap_or("")).and_then(|s| match s {
-            ServiceState::Processing(o) => Some(o),
+        let operation = match life.life_state {
+            Some(ServiceState::Processing(o)) => Some(o),
             _ => None,
-        });
+        };
         let (status, state) = match (result, operation) {
-            (Some(r), Some(o)) => ("done", Some(finish(o, r, false, before))),
-            (Some(_), None) => ("done", None),
-            (None, _) if give_up => ("failed", None),
-            (None, _) => ("pending", None),
+            (Some(r), Some(o)) => (OperationStatus::Done, Some(finish(o, r, false, before))),
+            (Some(_), None) => (OperationStatus::Done, None),
+            (None, _) if give_up => (OperationStatus::Failed, None),
+            (None, _) => (OperationStatus::Pending, None),
         };
         store::record_try(&mut uow.conn, op.id, status, answer, error, uow.now).await?;
         match state {
-            Some(s) => store::set_life(&mut uow.conn, life.id, &state_code(s), error).await?,
-            None => store::set_life(&mut uow.conn, life.id, life.life_state.as_deref().unwrap_or("ordered"), error).await?,
+            Some(s) => store::set_life(&mut uow.conn, life.id, s, error).await?,
+            None => store::set_life(&mut uow.conn, life.id, life.life_state.unwrap_or(ServiceState::Ordered), error).await?,
         }
         if let Some(s) = state {
             uow.emit(
                 "service.state_changed",
                 &serde_json::json!({
-                    "subscription_id": life.id, "client_id": life.client_id, "state": state_code(s),
+                    "subscription_id": life.id, "client_id": life.client_id, "state": s.stored(),
                 }),
                 Some(&format!("operation-{}-done", op.id)),
             )
@@ -323,11 +313,11 @@ impl Engine {
         let sub = kopek_store::subscriptions::get(&mut conn, sub_id)
             .await?
             .ok_or_else(|| EngineError::not_found("subscription", sub_id))?;
-        let code = life.life_state.clone().unwrap_or_else(|| "ordered".into());
+        let state = life.life_state.unwrap_or(ServiceState::Ordered);
         let operations = store::operations(&mut conn, sub_id).await?.into_iter().map(|o| ServiceOperation {
             id: o.id,
             action: o.action,
-            status: o.status,
+            status: o.status.to_string(),
             attempts: o.attempts,
             answer: o.answer,
             error: o.error,
@@ -338,8 +328,8 @@ impl Engine {
             subscription_id: sub_id,
             product_id,
             product_name: spec.name,
-            state_label: stored_state(&code).map(ServiceState::label_ru).unwrap_or_else(|| code.clone()),
-            state: code,
+            state_label: state.label_ru(),
+            state: state.stored(),
             paid_until: sub.paid_until,
             auto_renew: sub.auto_renew,
             config: serde_json::from_str(life.product_config.as_deref().unwrap_or("{}"))?,

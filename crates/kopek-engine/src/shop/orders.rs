@@ -6,7 +6,8 @@
 
 use kopek_domain::money::{decimal_to_units, units_to_decimal};
 use kopek_domain::product::ProductSpec;
-use kopek_domain::product::life::ServiceState;
+use kopek_domain::account::{OrderPayBy, OrderStatus};
+use kopek_domain::product::life::{Operation, ServiceState};
 use kopek_domain::product::quote::{OrderConfig, Quote, first_period_end, quote};
 use kopek_store::clients::ClientRow;
 use kopek_store::orders::{self as store, CartItemRow, NewOrder, NewOrderItem, OrderRow};
@@ -23,7 +24,7 @@ use crate::core::error::{EngineError, Result};
 use crate::core::uow::Uow;
 use crate::core::views::{Payment, minor};
 use crate::ledger::entries::lock_client;
-use crate::payments::saved_methods::PaymentPurpose;
+use crate::payments::purpose::PaymentPurpose;
 use crate::payments::start::StartPayment;
 use crate::shop::products::{on_sale, usable_promo};
 
@@ -303,7 +304,7 @@ impl Engine {
             &mut uow.conn,
             &NewOrder {
                 client_id: client.id,
-                pay_by: if method.is_some() { "method" } else { "balance" },
+                pay_by: if method.is_some() { OrderPayBy::Method } else { OrderPayBy::Balance },
                 method_id: method.as_ref().map(|m| m.method_id),
                 payer_id: method.as_ref().map(|m| m.payer_id),
                 total: total_units,
@@ -391,7 +392,7 @@ impl Engine {
         let (Some(method_id), Some(payer_id)) = (order.method_id, order.payer_id) else {
             return Err(EngineError::conflict("order_not_by_method", "this order was paid from the balance"));
         };
-        if order.status != "awaiting_payment" {
+        if order.status != OrderStatus::AwaitingPayment {
             return Err(EngineError::conflict("order_not_awaiting", format!("order {order_id} is {}", order.status)));
         }
         // A payment still open is the one to finish, not a second one.
@@ -416,7 +417,7 @@ impl Engine {
     /// Opens what an order bought: each item a subscription paid to the end
     /// of its first period, opened through its product's hook.
     async fn fulfil_order(&self, uow: &mut Uow<'_>, client: &ClientRow, order_id: i64) -> Result<()> {
-        if !store::close_order(&mut uow.conn, order_id, "paid", uow.now).await? {
+        if !store::close_order(&mut uow.conn, order_id, OrderStatus::Paid, uow.now).await? {
             return Ok(());
         }
         let book = load_price_book(&mut uow.conn).await?;
@@ -431,7 +432,7 @@ impl Engine {
             let row = self.connect_in(uow, client, &book, &input, None, &mut changes).await?;
             let end = self.to_utc(first_period_end(&spec, quote.months, self.local_now())?);
             kopek_store::paid_period::make_paid(&mut uow.conn, row.id, end, i64::from(quote.months), item.auto_renew).await?;
-            let state = if product.hook.is_some() { "processing:opening" } else { "active" };
+            let state = if product.hook.is_some() { ServiceState::Processing(Operation::Opening) } else { ServiceState::Active };
             kopek_store::service_life::set_product(&mut uow.conn, row.id, product.id, &item.config, state).await?;
             let paid = PaidSpan { start: uow.now, end, units: item.amount, tax: decimal_to_units(quote.tax)? };
             self.post_paid_span(uow, client, row.id, &spec.name, &paid).await?;
@@ -457,10 +458,10 @@ impl Engine {
         let mut out = Orders { awaiting_payment: Vec::new(), paid: Vec::new() };
         for o in store::orders_of(&mut conn, client_id).await? {
             let view = self.order_view(&mut conn, o.id).await?;
-            match o.status.as_str() {
-                "awaiting_payment" => out.awaiting_payment.push(view),
-                "paid" => out.paid.push(view),
-                _ => {}
+            match o.status {
+                OrderStatus::AwaitingPayment => out.awaiting_payment.push(view),
+                OrderStatus::Paid => out.paid.push(view),
+                OrderStatus::Cancelled => {}
             }
         }
         Ok(out)
@@ -512,19 +513,19 @@ impl Engine {
                 product_name: spec.as_ref().map(|s| s.name.clone()).unwrap_or_default(),
                 amount: Amount::from_units(i.amount, m),
                 subscription_id: i.subscription_id,
-                service_state: life.and_then(|l| l.life_state),
-                instructions: spec.filter(|s| o.status == "paid" && !s.instructions.is_empty()).map(|s| s.instructions),
+                service_state: life.and_then(|l| l.life_state).map(ServiceState::stored),
+                instructions: spec.filter(|s| o.status == OrderStatus::Paid && !s.instructions.is_empty()).map(|s| s.instructions),
             });
         }
-        let payment = match o.payment_id.filter(|_| o.status == "awaiting_payment") {
+        let payment = match o.payment_id.filter(|_| o.status == OrderStatus::AwaitingPayment) {
             Some(p) => Some(crate::ledger::entries::payment_view(conn, p).await?),
             None => None,
         };
         Ok(Order {
             id: o.id,
             client_id: o.client_id,
-            status: o.status,
-            pay_by: o.pay_by,
+            status: o.status.to_string(),
+            pay_by: o.pay_by.to_string(),
             method_id: o.method_id,
             total: Amount::from_units(o.total, m),
             tax: Amount::from_units(o.tax, m),
@@ -551,13 +552,4 @@ async fn own_cart_item(uow: &mut Uow<'_>, ctx: &Ctx, id: i64) -> Result<CartItem
         .await?
         .filter(|r| ctx.actor.ensure_sees_client(r.client_id).is_ok())
         .ok_or_else(|| EngineError::not_found("cart_item", id))
-}
-
-/// The life state stored for a service, as the domain reads it.
-pub(crate) fn stored_state(s: &str) -> Option<ServiceState> {
-    serde_json::from_value(match s.split_once(':') {
-        Some((state, op)) => serde_json::json!({ "state": state, "operation": op }),
-        None => serde_json::json!({ "state": s }),
-    })
-    .ok()
 }

@@ -360,7 +360,7 @@ async fn autopays(w: &World) -> Vec<String> {
     payments.sort_by_key(|p| p.id);
     for p in payments {
         let purpose = kopek_store::saved_methods::purpose(&mut conn, p.id).await.unwrap().unwrap().purpose;
-        if purpose == "autopay" {
+        if purpose == kopek_domain::account::PurposeKind::Autopay {
             out.push(p.amount.0.to_string());
         }
     }

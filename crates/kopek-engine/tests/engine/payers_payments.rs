@@ -9,7 +9,7 @@ use kopek_engine::ledger::entries::PostExpense;
 use kopek_engine::payments::methods::{MethodInput, RateInput};
 use kopek_engine::payments::payers::{ContractInput, MergeRequest, PayerInput};
 use kopek_engine::payments::start::StartPayment;
-use kopek_engine::payments::statement::StatementLine;
+use kopek_engine::payments::bank_transfer::StatementLine;
 use kopek_engine::testing::TestEngine;
 use kopek_store::backend_test;
 

@@ -10,8 +10,9 @@ use kopek_engine::core::views::Payment;
 use kopek_engine::ledger::entries::Reversal;
 use kopek_engine::payments::gateway::{GatewayKind, WebhookRequest};
 use kopek_engine::payments::methods::{MethodInput, PaymentMethod, PaymentQuote, Rate, RateInput};
-use kopek_engine::payments::start::{StartPayment, WebhookOutcome};
-use kopek_engine::payments::statement::{StatementLine, StatementReport};
+use kopek_engine::payments::start::StartPayment;
+use kopek_engine::payments::webhook::WebhookOutcome;
+use kopek_engine::payments::bank_transfer::{StatementLine, StatementReport};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

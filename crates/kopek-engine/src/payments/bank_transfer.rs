@@ -1,8 +1,9 @@
-//! Bank statement import (PMT-4): lines of a statement credit the bank
-//! transfers they name, once; everything else is reported to staff.
+//! Bank transfers (PMT-4): a payment by invoice waits for its money until
+//! staff credit it, or a 1C bank statement's line names it; either way it
+//! is credited once, through the one entry point for money that arrives.
+//! Statement lines that pay nothing are reported to staff.
 
 use chrono::NaiveDate;
-use kopek_domain::account::PaymentStatus;
 use kopek_domain::money::units_to_decimal;
 use kopek_domain::statement::{MatchResult, match_lines};
 use kopek_store::payments as store;
@@ -14,7 +15,11 @@ use crate::Engine;
 use crate::core::amount::Amount;
 use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};
-use crate::payments::start::locked_payment;
+use crate::core::views::Payment;
+use crate::ledger::entries::payment_view;
+use crate::payments::gateway::{GatewayKind, GatewayStatus};
+use crate::payments::start::{locked_payment, number};
+use crate::payments::webhook::record_event;
 
 /// One incoming payment of a statement, as the file says it.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -96,24 +101,49 @@ impl Engine {
         Ok(report)
     }
 
+    /// Staff credit a payment that waited for a bank transfer (PMT-4).
+    pub async fn credit_awaiting_payment(&self, ctx: &Ctx, payment_id: i64) -> Result<Payment> {
+        ctx.actor.ensure_may_move_money()?;
+        if ctx.actor.own_client().is_some() {
+            return Err(EngineError::forbidden("only staff credit a transfer"));
+        }
+        let mut uow = self.begin(ctx).await?;
+        let (pay, client) = locked_payment(&mut uow, payment_id).await?;
+        if !pay.status.is_awaiting() {
+            return Err(EngineError::conflict("payment_not_awaiting", format!("payment {} is {}", number(&pay), pay.status)));
+        }
+        let flow = store::flow(&mut uow.conn, payment_id).await?.ok_or_else(|| EngineError::not_found("payment", payment_id))?;
+        self.awaited_money_arrived(&mut uow, &client, &pay, &flow, None).await?;
+        uow.audit(
+            "payment.credit_awaiting",
+            "payment",
+            payment_id,
+            Some(pay.client_id),
+            serde_json::json!({ "number": number(&pay) }),
+        )
+        .await?;
+        let view = payment_view(&mut uow.conn, payment_id).await?;
+        uow.finish(view).await
+    }
+
     /// Credits one matched transfer unless it is no longer waiting.
     async fn credit_transfer(&self, ctx: &Ctx, payment_id: i64, line: &StatementLine) -> Result<bool> {
         let mut uow = self.begin(ctx).await?;
         let (pay, client) = locked_payment(&mut uow, payment_id).await?;
-        if !matches!(PaymentStatus::parse(&pay.status), Some(PaymentStatus::New | PaymentStatus::Paying)) {
+        if !pay.status.is_awaiting() {
             return Ok(false);
         }
         let flow = store::flow(&mut uow.conn, payment_id).await?.ok_or_else(|| EngineError::not_found("payment", payment_id))?;
-        self.credit_with_cashback(&mut uow, &client, &pay, &flow).await?;
+        self.awaited_money_arrived(&mut uow, &client, &pay, &flow, None).await?;
         let event = store::NewEvent {
-            gateway: "bank_transfer",
+            gateway: GatewayKind::BankTransfer.as_str(),
             external_id: Some(&line.number),
             payment_id: Some(payment_id),
-            status: Some("succeeded"),
+            status: Some(GatewayStatus::Succeeded.as_str()),
             outcome: "credited",
             reason: "bank statement",
         };
-        store::insert_event(&mut uow.conn, &event, uow.now).await?;
+        record_event(&mut uow, &event, Some(client.id)).await?;
         uow.audit(
             "payment.statement_credit",
             "payment",

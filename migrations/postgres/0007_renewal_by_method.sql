@@ -1,0 +1,5 @@
+-- A renewal the client pays now by a method (a card, a bank transfer)
+-- renews for the months chosen when it started; the payment carries them
+-- until its money arrives. An auto-renewal leaves it empty and renews for
+-- the subscription's own renewal period.
+ALTER TABLE payments ADD COLUMN renewal_months INTEGER;
