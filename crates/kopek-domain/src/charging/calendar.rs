@@ -14,11 +14,13 @@ use crate::error::DomainError;
 pub enum WriteOff {
     /// The whole period at its start.
     Prepay,
-    /// The period's fee in equal daily parts, each night (fee / days).
+    /// The period's fee in daily parts, each night: about fee / days each,
+    /// settled so that the parts add up to the fee exactly.
     Daily,
     /// The period's fee after it ends, for the time it was active.
     Postpay,
-    /// Cloud resources: each hour's share of the fee, after the hour.
+    /// Cloud resources: each hour's share of the fee, after the hour, the
+    /// shares of a period adding up to the fee exactly.
     Hourly,
 }
 

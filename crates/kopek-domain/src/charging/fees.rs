@@ -1,6 +1,7 @@
 //! What a subscription owes: the periods due by a run and their amounts
-//! (CAT-2, CAT-6, CHG-2). Proration is to the second: a period pays its
-//! price times the share of its seconds the subscription was active.
+//! (CAT-2, CAT-6, CHG-2). Proration is to the second: the periods within
+//! one unit of the price together pay the price times the share of the
+//! unit's seconds the subscription was active, rounded once.
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
@@ -109,6 +110,18 @@ pub fn run_date_reaching(moment: NaiveDateTime, shift_minutes: i32) -> NaiveDate
 }
 
 /// The amount of one period for an activity, to four places.
+///
+/// A period is a part of the unit period its price is for: a day or an
+/// hour of a month (or of whatever unit the service is priced by), while a
+/// prepaid or postpaid period is a whole unit. Rounding each part on its
+/// own would leave a residue (300.00 over January's 31 nights is 299.9994,
+/// over February's 28 it is 300.0004), so a part is instead the rounded
+/// worth of the unit's active seconds up to the part's end less that up to
+/// its start. The parts of a unit then add up to its price times the active
+/// share, rounded once, wherever in it the activity starts and stops; each
+/// part depends only on where it lies, so whichever run charges it charges
+/// the same amount; and a part re-priced for an earlier stop can only
+/// shrink. The span must lie within one unit period.
 pub fn period_amount(
     terms: &ChargeTerms,
     start: NaiveDateTime,
@@ -116,19 +129,23 @@ pub fn period_amount(
     active: Activity,
     price_on: &dyn Fn(NaiveDate) -> Decimal,
 ) -> Decimal {
+    // CAT-12: when the price changes inside a unit, its parts add up
+    // exactly within each stretch of one price; no one total is owed.
     let price = price_on(start.date());
-    let share = overlap_seconds(start, end, active);
-    let exact = match terms.write_off {
-        WriteOff::Prepay | WriteOff::Postpay => price * Decimal::from(share) / Decimal::from((end - start).num_seconds()),
-        // A day's (an hour's) part of the unit period containing it.
-        WriteOff::Daily | WriteOff::Hourly => {
-            let (us, ue) = period_containing(terms.unit, terms.anchor, start);
-            price * Decimal::from(share) / Decimal::from((ue - us).num_seconds())
-        }
+    let (unit_start, unit_end) = period_containing(terms.unit, terms.anchor, start);
+    let whole = Decimal::from((unit_end - unit_start).num_seconds());
+    // The quotient has the unit's seconds as denominator: either it ends
+    // within Decimal's 28 digits and is exact, or it lies at least
+    // 1/(2 × seconds) of a ten-thousandth from a midpoint, far beyond
+    // Decimal's error, so it rounds as the exact fraction would.
+    let worth_until = |t: NaiveDateTime| {
+        let active_seconds = Decimal::from(overlap_seconds(unit_start, t, active));
+        round_half_up(price * active_seconds / whole, 4)
     };
-    round_half_up(exact, 4)
+    worth_until(end) - worth_until(start)
 }
 
+/// The seconds of `start..end` the activity covers.
 fn overlap_seconds(start: NaiveDateTime, end: NaiveDateTime, active: Activity) -> i64 {
     let from = start.max(active.from);
     let until = active.until.map_or(end, |u| u.min(end));
@@ -190,6 +207,10 @@ pub fn seconds_per_day() -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::charging::calendar::days_in_month;
+    use chrono::Datelike;
+    use proptest::option;
+    use proptest::prelude::*;
     use rust_decimal_macros::dec;
 
     fn at(m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
@@ -208,7 +229,12 @@ mod tests {
         due.iter().map(|d| (d.start, d.amount)).collect()
     }
 
-    /// CAT-2 daily: 300.00 a month in March is 300/31 = 9.6774 a night.
+    fn total(due: &[DuePeriod]) -> Decimal {
+        due.iter().map(|d| d.amount).sum()
+    }
+
+    /// CAT-2 daily: 300.00 a month in March is about 300/31 = 9.6774 a
+    /// night; the parts of March 30 and 31 are exactly that.
     #[test]
     fn cat2_daily_parts_are_the_fee_over_the_days_of_that_month() {
         let t = terms(WriteOff::Daily, CalendarRule::Standard);
@@ -356,5 +382,210 @@ mod tests {
         let due = due_periods(&t, a, None, at(4, 10, 2, 0), &fixed(dec!(310)));
         // 30.5 of 31 days of the first month, then a whole month.
         assert_eq!(amounts(&due), vec![(at(3, 10, 0, 0), dec!(305)), (at(4, 10, 0, 0), dec!(310))]);
+    }
+
+    /// CAT-2: 300.00 a month night by night. Each night rounded on its own,
+    /// 300/31 = 9.6774 would make January 299.9994 and 300/28 = 10.7143
+    /// February 300.0004; rounding the running total instead makes some
+    /// nights a ten-thousandth heavier or lighter and each month 300.0000.
+    #[test]
+    fn cat2_a_month_of_daily_parts_totals_the_fee_in_january_and_february() {
+        let t = terms(WriteOff::Daily, CalendarRule::Standard);
+        let a = Activity { from: at(1, 1, 0, 0), until: None };
+        let price = fixed(dec!(300.00));
+        let jan = due_periods(&t, a, None, at(1, 31, 2, 0), &price);
+        assert_eq!((jan.len(), total(&jan)), (31, dec!(300.0000)));
+        assert!(jan.iter().all(|d| d.amount == dec!(9.6774) || d.amount == dec!(9.6775)));
+        let heavier: Vec<u32> = jan.iter().filter(|d| d.amount == dec!(9.6775)).map(|d| d.start.day()).collect();
+        assert_eq!(heavier, vec![3, 8, 13, 19, 24, 29]);
+        let feb = due_periods(&t, a, Some(at(2, 1, 0, 0)), at(2, 28, 2, 0), &price);
+        assert_eq!((feb.len(), total(&feb)), (28, dec!(300.0000)));
+        assert!(feb.iter().all(|d| d.amount == dec!(10.7143) || d.amount == dec!(10.7142)));
+        let lighter: Vec<u32> = feb.iter().filter(|d| d.amount == dec!(10.7142)).map(|d| d.start.day()).collect();
+        assert_eq!(lighter, vec![4, 11, 18, 25]);
+    }
+
+    /// CAT-2 hourly: February's 672 hours of 100.00 are 0.1488 or 0.1489
+    /// each and total 100.0000, where 0.1488 each would make 99.9936.
+    #[test]
+    fn cat2_a_month_of_hourly_parts_totals_the_fee() {
+        let t = terms(WriteOff::Hourly, CalendarRule::Standard);
+        let a = Activity { from: at(2, 1, 0, 0), until: None };
+        let feb = due_periods(&t, a, None, at(3, 1, 0, 0), &fixed(dec!(100.00)));
+        assert_eq!((feb.len(), total(&feb)), (672, dec!(100.0000)));
+        assert_eq!(feb.iter().filter(|d| d.amount == dec!(0.1489)).count(), 64);
+        assert!(feb.iter().all(|d| d.amount == dec!(0.1488) || d.amount == dec!(0.1489)));
+    }
+
+    /// CAT-2 "shift charge date": the days of a month from the 31st of
+    /// January to the 28th of February add up to the fee as well.
+    #[test]
+    fn cat2_daily_parts_of_an_anchored_month_total_the_fee() {
+        let mut t = terms(WriteOff::Daily, CalendarRule::Standard);
+        t.anchor = Some(NaiveDate::from_ymd_opt(2026, 1, 31).unwrap());
+        let a = Activity { from: at(1, 31, 0, 0), until: None };
+        let due = due_periods(&t, a, None, at(2, 27, 2, 0), &fixed(dec!(310.00)));
+        assert_eq!((due.len(), total(&due)), (28, dec!(310.0000)));
+    }
+
+    /// CHG-2: active from the 10th 14:00 to the 20th 09:30 of April, a
+    /// service pays 235.5 of April's 720 hours of 299.99 rounded once,
+    /// 98.1217; each day rounded on its own would come to 98.1220.
+    #[test]
+    fn chg2_a_partly_covered_month_pays_its_covered_share_rounded_once() {
+        let t = terms(WriteOff::Daily, CalendarRule::Standard);
+        let a = Activity { from: at(4, 10, 14, 0), until: Some(at(4, 20, 9, 30)) };
+        let due = due_periods(&t, a, None, at(5, 1, 2, 0), &fixed(dec!(299.99)));
+        assert_eq!(
+            amounts(&due),
+            vec![
+                (at(4, 10, 0, 0), dec!(4.1665)),
+                (at(4, 11, 0, 0), dec!(9.9997)),
+                (at(4, 12, 0, 0), dec!(9.9997)),
+                (at(4, 13, 0, 0), dec!(9.9996)),
+                (at(4, 14, 0, 0), dec!(9.9997)),
+                (at(4, 15, 0, 0), dec!(9.9997)),
+                (at(4, 16, 0, 0), dec!(9.9996)),
+                (at(4, 17, 0, 0), dec!(9.9997)),
+                (at(4, 18, 0, 0), dec!(9.9997)),
+                (at(4, 19, 0, 0), dec!(9.9996)),
+                (at(4, 20, 0, 0), dec!(3.9582)),
+            ]
+        );
+        assert_eq!(total(&due), dec!(98.1217));
+    }
+
+    /// CAT-2, CHG-1: a night's part depends only on where the night lies,
+    /// so a month charged night by night is charged as if all at once.
+    #[test]
+    fn cat2_a_part_is_the_same_whichever_night_charges_it() {
+        let t = terms(WriteOff::Daily, CalendarRule::Standard);
+        let a = Activity { from: at(3, 7, 16, 45), until: None };
+        let price = fixed(dec!(1234.5678));
+        let at_once = due_periods(&t, a, None, at(3, 31, 2, 0), &price);
+        let mut nightly = Vec::new();
+        let mut charged_until = None;
+        for day in 7..=31 {
+            let due = due_periods(&t, a, charged_until, at(3, day, 2, 0), &price);
+            charged_until = due.last().map(|d| d.end).or(charged_until);
+            nightly.extend(due);
+        }
+        assert_eq!(nightly, at_once);
+        // 24 days 7 h 15 min of March's 31 days.
+        assert_eq!(total(&at_once), dec!(967.8248));
+    }
+
+    /// CHG-2: a night charged at 02:00 and the service stopped at 13:20 the
+    /// same day: the night is charged again for the part used (as the
+    /// engine does on a stop), which is never more than was charged, and
+    /// the month pays what it would had the stop been known all along.
+    #[test]
+    fn chg2_a_stop_after_the_night_was_charged_keeps_the_month_exact() {
+        let t = terms(WriteOff::Daily, CalendarRule::Standard);
+        let open = Activity { from: at(1, 1, 0, 0), until: None };
+        let stopped = Activity { until: Some(at(1, 15, 13, 20)), ..open };
+        let price = fixed(dec!(300.00));
+        let charged = due_periods(&t, open, None, at(1, 15, 2, 0), &price);
+        let night = charged.last().unwrap();
+        let used = period_amount(&t, night.start, night.end, stopped, &price);
+        assert_eq!((night.amount, used), (dec!(9.6774), dec!(5.3763)));
+        // 14 days 13 h 20 min of January's 31 days.
+        assert_eq!(total(&charged[..14]) + used, dec!(140.8602));
+        assert_eq!(total(&due_periods(&t, stopped, None, at(2, 1, 2, 0), &price)), dec!(140.8602));
+    }
+
+    /// CHG-2: a prepaid month stopped early pays for the time used, 10 days
+    /// 6 hours of 31, as the engine re-prices it on a stop.
+    #[test]
+    fn chg2_a_prepaid_month_stopped_early_pays_the_time_used() {
+        let t = terms(WriteOff::Prepay, CalendarRule::Standard);
+        let stopped = Activity { from: at(3, 10, 12, 0), until: Some(at(3, 20, 18, 0)) };
+        assert_eq!(period_amount(&t, at(3, 1, 0, 0), at(4, 1, 0, 0), stopped, &fixed(dec!(300))), dec!(99.1935));
+    }
+
+    fn any_write_off() -> impl Strategy<Value = WriteOff> {
+        prop_oneof![Just(WriteOff::Daily), Just(WriteOff::Hourly), Just(WriteOff::Prepay), Just(WriteOff::Postpay)]
+    }
+
+    /// A month of 28 to 31 days, calendar or anchored to a day of it.
+    fn month_of(year: i32, month: u32, anchor_day: Option<u32>) -> (Option<NaiveDate>, NaiveDateTime, NaiveDateTime) {
+        let first = NaiveDate::from_ymd_opt(year, month, 1).unwrap();
+        let anchor = anchor_day.map(|d| first.with_day(d.min(days_in_month(first) as u32)).unwrap());
+        let (start, end) = period_containing(PeriodUnit::Month, anchor, anchor.unwrap_or(first).and_time(chrono::NaiveTime::MIN));
+        (anchor, start, end)
+    }
+
+    /// The parts of one month an activity is charged, by runs late enough
+    /// for all of them.
+    fn parts_of(t: &ChargeTerms, a: Activity, month: (NaiveDateTime, NaiveDateTime), fee: Decimal) -> Vec<DuePeriod> {
+        let late = month.1 + Duration::hours(12);
+        due_periods(t, a, None, late, &fixed(fee)).into_iter().filter(|d| d.start >= month.0 && d.start < month.1).collect()
+    }
+
+    fn share(fee: Decimal, covered: Duration, whole: Duration) -> Decimal {
+        round_half_up(fee * Decimal::from(covered.num_seconds()) / Decimal::from(whole.num_seconds()), 4)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// CAT-2, CHG-2: whatever the fee, the month, the write-off and the
+        /// moments of start and stop, a month's parts add up to the fee
+        /// times the covered share rounded once; none is negative; and a
+        /// stop made after the parts were charged, re-pricing the part it
+        /// falls in, leaves the month paying the share up to the stop.
+        #[test]
+        fn cat2_chg2_the_parts_of_a_month_sum_to_the_fee_times_the_covered_share(
+            fee_units in 1i64..=10_000_000_000,
+            year in prop_oneof![Just(2026), Just(2028)],
+            month in 1u32..=12,
+            anchor_day in option::of(1u32..=31),
+            write_off in any_write_off(),
+            shift_minutes in -600i32..=600,
+            from_pick in 0i64..2_678_400,
+            until_pick in option::of(0i64..2_678_400),
+            stop_pick in 0i64..2_678_400,
+        ) {
+            let fee = Decimal::new(fee_units, 4);
+            let (anchor, us, ue) = month_of(year, month, anchor_day);
+            let t = ChargeTerms { write_off, unit: PeriodUnit::Month, calendar: CalendarRule::Standard, shift_minutes, anchor };
+            let whole = ue - us;
+            let from = us + Duration::seconds(from_pick % whole.num_seconds());
+            let until = until_pick.map(|u| from + Duration::seconds(1 + u % (ue - from).num_seconds()));
+            let a = Activity { from, until };
+            let parts = parts_of(&t, a, (us, ue), fee);
+            prop_assert!(parts.iter().all(|d| d.amount >= Decimal::ZERO));
+            prop_assert_eq!(total(&parts), share(fee, until.unwrap_or(ue) - from, whole));
+
+            let stop = from + Duration::seconds(1 + stop_pick % (ue - from).num_seconds());
+            let stopped = Activity { from, until: Some(stop) };
+            let open = parts_of(&t, Activity { from, until: None }, (us, ue), fee);
+            let mut paid = Decimal::ZERO;
+            for part in open.iter().filter(|d| d.start < stop) {
+                if part.end <= stop {
+                    paid += part.amount;
+                } else {
+                    let used = period_amount(&t, part.start, part.end, stopped, &fixed(fee));
+                    prop_assert!(used <= part.amount);
+                    paid += used;
+                }
+            }
+            prop_assert_eq!(paid, share(fee, stop - from, whole));
+        }
+
+        /// CAT-2: a whole month charged in any parts is the fee exactly.
+        #[test]
+        fn cat2_a_whole_month_of_parts_is_the_fee(
+            fee_units in 1i64..=10_000_000_000,
+            year in prop_oneof![Just(2026), Just(2028)],
+            month in 1u32..=12,
+            anchor_day in option::of(1u32..=31),
+            write_off in any_write_off(),
+        ) {
+            let fee = Decimal::new(fee_units, 4);
+            let (anchor, us, ue) = month_of(year, month, anchor_day);
+            let t = ChargeTerms { write_off, unit: PeriodUnit::Month, calendar: CalendarRule::Standard, shift_minutes: 0, anchor };
+            prop_assert_eq!(total(&parts_of(&t, Activity { from: us, until: None }, (us, ue), fee)), fee);
+        }
     }
 }
