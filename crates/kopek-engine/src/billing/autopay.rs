@@ -14,8 +14,8 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
 use kopek_domain::catalog::ServiceSpec;
 use kopek_domain::money::{decimal_to_units, round_half_up, units_to_decimal};
 use kopek_domain::renewal::{
-    AutopayCase, AutopayDecision, AutopaySettings, Forecast, ForecastItem, forecast, method_selectable,
-    plan_autopay, recommended_max, renewal_due_on,
+    AutopayCase, AutopayDecision, AutopaySettings, Forecast, ForecastItem, forecast, method_selectable, plan_autopay,
+    recommended_max, renewal_due_on,
 };
 use kopek_store::Conn;
 use kopek_store::clients::ClientRow;
@@ -26,8 +26,8 @@ use utoipa::ToSchema;
 
 use crate::Engine;
 use crate::catalog::services::load_price_book;
-use crate::charging::state::SubscriptionStyle;
 use crate::charging::state::State;
+use crate::charging::state::SubscriptionStyle;
 use crate::core::amount::Amount;
 use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};

@@ -13,9 +13,7 @@
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use kopek_domain::catalog::ServiceSpec;
 use kopek_domain::credit::CreditStatus;
-use kopek_domain::renewal::{
-    RENEWAL_FAILED_NOTICE, RenewalDecision, RenewalSource, renewal_decision, renewal_due_on,
-};
+use kopek_domain::renewal::{RENEWAL_FAILED_NOTICE, RenewalDecision, RenewalSource, renewal_decision, renewal_due_on};
 use kopek_store::clients::ClientRow;
 use kopek_store::paid_period::{self as store, RenewalRow};
 use kopek_store::saved_methods as saved;
@@ -34,7 +32,7 @@ use crate::core::notify::notify_client;
 use crate::core::uow::Uow;
 use crate::ledger::entries::lock_client;
 use crate::payments::purpose::PaymentPurpose;
-use crate::payments::start::StartPayment;
+use crate::payments::start::{StartPayment, payable};
 
 /// Why a renewal waits: the client's credit limit is blocked.
 const HELD_BY_CREDIT: &str = "credit_blocked";
@@ -123,8 +121,7 @@ impl Engine {
             .map(|r| r.client_id)
             .ok_or_else(|| EngineError::not_found("subscription", id))?;
         let client = lock_client(&mut uow.conn, client_id).await?;
-        let Some(row) = store::renewal(&mut uow.conn, id).await?.filter(|r| r.auto_renew && r.state == State::Active)
-        else {
+        let Some(row) = store::renewal(&mut uow.conn, id).await?.filter(|r| r.auto_renew && r.state == State::Active) else {
             return Ok(());
         };
         let Some(paid_until) = row.paid_until else { return Ok(()) };
@@ -180,7 +177,7 @@ impl Engine {
                         )
                         .await?;
                         uow.finish(()).await?;
-                        self.renew_by_method(&row, &m, spec, day, report).await
+                        self.auto_renew_by_saved_method(&row, &m, spec, day, report).await
                     }
                     None => Ok(()),
                 }
@@ -232,7 +229,7 @@ impl Engine {
 
     /// Pays the renewal by the saved method; its webhook renews. A payment
     /// refused at once is a failure like a declined card.
-    async fn renew_by_method(
+    async fn auto_renew_by_saved_method(
         &self,
         row: &RenewalRow,
         m: &saved::SavedMethodRow,
@@ -240,16 +237,11 @@ impl Engine {
         day: NaiveDate,
         report: &mut RenewalReport,
     ) -> Result<()> {
-        // The card pays whole kopeks: a price to four places is rounded up,
-        // the rest stays on the balance.
-        let digits = crate::core::views::minor(&spec.fee.currency);
         let units = renewal_units(&mut self.store.conn().await?, spec, row).await?;
-        let amount = kopek_domain::money::units_to_decimal(units)
-            .round_dp_with_strategy(digits, rust_decimal::RoundingStrategy::AwayFromZero);
         let req = StartPayment {
             payer_id: m.payer_id,
             method_id: m.method_id,
-            amount: Amount(amount),
+            amount: payable(units, &spec.fee.currency),
             return_url: None,
             save_method: false,
             saved_method_id: None,
@@ -301,7 +293,8 @@ impl Engine {
         let (start, end, months) = self.renew_in(uow, client, &sub, chosen, false, why).await?;
         store::set_renewal_outcome(&mut uow.conn, sub_id, None, None).await?;
         store::finish_pending_attempts(&mut uow.conn, sub_id, "renewed", "", Some(payment_id), uow.now).await?;
-        let (action, from) = if chosen.is_some() { ("subscription.renew", "method") } else { ("subscription.auto_renew", "saved_method") };
+        let (action, from) =
+            if chosen.is_some() { ("subscription.renew", "method") } else { ("subscription.auto_renew", "saved_method") };
         uow.audit(
             action,
             "subscription",

@@ -25,7 +25,10 @@ use crate::charging::subscriptions::{ConnectInput, Subscription, view};
 use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};
 use crate::core::uow::Uow;
+use crate::core::views::Payment;
 use crate::ledger::entries::{allocate, lock_client, post_expense_in};
+use crate::payments::purpose::PaymentPurpose;
+use crate::payments::start::PayByMethod;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -52,6 +55,17 @@ pub struct Renewal {
     /// Months to pay for; the subscription's renewal period when left out.
     #[serde(default)]
     pub months: Option<u32>,
+}
+
+/// "Продлить" paid now by a method rather than from the balance (PMT-2,
+/// SVC-2): the subscription renews when the payment's money arrives.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RenewalByMethod {
+    /// Months to pay for; the subscription's renewal period when left out.
+    #[serde(default)]
+    pub months: Option<u32>,
+    pub method: PayByMethod,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -132,6 +146,33 @@ impl Engine {
         .await?;
         let row = subs::get(&mut uow.conn, sub.id).await?.expect("exists");
         uow.finish(view(&row)).await
+    }
+
+    /// Starts the payment of a renewal by a method: a card is charged at
+    /// its gateway, a bank transfer waits for its money; either way the
+    /// subscription renews for the months chosen when the money arrives,
+    /// whoever credits it.
+    pub async fn renew_by_method(&self, ctx: &Ctx, subscription_id: i64, req: RenewalByMethod) -> Result<Payment> {
+        let (client_id, months, units, currency) = {
+            let mut uow = self.begin(ctx).await?;
+            let (sub, client) = paid_subscription(&mut uow, ctx, subscription_id).await?;
+            if !matches!(sub.state, State::Active | State::Expired) {
+                return Err(EngineError::conflict("not_renewable", format!("subscription {subscription_id} is {}", sub.state)));
+            }
+            let book = load_price_book(&mut uow.conn).await?;
+            let spec = book
+                .spec_on(sub.service_id, self.local_today())
+                .ok_or_else(|| EngineError::not_found("service", sub.service_id))?;
+            let months = req.months.or(sub.renewal_months.and_then(|m| u32::try_from(m).ok())).unwrap_or(1);
+            period_cost(spec.fee.price, spec.fee.period, months)?;
+            let units = period_units(&mut uow.conn, spec, sub.id, months).await?;
+            uow.conn.rollback().await?;
+            (client.id, months, units, client.currency)
+        };
+        let key = ctx.idempotency_key.clone().map(|k| format!("{k}:renewal-payment"));
+        let pay_ctx = ctx.clone().with_idempotency_key(key);
+        let purpose = PaymentPurpose::Renewal { subscription_id, months };
+        self.start_payment_for(&pay_ctx, client_id, req.method.payment_of(units, &currency), purpose).await
     }
 
     /// Changes the renewal period or auto-renewal of an active subscription.
@@ -230,8 +271,7 @@ impl Engine {
         let end = self.pay_period(uow, client, &spec, sub, start, months, check_funds).await?;
         if !active {
             let actor = uow.ctx().actor.label();
-            subs::record_state(&mut uow.conn, sub.id, client.id, uow.now, Some(sub.state), State::Active, why, &actor)
-                .await?;
+            subs::record_state(&mut uow.conn, sub.id, client.id, uow.now, Some(sub.state), State::Active, why, &actor).await?;
         }
         self.tell_the_hook(uow, sub.id, kopek_domain::product::life::Action::Renew).await?;
         Ok((start, end, months))

@@ -316,11 +316,7 @@ impl Engine {
             if !records.is_empty() {
                 let usage: Vec<Usage> = records
                     .iter()
-                    .map(|r| Usage {
-                        kind: r.kind,
-                        class: r.class.clone(),
-                        quantity: units_to_decimal(r.quantity),
-                    })
+                    .map(|r| Usage { kind: r.kind, class: r.class.clone(), quantity: units_to_decimal(r.quantity) })
                     .collect();
                 let units = decimal_to_units(rate(&usage, &spec.additional.usage_rates)?)?;
                 lines.push(Line { key: horizon, end: horizon, units, usage: true });

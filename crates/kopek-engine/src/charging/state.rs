@@ -32,4 +32,3 @@ pub(crate) async fn change_state(
     changes.push((sub.id, to.as_str().to_string()));
     Ok(())
 }
-

@@ -14,13 +14,12 @@ use utoipa::ToSchema;
 
 use crate::Engine;
 use crate::catalog::services::load_price_book;
+use crate::charging::state::{State, SubscriptionStyle, change_state};
 use crate::core::amount::Amount;
 use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};
-use crate::charging::state::{State, SubscriptionStyle, change_state};
 use crate::core::uow::Uow;
 use crate::ledger::entries::{allocate, post_expense_in, reverse_expense_in};
-
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -296,8 +295,7 @@ impl Engine {
         let mut parents = vec![sub.id];
         while let Some(parent) = parents.pop() {
             for member in subs::of_client(&mut uow.conn, sub.client_id).await? {
-                if member.parent_id == Some(parent) && member.state != State::Disconnected && member.state != to
-                {
+                if member.parent_id == Some(parent) && member.state != State::Disconnected && member.state != to {
                     self.end_subscription(&mut uow, &member, to, reason, &mut changes).await?;
                     parents.push(member.id);
                 }
@@ -343,17 +341,8 @@ impl Engine {
         };
         subs::resume(&mut uow.conn, sub.id, from, charged_until, next).await?;
         let actor = ctx.actor.label();
-        subs::record_state(
-            &mut uow.conn,
-            sub.id,
-            sub.client_id,
-            uow.now,
-            Some(sub.state),
-            State::Active,
-            "resumed",
-            &actor,
-        )
-        .await?;
+        subs::record_state(&mut uow.conn, sub.id, sub.client_id, uow.now, Some(sub.state), State::Active, "resumed", &actor)
+            .await?;
         let now = self.to_local(uow.now);
         self.charge_client(&mut uow, &book, sub.client_id, today, Some(now)).await?;
         uow.audit("subscription.resume", "subscription", sub.id, Some(sub.client_id), serde_json::json!({})).await?;

@@ -140,7 +140,10 @@ impl Engine {
         let mut conn = self.store.conn().await?;
         crate::ledger::entries::existing_client(&mut conn, client_id).await?;
         let rows = store::of_client(&mut conn, client_id).await?;
-        Ok(rows.into_iter().map(|r| PayerSummary { id: r.id, name: r.name, kind: r.kind.to_string(), country: r.country }).collect())
+        Ok(rows
+            .into_iter()
+            .map(|r| PayerSummary { id: r.id, name: r.name, kind: r.kind.to_string(), country: r.country })
+            .collect())
     }
 
     pub async fn payer(&self, ctx: &Ctx, payer_id: i64) -> Result<Payer> {

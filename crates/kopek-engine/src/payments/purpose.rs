@@ -87,8 +87,13 @@ pub(crate) async fn link_saved_method(
     method: &MethodRow,
     purpose: &PaymentPurpose,
 ) -> Result<PurposeRow> {
-    let mut row =
-        PurposeRow { purpose: purpose.kind(), saved_method_id: None, subscription_id: None, order_id: None, renewal_months: None };
+    let mut row = PurposeRow {
+        purpose: purpose.kind(),
+        saved_method_id: None,
+        subscription_id: None,
+        order_id: None,
+        renewal_months: None,
+    };
     match *purpose {
         PaymentPurpose::TopUp => row.saved_method_id = top_up_method(uow, client_id, by, payer_id, method).await?,
         PaymentPurpose::Order { order_id } => {
@@ -135,8 +140,7 @@ async fn top_up_method(
         return Ok(None);
     }
     ensure_savable(GatewayKind::parse(&method.gateway).unwrap_or(GatewayKind::BankTransfer))?;
-    let row = store::insert(&mut uow.conn, client_id, payer_id, method.id, "", SavedMethodStatus::Configuring, uow.now)
-        .await?;
+    let row = store::insert(&mut uow.conn, client_id, payer_id, method.id, "", SavedMethodStatus::Configuring, uow.now).await?;
     store::rename(&mut uow.conn, row.id, &format!("{} #{}", method.name, row.id), uow.now).await?;
     Ok(Some(row.id))
 }

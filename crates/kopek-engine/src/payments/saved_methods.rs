@@ -236,7 +236,13 @@ impl Engine {
         uow.finish(DeletedSavedMethod { id, auto_renew_switched_off: subs, autopay_switched_off: autopay }).await
     }
 
-    pub(crate) async fn method_status_after(&self, uow: &mut Uow<'_>, id: i64, outcome: PaymentOutcome, token: Option<&str>) -> Result<()> {
+    pub(crate) async fn method_status_after(
+        &self,
+        uow: &mut Uow<'_>,
+        id: i64,
+        outcome: PaymentOutcome,
+        token: Option<&str>,
+    ) -> Result<()> {
         let Some(row) = store::get(&mut uow.conn, id).await? else { return Ok(()) };
         let next = row.status.after(outcome);
         match token {

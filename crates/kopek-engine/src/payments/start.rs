@@ -6,9 +6,9 @@
 
 use std::sync::Arc;
 
+use kopek_domain::DomainError;
 use kopek_domain::account::PaymentStatus;
 use kopek_domain::money::units_to_decimal;
-use kopek_domain::DomainError;
 use kopek_store::ledger::{self as ledger_store, NewPayment, PaymentRow};
 use kopek_store::payments::{self as store, Flow};
 use serde::{Deserialize, Serialize};
@@ -21,9 +21,7 @@ use crate::core::error::{EngineError, Result};
 use crate::core::uow::Uow;
 use crate::core::views::Payment;
 use crate::ledger::entries::{allocate, lock_client, payment_view, reverse_payment_in};
-use crate::payments::gateway::{
-    CreatePayment, GatewayKind, GatewayStatus, PaymentGateway, RefundStatus, WebhookEvent,
-};
+use crate::payments::gateway::{CreatePayment, GatewayKind, GatewayStatus, PaymentGateway, RefundStatus, WebhookEvent};
 use crate::payments::methods::{price, usable_method};
 use crate::payments::purpose::{MethodPaymentEnd, PaymentPurpose, SavedChoice, link_saved_method, saved_method_request};
 use kopek_store::saved_methods as saved;
@@ -49,6 +47,40 @@ pub struct StartPayment {
     /// the client makes it work again.
     #[serde(default)]
     pub saved_method_id: Option<i64>,
+}
+
+/// Pay by a method instead of the balance (PMT-2).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PayByMethod {
+    pub method_id: i64,
+    pub payer_id: i64,
+    #[serde(default)]
+    pub save_method: bool,
+    #[serde(default)]
+    pub return_url: Option<String>,
+}
+
+impl PayByMethod {
+    /// The payment of `units` of `currency` by this method.
+    pub(crate) fn payment_of(self, units: i64, currency: &str) -> StartPayment {
+        StartPayment {
+            payer_id: self.payer_id,
+            method_id: self.method_id,
+            amount: payable(units, currency),
+            return_url: self.return_url,
+            save_method: self.save_method,
+            saved_method_id: None,
+        }
+    }
+}
+
+/// A price kept to four places as a method pays it: in the currency's
+/// minor units, rounded up, so what is paid always covers the price (the
+/// fraction left over stays on the balance).
+pub(crate) fn payable(units: i64, currency: &str) -> Amount {
+    let digits = crate::core::views::minor(currency);
+    Amount(units_to_decimal(units).round_dp_with_strategy(digits, rust_decimal::RoundingStrategy::AwayFromZero))
 }
 
 impl Engine {
@@ -118,7 +150,15 @@ impl Engine {
             uow.now,
         )
         .await?;
-        let link = link_saved_method(&mut uow, client_id, SavedChoice { saved_method_id: req.saved_method_id, save_method: req.save_method }, payer.id, &method.row, &purpose).await?;
+        let link = link_saved_method(
+            &mut uow,
+            client_id,
+            SavedChoice { saved_method_id: req.saved_method_id, save_method: req.save_method },
+            payer.id,
+            &method.row,
+            &purpose,
+        )
+        .await?;
         saved::set_purpose(&mut uow.conn, row.id, &link).await?;
         uow.audit(
             "payment.start",
@@ -236,8 +276,7 @@ impl Engine {
         ctx.actor.ensure_sees_client(pay.client_id).map_err(|_| EngineError::not_found("payment", payment_id))?;
         let from = pay.status;
         kopek_domain::payment_method::transition(from, PaymentStatus::Cancelled)?;
-        store::mark_closed(&mut uow.conn, payment_id, PaymentStatus::Cancelled, "cancelled by the payer", uow.now)
-            .await?;
+        store::mark_closed(&mut uow.conn, payment_id, PaymentStatus::Cancelled, "cancelled by the payer", uow.now).await?;
         uow.audit("payment.cancel", "payment", payment_id, Some(pay.client_id), serde_json::json!({ "number": number(&pay) }))
             .await?;
         let view = payment_view(&mut uow.conn, payment_id).await?;

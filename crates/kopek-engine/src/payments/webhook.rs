@@ -126,8 +126,7 @@ impl Engine {
                     ));
                 }
                 if flow.external_id.is_none() {
-                    store::set_external(&mut uow.conn, pay.id, &event.external_id, None, PaymentStatus::Paying, uow.now)
-                        .await?;
+                    store::set_external(&mut uow.conn, pay.id, &event.external_id, None, PaymentStatus::Paying, uow.now).await?;
                 }
                 self.awaited_money_arrived(uow, client, pay, flow, event.method_token.as_deref()).await?;
                 ("credited", String::new())

@@ -139,17 +139,8 @@ impl Engine {
         kopek_store::paid_period::set_renewal(&mut uow.conn, sub_id, l.sub.renewal_months.unwrap_or(1), false).await?;
         subs::set_state(&mut uow.conn, sub_id, State::Disconnected, Some(uow.now)).await?;
         let actor = uow.ctx().actor.label();
-        subs::record_state(
-            &mut uow.conn,
-            sub_id,
-            client.id,
-            uow.now,
-            Some(l.sub.state),
-            State::Disconnected,
-            "deleted",
-            &actor,
-        )
-        .await?;
+        subs::record_state(&mut uow.conn, sub_id, client.id, uow.now, Some(l.sub.state), State::Disconnected, "deleted", &actor)
+            .await?;
         let name = format!("{}: неиспользованный период до {}", l.spec.name, self.to_local(end).date());
         self.settle(&mut uow, &client, &name, -decimal_to_units(refund)?, l.spec.tax_percent).await?;
         uow.audit("service.delete", "subscription", sub_id, Some(client.id), serde_json::json!({ "refund": refund })).await?;

@@ -168,7 +168,9 @@ impl Engine {
 
     async fn prepare_call(&self, op_id: i64) -> Result<Option<(OperationRow, HookCall, Arc<dyn ProvisioningHook>)>> {
         let mut conn = self.store.conn().await?;
-        let Some(op) = store::operation(&mut conn, op_id).await?.filter(|o| o.status == OperationStatus::Pending) else { return Ok(None) };
+        let Some(op) = store::operation(&mut conn, op_id).await?.filter(|o| o.status == OperationStatus::Pending) else {
+            return Ok(None);
+        };
         let life = store::life(&mut conn, op.subscription_id)
             .await?
             .ok_or_else(|| EngineError::not_found("subscription", op.subscription_id))?;

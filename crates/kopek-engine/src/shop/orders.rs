@@ -4,9 +4,9 @@
 //! item becomes a paid-period subscription of its product and opens through
 //! the product's provisioning hook.
 
+use kopek_domain::account::{OrderPayBy, OrderStatus};
 use kopek_domain::money::{decimal_to_units, units_to_decimal};
 use kopek_domain::product::ProductSpec;
-use kopek_domain::account::{OrderPayBy, OrderStatus};
 use kopek_domain::product::life::{Operation, ServiceState};
 use kopek_domain::product::quote::{OrderConfig, Quote, first_period_end, quote};
 use kopek_store::clients::ClientRow;
@@ -25,7 +25,7 @@ use crate::core::uow::Uow;
 use crate::core::views::{Payment, minor};
 use crate::ledger::entries::lock_client;
 use crate::payments::purpose::PaymentPurpose;
-use crate::payments::start::StartPayment;
+use crate::payments::start::PayByMethod;
 use crate::shop::products::{on_sale, usable_promo};
 
 /// What goes in the cart, or is ordered at once.
@@ -68,18 +68,6 @@ pub struct Cart {
     pub items: Vec<CartItem>,
     /// What the orderable items come to now.
     pub to_pay: Amount,
-}
-
-/// Pay by a method instead of the balance (PMT-2).
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PayByMethod {
-    pub method_id: i64,
-    pub payer_id: i64,
-    #[serde(default)]
-    pub save_method: bool,
-    #[serde(default)]
-    pub return_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -361,14 +349,7 @@ impl Engine {
             let mut conn = self.store.conn().await?;
             store::order(&mut conn, order_id).await?.ok_or_else(|| EngineError::not_found("order", order_id))?
         };
-        let req = StartPayment {
-            payer_id: m.payer_id,
-            method_id: m.method_id,
-            amount: Amount(units_to_decimal(order.total).round_dp(minor(&order.currency))),
-            return_url: m.return_url,
-            save_method: m.save_method,
-            saved_method_id: None,
-        };
+        let req = m.payment_of(order.total, &order.currency);
         let key = ctx.idempotency_key.clone().map(|k| format!("{k}:order-payment"));
         let pay_ctx = ctx.clone().with_idempotency_key(key);
         let payment = self.start_payment_for(&pay_ctx, order.client_id, req, PaymentPurpose::Order { order_id }).await?;
@@ -514,7 +495,9 @@ impl Engine {
                 amount: Amount::from_units(i.amount, m),
                 subscription_id: i.subscription_id,
                 service_state: life.and_then(|l| l.life_state).map(ServiceState::stored),
-                instructions: spec.filter(|s| o.status == OrderStatus::Paid && !s.instructions.is_empty()).map(|s| s.instructions),
+                instructions: spec
+                    .filter(|s| o.status == OrderStatus::Paid && !s.instructions.is_empty())
+                    .map(|s| s.instructions),
             });
         }
         let payment = match o.payment_id.filter(|_| o.status == OrderStatus::AwaitingPayment) {

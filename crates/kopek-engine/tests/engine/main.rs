@@ -5,9 +5,11 @@
 mod auto_renewal;
 mod charging;
 mod credit_cycle;
+mod house;
 mod jobs;
 mod ledger;
 mod ledger_props;
+mod money_in;
 mod orders;
 mod paid_period;
 mod payers_payments;

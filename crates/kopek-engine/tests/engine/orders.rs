@@ -345,7 +345,7 @@ backend_test!(async fn ord5_an_order_paid_by_the_sandbox_gateway_opens_once_paid
     })).unwrap();
     let method = e.create_payment_method(&s.admin, method).await.unwrap().id;
     s.mid_march();
-    let by_card = kopek_engine::shop::orders::PayByMethod { method_id: method, payer_id: payer, save_method: false, return_url: None };
+    let by_card = kopek_engine::payments::start::PayByMethod { method_id: method, payer_id: payer, save_method: false, return_url: None };
     let input = CartInput { product_id: vds_id, config: config(2, 30), auto_renew: true, promo_code: None };
     let order = e.order_now(&user, client, input, Some(by_card)).await.unwrap();
     assert_eq!((order.status.as_str(), order.pay_by.as_str(), order.total.0.to_string()), ("awaiting_payment", "method", "331.94".into()));

@@ -6,10 +6,10 @@ use chrono::NaiveDate;
 use kopek_domain::payer::PayerDetails;
 use kopek_engine::core::amount::Amount;
 use kopek_engine::ledger::entries::PostExpense;
+use kopek_engine::payments::bank_transfer::StatementLine;
 use kopek_engine::payments::methods::{MethodInput, RateInput};
 use kopek_engine::payments::payers::{ContractInput, MergeRequest, PayerInput};
 use kopek_engine::payments::start::StartPayment;
-use kopek_engine::payments::bank_transfer::StatementLine;
 use kopek_engine::testing::TestEngine;
 use kopek_store::backend_test;
 

@@ -5,12 +5,13 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
-use kopek_engine::billing::paid_period::{PaidPeriodOrder, Renewal, RenewalSettings};
+use kopek_engine::billing::paid_period::{PaidPeriodOrder, Renewal, RenewalByMethod, RenewalSettings};
 use kopek_engine::catalog::tariff_change::TariffChange;
 use kopek_engine::charging::promised::{PromiseInput, Promised};
 use kopek_engine::charging::run::RunReport;
 use kopek_engine::charging::subscriptions::{ConnectInput, Reason, StateChange, Subscription};
 use kopek_engine::charging::usage::{UsageReceipt, UsageRecord};
+use kopek_engine::core::views::Payment;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -216,6 +217,21 @@ pub async fn renew(
     ApiJson(r): ApiJson<Renewal>,
 ) -> ApiResult<Json<Subscription>> {
     Ok(Json(state.engine.renew_subscription(&ctx, id, r).await?))
+}
+
+/// Pay a renewal by a method (a card, a bank transfer): the subscription
+/// renews when the payment's money arrives (PMT-2, SVC-2).
+#[utoipa::path(post, path = "/subscriptions/{id}/renewal-payment", tag = "charging", params(("id" = i64, Path)),
+    request_body = RenewalByMethod,
+    responses((status = 201, body = Payment), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn renewal_payment(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(r): ApiJson<RenewalByMethod>,
+) -> ApiResult<(StatusCode, Json<Payment>)> {
+    Ok((StatusCode::CREATED, Json(state.engine.renew_by_method(&ctx, id, r).await?)))
 }
 
 /// Change the renewal period or auto-renewal.

@@ -86,6 +86,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(charging::run))
         .routes(routes!(charging::order_paid_period))
         .routes(routes!(charging::renew))
+        .routes(routes!(charging::renewal_payment))
         .routes(routes!(charging::set_renewal))
         .routes(routes!(payers::list_payers, payers::create_payer))
         .routes(routes!(payers::get_payer, payers::update_payer, payers::delete_payer))

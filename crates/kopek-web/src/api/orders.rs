@@ -7,10 +7,11 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use kopek_domain::product::life::Action;
+use kopek_engine::payments::start::PayByMethod;
 use kopek_engine::service_life::changes::{ServiceChange, ServiceChangeResult};
 use kopek_engine::service_life::life::ClientService;
 use kopek_engine::service_life::questions::{AskQuestion, ServiceQuestion};
-use kopek_engine::shop::orders::{Cart, CartInput, Checkout, Order, Orders, PayByMethod};
+use kopek_engine::shop::orders::{Cart, CartInput, Checkout, Order, Orders};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

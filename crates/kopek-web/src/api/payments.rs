@@ -8,11 +8,11 @@ use axum::http::{HeaderMap, StatusCode};
 use kopek_engine::Ctx;
 use kopek_engine::core::views::Payment;
 use kopek_engine::ledger::entries::Reversal;
+use kopek_engine::payments::bank_transfer::{StatementLine, StatementReport};
 use kopek_engine::payments::gateway::{GatewayKind, WebhookRequest};
 use kopek_engine::payments::methods::{MethodInput, PaymentMethod, PaymentQuote, Rate, RateInput};
 use kopek_engine::payments::start::StartPayment;
 use kopek_engine::payments::webhook::WebhookOutcome;
-use kopek_engine::payments::bank_transfer::{StatementLine, StatementReport};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

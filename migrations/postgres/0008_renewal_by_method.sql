@@ -2,4 +2,4 @@
 -- renews for the months chosen when it started; the payment carries them
 -- until its money arrives. An auto-renewal leaves it empty and renews for
 -- the subscription's own renewal period.
-ALTER TABLE payments ADD COLUMN renewal_months INTEGER;
+ALTER TABLE payments ADD COLUMN renewal_months BIGINT;
