@@ -169,8 +169,12 @@ async fn postgres_schema(pool: &sqlx::PgPool) -> Schema {
     Schema { columns, indexes }
 }
 
+/// Table, column, declared type, NOT NULL, default, place in the primary
+/// key, the table's CREATE statement.
+type SqliteColumnRow = (String, String, String, bool, Option<String>, i64, String);
+
 async fn sqlite_schema(pool: &sqlx::SqlitePool) -> Schema {
-    let rows: Vec<(String, String, String, bool, Option<String>, i64, String)> = sqlx::query_as(
+    let rows: Vec<SqliteColumnRow> = sqlx::query_as(
         r#"SELECT m.name, p.name, p.type, p."notnull", p.dflt_value, p.pk, m.sql
            FROM sqlite_master m JOIN pragma_table_info(m.name) p
            WHERE m.type = 'table' AND m.name NOT IN ('_sqlx_migrations', 'sqlite_sequence')
