@@ -132,7 +132,7 @@ pub struct HistoryRow {
     pub actor: String,
 }
 
-#[allow(clippy::too_many_arguments)]
+#[allow(clippy::too_many_arguments, reason = "one argument per column of subscription_history")]
 pub async fn record_state(
     conn: &mut Conn,
     subscription_id: i64,

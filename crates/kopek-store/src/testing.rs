@@ -52,6 +52,7 @@ impl TestDb {
             Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
                 panic!("CI=true and PostgreSQL at {server} is unreachable: {e}")
             }
+            #[allow(clippy::print_stderr, reason = "the test runner shows it beside the test that skipped")]
             Err(e) => {
                 eprintln!("skipping the PostgreSQL half of this test: {server} is unreachable ({e})");
                 return None;

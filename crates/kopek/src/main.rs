@@ -1,6 +1,8 @@
 //! `kopek`: one binary that serves the portal and API, runs the background
 //! workers, and administers the database.
 
+#![allow(clippy::print_stdout, clippy::print_stderr, reason = "a command-line program answers on stdout and fails on stderr")]
+
 mod bench;
 mod cli;
 mod commands;

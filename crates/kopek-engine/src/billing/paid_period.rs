@@ -292,7 +292,7 @@ impl Engine {
 
     /// Charges one paid period from `start` and returns its end: a charge
     /// row (once per subscription and start), its expense, the allocation.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments, reason = "an order and a renewal call it with the rows they already read")]
     async fn pay_period(
         &self,
         uow: &mut Uow<'_>,

@@ -260,7 +260,7 @@ impl Engine {
         Ok(run)
     }
 
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments, reason = "the batch and the per-client run call it with the rows they already read")]
     pub(crate) async fn price_subscription(
         &self,
         uow: &mut Uow<'_>,

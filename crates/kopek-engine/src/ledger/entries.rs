@@ -380,7 +380,7 @@ pub(crate) async fn credit_in(
 }
 
 /// Writes one immutable entry and moves the cached balance with it.
-#[allow(clippy::too_many_arguments)]
+#[allow(clippy::too_many_arguments, reason = "one argument per column of the entry")]
 async fn post_entry(
     uow: &mut Uow<'_>,
     client: &ClientRow,

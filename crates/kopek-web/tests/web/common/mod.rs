@@ -2,8 +2,7 @@
 //! whose engine pays by the test card gateway (kind sandbox), a staff token,
 //! clients with an owner who logs in to the portal, and JSON requests.
 
-// Each test file uses the part it needs.
-#![allow(dead_code)]
+#![allow(dead_code, reason = "each test file uses the part it needs")]
 
 use std::sync::Arc;
 

@@ -1,0 +1,3 @@
+-- Nothing to do: a PostgreSQL primary key is NOT NULL already. SQLite's
+-- 0007 gives three of its keys the NOT NULL they lacked; this file keeps a
+-- version number meaning the same schema on both backends.
