@@ -70,11 +70,19 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// True when the statement broke a UNIQUE constraint or primary key.
-    pub fn is_unique_violation(&self) -> bool {
-        match self {
-            StoreError::Db(sqlx::Error::Database(e)) => e.is_unique_violation(),
-            _ => false,
+    /// True when the statement broke the UNIQUE key on `table (column)`,
+    /// and no other: a caller maps the key it expects to its own answer,
+    /// while any other violation stays an error with its cause. PostgreSQL
+    /// names a column's key `<table>_<column>_key`; SQLite says
+    /// "UNIQUE constraint failed: <table>.<column>".
+    pub fn breaks_unique(&self, table: &str, column: &str) -> bool {
+        let StoreError::Db(sqlx::Error::Database(e)) = self else { return false };
+        if !e.is_unique_violation() {
+            return false;
+        }
+        match e.constraint() {
+            Some(name) => name == format!("{table}_{column}_key"),
+            None => e.message().trim_end().ends_with(&format!(": {table}.{column}")),
         }
     }
 }

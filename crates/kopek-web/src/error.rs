@@ -42,8 +42,8 @@ impl From<EngineError> for ApiError {
             EngineError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             EngineError::Forbidden { .. } => StatusCode::FORBIDDEN,
             EngineError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
-            EngineError::Internal(detail) => {
-                tracing::error!(%detail, "internal error");
+            EngineError::Internal(_) | EngineError::Store(_) | EngineError::Decode(_) => {
+                tracing::error!(error = %e.chain(), "internal error");
                 return ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",

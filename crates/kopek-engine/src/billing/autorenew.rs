@@ -31,6 +31,7 @@ use crate::core::error::{EngineError, Result};
 use crate::core::notify::notify_client;
 use crate::core::uow::Uow;
 use crate::ledger::entries::lock_client;
+use crate::ledger::funds::covers;
 use crate::payments::purpose::PaymentPurpose;
 use crate::payments::start::{StartPayment, payable};
 
@@ -196,7 +197,7 @@ impl Engine {
     ) -> Result<()> {
         let sub = subs::get(&mut uow.conn, row.id).await?.ok_or_else(|| EngineError::not_found("subscription", row.id))?;
         let cost = renewal_units(&mut uow.conn, spec, row).await?;
-        if client.balance + client.usable_credit() < cost {
+        if !covers(client, cost) {
             self.renewal_failed(&mut uow, client, row.id, None, "not enough money on the balance").await?;
             uow.audit(
                 "subscription.auto_renew_failed",
@@ -344,7 +345,7 @@ impl Engine {
                 continue;
             }
             let client = lock_client(&mut uow.conn, client.id).await?;
-            if client.balance + client.usable_credit() < renewal_units(&mut uow.conn, spec, &row).await? {
+            if !covers(&client, renewal_units(&mut uow.conn, spec, &row).await?) {
                 self.renewal_failed(uow, &client, id, None, "not enough money on the balance").await?;
                 continue;
             }

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use kopek_domain::DomainError;
 use kopek_domain::catalog::{ServiceKind, ServiceSpec};
 use kopek_domain::charging::paid_period::{period_cost, period_end, renewal_start};
-use kopek_domain::money::{decimal_to_units, units_to_decimal};
+use kopek_domain::money::decimal_to_units;
 use kopek_domain::renewal::autorenew_period;
 use kopek_store::clients::ClientRow;
 use kopek_store::paid_period as store;
@@ -27,6 +27,7 @@ use crate::core::error::{EngineError, Result};
 use crate::core::uow::Uow;
 use crate::core::views::Payment;
 use crate::ledger::entries::{allocate, lock_client, post_expense_in};
+use crate::ledger::funds::ensure_funds;
 use crate::payments::purpose::PaymentPurpose;
 use crate::payments::start::PayByMethod;
 
@@ -304,16 +305,8 @@ impl Engine {
         check_funds: bool,
     ) -> Result<DateTime<Utc>> {
         let units = period_units(&mut uow.conn, spec, sub.id, months).await?;
-        if check_funds && client.balance + client.usable_credit() < units {
-            return Err(EngineError::conflict(
-                "insufficient_funds",
-                format!(
-                    "{months} month(s) of {} cost {}; the balance with the credit limit is {}",
-                    spec.main.name,
-                    units_to_decimal(units),
-                    units_to_decimal(client.balance + client.usable_credit())
-                ),
-            ));
+        if check_funds {
+            ensure_funds(client, units, &format!("{months} month(s) of {}", spec.main.name))?;
         }
         let end = period_end(start, months)?;
         let paid = PaidSpan { start, end, units, tax: included_vat(units, spec.fee.vat_percent, &client.currency)? };

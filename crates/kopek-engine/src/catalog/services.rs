@@ -190,9 +190,7 @@ impl Engine {
 
     /// Every change of a service: who, when, what (CAT-12).
     pub async fn service_history(&self, ctx: &Ctx, id: i64) -> Result<Vec<Change>> {
-        if ctx.actor.own_client().is_some() {
-            return Err(EngineError::forbidden("the catalog's history is for staff"));
-        }
+        ctx.actor.ensure_staff("read the catalog's history")?;
         let mut conn = self.store.conn().await?;
         store::service(&mut conn, id).await?.ok_or_else(|| EngineError::not_found("service", id))?;
         let rows = audit::for_entity(&mut conn, "service", &id.to_string()).await?;

@@ -76,6 +76,15 @@ impl Actor {
         }
     }
 
+    /// What only the provider's people (or the system) may do or read;
+    /// `what` completes "only staff …" in the refusal.
+    pub fn ensure_staff(&self, what: &str) -> Result<()> {
+        match self {
+            Actor::ClientUser { .. } => Err(EngineError::forbidden(format!("only staff {what}"))),
+            _ => Ok(()),
+        }
+    }
+
     pub fn ensure_admin(&self) -> Result<()> {
         match self {
             Actor::Staff { role: StaffRole::Admin, .. } | Actor::System { .. } => Ok(()),

@@ -25,9 +25,16 @@ pub enum EngineError {
     /// Too many failed logins: 429.
     #[error("{message}")]
     Locked { message: String },
-    /// Our fault: 500, logged, never shown in detail.
+    /// Our fault: 500, logged, never shown in detail. A broken invariant
+    /// says which.
     #[error("internal error: {0}")]
     Internal(String),
+    /// The database failed; the cause is kept for the log.
+    #[error("database error")]
+    Store(#[source] StoreError),
+    /// Stored JSON (a service's spec, a payload) did not read back.
+    #[error("stored data did not decode")]
+    Decode(#[source] serde_json::Error),
 }
 
 pub type Result<T, E = EngineError> = std::result::Result<T, E>;
@@ -41,7 +48,7 @@ impl EngineError {
             | EngineError::Forbidden { code, .. } => code,
             EngineError::NotFound { .. } => "not_found",
             EngineError::Locked { .. } => "login_locked",
-            EngineError::Internal(_) => "internal",
+            EngineError::Internal(_) | EngineError::Store(_) | EngineError::Decode(_) => "internal",
         }
     }
 
@@ -70,12 +77,45 @@ impl From<DomainError> for EngineError {
 
 impl From<StoreError> for EngineError {
     fn from(e: StoreError) -> Self {
-        EngineError::Internal(e.to_string())
+        EngineError::Store(e)
     }
 }
 
 impl From<serde_json::Error> for EngineError {
     fn from(e: serde_json::Error) -> Self {
-        EngineError::Internal(format!("json: {e}"))
+        EngineError::Decode(e)
+    }
+}
+
+impl EngineError {
+    /// Ours to fix (a 500), as opposed to the caller's.
+    pub fn is_internal(&self) -> bool {
+        matches!(self, EngineError::Internal(_) | EngineError::Store(_) | EngineError::Decode(_))
+    }
+
+    /// The error and every cause under it, for the log: "database error:
+    /// error returned from database: …".
+    pub fn chain(&self) -> String {
+        let mut out = self.to_string();
+        let mut next = std::error::Error::source(self);
+        while let Some(cause) = next {
+            out.push_str(": ");
+            out.push_str(&cause.to_string());
+            next = cause.source();
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_failure_keeps_its_cause_for_the_log() {
+        let e = EngineError::from(StoreError::Corrupt("payment 7 has status \"frozen\"".into()));
+        assert!(e.is_internal());
+        assert_eq!(e.code(), "internal");
+        assert_eq!(e.chain(), "database error: stored data is corrupt: payment 7 has status \"frozen\"");
     }
 }

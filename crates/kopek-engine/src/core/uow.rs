@@ -92,6 +92,15 @@ impl<'e> Uow<'e> {
             },
         )
         .await?;
+        tracing::info!(
+            action,
+            entity,
+            entity_id = %entity_id.to_string(),
+            client_id,
+            actor = %actor.label(),
+            source_ip = self.ctx.source_ip.as_deref().unwrap_or(""),
+            "change"
+        );
         self.audited = true;
         Ok(())
     }

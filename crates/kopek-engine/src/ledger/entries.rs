@@ -233,7 +233,7 @@ impl Engine {
             currency: c.currency.clone(),
             balance: Amount::from_units(c.balance, m),
             credit_limit: Amount::from_units(c.credit_limit, m),
-            available: Amount::from_units(c.balance + c.usable_credit(), m),
+            available: Amount::from_units(crate::ledger::funds::available(&c), m),
             credit_blocked: c.credit_blocked,
             debt: Amount::from_units(debt, m),
             unallocated: Amount::from_units(free, m),
@@ -408,7 +408,7 @@ async fn post_entry(
     )
     .await;
     match inserted {
-        Err(e) if e.is_unique_violation() => {
+        Err(e) if e.breaks_unique("ledger_entries", "reverses_entry_id") => {
             return Err(EngineError::conflict("already_reversed", "this entry was already reversed"));
         }
         other => other.map_err(|e: StoreError| EngineError::from(e))?,

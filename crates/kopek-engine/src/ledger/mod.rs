@@ -3,3 +3,4 @@
 //! the allocation of money to debt, oldest first.
 
 pub mod entries;
+pub mod funds;

@@ -129,7 +129,7 @@ impl Engine {
         let kinds = kinds_text(&terms);
         let f = fields(&input, &terms, gateway, &kinds)?;
         let row = match store::insert(&mut uow.conn, &f, uow.now).await {
-            Err(e) if e.is_unique_violation() => {
+            Err(e) if e.breaks_unique("payment_methods", "prefix") => {
                 return Err(EngineError::conflict("prefix_taken", format!("another method has the prefix \"{}\"", f.prefix)));
             }
             other => other?,
@@ -167,9 +167,7 @@ impl Engine {
 
     pub async fn set_exchange_rate(&self, ctx: &Ctx, input: RateInput) -> Result<Rate> {
         ctx.actor.ensure_may_move_money()?;
-        if ctx.actor.own_client().is_some() {
-            return Err(EngineError::forbidden("only staff set exchange rates"));
-        }
+        ctx.actor.ensure_staff("set exchange rates")?;
         let base: Currency = input.base.parse()?;
         let quote: Currency = input.quote.parse()?;
         ExchangeRate::new(input.day, base, quote, input.rate.0)?;

@@ -25,6 +25,7 @@ use crate::core::error::{EngineError, Result};
 use crate::core::uow::Uow;
 use crate::core::views::currency_of;
 use crate::ledger::entries::{allocate, credit_in, lock_client, post_expense_in};
+use crate::ledger::funds::ensure_funds;
 use crate::service_life::life::ClientService;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -75,15 +76,8 @@ impl Engine {
             digits,
         );
         let units = decimal_to_units(diff)?;
-        if units > 0 && client.balance + client.usable_credit() < units {
-            return Err(EngineError::conflict(
-                "insufficient_funds",
-                format!(
-                    "the change costs {diff} until {}; the balance with the credit limit is {}",
-                    self.to_local(end).date(),
-                    units_to_decimal(client.balance + client.usable_credit())
-                ),
-            ));
+        if units > 0 {
+            ensure_funds(&client, units, &format!("the change until {}", self.to_local(end).date()))?;
         }
         let state = self.queue_operation(&mut uow, sub_id, Action::Change).await?;
         let name = format!("{}: изменение конфигурации до {}", l.spec.name, self.to_local(end).date());

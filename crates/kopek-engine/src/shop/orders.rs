@@ -5,7 +5,7 @@
 //! the product's provisioning hook.
 
 use kopek_domain::account::{OrderPayBy, OrderStatus};
-use kopek_domain::money::{decimal_to_units, units_to_decimal};
+use kopek_domain::money::decimal_to_units;
 use kopek_domain::product::ProductSpec;
 use kopek_domain::product::life::{Operation, ServiceState};
 use kopek_domain::product::quote::{OrderConfig, Quote, first_period_end, quote};
@@ -24,6 +24,7 @@ use crate::core::error::{EngineError, Result};
 use crate::core::uow::Uow;
 use crate::core::views::{Payment, minor};
 use crate::ledger::entries::lock_client;
+use crate::ledger::funds::ensure_funds;
 use crate::payments::purpose::PaymentPurpose;
 use crate::payments::start::PayByMethod;
 use crate::shop::products::{on_sale, usable_promo};
@@ -279,14 +280,8 @@ impl Engine {
         let total: rust_decimal::Decimal = lines.iter().map(|l| l.quote.to_pay).sum();
         let tax: rust_decimal::Decimal = lines.iter().map(|l| l.quote.tax).sum();
         let total_units = decimal_to_units(total)?;
-        if method.is_none() && client.balance + client.usable_credit() < total_units {
-            return Err(EngineError::conflict(
-                "insufficient_funds",
-                format!(
-                    "the order comes to {total}; the balance with the credit limit is {}",
-                    units_to_decimal(client.balance + client.usable_credit())
-                ),
-            ));
+        if method.is_none() {
+            ensure_funds(client, total_units, "the order")?;
         }
         let order = store::insert_order(
             &mut uow.conn,

@@ -152,9 +152,7 @@ impl Engine {
     }
 
     pub async fn promos(&self, ctx: &Ctx) -> Result<Vec<Promo>> {
-        if ctx.actor.own_client().is_some() {
-            return Err(EngineError::forbidden("only staff list promo codes"));
-        }
+        ctx.actor.ensure_staff("list promo codes")?;
         let mut conn = self.store.conn().await?;
         let mut out = Vec::new();
         for row in store::promos(&mut conn).await? {
