@@ -81,10 +81,12 @@ pub async fn by_number(conn: &mut Conn, number: &str) -> Result<Option<(i64, i64
         .bind(number).fetch_optional(db).await)?)
 }
 
-/// Money arrived for a payment that waited for it.
+/// Money arrived for a payment; an earlier attempt's refusal no longer
+/// describes it (the gateway log keeps it).
 pub async fn mark_credited(conn: &mut Conn, id: i64, now: DateTime<Utc>) -> Result<()> {
     exec_db!(conn, db => sqlx::query(
-        "UPDATE payments SET status = 'credited', credited_at = $2, unallocated = amount, updated_at = $2 WHERE id = $1")
+        "UPDATE payments SET status = 'credited', credited_at = $2, unallocated = amount, failure_reason = NULL,
+             updated_at = $2 WHERE id = $1")
         .bind(id).bind(now).execute(db).await)?;
     Ok(())
 }
@@ -94,6 +96,14 @@ pub async fn mark_closed(conn: &mut Conn, id: i64, status: &str, reason: &str, n
     exec_db!(conn, db => sqlx::query(
         "UPDATE payments SET status = $2, failure_reason = $3, updated_at = $4 WHERE id = $1")
         .bind(id).bind(status).bind(reason).bind(now).execute(db).await)?;
+    Ok(())
+}
+
+/// Why the last attempt of a payment still waiting was refused; the
+/// payment stays as it is.
+pub async fn note_failure(conn: &mut Conn, id: i64, reason: &str, now: DateTime<Utc>) -> Result<()> {
+    exec_db!(conn, db => sqlx::query("UPDATE payments SET failure_reason = $2, updated_at = $3 WHERE id = $1")
+        .bind(id).bind(reason).bind(now).execute(db).await)?;
     Ok(())
 }
 

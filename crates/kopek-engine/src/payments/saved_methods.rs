@@ -73,6 +73,10 @@ pub(crate) enum MethodPaymentEnd<'a> {
     /// Cancelled by the payer or the gateway: a failure for a payment made
     /// without the payer, no news about the card for a set-up.
     Cancelled(&'a str),
+    /// One attempt refused while the payment stays open: a failure of the
+    /// kept card it was charged to (no payer is there to try another for a
+    /// renewal or an autopayment), no news yet about a card being entered.
+    Declined(&'a str),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -298,11 +302,17 @@ impl Engine {
     ) -> Result<()> {
         let Some(link) = store::purpose(&mut uow.conn, payment_id).await? else { return Ok(()) };
         let unattended = matches!(link.purpose.as_str(), "renewal" | "autopay");
+        let by_kept_card = match end {
+            MethodPaymentEnd::Declined(_) => saved_method_request(&mut uow.conn, payment_id).await?.1.is_some(),
+            _ => false,
+        };
         let outcome = match end {
             MethodPaymentEnd::Succeeded(_) => Some(PaymentOutcome::Succeeded),
             MethodPaymentEnd::Failed(_) => Some(PaymentOutcome::Failed),
             MethodPaymentEnd::Cancelled(_) if unattended => Some(PaymentOutcome::Failed),
             MethodPaymentEnd::Cancelled(_) => None,
+            MethodPaymentEnd::Declined(_) if unattended || by_kept_card => Some(PaymentOutcome::Failed),
+            MethodPaymentEnd::Declined(_) => None,
         };
         if let (Some(id), Some(outcome)) = (link.saved_method_id, outcome) {
             let token = match end {
@@ -312,7 +322,7 @@ impl Engine {
             self.method_status_after(uow, id, outcome, token).await?;
         }
         let reason = match end {
-            MethodPaymentEnd::Failed(r) | MethodPaymentEnd::Cancelled(r) => r,
+            MethodPaymentEnd::Failed(r) | MethodPaymentEnd::Cancelled(r) | MethodPaymentEnd::Declined(r) => r,
             MethodPaymentEnd::Succeeded(_) => "",
         };
         match (link.purpose.as_str(), link.subscription_id, outcome) {

@@ -55,7 +55,8 @@ pub struct StartPayment {
 /// What one webhook delivery did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct WebhookOutcome {
-    /// credited, duplicate, failed, cancelled, pending, ignored, unknown or refused.
+    /// credited, duplicate, declined, failed, cancelled, pending, ignored,
+    /// unknown or refused.
     pub outcome: String,
     pub payment_id: Option<i64>,
     pub reason: String,
@@ -330,9 +331,14 @@ impl Engine {
     ) -> Result<(&'static str, String)> {
         let status = PaymentStatus::parse(&pay.status).ok_or_else(|| EngineError::Internal(format!("status {}", pay.status)))?;
         let waiting = matches!(status, PaymentStatus::New | PaymentStatus::Paying);
+        // A proven success means the gateway holds the money, so it is
+        // credited even where an earlier notice (or the payer, in Kopek)
+        // closed the payment; only a payment credited once makes it a repeat.
+        let creditable = status.can_become(PaymentStatus::Credited);
+        let closed = creditable && !waiting;
         let reason = event.failure_reason.clone().unwrap_or_default();
         Ok(match event.status {
-            GatewayStatus::Succeeded if waiting => {
+            GatewayStatus::Succeeded if creditable => {
                 let expected = flow.paid_amount.map(units_to_decimal);
                 if expected != Some(event.amount) || flow.paid_currency.as_deref() != Some(event.currency.as_str()) {
                     return Ok((
@@ -353,9 +359,18 @@ impl Engine {
                 self.credit_with_cashback(uow, client, pay, flow).await?;
                 self.after_method_payment(uow, client, pay.id, MethodPaymentEnd::Succeeded(event.method_token.as_deref()))
                     .await?;
-                ("credited", String::new())
+                let note =
+                    if closed { format!("the payment was {}; the gateway took the money", pay.status) } else { String::new() };
+                ("credited", note)
             }
             GatewayStatus::Succeeded => ("duplicate", format!("payment is already {}", pay.status)),
+            // The gateway keeps the payment open for the payer's next try:
+            // it waits, with why this attempt was refused.
+            GatewayStatus::Declined if waiting => {
+                store::note_failure(&mut uow.conn, pay.id, &reason, uow.now).await?;
+                self.after_method_payment(uow, client, pay.id, MethodPaymentEnd::Declined(&reason)).await?;
+                ("declined", reason)
+            }
             GatewayStatus::Failed | GatewayStatus::Canceled if waiting => {
                 let to = if event.status == GatewayStatus::Failed { PaymentStatus::Failed } else { PaymentStatus::Cancelled };
                 store::mark_closed(&mut uow.conn, pay.id, to.as_str(), &reason, uow.now).await?;
@@ -372,8 +387,8 @@ impl Engine {
         })
     }
 
-    /// Credits a waiting payment, spends it on debt, lifts blocks, and pays
-    /// the method's cashback as its own payment.
+    /// Credits a payment whose money arrived, spends it on debt, lifts
+    /// blocks, and pays the method's cashback as its own payment.
     pub(crate) async fn credit_with_cashback(
         &self,
         uow: &mut Uow<'_>,
