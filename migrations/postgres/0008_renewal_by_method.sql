@@ -3,3 +3,8 @@
 -- until its money arrives. An auto-renewal leaves it empty and renews for
 -- the subscription's own renewal period.
 ALTER TABLE payments ADD COLUMN renewal_months BIGINT;
+
+-- An auto-renewal by a saved method names the paid time it extends: a late
+-- success for a period another attempt already renewed leaves its money on
+-- the balance instead of paying the period twice.
+ALTER TABLE payments ADD COLUMN renews_from TIMESTAMPTZ;

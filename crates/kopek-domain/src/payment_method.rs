@@ -248,13 +248,20 @@ pub fn convert(amount: Money, to: Currency, rates: &[ExchangeRate], day: NaiveDa
 
 impl PaymentStatus {
     /// LED-3: new → paying; new or paying → credited, failed or cancelled;
-    /// credited → refunded. Staying in the same status is not a transition:
-    /// a repeated gateway notice is the caller's no-op to detect.
+    /// failed or cancelled → credited; credited → refunded. A gateway's
+    /// proven success means it took the money, whatever Kopek had concluded
+    /// before (PMT-4), so a closed payment is still credited once. Staying in
+    /// the same status is not a transition: a repeated gateway notice is the
+    /// caller's no-op to detect.
     pub fn can_become(self, to: PaymentStatus) -> bool {
         use PaymentStatus::*;
         matches!(
             (self, to),
-            (New, Paying) | (New | Paying, Credited) | (New | Paying, Failed) | (New | Paying, Cancelled) | (Credited, Refunded)
+            (New, Paying)
+                | (New | Paying | Failed | Cancelled, Credited)
+                | (New | Paying, Failed)
+                | (New | Paying, Cancelled)
+                | (Credited, Refunded)
         )
     }
 
@@ -520,6 +527,8 @@ mod tests {
             (New, Paying),
             (New, Credited),
             (Paying, Credited),
+            (Failed, Credited),
+            (Cancelled, Credited),
             (New, Failed),
             (Paying, Failed),
             (New, Cancelled),
@@ -534,8 +543,9 @@ mod tests {
         let e = transition(Credited, Paying).unwrap_err();
         assert_eq!(e.code(), "invalid_status_transition");
         assert_eq!(e.to_string(), "payment status can't change from credited to paying");
-        assert!(Failed.is_final() && Cancelled.is_final() && Refunded.is_final());
+        assert!(Refunded.is_final());
         assert!(!New.is_final() && !Paying.is_final() && !Credited.is_final());
+        assert!(!Failed.is_final() && !Cancelled.is_final(), "a gateway's later success is still credited");
     }
 
     #[test]

@@ -4,6 +4,10 @@
 //! with [`SandboxGateway::settle`]; the settlement comes back as a signed
 //! callback to deliver to the webhook endpoint, now or later.
 //!
+//! Its states follow Stripe's PaymentIntent: a declined card is one attempt,
+//! after which the payment stays open and the payer may pay again on the
+//! same page; only a success (or, with manual capture, the hold) ends it.
+//!
 //! Callbacks are signed like Stripe's (HMAC-SHA256 over "{t}.{body}" in the
 //! `X-Sandbox-Signature` header), so the webhook path that accepts them is
 //! the same one that must refuse forgeries.
@@ -24,7 +28,8 @@ use crate::signature;
 use crate::support::check_amount;
 
 pub const SIGNATURE_HEADER: &str = "X-Sandbox-Signature";
-/// Paying with this saved token is declined, to demo a failed autopayment.
+/// Paying with this saved token is declined, to demo a failed autopayment;
+/// the payment stays open, as a declined attempt leaves it.
 pub const DECLINED_TOKEN: &str = "sbx_pm_declined";
 const TOKEN_PREFIX: &str = "sbx_pm_";
 
@@ -64,7 +69,8 @@ impl std::fmt::Debug for SandboxConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SandboxOutcome {
     Succeed,
-    Fail,
+    /// The card is declined; the payment waits for another attempt.
+    Decline,
 }
 
 /// A webhook call to deliver: POST `body` with `headers`.
@@ -196,19 +202,23 @@ impl SandboxGateway {
     fn apply(&self, state: &mut State, external_id: &str, outcome: SandboxOutcome) -> Result<Notice, GatewayError> {
         let auto_capture = self.config.auto_capture;
         let e = state.payments.get_mut(external_id).ok_or_else(|| not_found(external_id))?;
-        if e.payment.status != GatewayStatus::Pending {
+        if !matches!(e.payment.status, GatewayStatus::Pending | GatewayStatus::Declined) {
             return Err(GatewayError::Invalid(format!("sandbox payment {external_id} is already {}", e.payment.status.as_str())));
         }
-        e.payment.confirmation_url = None;
         match outcome {
             SandboxOutcome::Succeed => {
                 e.payment.status = if auto_capture { GatewayStatus::Succeeded } else { GatewayStatus::WaitingForCapture };
+                e.payment.confirmation_url = None;
+                // As Stripe clears `last_payment_error`: the earlier decline
+                // is history, not a reason attached to the success.
+                e.payment.failure_reason = None;
                 if e.save_method {
                     e.payment.method_token = Some(new_id(TOKEN_PREFIX));
                 }
             }
-            SandboxOutcome::Fail => {
-                e.payment.status = GatewayStatus::Failed;
+            // The page stays where it was, for the payer's next attempt.
+            SandboxOutcome::Decline => {
+                e.payment.status = GatewayStatus::Declined;
                 e.payment.failure_reason = Some("declined in the sandbox".to_string());
             }
         }
@@ -276,7 +286,7 @@ impl PaymentGateway for SandboxGateway {
         };
         match req.saved_method_token.as_deref() {
             Some(DECLINED_TOKEN) => {
-                payment.status = GatewayStatus::Failed;
+                payment.status = GatewayStatus::Declined;
                 payment.failure_reason = Some("saved method declined in the sandbox".to_string());
             }
             Some(token) if token.starts_with(TOKEN_PREFIX) => {

@@ -192,10 +192,12 @@ impl Intent {
         let status = match self.status.as_str() {
             "requires_capture" => GatewayStatus::WaitingForCapture,
             "succeeded" => GatewayStatus::Succeeded,
+            // Only a cancelled intent can never take money.
             "canceled" => GatewayStatus::Canceled,
-            // A declined attempt sends the intent back for another method;
-            // for Kopek that attempt has failed.
-            "requires_payment_method" if failure_reason.is_some() => GatewayStatus::Failed,
+            // A declined attempt sends the intent back for another method
+            // (https://docs.stripe.com/payments/paymentintents/lifecycle):
+            // the payer may retry on the same intent, which may yet succeed.
+            "requires_payment_method" if failure_reason.is_some() => GatewayStatus::Declined,
             _ => GatewayStatus::Pending,
         };
         let confirmation_url =
@@ -226,7 +228,8 @@ impl Intent {
 }
 
 enum Failure {
-    /// A declined confirmation still created an intent: Kopek records it.
+    /// A declined confirmation still created an intent, open for another
+    /// attempt: Kopek records it.
     DeclinedIntent(Box<Intent>),
     Error(GatewayError),
 }
@@ -426,7 +429,7 @@ mod tests {
     }
 
     #[test]
-    fn a_declined_attempt_is_a_failure() {
+    fn pmt4_a_declined_attempt_leaves_the_intent_open() {
         let intent: Intent = serde_json::from_value(json!({
             "id": "pi_1", "object": "payment_intent", "status": "requires_payment_method",
             "amount": 1000, "currency": "eur",
@@ -434,7 +437,8 @@ mod tests {
         }))
         .unwrap();
         let p = intent.into_gateway();
-        assert_eq!(p.status, GatewayStatus::Failed);
+        assert_eq!(p.status, GatewayStatus::Declined);
+        assert!(!p.status.is_final());
         assert_eq!(p.amount, Decimal::new(1000, 2));
         assert_eq!(p.currency, "EUR");
         assert!(p.failure_reason.unwrap().starts_with("insufficient_funds"));

@@ -226,8 +226,12 @@ impl Payment {
             "pending" => GatewayStatus::Pending,
             "waiting_for_capture" => GatewayStatus::WaitingForCapture,
             "succeeded" => GatewayStatus::Succeeded,
-            // Only the merchant's own cancellation or an expired hold is a
-            // cancellation; every other reason is the payer's failure.
+            // YooKassa cancels a declined payment for good and a new
+            // attempt is a new payment
+            // (https://yookassa.ru/developers/payments/declined-payments),
+            // so nothing here is a retryable decline. Only the merchant's
+            // own cancellation or an expired hold is a cancellation; every
+            // other reason is the payer's failure.
             "canceled" => match self.cancellation_details.as_ref().and_then(|c| c.reason.as_deref()) {
                 Some("canceled_by_merchant" | "expired_on_capture") => GatewayStatus::Canceled,
                 _ => GatewayStatus::Failed,

@@ -83,10 +83,12 @@ pub async fn by_number(conn: &mut Conn, number: &str) -> Result<Option<(i64, i64
         .bind(number).fetch_optional(db).await)?)
 }
 
-/// Money arrived for a payment that waited for it.
+/// Money arrived for a payment; an earlier attempt's refusal no longer
+/// describes it (the gateway log keeps it).
 pub async fn mark_credited(conn: &mut Conn, id: i64, now: DateTime<Utc>) -> Result<()> {
     exec_db!(conn, db => sqlx::query(
-        "UPDATE payments SET status = 'credited', credited_at = $2, unallocated = amount, updated_at = $2 WHERE id = $1")
+        "UPDATE payments SET status = 'credited', credited_at = $2, unallocated = amount, failure_reason = NULL,
+             updated_at = $2 WHERE id = $1")
         .bind(id).bind(now).execute(db).await)?;
     Ok(())
 }
@@ -99,11 +101,22 @@ pub async fn mark_closed(conn: &mut Conn, id: i64, status: PaymentStatus, reason
     Ok(())
 }
 
-/// Payments waiting for a bank transfer, for matching a statement.
+/// Why the last attempt of a payment still waiting was refused; the
+/// payment stays as it is.
+pub async fn note_failure(conn: &mut Conn, id: i64, reason: &str, now: DateTime<Utc>) -> Result<()> {
+    exec_db!(conn, db => sqlx::query("UPDATE payments SET failure_reason = $2, updated_at = $3 WHERE id = $1")
+        .bind(id).bind(reason).bind(now).execute(db).await)?;
+    Ok(())
+}
+
+/// Bank transfers a statement may pay: those waiting, and those closed
+/// without money (the payer may pay an invoice it cancelled; money that
+/// arrives is credited all the same, PMT-4).
 pub async fn awaiting_transfer(conn: &mut Conn) -> Result<Vec<(i64, i64, String, i64)>> {
     Ok(on_db!(conn, db => sqlx::query_as(
         "SELECT id, client_id, number, COALESCE(paid_amount, amount) FROM payments
-         WHERE gateway = 'bank_transfer' AND status IN ('new', 'paying') AND number IS NOT NULL ORDER BY id")
+         WHERE gateway = 'bank_transfer' AND status IN ('new', 'paying', 'cancelled', 'failed') AND number IS NOT NULL
+         ORDER BY id")
         .fetch_all(db).await)?)
 }
 

@@ -116,19 +116,22 @@ pub struct PurposeRow {
     /// The months a renewal paid by hand renews for (SVC-2); none for an
     /// auto-renewal, which renews for the subscription's renewal period.
     pub renewal_months: Option<i64>,
+    /// The paid time an auto-renewal extends, when it started.
+    pub renews_from: Option<DateTime<Utc>>,
 }
 
 pub async fn set_purpose(conn: &mut Conn, payment_id: i64, p: &PurposeRow) -> Result<()> {
     exec_db!(conn, db => sqlx::query(
-        "UPDATE payments SET purpose = $2, saved_method_id = $3, subscription_id = $4, order_id = $5, renewal_months = $6 WHERE id = $1")
+        "UPDATE payments SET purpose = $2, saved_method_id = $3, subscription_id = $4, order_id = $5, renewal_months = $6,
+            renews_from = $7 WHERE id = $1")
         .bind(payment_id).bind(p.purpose.as_str()).bind(p.saved_method_id).bind(p.subscription_id).bind(p.order_id)
-        .bind(p.renewal_months).execute(db).await)?;
+        .bind(p.renewal_months).bind(p.renews_from).execute(db).await)?;
     Ok(())
 }
 
 pub async fn purpose(conn: &mut Conn, payment_id: i64) -> Result<Option<PurposeRow>> {
     Ok(
-        on_db!(conn, db => sqlx::query_as("SELECT purpose, saved_method_id, subscription_id, order_id, renewal_months FROM payments WHERE id = $1")
+        on_db!(conn, db => sqlx::query_as("SELECT purpose, saved_method_id, subscription_id, order_id, renewal_months, renews_from FROM payments WHERE id = $1")
         .bind(payment_id).fetch_optional(db).await)?,
     )
 }

@@ -1,5 +1,6 @@
 //! The sandbox gateway's hosted payment page (PMT-4): for demos and tests,
-//! the payer chooses to pay or to fail, and the sandbox's signed callback is
+//! the payer chooses to pay or to have the card declined (and may then pay
+//! again on the same page), and the sandbox's signed callback is
 //! delivered to Kopek's own webhook handling, as a real gateway would.
 
 use axum::Form;
@@ -26,7 +27,7 @@ pub async fn page(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -
         "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Sandbox payment</title>\
          <h1>Sandbox payment {number}</h1><p>{desc}</p><p>Amount: <b>{amount} {currency}</b> (status: {status})</p>\
          <form method=\"post\" action=\"/sandbox/pay/{id}\"><button name=\"outcome\" value=\"succeed\">Pay</button> \
-         <button name=\"outcome\" value=\"fail\">Decline</button></form></html>",
+         <button name=\"outcome\" value=\"decline\">Decline</button></form></html>",
         number = escape(&c.payment_id),
         desc = escape(&c.description),
         amount = c.payment.amount,
@@ -50,8 +51,8 @@ pub async fn settle(
     let sandbox = state.sandbox.as_ref().ok_or_else(off)?;
     let outcome = match choice.outcome.as_str() {
         "succeed" => SandboxOutcome::Succeed,
-        "fail" => SandboxOutcome::Fail,
-        _ => return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", "outcome: succeed or fail")),
+        "decline" => SandboxOutcome::Decline,
+        _ => return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", "outcome: succeed or decline")),
     };
     let now = state.engine.now();
     let return_url = sandbox.checkout(&id).map(|c| c.return_url).unwrap_or_default();

@@ -248,7 +248,8 @@ impl Engine {
             saved_method_id: None,
         };
         let ctx = Ctx::system("auto-renewal").with_idempotency_key(Some(format!("renewal-{}-{day}", row.id)));
-        let purpose = PaymentPurpose::AutoRenewal { subscription_id: row.id, saved_method_id: m.id };
+        let Some(renews_from) = row.paid_until else { return Ok(()) };
+        let purpose = PaymentPurpose::AutoRenewal { subscription_id: row.id, saved_method_id: m.id, renews_from };
         match self.start_payment_for(&ctx, row.client_id, req, purpose).await {
             Ok(_) => report.payments_started += 1,
             Err(e) => {
@@ -276,8 +277,10 @@ impl Engine {
     /// The renewal payment by a saved method came in: pay the period with
     /// it, whatever the credit limit says.
     /// `chosen` are the months of a renewal the client paid by hand; none is
-    /// an auto-renewal for the subscription's renewal period. A service no
-    /// longer renewable keeps the money on the balance.
+    /// an auto-renewal for the subscription's renewal period, extending the
+    /// paid time that ended at `renews_from`. A service no longer renewable,
+    /// or a period another attempt already renewed, keeps the money on the
+    /// balance.
     pub(crate) async fn renewal_paid(
         &self,
         uow: &mut Uow<'_>,
@@ -285,10 +288,22 @@ impl Engine {
         sub_id: i64,
         payment_id: i64,
         chosen: Option<u32>,
+        renews_from: Option<DateTime<Utc>>,
     ) -> Result<()> {
         let Some(sub) = subs::get(&mut uow.conn, sub_id).await? else { return Ok(()) };
         if !matches!(sub.state, State::Active | State::Expired) {
             return Ok(());
+        }
+        if chosen.is_none() && renews_from.is_some_and(|from| sub.paid_until != Some(from)) {
+            return uow
+                .audit(
+                    "subscription.renewal_already_paid",
+                    "subscription",
+                    sub_id,
+                    Some(client.id),
+                    serde_json::json!({ "payment_id": payment_id, "renews_from": renews_from, "paid_until": sub.paid_until }),
+                )
+                .await;
         }
         let why = if chosen.is_some() { "renewed" } else { "auto-renewed" };
         let (start, end, months) = self.renew_in(uow, client, &sub, chosen, false, why).await?;

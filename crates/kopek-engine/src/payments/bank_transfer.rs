@@ -4,6 +4,7 @@
 //! Statement lines that pay nothing are reported to staff.
 
 use chrono::NaiveDate;
+use kopek_domain::account::PaymentStatus;
 use kopek_domain::money::units_to_decimal;
 use kopek_domain::statement::{MatchResult, match_lines};
 use kopek_store::payments as store;
@@ -103,7 +104,7 @@ impl Engine {
         ctx.actor.ensure_may_move_money()?;
         let mut uow = self.begin(ctx).await?;
         let (pay, client) = locked_payment(&mut uow, payment_id).await?;
-        if !pay.status.is_awaiting() {
+        if !pay.status.can_become(PaymentStatus::Credited) {
             return Err(EngineError::conflict("payment_not_awaiting", format!("payment {} is {}", number(&pay), pay.status)));
         }
         let flow = store::flow(&mut uow.conn, payment_id).await?.ok_or_else(|| EngineError::not_found("payment", payment_id))?;
@@ -124,7 +125,7 @@ impl Engine {
     async fn credit_transfer(&self, ctx: &Ctx, payment_id: i64, line: &StatementLine) -> Result<bool> {
         let mut uow = self.begin(ctx).await?;
         let (pay, client) = locked_payment(&mut uow, payment_id).await?;
-        if !pay.status.is_awaiting() {
+        if !pay.status.can_become(PaymentStatus::Credited) {
             return Ok(false);
         }
         let flow = store::flow(&mut uow.conn, payment_id).await?.ok_or_else(|| EngineError::not_found("payment", payment_id))?;

@@ -80,14 +80,21 @@ pub enum GatewayStatus {
     /// Authorised, held on the card until captured or cancelled.
     WaitingForCapture,
     Succeeded,
-    /// The payer's side failed: declined card, expired confirmation.
+    /// One attempt was refused (a declined card, a failed 3-D Secure) and the
+    /// gateway keeps the payment open for another, as Stripe returns its
+    /// intent to `requires_payment_method`: money may still come.
+    Declined,
+    /// The payer's side failed and the gateway closed the payment (YooKassa
+    /// cancels a declined payment; a new attempt is a new payment).
     Failed,
     /// Cancelled by the merchant, or by the gateway after a hold expired.
     Canceled,
 }
 
 impl GatewayStatus {
-    /// No later answer can change a final status.
+    /// The gateway moves a payment no further from a final status. Kopek
+    /// still credits a success that follows any other report: the gateway
+    /// holds the money, whatever it said before.
     pub fn is_final(self) -> bool {
         matches!(self, GatewayStatus::Succeeded | GatewayStatus::Failed | GatewayStatus::Canceled)
     }
@@ -97,6 +104,7 @@ impl GatewayStatus {
             GatewayStatus::Pending => "pending",
             GatewayStatus::WaitingForCapture => "waiting_for_capture",
             GatewayStatus::Succeeded => "succeeded",
+            GatewayStatus::Declined => "declined",
             GatewayStatus::Failed => "failed",
             GatewayStatus::Canceled => "canceled",
         }
@@ -281,6 +289,13 @@ mod tests {
         let req = WebhookRequest { headers: &headers, body: b"", remote_ip: None, now: Utc::now() };
         assert_eq!(req.header("Stripe-Signature"), Some("t=1"));
         assert_eq!(req.header("X-Other"), None);
+    }
+
+    #[test]
+    fn pmt4_a_declined_attempt_is_not_final() {
+        assert!(!GatewayStatus::Declined.is_final());
+        assert!(GatewayStatus::Failed.is_final() && GatewayStatus::Canceled.is_final());
+        assert_eq!(serde_json::to_value(GatewayStatus::Declined).unwrap(), "declined");
     }
 
     #[test]

@@ -30,7 +30,7 @@ use crate::core::notify::notify_client;
 use crate::core::uow::Uow;
 use crate::core::views::currency_of;
 use crate::ledger::entries::{allocate, credit_awaiting_in, credit_in, lock_client, reverse_payment_in};
-use crate::payments::purpose::MethodPaymentEnd;
+use crate::payments::purpose::{MethodPaymentEnd, saved_method_request};
 
 impl Engine {
     /// A payment that waited for its money (a gateway's success, a bank
@@ -89,11 +89,17 @@ impl Engine {
         end: MethodPaymentEnd<'_>,
     ) -> Result<()> {
         let Some(link) = purpose(&mut uow.conn, payment_id).await? else { return Ok(()) };
+        let by_kept_card = match end {
+            MethodPaymentEnd::Declined(_) => saved_method_request(&mut uow.conn, payment_id).await?.1.is_some(),
+            _ => false,
+        };
         let outcome = match end {
             MethodPaymentEnd::Succeeded(_) => Some(PaymentOutcome::Succeeded),
             MethodPaymentEnd::Failed(_) => Some(PaymentOutcome::Failed),
             MethodPaymentEnd::Cancelled(_) if link.purpose.is_unattended() => Some(PaymentOutcome::Failed),
             MethodPaymentEnd::Cancelled(_) => None,
+            MethodPaymentEnd::Declined(_) if link.purpose.is_unattended() || by_kept_card => Some(PaymentOutcome::Failed),
+            MethodPaymentEnd::Declined(_) => None,
         };
         if let (Some(id), Some(outcome)) = (link.saved_method_id, outcome) {
             let token = match end {
@@ -103,7 +109,7 @@ impl Engine {
             self.method_status_after(uow, id, outcome, token).await?;
         }
         let reason = match end {
-            MethodPaymentEnd::Failed(r) | MethodPaymentEnd::Cancelled(r) => r,
+            MethodPaymentEnd::Failed(r) | MethodPaymentEnd::Cancelled(r) | MethodPaymentEnd::Declined(r) => r,
             MethodPaymentEnd::Succeeded(_) => "",
         };
         // A renewal for months the client chose is one it paid by hand: its
@@ -111,7 +117,7 @@ impl Engine {
         let months = link.renewal_months.and_then(|m| u32::try_from(m).ok());
         match (link.purpose, link.subscription_id, outcome) {
             (PurposeKind::Renewal, Some(sub), Some(PaymentOutcome::Succeeded)) => {
-                self.renewal_paid(uow, client, sub, payment_id, months).await
+                self.renewal_paid(uow, client, sub, payment_id, months, link.renews_from).await
             }
             (PurposeKind::Renewal, Some(sub), Some(PaymentOutcome::Failed)) if months.is_none() => {
                 self.renewal_failed(uow, client, sub, Some(payment_id), reason).await

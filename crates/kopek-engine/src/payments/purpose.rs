@@ -3,6 +3,7 @@
 //! that the money arriving for it finishes what it was for; and the saved
 //! method it pays by, sets up, or remembers.
 
+use chrono::{DateTime, Utc};
 use kopek_domain::DomainError;
 use kopek_domain::account::PurposeKind;
 use kopek_domain::renewal::SavedMethodStatus;
@@ -30,6 +31,8 @@ pub(crate) enum PaymentPurpose {
     AutoRenewal {
         subscription_id: i64,
         saved_method_id: i64,
+        /// The end of the paid time it extends.
+        renews_from: DateTime<Utc>,
     },
     /// A renewal for `months` the client pays now by a method (SVC-2).
     Renewal {
@@ -67,6 +70,10 @@ pub(crate) enum MethodPaymentEnd<'a> {
     /// Cancelled by the payer or the gateway: a failure for a payment made
     /// without the payer, no news about the card for a set-up.
     Cancelled(&'a str),
+    /// One attempt refused while the payment stays open: a failure of the
+    /// kept card it was charged to (no payer is there to try another for a
+    /// renewal or an autopayment), no news yet about a card being entered.
+    Declined(&'a str),
 }
 
 /// The payer's choice about saved methods when a payment starts: pay by
@@ -93,6 +100,7 @@ pub(crate) async fn link_saved_method(
         subscription_id: None,
         order_id: None,
         renewal_months: None,
+        renews_from: None,
     };
     match *purpose {
         PaymentPurpose::TopUp => row.saved_method_id = top_up_method(uow, client_id, by, payer_id, method).await?,
@@ -103,9 +111,10 @@ pub(crate) async fn link_saved_method(
         PaymentPurpose::Setup { saved_method_id } | PaymentPurpose::Autopay { saved_method_id } => {
             row.saved_method_id = Some(saved_method_id);
         }
-        PaymentPurpose::AutoRenewal { subscription_id, saved_method_id } => {
+        PaymentPurpose::AutoRenewal { subscription_id, saved_method_id, renews_from } => {
             row.saved_method_id = Some(saved_method_id);
             row.subscription_id = Some(subscription_id);
+            row.renews_from = Some(renews_from);
         }
         PaymentPurpose::Renewal { subscription_id, months } => {
             row.saved_method_id = top_up_method(uow, client_id, by, payer_id, method).await?;

@@ -21,7 +21,8 @@ use crate::payments::purpose::MethodPaymentEnd;
 /// What one webhook delivery did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct WebhookOutcome {
-    /// credited, duplicate, failed, cancelled, pending, ignored, unknown or refused.
+    /// credited, duplicate, declined, failed, cancelled, pending, ignored,
+    /// unknown or refused.
     pub outcome: String,
     pub payment_id: Option<i64>,
     pub reason: String,
@@ -109,9 +110,14 @@ impl Engine {
     ) -> Result<(&'static str, String)> {
         let status = pay.status;
         let waiting = status.is_awaiting();
+        // A proven success means the gateway holds the money, so it is
+        // credited even where an earlier notice (or the payer, in Kopek)
+        // closed the payment; only a payment credited once makes it a repeat.
+        let creditable = status.can_become(PaymentStatus::Credited);
+        let closed = creditable && !waiting;
         let reason = event.failure_reason.clone().unwrap_or_default();
         Ok(match event.status {
-            GatewayStatus::Succeeded if waiting => {
+            GatewayStatus::Succeeded if creditable => {
                 let expected = flow.paid_amount.map(units_to_decimal);
                 if expected != Some(event.amount) || flow.paid_currency.as_deref() != Some(event.currency.as_str()) {
                     return Ok((
@@ -129,9 +135,18 @@ impl Engine {
                     store::set_external(&mut uow.conn, pay.id, &event.external_id, None, PaymentStatus::Paying, uow.now).await?;
                 }
                 self.awaited_money_arrived(uow, client, pay, flow, event.method_token.as_deref()).await?;
-                ("credited", String::new())
+                let note =
+                    if closed { format!("the payment was {}; the gateway took the money", pay.status) } else { String::new() };
+                ("credited", note)
             }
             GatewayStatus::Succeeded => ("duplicate", format!("payment is already {}", pay.status)),
+            // The gateway keeps the payment open for the payer's next try:
+            // it waits, with why this attempt was refused.
+            GatewayStatus::Declined if waiting => {
+                store::note_failure(&mut uow.conn, pay.id, &reason, uow.now).await?;
+                self.payment_ended(uow, client, pay.id, MethodPaymentEnd::Declined(&reason)).await?;
+                ("declined", reason)
+            }
             GatewayStatus::Failed | GatewayStatus::Canceled if waiting => {
                 let to = if event.status == GatewayStatus::Failed { PaymentStatus::Failed } else { PaymentStatus::Cancelled };
                 store::mark_closed(&mut uow.conn, pay.id, to, &reason, uow.now).await?;

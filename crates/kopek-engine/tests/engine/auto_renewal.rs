@@ -2,7 +2,8 @@
 //! (PMT-7) and autopayment (PMT-5) on both backends, through whole nights of
 //! the engine: renewal from the balance and from a saved card, a failed
 //! card turning "not working" with a notification and tried again the next
-//! day, the 60-day rule, deleting a method switching renewal off, and
+//! day (also when the gateway keeps a declined payment open for a retry),
+//! the 60-day rule, deleting a method switching renewal off, and
 //! autopayments never over their monthly maximum.
 
 use std::sync::Arc;
@@ -16,7 +17,10 @@ use kopek_engine::charging::subscriptions::ConnectInput;
 use kopek_engine::core::amount::Amount;
 use kopek_engine::core::views::Client;
 use kopek_engine::ledger::entries::{CreditPayment, PostExpense};
-use kopek_engine::payments::gateway::{GatewayKind, WebhookRequest};
+use kopek_engine::payments::gateway::{
+    CreatePayment, GatewayError, GatewayKind, GatewayPayment, GatewayRefund, GatewayStatus, PaymentGateway, WebhookEvent,
+    WebhookRequest,
+};
 use kopek_engine::payments::methods::MethodInput;
 use kopek_engine::payments::payers::PayerInput;
 use kopek_engine::payments::saved_methods::{NewSavedMethod, Reconfigure};
@@ -397,4 +401,95 @@ backend_test!(async fn pmt6_remember_this_method_when_paying_then_pay_and_renew_
     w.night(2026, 3, 31).await;
     assert_eq!(w.sub(sub).await.1, "2026-05-01T09:00:00+00:00");
     assert_eq!(w.balance().await, "300.00", "the card paid the renewal");
+});
+
+/// The card gateway answering as Stripe does off-session: a declined card
+/// leaves the payment open for another attempt instead of closing it.
+struct RetryableDeclines(Arc<CardGateway>);
+
+fn retryable(mut p: GatewayPayment) -> GatewayPayment {
+    if p.status == GatewayStatus::Failed {
+        p.status = GatewayStatus::Declined;
+    }
+    p
+}
+
+#[async_trait::async_trait]
+impl PaymentGateway for RetryableDeclines {
+    fn kind(&self) -> GatewayKind {
+        self.0.kind()
+    }
+
+    async fn create(&self, req: &CreatePayment) -> Result<GatewayPayment, GatewayError> {
+        self.0.create(req).await.map(retryable)
+    }
+
+    async fn fetch(&self, external_id: &str) -> Result<GatewayPayment, GatewayError> {
+        self.0.fetch(external_id).await.map(retryable)
+    }
+
+    async fn capture(&self, external_id: &str, amount: rust_decimal::Decimal) -> Result<GatewayPayment, GatewayError> {
+        self.0.capture(external_id, amount).await.map(retryable)
+    }
+
+    async fn refund(&self, external_id: &str, amount: rust_decimal::Decimal, key: &str) -> Result<GatewayRefund, GatewayError> {
+        self.0.refund(external_id, amount, key).await
+    }
+
+    async fn verify_webhook(&self, req: &WebhookRequest<'_>) -> Result<WebhookEvent, GatewayError> {
+        self.0.verify_webhook(req).await
+    }
+}
+
+backend_test!(async fn pmt4_a_renewal_declined_with_retry_allowed_stops_the_card_and_a_late_success_still_renews(db) {
+    let mut w = world(TestEngine::over(db), "AR7").await;
+    w.e = w.e.clone().with_gateway(Arc::new(RetryableDeclines(w.gw.clone())));
+    let vds = w.service("VDS-2", "300.00", "month", false).await;
+    let card = w.card("10.00").await;
+    w.pay("290.00").await;
+    let sub = w.order(vds, 1, Some(card)).await;
+
+    // No payer is there to try another card: for the saved method and the
+    // renewal the decline is a failure, while the payment stays open.
+    w.gw.decline("card_2");
+    w.night(2026, 3, 31).await;
+    assert_eq!(w.method_status(card).await, "not_working");
+    assert_eq!(w.notifications("renewal.payment_failed").await.len(), 1);
+    assert_eq!(w.sub(sub).await, ("active".into(), "2026-04-01T09:00:00+00:00".into()));
+    let renewal = w.e.payments(&w.user, w.client.id).await.unwrap().into_iter().max_by_key(|p| p.id).unwrap();
+    let flow = renewal.flow.clone().unwrap();
+    assert_eq!((renewal.status.as_str(), flow.failure_reason.as_deref()), ("paying", Some("insufficient funds on the card")));
+    assert_eq!(w.balance().await, "0.00");
+
+    // The gateway takes the money on that payment after all: credited, the
+    // card works again and the renewal is paid.
+    w.complete(&flow.external_id.unwrap()).await;
+    assert_eq!(w.method_status(card).await, "enabled");
+    assert_eq!(w.sub(sub).await, ("active".into(), "2026-05-01T09:00:00+00:00".into()));
+    assert_eq!(w.balance().await, "0.00", "the 300.00 paid the renewal");
+    assert!(w.e.check_ledger().await.unwrap().is_empty());
+});
+
+backend_test!(async fn pmt7_a_late_success_for_a_period_already_renewed_leaves_its_money_on_the_balance(db) {
+    let mut w = world(TestEngine::over(db), "AR8").await;
+    w.e = w.e.clone().with_gateway(Arc::new(RetryableDeclines(w.gw.clone())));
+    let vds = w.service("VDS-2", "300.00", "month", false).await;
+    let card = w.card("10.00").await;
+    w.pay("290.00").await;
+    let sub = w.order(vds, 1, Some(card)).await;
+    w.gw.decline("card_2");
+    w.night(2026, 3, 31).await;
+    let renewal = w.e.payments(&w.user, w.client.id).await.unwrap().into_iter().max_by_key(|p| p.id).unwrap();
+    assert_eq!(renewal.status, "paying");
+    // Meanwhile the client renews by hand from the balance.
+    w.pay("300.00").await;
+    w.e.renew_subscription(&w.user, sub, kopek_engine::billing::paid_period::Renewal { months: Some(1) }).await.unwrap();
+    assert_eq!(w.sub(sub).await, ("active".into(), "2026-05-01T09:00:00+00:00".into()));
+    assert_eq!(w.balance().await, "0.00");
+    // The card payment succeeds after all: its money is the client's, and
+    // April is not paid a second time.
+    w.complete(&renewal.flow.unwrap().external_id.unwrap()).await;
+    assert_eq!(w.sub(sub).await, ("active".into(), "2026-05-01T09:00:00+00:00".into()));
+    assert_eq!(w.balance().await, "300.00");
+    assert!(w.e.check_ledger().await.unwrap().is_empty());
 });

@@ -163,3 +163,24 @@ backend_test!(async fn pmt2_svc2_a_renewal_paid_by_bank_transfer_renews_when_sta
     assert_eq!(amounts, vec![("300.00".to_string(), "0.00".to_string()), ("600.00".into(), "0.00".into())]);
     assert!(w.e().check_ledger().await.unwrap().is_empty());
 });
+
+backend_test!(async fn pmt4_a_transfer_the_payer_cancelled_is_still_credited_when_the_bank_brings_it(db) {
+    let w = Transfer::new(TestEngine::over(db), "MIN4").await;
+    let order = w.order_by_transfer().await;
+    let payment = order.payment.expect("the order's payment");
+    w.e().cancel_payment(&w.user, payment.id).await.unwrap();
+    assert_eq!(w.e().payment(&w.user, payment.id).await.unwrap().status, "cancelled");
+    // The payer paid the invoice anyway: the bank holds the money.
+    let line = StatementLine {
+        line: 3,
+        number: "77".into(),
+        date: NaiveDate::from_ymd_opt(2026, 3, 3).unwrap(),
+        amount: Amount("300.00".parse().unwrap()),
+        payer: None,
+        purpose: format!("Оплата по счёту {}", payment.number),
+    };
+    let report = w.e().import_bank_statement(&w.admin, vec![line]).await.unwrap();
+    assert_eq!(report.credited, 1, "{:?}", report.results);
+    assert_eq!(w.e().payment(&w.user, payment.id).await.unwrap().status, "credited");
+    w.order_opened(order.id).await;
+});

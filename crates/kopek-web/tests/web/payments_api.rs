@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use kopek_engine::Ctx;
 use kopek_engine::testing::TestEngine;
-use kopek_integrations::{PaymentGateway, SandboxConfig, SandboxGateway};
+use kopek_integrations::{PaymentGateway, SandboxConfig, SandboxGateway, SandboxOutcome};
 use kopek_store::backend_test;
 use kopek_web::AppState;
 use reqwest::{Client, StatusCode};
@@ -165,23 +165,49 @@ backend_test!(async fn pmt3_commission_and_cashback_through_the_sandbox(db) {
     assert!(app.t.engine.check_ledger().await.unwrap().is_empty());
 });
 
-backend_test!(async fn pmt4_a_declined_sandbox_payment_fails_and_credits_nothing(db) {
+// Issue 12: a declined card on the sandbox's page is one attempt; the
+// payment waits, the payer pays on the same page, and the success is
+// credited once however often its callback comes.
+backend_test!(async fn pmt4_a_sandbox_payment_declined_then_paid_is_credited_once(db) {
     let sandbox = Arc::new(SandboxGateway::new(SandboxConfig::new("sbx_whsec_test")).unwrap());
-    let app = App::spawn(db, Some(sandbox)).await;
-    let (client, payer) = app.client("FAIL").await;
+    let app = App::spawn(db, Some(sandbox.clone())).await;
+    let (client, payer) = app.client("RETRY").await;
     let method = app.method(json!({ "prefix": "sbx", "name": "Card", "gateway": "sandbox", "currency": "RUB", "payer_kinds": ["individual"] })).await;
     let (_, pay) = app.post(&format!("/api/v1/clients/{client}/payments/start"), json!({
-        "payer_id": payer, "method_id": method, "amount": "42.00", "return_url": "/portal/payments",
+        "payer_id": payer, "method_id": method, "amount": "250.00", "return_url": "/portal/payments",
     })).await;
-    let external = pay["flow"]["external_id"].as_str().unwrap();
-    let r = app.http.post(app.url(&format!("/sandbox/pay/{external}"))).form(&[("outcome", "fail")]).send().await.unwrap();
+    let external = pay["flow"]["external_id"].as_str().unwrap().to_string();
+    let r = app.http.post(app.url(&format!("/sandbox/pay/{external}"))).form(&[("outcome", "decline")]).send().await.unwrap();
     assert!(r.status().is_redirection(), "{}", r.status());
     assert_eq!(r.headers()["location"], "/portal/payments");
     let got = app.get(&format!("/api/v1/payments/{}", pay["id"])).await;
-    assert_eq!((got["status"].as_str(), got["flow"]["failure_reason"].as_str()), (Some("failed"), Some("declined in the sandbox")));
+    assert_eq!((got["status"].as_str(), got["flow"]["failure_reason"].as_str()), (Some("paying"), Some("declined in the sandbox")));
+    assert_eq!(got["flow"]["confirmation_url"], pay["flow"]["confirmation_url"], "the same page takes the next attempt");
     assert_eq!(app.balance(client).await, "0.00");
     let (status, e) = app.post(&format!("/api/v1/payments/{}/refund", pay["id"]), json!({ "reason": "x" })).await;
     assert_eq!((status, e["code"].as_str()), (StatusCode::CONFLICT, Some("not_reversible")));
+
+    // The payer pays; the sandbox's callback is delivered, then again.
+    let callback = sandbox.settle(&external, SandboxOutcome::Succeed, app.t.engine.now()).unwrap();
+    let mut outcomes = Vec::new();
+    for _ in 0..2 {
+        let mut r = app.http.post(app.url("/api/v1/webhooks/sandbox"));
+        for (k, v) in &callback.headers {
+            r = r.header(k, v);
+        }
+        let (status, out) = json_of(r.body(callback.body.clone())).await;
+        assert_eq!((status, &out["payment_id"]), (StatusCode::OK, &pay["id"]), "{out}");
+        outcomes.push(out["outcome"].as_str().unwrap().to_string());
+    }
+    assert_eq!(outcomes, ["credited", "duplicate"]);
+    assert_eq!(app.balance(client).await, "250.00", "credited exactly once");
+    let got = app.get(&format!("/api/v1/payments/{}", pay["id"])).await;
+    assert_eq!((got["status"].as_str(), got["amount"].as_str()), (Some("credited"), Some("250.00")));
+    let events = app.get(&format!("/api/v1/gateway-events?payment_id={}", pay["id"])).await;
+    let mut logged: Vec<&str> = events.as_array().unwrap().iter().map(|e| e["outcome"].as_str().unwrap()).collect();
+    logged.reverse(); // newest first
+    assert_eq!(logged, ["declined", "credited", "duplicate"]);
+    assert!(app.t.engine.check_ledger().await.unwrap().is_empty());
 });
 
 /// Windows-1251 for the text a 1C statement holds: ASCII, Cyrillic and "№".

@@ -1,6 +1,7 @@
 //! Payments through YooKassa and Stripe over HTTP, on both backends, the
 //! gateways' APIs stubbed by wiremock (PMT-1, PMT-4, CHG-7, LED-1): start,
-//! webhook, duplicate and forged webhooks, refund.
+//! webhook, duplicate and forged webhooks, a success after a declined
+//! attempt or a cancellation, refund.
 
 use std::sync::Arc;
 
@@ -234,9 +235,13 @@ fn intent(status: &str, minor: i64, number: &str) -> Value {
 }
 
 fn stripe_event(object: Value) -> Vec<u8> {
+    stripe_event_of("payment_intent.succeeded", object)
+}
+
+fn stripe_event_of(kind: &str, object: Value) -> Vec<u8> {
     serde_json::to_vec(&json!({
         "id": "evt_3MtwBwLkdIwHu7ix0Y1Q5WxW", "object": "event", "api_version": "2024-06-20", "created": 1772355700,
-        "type": "payment_intent.succeeded", "livemode": false, "data": { "object": object },
+        "type": kind, "livemode": false, "data": { "object": object },
     }))
     .unwrap()
 }
@@ -332,6 +337,76 @@ backend_test!(async fn pmt4_forged_stripe_signature_is_refused_and_changes_nothi
     let (status, out) = app.webhook("stripe", &[stripe_signature(WHSEC, now, &body)], &body).await;
     assert_eq!((status, out["outcome"].as_str()), (StatusCode::OK, Some("credited")), "{out}");
     assert_eq!(app.balance(client).await, "400.00");
+    assert!(app.t.engine.check_ledger().await.unwrap().is_empty());
+});
+
+// Issue 12: with the Payment Element a declined card returns the intent to
+// `requires_payment_method` and the payer pays on the same intent. The
+// decline leaves the payment waiting; the success is credited, once.
+backend_test!(async fn pmt4_stripe_success_after_a_declined_attempt_is_credited_once(db) {
+    let server = MockServer::start().await;
+    stub_stripe_create(&server, 25000).await;
+    let app = App::spawn(db, vec![stripe(&server)]).await;
+    let (client, payer, mid) = app.setup("stripe", "stripe").await;
+    let pay = app.start(client, payer, mid, "250.00").await;
+    let number = pay["number"].as_str().unwrap().to_string();
+    let now = app.t.engine.now().timestamp();
+
+    let mut declined = intent("requires_payment_method", 25000, &number);
+    declined["last_payment_error"] = json!({
+        "type": "card_error", "code": "card_declined", "decline_code": "insufficient_funds",
+        "message": "Your card has insufficient funds.",
+    });
+    let failed = stripe_event_of("payment_intent.payment_failed", declined);
+    let (status, out) = app.webhook("stripe", &[stripe_signature(WHSEC, now, &failed)], &failed).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    let why = "insufficient_funds: Your card has insufficient funds.";
+    assert_eq!(out, json!({ "outcome": "declined", "payment_id": pay["id"], "reason": why }));
+    let got = app.get(&format!("/api/v1/payments/{}", pay["id"])).await;
+    assert_eq!((got["status"].as_str(), got["flow"]["failure_reason"].as_str()), (Some("paying"), Some(why)));
+    assert_eq!(app.balance(client).await, "0.00");
+
+    let paid = stripe_event(intent("succeeded", 25000, &number));
+    let sig = stripe_signature(WHSEC, now, &paid);
+    let (status, out) = app.webhook("stripe", std::slice::from_ref(&sig), &paid).await;
+    assert_eq!((status, out["outcome"].as_str()), (StatusCode::OK, Some("credited")), "{out}");
+    assert_eq!(app.balance(client).await, "250.00");
+    let (status, out) = app.webhook("stripe", &[sig], &paid).await;
+    assert_eq!((status, out["outcome"].as_str()), (StatusCode::OK, Some("duplicate")), "{out}");
+    assert_eq!(app.balance(client).await, "250.00", "credited exactly once");
+
+    let got = app.get(&format!("/api/v1/payments/{}", pay["id"])).await;
+    assert_eq!((got["status"].as_str(), got["amount"].as_str()), (Some("credited"), Some("250.00")));
+    assert!(got["flow"]["failure_reason"].is_null(), "the refused attempt stays in the gateway log: {got}");
+    let events = app.get(&format!("/api/v1/gateway-events?payment_id={}", pay["id"])).await;
+    let mut logged: Vec<(&str, &str)> =
+        events.as_array().unwrap().iter().map(|e| (e["status"].as_str().unwrap(), e["outcome"].as_str().unwrap())).collect();
+    logged.reverse(); // newest first
+    assert_eq!(logged, [("declined", "declined"), ("succeeded", "credited"), ("succeeded", "duplicate")]);
+    assert!(app.t.engine.check_ledger().await.unwrap().is_empty());
+});
+
+// A payer who cancelled the payment in Kopek may still finish it on
+// YooKassa's page, which knew nothing of it: the money is credited.
+backend_test!(async fn pmt4_yookassa_success_after_the_payer_cancelled_in_kopek_is_credited(db) {
+    let server = MockServer::start().await;
+    stub_yk_create(&server).await;
+    let app = App::spawn(db, vec![yookassa(&server)]).await;
+    let (client, payer, mid) = app.setup("yk", "yookassa").await;
+    let pay = app.start(client, payer, mid, "250.00").await;
+    let number = pay["number"].as_str().unwrap().to_string();
+    let (status, cancelled) = app.post(&format!("/api/v1/payments/{}/cancel", pay["id"]), json!({})).await;
+    assert_eq!((status, cancelled["status"].as_str()), (StatusCode::OK, Some("cancelled")), "{cancelled}");
+
+    stub_yk_get(&server, yk_payment("succeeded", "250.00", &number)).await;
+    let note = yk_notification(yk_payment("succeeded", "250.00", &number));
+    let (status, out) = app.webhook("yookassa", &[], &note).await;
+    assert_eq!((status, out["outcome"].as_str()), (StatusCode::OK, Some("credited")), "{out}");
+    assert_eq!(out["reason"], "the payment was cancelled; the gateway took the money");
+    let (_, out) = app.webhook("yookassa", &[], &note).await;
+    assert_eq!(out["outcome"], "duplicate", "{out}");
+    assert_eq!(app.get(&format!("/api/v1/payments/{}", pay["id"])).await["status"], "credited");
+    assert_eq!(app.balance(client).await, "250.00");
     assert!(app.t.engine.check_ledger().await.unwrap().is_empty());
 });
 

@@ -49,19 +49,33 @@ async fn pmt4_sandbox_payment_succeeds_through_a_signed_callback() {
 }
 
 #[tokio::test]
-async fn pmt4_sandbox_payment_fails() {
+async fn pmt4_sandbox_a_declined_attempt_can_be_followed_by_a_success() {
     let gw = sandbox(true);
     let created = gw.create(&payment("sbx/3", "pay-sbx-3", dec!(10), "RUB")).await.unwrap();
-    let callback = gw.settle(&created.external_id, SandboxOutcome::Fail, now()).unwrap();
+    let callback = gw.settle(&created.external_id, SandboxOutcome::Decline, now()).unwrap();
     let event = gw.verify_webhook(&webhook(&callback.headers, &callback.body, now())).await.unwrap();
-    assert_eq!(event.status, GatewayStatus::Failed);
-    assert!(event.failure_reason.is_some());
-    assert!(matches!(gw.settle(&created.external_id, SandboxOutcome::Succeed, now()), Err(GatewayError::Invalid(_))));
+    assert_eq!(event.status, GatewayStatus::Declined);
+    assert!(!event.status.is_final(), "the payer may try again");
+    assert_eq!(event.failure_reason.as_deref(), Some("declined in the sandbox"));
+    // The payment waits on the same page for the next attempt.
+    let waiting = gw.fetch(&created.external_id).await.unwrap();
+    assert_eq!((waiting.status, waiting.confirmation_url), (GatewayStatus::Declined, created.confirmation_url.clone()));
     assert!(matches!(gw.refund(&created.external_id, dec!(1), "r").await, Err(GatewayError::Invalid(_))));
+    // A second decline is another attempt, not an error.
+    gw.settle(&created.external_id, SandboxOutcome::Decline, now()).unwrap();
+
+    let callback = gw.settle(&created.external_id, SandboxOutcome::Succeed, now()).unwrap();
+    let event = gw.verify_webhook(&webhook(&callback.headers, &callback.body, now())).await.unwrap();
+    assert_eq!((event.status, event.amount, event.failure_reason), (GatewayStatus::Succeeded, dec!(10), None));
+    assert_eq!(gw.fetch(&created.external_id).await.unwrap().confirmation_url, None);
+    // Only the success ends it.
+    assert!(matches!(gw.settle(&created.external_id, SandboxOutcome::Decline, now()), Err(GatewayError::Invalid(_))));
+    assert!(matches!(gw.settle(&created.external_id, SandboxOutcome::Succeed, now()), Err(GatewayError::Invalid(_))));
 
     let mut declined = payment("sbx/4", "pay-sbx-4", dec!(10), "RUB");
     declined.saved_method_token = Some(DECLINED_TOKEN.to_string());
-    assert_eq!(gw.create(&declined).await.unwrap().status, GatewayStatus::Failed);
+    let p = gw.create(&declined).await.unwrap();
+    assert_eq!((p.status, p.failure_reason.is_some()), (GatewayStatus::Declined, true));
     assert!(matches!(gw.fetch("sbx_unknown").await, Err(GatewayError::NotFound(_))));
 }
 
@@ -69,10 +83,10 @@ async fn pmt4_sandbox_payment_fails() {
 async fn pmt4_sandbox_forged_callback_refused() {
     let gw = sandbox(true);
     let created = gw.create(&payment("sbx/5", "pay-sbx-5", dec!(10), "RUB")).await.unwrap();
-    let callback = gw.settle(&created.external_id, SandboxOutcome::Fail, now()).unwrap();
+    let callback = gw.settle(&created.external_id, SandboxOutcome::Decline, now()).unwrap();
 
-    // A failed payment turned into a success under the old signature.
-    let forged_body = String::from_utf8(callback.body.clone()).unwrap().replace("\"failed\"", "\"succeeded\"");
+    // A declined attempt turned into a success under the old signature.
+    let forged_body = String::from_utf8(callback.body.clone()).unwrap().replace("\"declined\"", "\"succeeded\"");
     assert_ne!(forged_body.as_bytes(), callback.body.as_slice());
     let e = gw.verify_webhook(&webhook(&callback.headers, forged_body.as_bytes(), now())).await.unwrap_err();
     assert_eq!(e.code(), "webhook_forged");

@@ -173,8 +173,49 @@ async fn pmt4_stripe_other_events_are_ignored_and_failures_reported() {
     let body = event("payment_intent.payment_failed", failed);
     let headers = signed(&body, SECRET, now().timestamp());
     let e = stripe.verify_webhook(&webhook(&headers, &body, now())).await.unwrap();
-    assert_eq!((e.status, e.amount), (GatewayStatus::Failed, dec!(9.90)));
+    assert_eq!((e.status, e.amount), (GatewayStatus::Declined, dec!(9.90)));
     assert!(e.failure_reason.unwrap().starts_with("generic_decline"));
+}
+
+/// With the Payment Element a declined card sends the intent back to
+/// `requires_payment_method` and the payer retries on the same intent
+/// (https://docs.stripe.com/payments/paymentintents/lifecycle): the
+/// `payment_intent.payment_failed` is an attempt, the later
+/// `payment_intent.succeeded` the payment; only `canceled` ends an intent
+/// without money.
+#[tokio::test]
+async fn pmt4_stripe_a_declined_attempt_is_not_final_and_the_retry_succeeds() {
+    let server = MockServer::start().await;
+    let stripe = gateway(&server);
+    let verify = |body: Vec<u8>| {
+        let headers = signed(&body, SECRET, now().timestamp());
+        let stripe = &stripe;
+        async move { stripe.verify_webhook(&webhook(&headers, &body, now())).await.unwrap() }
+    };
+
+    let mut declined = intent("requires_payment_method", 25000, "rub");
+    declined["last_payment_error"] = json!({
+        "type": "card_error", "code": "card_declined", "decline_code": "insufficient_funds",
+        "message": "Your card has insufficient funds.", "payment_method": { "id": "pm_1Declined", "object": "payment_method" }
+    });
+    let first = verify(event("payment_intent.payment_failed", declined)).await;
+    assert_eq!((first.status, first.amount, first.currency.as_str()), (GatewayStatus::Declined, dec!(250), "RUB"));
+    assert!(!first.status.is_final());
+    assert_eq!(first.failure_reason.as_deref(), Some("insufficient_funds: Your card has insufficient funds."));
+    assert_eq!(first.payment_id.as_deref(), Some("stripe/7"));
+
+    let retried = verify(event("payment_intent.succeeded", intent("succeeded", 25000, "rub"))).await;
+    assert_eq!((retried.status, retried.amount), (GatewayStatus::Succeeded, dec!(250)));
+    assert_eq!(retried.external_id, first.external_id, "the same intent");
+
+    let mut canceled = intent("canceled", 25000, "rub");
+    canceled["cancellation_reason"] = json!("abandoned");
+    let end = verify(event("payment_intent.canceled", canceled)).await;
+    assert_eq!((end.status, end.failure_reason.as_deref()), (GatewayStatus::Canceled, Some("abandoned")));
+    assert!(end.status.is_final());
+    // Still on its way: neither an attempt refused nor an end.
+    let processing = verify(event("payment_intent.processing", intent("processing", 25000, "rub"))).await;
+    assert_eq!(processing.status, GatewayStatus::Pending);
 }
 
 #[tokio::test]
@@ -212,7 +253,7 @@ async fn pmt4_stripe_saves_a_card_through_a_customer_and_charges_it_later() {
     assert_eq!(token, "cus_NffrFeUfNV2Hib/pm_1MtwBwLkdIwHu7ixl4gLVVKq");
 
     // Charging the saved card: the bank declines, and Stripe answers 402
-    // with the intent it created, which Kopek records as failed.
+    // with the intent it created, open for another payment method.
     let mut declined = intent("requires_payment_method", 2000, "jpy");
     declined["last_payment_error"] =
         json!({ "type": "card_error", "code": "card_declined", "decline_code": "insufficient_funds" });
@@ -231,7 +272,7 @@ async fn pmt4_stripe_saves_a_card_through_a_customer_and_charges_it_later() {
     let mut again = payment("stripe/9", "auto-stripe-9", dec!(2000), "JPY");
     again.saved_method_token = Some(token);
     let p = stripe.create(&again).await.unwrap();
-    assert_eq!((p.status, p.amount), (GatewayStatus::Failed, dec!(2000)));
+    assert_eq!((p.status, p.amount), (GatewayStatus::Declined, dec!(2000)));
 }
 
 #[tokio::test]

@@ -280,3 +280,37 @@ async fn pmt4_yookassa_errors_are_classified() {
     let e = unreachable.fetch(ID).await.unwrap_err();
     assert!(matches!(e, GatewayError::Unavailable(_)), "{e:?}");
 }
+
+/// YooKassa has no retryable decline: a declined card cancels the payment
+/// for good and a new attempt is a new payment
+/// (https://yookassa.ru/developers/payments/declined-payments). So its
+/// `canceled` is final, a failure when the payer's side refused and a
+/// cancellation when the merchant did; `pending` and `waiting_for_capture`
+/// are not.
+#[tokio::test]
+async fn pmt4_yookassa_a_declined_card_closes_the_payment_for_good() {
+    let server = MockServer::start().await;
+    let yk = gateway(&server, true);
+    let mut declined = payment_object("canceled", "250.00");
+    declined["cancellation_details"] = json!({ "party": "payment_network", "reason": "insufficient_funds" });
+    let mut by_merchant = payment_object("canceled", "250.00");
+    by_merchant["cancellation_details"] = json!({ "party": "merchant", "reason": "canceled_by_merchant" });
+    let cases = [
+        ("payment.waiting_for_capture", payment_object("waiting_for_capture", "250.00"), GatewayStatus::WaitingForCapture),
+        ("payment.canceled", declined, GatewayStatus::Failed),
+        ("payment.canceled", by_merchant, GatewayStatus::Canceled),
+        ("payment.succeeded", payment_object("succeeded", "250.00"), GatewayStatus::Succeeded),
+    ];
+    for (kind, object, expected) in cases {
+        server.reset().await;
+        stub_get(&server, object.clone()).await;
+        let event = yk.verify_webhook(&webhook(&[], &notification(kind, object), now())).await.unwrap();
+        assert_eq!(event.status, expected, "{kind}");
+        assert_ne!(event.status, GatewayStatus::Declined, "{kind}");
+        assert_eq!(event.status.is_final(), kind != "payment.waiting_for_capture", "{kind}");
+    }
+    server.reset().await;
+    stub_get(&server, payment_object("pending", "250.00")).await;
+    let pending = yk.fetch(ID).await.unwrap();
+    assert_eq!((pending.status, pending.status.is_final()), (GatewayStatus::Pending, false));
+}
