@@ -7,6 +7,7 @@ pub mod api;
 pub mod error;
 pub mod extract;
 pub mod ops;
+pub mod portal;
 pub mod sandbox;
 
 use std::net::SocketAddr;
@@ -28,11 +29,20 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// The sandbox gateway, whose hosted page this server shows.
     pub sandbox: Option<std::sync::Arc<kopek_integrations::SandboxGateway>>,
+    /// The portal's templates and texts.
+    pub views: portal::view::Views,
 }
 
 impl AppState {
     pub fn new(engine: Engine) -> AppState {
-        AppState { engine, metrics: ops::prometheus(), sandbox: None }
+        let views = portal::view::Views::new(None, engine.settings().provider_offset);
+        AppState { engine, metrics: ops::prometheus(), sandbox: None, views }
+    }
+
+    /// Templates from `dir` win over the embedded ones, file by file.
+    pub fn with_templates_dir(mut self, dir: Option<std::path::PathBuf>) -> AppState {
+        self.views = portal::view::Views::new(dir, self.engine.settings().provider_offset);
+        self
     }
 
     pub fn with_sandbox(mut self, sandbox: Option<std::sync::Arc<kopek_integrations::SandboxGateway>>) -> AppState {
@@ -51,10 +61,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api)
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", spec))
-        .route("/", get(ops::index))
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
         .route("/sandbox/pay/{id}", get(sandbox::page).post(sandbox::settle))
+        .merge(portal::routes())
         .fallback(ops::not_found)
         .layer(axum::middleware::from_fn(ops::track))
         .layer(TraceLayer::new_for_http())

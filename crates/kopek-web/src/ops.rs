@@ -8,7 +8,7 @@ use axum::Json;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use serde_json::json;
 
@@ -52,10 +52,6 @@ pub async fn track(req: Request, next: Next) -> Response {
     metrics::histogram!("kopek_http_request_seconds", "method" => method, "route" => route)
         .record(started.elapsed().as_secs_f64());
     response
-}
-
-pub async fn index() -> Html<&'static str> {
-    Html(include_str!("index.html"))
 }
 
 pub async fn not_found() -> crate::error::ApiError {

@@ -8,8 +8,10 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum EngineError {
     /// Bad input: 422 (or 400 for malformed requests, decided by the web).
+    /// `field` names the input at fault when one is, so a form shows the
+    /// message next to it.
     #[error("{message}")]
-    Invalid { code: &'static str, message: String },
+    Invalid { code: &'static str, message: String, field: Option<&'static str> },
     /// Unknown id, or an id the caller may not see: 404.
     #[error("{what} {id} not found")]
     NotFound { what: &'static str, id: String },
@@ -53,7 +55,20 @@ impl EngineError {
     }
 
     pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
-        EngineError::Invalid { code, message: message.into() }
+        EngineError::Invalid { code, message: message.into(), field: None }
+    }
+
+    /// Bad input in one named field.
+    pub fn invalid_field(field: &'static str, code: &'static str, message: impl Into<String>) -> Self {
+        EngineError::Invalid { code, message: message.into(), field: Some(field) }
+    }
+
+    /// The input at fault, when the error names one.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            EngineError::Invalid { field, .. } => *field,
+            _ => None,
+        }
     }
 
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
@@ -71,7 +86,7 @@ impl EngineError {
 
 impl From<DomainError> for EngineError {
     fn from(e: DomainError) -> Self {
-        EngineError::Invalid { code: e.code(), message: e.to_string() }
+        EngineError::Invalid { code: e.code(), message: e.to_string(), field: e.field() }
     }
 }
 

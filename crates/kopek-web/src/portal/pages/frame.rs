@@ -1,0 +1,20 @@
+//! What every logged-in page shows around its content.
+
+use kopek_engine::EngineError;
+
+use crate::AppState;
+use crate::portal::session::PortalUser;
+use crate::portal::view::{Frame, Me};
+
+/// The frame of a page for `user`, with the menu item `nav` marked.
+pub async fn frame(state: &AppState, user: &PortalUser, nav: &'static str, path: &str) -> Result<Frame, EngineError> {
+    let client = state.engine.client(&user.ctx, user.client_id).await?;
+    Ok(Frame {
+        locale: user.locale,
+        csrf: user.csrf.clone(),
+        nav,
+        me: Some(Me { email: user.email.clone(), client_id: client.id, client_code: client.code, client_name: client.name }),
+        notice: None,
+        path: path.to_string(),
+    })
+}

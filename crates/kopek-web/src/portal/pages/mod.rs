@@ -1,0 +1,39 @@
+//! One file per screen of the guide's menu.
+
+pub mod auth;
+pub mod dashboard;
+pub mod frame;
+
+use axum::http::StatusCode;
+use axum::response::Response;
+use kopek_engine::EngineError;
+use serde::Serialize;
+
+use crate::AppState;
+use crate::portal::form::message;
+use crate::portal::session::PortalUser;
+use crate::portal::view::Frame;
+
+#[derive(Serialize)]
+struct Problem {
+    title_key: &'static str,
+    message: String,
+}
+
+/// The page for a refusal that is not a form's: another client's id in the
+/// URL is "not found", a missing right is "forbidden", our failure is
+/// "something went wrong" — never a stack trace.
+pub fn error_page(state: &AppState, user: &PortalUser, err: EngineError) -> Response {
+    let (status, title_key) = match &err {
+        EngineError::NotFound { .. } => (StatusCode::NOT_FOUND, "problem-not-found"),
+        EngineError::Forbidden { .. } => (StatusCode::FORBIDDEN, "problem-forbidden"),
+        e if e.is_internal() => {
+            tracing::error!(error = %e.chain(), "portal page failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "problem-internal")
+        }
+        _ => (StatusCode::CONFLICT, "problem-refused"),
+    };
+    let frame = Frame { locale: user.locale, csrf: user.csrf.clone(), nav: "", me: None, notice: None, path: "/".into() };
+    let page = Problem { title_key, message: message(&err, None, &state.views.catalog, user.locale) };
+    state.views.render_status(status, "portal/problem.html", &frame, page)
+}

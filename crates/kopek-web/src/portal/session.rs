@@ -1,0 +1,181 @@
+//! Who is at the portal, in which language, and the form token. A page
+//! that needs a login redirects to it and back; every form carries the
+//! token of the `kopek_csrf` cookie (a double-submit token another site can
+//! neither read nor set), and a form without it changes nothing. Every
+//! portal answer carries the security headers.
+
+use axum::body::Body;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header::{ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_SECURITY_POLICY, COOKIE, LOCATION, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use kopek_engine::{Actor, Ctx};
+use rand::RngCore;
+
+use super::i18n::Locale;
+use crate::AppState;
+use crate::extract::session_cookie;
+
+pub const CSRF_COOKIE: &str = "kopek_csrf";
+pub const LANG_COOKIE: &str = "kopek_lang";
+/// The form field that carries the token.
+pub const CSRF_FIELD: &str = "_csrf";
+
+/// The request's form token, set by [`guard`] before any handler runs.
+#[derive(Debug, Clone)]
+pub struct CsrfToken(pub String);
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// The language of a page for someone not logged in, or whose settings
+/// name none: the switcher's cookie, then the browser's languages.
+pub fn request_locale(headers: &HeaderMap) -> Locale {
+    cookie(headers, LANG_COOKIE)
+        .as_deref()
+        .and_then(Locale::parse)
+        .unwrap_or_else(|| Locale::from_accept_language(headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok())))
+}
+
+/// Gives every portal request its form token (a new cookie the first time)
+/// and every answer the headers that keep the pages from being framed,
+/// sniffed, cached or fed scripts from elsewhere.
+pub async fn guard(mut req: Request, next: Next) -> Response {
+    let existing = cookie(req.headers(), CSRF_COOKIE).filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()));
+    let token = existing.clone().unwrap_or_else(|| {
+        let mut bytes = [0u8; 32];
+        rand::rng().fill_bytes(&mut bytes);
+        hex::encode(bytes)
+    });
+    req.extensions_mut().insert(CsrfToken(token.clone()));
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    if existing.is_none() {
+        let c = format!("{CSRF_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/");
+        h.append(SET_COOKIE, HeaderValue::from_str(&c).expect("hex is ASCII"));
+    }
+    h.insert(
+        CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'",
+        ),
+    );
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    if !h.contains_key(CACHE_CONTROL) {
+        h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+/// A logged-in client's user.
+#[derive(Debug, Clone)]
+pub struct PortalUser {
+    pub ctx: Ctx,
+    pub client_id: i64,
+    pub email: String,
+    pub locale: Locale,
+    pub csrf: String,
+}
+
+impl FromRequestParts<AppState> for PortalUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let actor = match session_cookie(&parts.headers) {
+            Some(s) => state.engine.session_actor(&s).await.ok().flatten(),
+            None => None,
+        };
+        let Some(Actor::ClientUser { id, client_id, email }) = actor else {
+            let next = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+            return Err(redirect(&format!("/login?next={}", urlencode(next))));
+        };
+        let ip = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
+        let csrf = parts.extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
+        let ctx = Ctx::new(Actor::ClientUser { id, client_id, email: email.clone() }).with_ip(ip);
+        Ok(PortalUser { ctx, client_id, email, locale: request_locale(&parts.headers), csrf })
+    }
+}
+
+/// See Other: after a form, the browser loads the result with a GET.
+pub fn redirect(to: &str) -> Response {
+    let mut res = StatusCode::SEE_OTHER.into_response();
+    res.headers_mut().insert(LOCATION, HeaderValue::from_str(to).unwrap_or(HeaderValue::from_static("/")));
+    res
+}
+
+/// Only paths of this site are followed after a login, so a link can't send
+/// a user elsewhere with the portal's name on it.
+pub fn local_path(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A submitted form: its fields as typed, checked against the form token.
+/// A form whose token is missing or wrong is refused with 403 before any
+/// handler runs.
+#[derive(Debug, Clone, Default)]
+pub struct FormData {
+    pub fields: Vec<(String, String)>,
+}
+
+impl FormData {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// A field's text, trimmed; empty when it was not sent.
+    pub fn text(&self, name: &str) -> String {
+        self.get(name).unwrap_or("").trim().to_string()
+    }
+
+    /// A checkbox: present means on.
+    pub fn checked(&self, name: &str) -> bool {
+        self.get(name).is_some_and(|v| !v.is_empty() && v != "0" && v != "off")
+    }
+
+    /// Every value of a repeated field (checkboxes of one name).
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.fields.iter().filter(|(n, _)| n == name).map(|(_, v)| v.clone()).collect()
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for FormData {
+    type Rejection = Response;
+
+    async fn from_request(req: Request<Body>, _: &S) -> Result<Self, Response> {
+        let expected = req.extensions().get::<CsrfToken>().map(|t| t.0.clone());
+        let bytes = axum::body::to_bytes(req.into_body(), 256 * 1024)
+            .await
+            .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "the form is too large").into_response())?;
+        let fields: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
+        let sent = fields.iter().find(|(n, _)| n == CSRF_FIELD).map(|(_, v)| v.as_str());
+        match (expected.as_deref(), sent) {
+            (Some(e), Some(s)) if !e.is_empty() && e == s => Ok(FormData { fields }),
+            _ => Err((StatusCode::FORBIDDEN, "this form has expired: reload the page and send it again").into_response()),
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! The portal in a real browser (OPS-5): stories of the client guide
+//! clicked through in Russian and English. A test binary of its own, so the
+//! browser's dependencies link once and apart from the API tests.
+
+mod harness;
+mod login;
