@@ -68,8 +68,9 @@ impl TestEngine {
                     country: "RU".into(),
                     currency: "RUB".into(),
                     credit_limit: Some(Amount(credit_limit.into())),
-                    // A credit limit lets services run down to it.
-                    disconnect_threshold: Some(Amount((-credit_limit).into())),
+                    // The threshold is weighed against balance plus usable
+                    // credit (CHG-5): at zero, services run down to the limit.
+                    disconnect_threshold: Some(Amount(0.into())),
                     owner: Some(NewUser {
                         email: format!("{}@client.test", code.to_lowercase()),
                         full_name: format!("Owner of {code}"),

@@ -4,6 +4,7 @@
 //! array (`json_each`), so a statement's size never depends on the batch.
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use kopek_domain::ledger::EntryKind;
 use serde_json::{Value, json};
 
 use crate::clients::ClientRow;
@@ -61,21 +62,30 @@ fn date(v: &Value) -> Result<Option<NaiveDate>> {
     }
 }
 
-/// Every client with a subscription due on or before `day`, in id order.
-pub async fn clients_due(conn: &mut Conn, day: NaiveDate) -> Result<Vec<i64>> {
+/// Every client with a subscription due on or before `day`, in id order,
+/// leaving out what is due on `day` itself for the `waiting` services
+/// (those whose charge moment of the night has not come yet, CAT-7).
+pub async fn clients_due(conn: &mut Conn, day: NaiveDate, waiting: &[i64]) -> Result<Vec<i64>> {
     Ok(match conn.db() {
         DbRef::Pg(db) => {
-            sqlx::query_scalar("SELECT DISTINCT client_id FROM subscriptions WHERE next_charge_on <= $1 ORDER BY client_id")
-                .bind(day)
-                .fetch_all(db)
-                .await?
+            sqlx::query_scalar(
+                "SELECT DISTINCT client_id FROM subscriptions
+                 WHERE next_charge_on < $1 OR (next_charge_on = $1 AND service_id <> ALL($2)) ORDER BY client_id",
+            )
+            .bind(day)
+            .bind(waiting)
+            .fetch_all(db)
+            .await?
         }
         DbRef::Sqlite(db) => {
             let json: String = sqlx::query_scalar(
                 "SELECT json_group_array(client_id) FROM
-                   (SELECT DISTINCT client_id FROM subscriptions WHERE next_charge_on <= $1 ORDER BY client_id)",
+                   (SELECT DISTINCT client_id FROM subscriptions
+                    WHERE next_charge_on < $1 OR (next_charge_on = $1 AND service_id NOT IN (SELECT value FROM json_each($2)))
+                    ORDER BY client_id)",
             )
             .bind(day)
+            .bind(ids_json(waiting))
             .fetch_one(db)
             .await?;
             serde_json::from_str(&json).map_err(|e| corrupt(&format!("due clients: {e}")))?
@@ -304,23 +314,28 @@ pub async fn insert_expenses(conn: &mut Conn, rows: &[ExpenseIn], now: DateTime<
                       AS x(i, c, n, a, u, cur, t, tx)")
                 .bind(&ids).bind(&clients).bind(&names).bind(&amounts).bind(&unpaid).bind(&currencies).bind(&at).bind(now).bind(&taxes)
                 .execute(&mut *db).await?;
+            let signed: Vec<i64> = rows.iter().map(|r| EntryKind::Expense.signed(r.amount)).collect();
             sqlx::query(
                 "INSERT INTO ledger_entries (client_id, kind, amount, currency, expense_id, created_at)
-                 SELECT c, 'expense', -a, cur, i, $5
+                 SELECT c, $6, a, cur, i, $5
                  FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::BIGINT[], $4::TEXT[]) AS x(i, c, a, cur)",
             )
             .bind(&ids)
             .bind(&clients)
-            .bind(&amounts)
+            .bind(&signed)
             .bind(&currencies)
             .bind(now)
+            .bind(EntryKind::Expense.as_str())
             .execute(db)
             .await?;
         }
         DbRef::Sqlite(db) => {
             let data: Vec<Value> = rows
                 .iter()
-                .map(|r| json!([r.id, r.client_id, r.name, r.amount, r.unpaid, r.currency, ts(r.charged_at), r.tax]))
+                .map(|r| {
+                    let signed = EntryKind::Expense.signed(r.amount);
+                    json!([r.id, r.client_id, r.name, r.amount, r.unpaid, r.currency, ts(r.charged_at), r.tax, signed])
+                })
                 .collect();
             let data = Value::Array(data).to_string();
             sqlx::query(
@@ -330,10 +345,11 @@ pub async fn insert_expenses(conn: &mut Conn, rows: &[ExpenseIn], now: DateTime<
                 .bind(&data).bind(ts(now)).execute(&mut *db).await?;
             sqlx::query(
                 "INSERT INTO ledger_entries (client_id, kind, amount, currency, expense_id, created_at)
-                 SELECT value ->> 1, 'expense', -(value ->> 3), value ->> 5, value ->> 0, $2 FROM json_each($1)",
+                 SELECT value ->> 1, $3, value ->> 8, value ->> 5, value ->> 0, $2 FROM json_each($1)",
             )
             .bind(&data)
             .bind(ts(now))
+            .bind(EntryKind::Expense.as_str())
             .execute(db)
             .await?;
         }

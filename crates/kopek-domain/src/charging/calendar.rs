@@ -75,9 +75,38 @@ pub fn charge_moment(date: NaiveDate, shift_minutes: i32) -> NaiveDateTime {
     date.and_time(nightly_time()) + Duration::minutes(shift_minutes.into())
 }
 
+/// The widest charge shift, either way (CAT-7): a night's charge moments
+/// run from 16:00 of the day before to 12:00.
+pub const MAX_SHIFT_MINUTES: i32 = 600;
+
+/// The cutoff that reaches every service's moment of `date`'s night.
+pub fn whole_night(date: NaiveDate) -> NaiveDateTime {
+    charge_moment(date, MAX_SHIFT_MINUTES)
+}
+
+/// The night (run date) a moment belongs to. Night `D`'s moments lie
+/// between 16:00 of `D - 1` and 12:00 of `D`, so nights never overlap; the
+/// hours after a night's last moment belong to it until the next night's
+/// first, 16:00.
+pub fn night_of(t: NaiveDateTime) -> NaiveDate {
+    let first_of_night = charge_moment(t.date(), -MAX_SHIFT_MINUTES) + Duration::days(1);
+    if t >= first_of_night { t.date() + Duration::days(1) } else { t.date() }
+}
+
+/// The last moment, of the nights up to `date`, at which a service shifted
+/// by `shift_minutes` was due to be charged and that has come by `cutoff`:
+/// what a run at `cutoff` may charge it up to.
+pub fn last_moment(date: NaiveDate, shift_minutes: i32, cutoff: NaiveDateTime) -> NaiveDateTime {
+    let mut night = date.min(night_of(cutoff));
+    while charge_moment(night, shift_minutes) > cutoff {
+        night -= Duration::days(1);
+    }
+    charge_moment(night, shift_minutes)
+}
+
 /// Checks a charge shift is within -600…600 minutes (CAT-7).
 pub fn check_shift(shift_minutes: i32) -> Result<(), DomainError> {
-    if (-600..=600).contains(&shift_minutes) {
+    if (-MAX_SHIFT_MINUTES..=MAX_SHIFT_MINUTES).contains(&shift_minutes) {
         Ok(())
     } else {
         Err(DomainError::invalid("charge_shift_minutes", format!("{shift_minutes} is outside -600…600")))
@@ -167,6 +196,26 @@ mod tests {
         assert_eq!(charge_moment(d(2026, 3, 10), 600), at(2026, 3, 10, 12, 0));
         assert!(check_shift(-600).is_ok() && check_shift(600).is_ok());
         assert!(check_shift(-601).is_err() && check_shift(601).is_err());
+    }
+
+    /// CAT-7: a night's moments, 16:00 the day before to 12:00, and what a
+    /// run at a moment reaches: a service whose moment has not come yet is
+    /// charged up to its moment of the night before.
+    #[test]
+    fn cat7_each_service_is_charged_up_to_its_own_moment_that_has_come() {
+        assert_eq!(night_of(at(2026, 3, 9, 15, 59)), d(2026, 3, 9));
+        assert_eq!(night_of(at(2026, 3, 9, 16, 0)), d(2026, 3, 10));
+        assert_eq!(night_of(at(2026, 3, 9, 23, 30)), d(2026, 3, 10));
+        assert_eq!(night_of(at(2026, 3, 10, 12, 0)), d(2026, 3, 10));
+        assert_eq!(whole_night(d(2026, 3, 10)), at(2026, 3, 10, 12, 0));
+        let cutoff = at(2026, 3, 10, 0, 30);
+        assert_eq!(last_moment(d(2026, 3, 10), -150, cutoff), at(2026, 3, 9, 23, 30));
+        assert_eq!(last_moment(d(2026, 3, 10), 0, cutoff), at(2026, 3, 9, 2, 0));
+        assert_eq!(last_moment(d(2026, 3, 10), 600, cutoff), at(2026, 3, 9, 12, 0));
+        for shift in [-600, -150, 0, 600] {
+            assert_eq!(last_moment(d(2026, 3, 10), shift, whole_night(d(2026, 3, 10))), charge_moment(d(2026, 3, 10), shift));
+        }
+        assert_eq!(last_moment(d(2026, 3, 8), 0, cutoff), at(2026, 3, 8, 2, 0), "never past the run's night");
     }
 
     #[test]

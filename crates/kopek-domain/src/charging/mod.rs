@@ -12,5 +12,5 @@ pub mod paid_period;
 pub mod run;
 pub mod usage;
 
-pub use calendar::{CalendarRule, PeriodUnit, WriteOff, charge_moment};
+pub use calendar::{CalendarRule, MAX_SHIFT_MINUTES, PeriodUnit, WriteOff, charge_moment, last_moment, night_of, whole_night};
 pub use fees::{Activity, ChargeTerms, DuePeriod, due_periods, next_run_date};

@@ -28,7 +28,8 @@ pub struct NewClient {
     #[serde(default = "default_currency")]
     pub currency: String,
     pub credit_limit: Option<Amount>,
-    /// Services are deactivated when the balance falls below it (CHG-5).
+    /// Services are deactivated when the balance plus the usable credit
+    /// falls below it (CHG-5).
     pub disconnect_threshold: Option<Amount>,
     /// The client's first user, if it is created with the account.
     pub owner: Option<NewUser>,

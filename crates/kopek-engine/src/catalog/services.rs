@@ -91,6 +91,11 @@ impl PriceBook {
         versions.iter().rev().find(|(from, _, _)| *from <= day).or_else(|| versions.first()).map(|(_, _, s)| s)
     }
 
+    /// Every service in the book.
+    pub fn service_ids(&self) -> impl Iterator<Item = i64> + '_ {
+        self.versions.keys().copied()
+    }
+
     pub fn is_holiday(&self, calendar: Option<&str>, day: NaiveDate) -> bool {
         calendar.and_then(|c| self.holidays.get(c)).is_some_and(|days| days.binary_search(&day).is_ok())
     }

@@ -2,24 +2,27 @@
 //! statements, priced in memory by the same rules as the per-client path,
 //! and written one statement per table (CHG-1). A client whose run changes
 //! a state — a charge not covered, a threshold crossed, a lifetime, usage,
-//! a block to lift — goes through [`Engine::charge_client`] instead, in the
-//! same transaction; both paths give the same ledger.
+//! a block to lift — goes through the per-client run instead, in the same
+//! transaction. Both paths price with the same functions and decide with
+//! the same domain rules, and a property test runs random nights through
+//! both (`tests/engine/charge_paths.rs`): they give the same ledger.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use kopek_domain::account::ClientState;
-use kopek_domain::charging::run::{DueCharge, below_threshold, plan_client};
+use kopek_domain::charging::run::plan_client;
 use kopek_domain::ledger::{OpenItem, plan_allocations};
-use kopek_domain::money::decimal_to_units;
 use kopek_store::bulk::{self, AllocationIn, ChargeIn, ExpenseIn, SubscriptionAdvance};
 use kopek_store::clients::ClientRow;
 use kopek_store::subscriptions::SubscriptionRow;
 
 use crate::Engine;
 use crate::catalog::services::PriceBook;
-use crate::charging::run::{ChargeLine, ClientRun, Pending, charge_name, chargeable, included_vat, nominal};
+use crate::charging::client::{Pending, Reach, charge_name, charges_in_state};
+use crate::charging::run::{ChargeLine, ClientRun, Night, included_vat, nominal};
 use crate::charging::state::State;
+use crate::charging::switches::switched_off;
 use crate::core::amount::Amount;
 use crate::core::error::Result;
 use crate::core::uow::Uow;
@@ -37,13 +40,18 @@ struct Writes {
 }
 
 impl Engine {
+    /// Charges a batch of clients for a run of a night; returns their runs
+    /// and the clients the fast path took. `per_client` sends every client
+    /// through the per-client run: the fast path's reference in tests.
     pub(crate) async fn charge_batch(
         &self,
         uow: &mut Uow<'_>,
         book: &PriceBook,
         ids: &[i64],
-        date: NaiveDate,
-    ) -> Result<Vec<ClientRun>> {
+        night: Night,
+        per_client: bool,
+    ) -> Result<(Vec<ClientRun>, Vec<i64>)> {
+        let date = night.date;
         let clients = bulk::lock_clients(&mut uow.conn, ids).await?;
         let mut subs_by_client: HashMap<i64, Vec<SubscriptionRow>> = HashMap::new();
         for s in bulk::subscriptions_of(&mut uow.conn, ids).await? {
@@ -60,11 +68,17 @@ impl Engine {
         let mut planned: Vec<(ClientRow, Vec<Pending>, i64)> = Vec::new();
         for client in clients {
             let subs = subs_by_client.remove(&client.id).unwrap_or_default();
-            match self.plan_fast(uow, book, &client, &subs, date, in_debt.contains(&client.id)).await? {
+            let fast = if per_client {
+                None
+            } else {
+                self.plan_fast(uow, book, &client, &subs, night, in_debt.contains(&client.id)).await?
+            };
+            match fast {
                 Some((pending, total)) => planned.push((client, pending, total)),
                 None => slow.push(client.id),
             }
         }
+        let fast_ids: Vec<i64> = planned.iter().map(|(c, _, _)| c.id).collect();
 
         let lines: usize =
             planned.iter().map(|(_, p, _)| p.iter().map(|x| x.lines.iter().filter(|l| l.units > 0).count()).sum::<usize>()).sum();
@@ -156,33 +170,34 @@ impl Engine {
         }
         self.write_fast(uow, writes, date).await?;
         for id in slow {
-            runs.push(self.charge_client(uow, book, id, date, None).await?);
+            runs.push(self.charge_client_in(uow, book, id, night).await?);
         }
         runs.sort_by_key(|r| r.client_id);
-        Ok(runs)
+        Ok((runs, fast_ids))
     }
 
     /// Prices a client for the fast path, or `None` when its run needs the
-    /// per-client path.
+    /// per-client path: anything to switch on or off, to restart, usage or
+    /// a lifetime, a charge not covered.
     async fn plan_fast(
         &self,
         uow: &mut Uow<'_>,
         book: &PriceBook,
         client: &ClientRow,
         subs: &[SubscriptionRow],
-        date: NaiveDate,
+        night: Night,
         in_debt: bool,
     ) -> Result<Option<(Vec<Pending>, i64)>> {
         if client.state != ClientState::Active || in_debt {
             return Ok(None);
         }
-        let mut pending = Vec::new();
+        let date = night.date;
+        let mut priced = Vec::new();
         for sub in subs {
-            let state = Some(sub.state);
-            if matches!(state, Some(State::BlockedForDebt | State::DeactivatedByThreshold)) {
+            if matches!(sub.state, State::BlockedForDebt | State::DeactivatedByThreshold) {
                 return Ok(None);
             }
-            if state == Some(State::Active) && sub.stopped_at.is_some_and(|t| t <= uow.now) {
+            if sub.state == State::Active && sub.stopped_at.is_some_and(|t| t <= uow.now) {
                 return Ok(None);
             }
             if sub.next_charge_on.is_none_or(|d| d > date) {
@@ -192,28 +207,20 @@ impl Engine {
             if spec.lifetime.is_set() || !spec.additional.usage_rates.0.is_empty() {
                 return Ok(None);
             }
-            if !chargeable(sub, spec, client) {
+            if !charges_in_state(sub, spec, client) {
                 continue;
             }
-            pending.push(self.price_subscription(uow, book, client, sub, spec, date, None).await?);
+            priced.push(self.price_due(uow, book, client, sub, spec, date, Reach::Night(night.cutoff)).await?);
         }
-        let due: Vec<DueCharge> = pending
-            .iter()
-            .map(|p| DueCharge { subscription_id: p.sub.id, units: p.lines.iter().map(|l| l.units).sum(), funds: p.funds })
-            .collect();
-        let plan = plan_client(client.balance, client.usable_credit(), &due);
-        if !plan.uncovered.is_empty() {
+        let plan = plan_client(client.balance, client.usable_credit(), &priced.iter().map(|p| p.due).collect::<Vec<_>>());
+        if !plan.uncovered.is_empty() || !plan.kept_off.is_empty() {
             return Ok(None);
         }
-        for sub in subs.iter().filter(|s| s.state == State::Active) {
-            let Some(spec) = book.spec_on(sub.service_id, date) else { continue };
-            let own = spec.additional.threshold_override.map(decimal_to_units).transpose()?;
-            let holiday = book.is_holiday(spec.conditions.holiday_calendar.as_deref(), date);
-            if below_threshold(plan.balance_after, client.disconnect_threshold, own) && !holiday {
-                return Ok(None);
-            }
+        let pending: Vec<Pending> = priced.into_iter().filter_map(|p| p.now).collect();
+        let total: i64 = pending.iter().map(Pending::units).sum();
+        if !switched_off(book, client, subs, client.balance - total, date)?.is_empty() {
+            return Ok(None);
         }
-        let total = client.balance - plan.balance_after;
         Ok(Some((pending, total)))
     }
 
@@ -226,5 +233,35 @@ impl Engine {
         bulk::add_to_unallocated(&mut uow.conn, &w.unallocated).await?;
         bulk::advance_subscriptions(&mut uow.conn, &w.advances).await?;
         Ok(())
+    }
+}
+
+#[cfg(feature = "testing")]
+impl Engine {
+    /// Tests only: charges `clients` for `date`'s night up to `cutoff` in
+    /// one batch, through the fast path where it can (as a run does) or,
+    /// with `per_client`, every client through the per-client run. Returns
+    /// the runs and the clients the fast path took.
+    pub async fn charge_clients_by_path(
+        &self,
+        ctx: &crate::Ctx,
+        clients: &[i64],
+        date: NaiveDate,
+        cutoff: chrono::NaiveDateTime,
+        per_client: bool,
+    ) -> Result<(Vec<ClientRun>, Vec<i64>)> {
+        ctx.actor.ensure_may_move_money()?;
+        let mut uow = self.begin(ctx).await?;
+        let book = crate::catalog::services::load_price_book(&mut uow.conn).await?;
+        let done = self.charge_batch(&mut uow, &book, clients, Night { date, cutoff }, per_client).await?;
+        uow.audit(
+            "charge.run.batch",
+            "charge_run",
+            date,
+            None,
+            serde_json::json!({ "cutoff": cutoff, "per_client": per_client }),
+        )
+        .await?;
+        uow.finish(done).await
     }
 }

@@ -3,8 +3,11 @@
 //! and promised payments.
 
 pub mod batch;
+pub mod client;
+pub mod moments;
 pub mod promised;
 pub mod run;
 pub mod state;
 pub mod subscriptions;
+pub mod switches;
 pub mod usage;

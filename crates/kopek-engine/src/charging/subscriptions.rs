@@ -195,7 +195,7 @@ impl Engine {
             // waits, off, until money lifts the balance (then it is resumed).
             let own = spec.additional.threshold_override.map(decimal_to_units).transpose()?;
             let held = spec.additional.activate_only_above_threshold
-                && below_threshold(client.balance, client.disconnect_threshold, own);
+                && below_threshold(client.balance, client.usable_credit(), client.disconnect_threshold, own);
             let waits = held || spec.fee.activate_after_first_session || spec.fee.start_charging_after_first_session;
             let state = if held {
                 State::DeactivatedByThreshold

@@ -37,7 +37,9 @@ pub struct UsageReceipt {
 }
 
 impl Engine {
-    /// Stores usage records; all of them or, on a bad one, none.
+    /// Stores usage records; all of them or, on a bad one, none. A record
+    /// dated before its subscription was connected is refused (CHG-6): it
+    /// would charge for time the client didn't have the service.
     pub async fn record_usage(&self, ctx: &Ctx, records: Vec<UsageRecord>) -> Result<UsageReceipt> {
         ctx.actor.ensure_may_move_money()?;
         let mut uow = self.begin(ctx).await?;
@@ -60,6 +62,19 @@ impl Engine {
                 .await?
                 .filter(|s| ctx.actor.ensure_sees_client(s.client_id).is_ok())
                 .ok_or_else(|| EngineError::not_found("subscription", r.subscription_id))?;
+            // Usage can't predate the subscription it is charged to.
+            if r.recorded_at < sub.connected_at {
+                return Err(EngineError::invalid(
+                    "usage_before_subscription",
+                    format!(
+                        "record {i} ({:?}): recorded at {}, before subscription {} was connected at {}",
+                        r.record_id.trim(),
+                        r.recorded_at.to_rfc3339(),
+                        sub.id,
+                        sub.connected_at.to_rfc3339()
+                    ),
+                ));
+            }
             let fresh = subs::insert_usage(
                 &mut uow.conn,
                 &subs::NewUsage {

@@ -37,6 +37,18 @@ impl Handler for NightlyCharge {
     }
 }
 
+/// CAT-7: the run at a shifted service's moment charges what has come due.
+pub(crate) struct ShiftedCharge;
+
+#[async_trait]
+impl Handler for ShiftedCharge {
+    async fn handle(&self, engine: &Engine, _: &Message) -> Result<(), String> {
+        let report = engine.run_charges_due(&Ctx::system("shifted charge run")).await.map_err(|e| e.to_string())?;
+        tracing::info!(date = %report.date, charges = report.charges, total = %report.total.0, "shifted charge run done");
+        Ok(())
+    }
+}
+
 /// What one night did, step by step.
 #[derive(Debug, Clone)]
 pub struct NightReport {
@@ -51,7 +63,10 @@ impl Engine {
     /// The night of `date`: every step idempotent, so the whole night may
     /// run again after a crash.
     pub async fn run_night(&self, ctx: &Ctx, date: NaiveDate) -> crate::Result<NightReport> {
-        let charges = self.run_charges(ctx, date, false).await?;
+        // CAT-7: services shifted later than 02:00 wait for their moment.
+        let cutoff = crate::charging::run::nominal(date).max(self.to_local(self.now()));
+        let charges = self.run_charges_until(ctx, date, cutoff, false).await?;
+        self.ensure_charge_moments().await?;
         let credit = self.run_credit_cycle(ctx, date).await?;
         let autopay = self.run_autopay(ctx, date).await?;
         let renewals = self.run_auto_renewals(ctx, date).await?;

@@ -61,6 +61,7 @@ impl Engine {
         self.ensure_schedule(CLEANUP_SCHEDULE, CLEANUP_TOPIC, &Recurrence::Daily { at }).await?;
         let two = NaiveTime::from_hms_opt(2, 0, 0).expect("valid time");
         self.ensure_schedule(nightly::CHARGE_SCHEDULE, nightly::CHARGE_TOPIC, &Recurrence::Daily { at: two }).await?;
+        self.ensure_charge_moments().await?;
         self.ensure_schedule(nightly::PROMISED_SCHEDULE, nightly::PROMISED_TOPIC, &Recurrence::Seconds { seconds: 3600 }).await
     }
 
@@ -69,6 +70,7 @@ impl Engine {
         Worker::new(self.clone(), id)
             .handle(CLEANUP_TOPIC, Arc::new(Cleanup))
             .handle(nightly::CHARGE_TOPIC, Arc::new(nightly::NightlyCharge))
+            .handle(crate::charging::moments::SHIFTED_TOPIC, Arc::new(nightly::ShiftedCharge))
             .handle(nightly::PROMISED_TOPIC, Arc::new(nightly::PromisedExpiry))
             .handle(crate::service_life::life::PROVISIONING_TOPIC, Arc::new(crate::service_life::life::ProvisioningJob))
     }

@@ -3,7 +3,9 @@
 //! `kopek_store::backend_test!`; `kopek_engine::testing` is the harness.
 
 mod auto_renewal;
+mod charge_paths;
 mod charging;
+mod charging_night;
 mod credit_cycle;
 mod house;
 mod jobs;
