@@ -4,7 +4,7 @@
 use crate::common::{App, error_of, json_of};
 use kopek_store::backend_test;
 use reqwest::{Client, Method, StatusCode};
-use serde_json::json;
+use serde_json::{Value, json};
 
 backend_test!(async fn led2_http_client_payment_expenses_balance_and_allocations(db) {
     let app = App::spawn(db).await;
@@ -146,4 +146,86 @@ backend_test!(async fn ops_health_metrics_openapi_and_swagger(db) {
     assert!(metrics.contains("kopek_http_requests_total"), "{metrics}");
     let home = app.http.get(app.site("/")).send().await.unwrap().text().await.unwrap();
     assert!(home.contains("/api/docs"));
+});
+
+/// POSTs `body` over a bare connection, its length declared or chunked,
+/// and reads the answer while the body may still be going out: a server
+/// may answer before it has read it all. The status, content type and body.
+async fn send_raw(app: &App, path: &str, content_type: &str, body: Vec<u8>, chunked: bool) -> (StatusCode, String, Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = app.base.trim_start_matches("http://").to_string();
+    let (mut rd, mut wr) = tokio::net::TcpStream::connect(&host).await.unwrap().into_split();
+    let framing = if chunked { "Transfer-Encoding: chunked".to_string() } else { format!("Content-Length: {}", body.len()) };
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {}\r\nContent-Type: {content_type}\r\n{framing}\r\nConnection: close\r\n\r\n",
+        app.token
+    );
+    // The writer keeps its half open: a server may drop a half-closed
+    // connection before it answers.
+    let writer = tokio::spawn(async move {
+        wr.write_all(head.as_bytes()).await?;
+        if chunked {
+            for chunk in body.chunks(64 * 1024) {
+                wr.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).await?;
+                wr.write_all(chunk).await?;
+                wr.write_all(b"\r\n").await?;
+            }
+            wr.write_all(b"0\r\n\r\n").await?;
+        } else {
+            wr.write_all(&body).await?;
+        }
+        Ok::<_, std::io::Error>(wr)
+    });
+    let mut got = Vec::new();
+    let mut buf = vec![0; 64 * 1024];
+    let (head_len, body_len) = loop {
+        let n = rd.read(&mut buf).await.unwrap();
+        assert!(n > 0, "{path}, chunked: {chunked}: the connection closed before an answer: {}", String::from_utf8_lossy(&got));
+        got.extend_from_slice(&buf[..n]);
+        let Some(end) = got.windows(4).position(|w| w == b"\r\n\r\n") else { continue };
+        let head = String::from_utf8_lossy(&got[..end]).to_lowercase();
+        let length = head.lines().find_map(|l| l.strip_prefix("content-length:")).expect("an answer with its length");
+        let length: usize = length.trim().parse().unwrap();
+        if got.len() >= end + 4 + length {
+            break (end + 4, length);
+        }
+    };
+    writer.abort();
+    let head = String::from_utf8_lossy(&got[..head_len]).to_string();
+    let status = StatusCode::from_u16(head[9..12].parse().unwrap()).unwrap();
+    let content_type = head.lines().find_map(|l| l.to_lowercase().strip_prefix("content-type:").map(|v| v.trim().to_string()));
+    let text = String::from_utf8_lossy(&got[head_len..head_len + body_len]).to_string();
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, content_type.unwrap_or_default(), body)
+}
+
+backend_test!(async fn ops3_a_body_over_1_mib_is_a_json_413_on_every_route_whether_its_length_is_declared_or_chunked(db) {
+    let app = App::spawn(db).await;
+    let id = app.owned_client("BIG", None).await;
+    let pay = format!("/api/v1/clients/{id}/payments");
+    let routes = [
+        (pay.as_str(), "application/json"),
+        ("/api/v1/webhooks/sandbox", "application/json"),
+        ("/api/v1/bank-statements", "text/plain"),
+        ("/sandbox/pay/any", "application/x-www-form-urlencoded"),
+        ("/api/v1/nothing-here", "application/json"),
+    ];
+    let ten_mb = vec![b' '; 10 * 1024 * 1024];
+    for (path, content_type) in routes {
+        for chunked in [false, true] {
+            let (status, ct, e) = send_raw(&app, path, content_type, ten_mb.clone(), chunked).await;
+            let case = format!("{path}, chunked: {chunked}");
+            assert_eq!((status, ct.as_str(), e["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, "application/json", Some("body_too_large")), "{case}: {e}");
+            assert!(e["message"].as_str().is_some_and(|m| m.contains("1 MiB")), "{case}: {e}");
+        }
+    }
+    assert!(app.get(&format!("/clients/{id}/payments")).await.as_array().unwrap().is_empty());
+    // A body of exactly 1 MiB is read, declared or chunked.
+    for (amount, chunked) in [("4.00", false), ("6.00", true)] {
+        let mut body = json!({ "amount": amount, "currency": "RUB" }).to_string().into_bytes();
+        body.resize(1024 * 1024, b' ');
+        let (status, _, p) = send_raw(&app, &pay, "application/json", body, chunked).await;
+        assert_eq!((status, p["amount"].as_str()), (StatusCode::CREATED, Some(amount)), "chunked: {chunked}: {p}");
+    }
+    assert_eq!(app.balance(id).await, "10.00");
 });
