@@ -37,14 +37,18 @@ crate::stored::stored_enum! {
 
 /// The "main" tab.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MainTab {
+    /// The service's name, 1 to 200 characters, as clients see it.
     pub name: String,
+    /// What the service is (CAT-1); `system` can't be created by staff.
     pub kind: ServiceKind,
 }
 
 /// The "subscription fee" tab (CAT-2, CAT-3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FeeTab {
     /// The price of one period.
@@ -52,20 +56,26 @@ pub struct FeeTab {
     /// The minimum balance that lets the service be activated.
     #[serde(default)]
     pub connection_cost: Decimal,
+    /// How the fee leaves the balance (CAT-2).
     pub write_off: WriteOff,
+    /// The period the price is for; a month when left out.
     #[serde(default = "month")]
     pub period: PeriodUnit,
+    /// The ISO 4217 code of the price, e.g. RUB.
     pub currency: String,
+    /// VAT in percent, 0 to 100, included in the price.
     #[serde(default)]
     pub vat_percent: Decimal,
+    /// Loyalty discounts apply only when the service is part of a tariff.
     #[serde(default)]
     pub discount_only_for_tariff_services: bool,
     /// Periods start on the activation day instead of the calendar's.
     #[serde(default)]
     pub shift_charge_date: bool,
-    /// CAT-3, first connection only.
+    /// CAT-3, first connection only: charging starts with the first session.
     #[serde(default)]
     pub start_charging_after_first_session: bool,
+    /// CAT-3, first connection only: the service is activated by the first session.
     #[serde(default)]
     pub activate_after_first_session: bool,
 }
@@ -76,15 +86,20 @@ fn month() -> PeriodUnit {
 
 /// The "integration" tab (CAT-8).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, default)]
 pub struct IntegrationTab {
+    /// Passed to the equipment script when the service is activated.
     pub activation_params: String,
+    /// Passed to the equipment script when the service is deactivated.
     pub deactivation_params: String,
     /// The network device (NAS) to command, whatever the account names.
     pub nas: Option<String>,
     /// Assign an IP address from this pool.
     pub ip_pool: Option<String>,
+    /// Keep the address from the pool when the service is deactivated.
     pub keep_ip_on_deactivation: bool,
+    /// Reset the traffic counters at each charge.
     pub reset_counters_on_charge: bool,
     /// "Base package" of a kind (e.g. iptv, cctv): only one per client.
     pub base_package_kind: Option<String>,
@@ -94,14 +109,18 @@ pub struct IntegrationTab {
 
 /// Shaper settings passed to equipment (CAT-11).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Speed {
+    /// Incoming speed, kbit/s.
     pub in_kbps: u32,
+    /// Outgoing speed, kbit/s.
     pub out_kbps: u32,
 }
 
 /// The "conditions and speeds" tab (CAT-11).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, default)]
 pub struct ConditionsTab {
     /// The calendar of holidays on which the service is given regardless
@@ -109,30 +128,44 @@ pub struct ConditionsTab {
     pub holiday_calendar: Option<String>,
     /// Activity conditions per month, day and hour, passed to equipment.
     pub month_conditions: Option<String>,
+    /// Activity conditions per day of the week.
     pub day_conditions: Option<String>,
+    /// Activity conditions per hour of the day.
     pub hour_conditions: Option<String>,
+    /// The shaper's speeds, passed to equipment.
     pub speed: Option<Speed>,
 }
 
 /// The "additional" tab (CAT-4, CAT-7, CAT-9, traffic and telephony).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, default)]
 pub struct AdditionalTab {
+    /// Don't charge when the funds are insufficient; deactivate the service.
     pub no_charge_if_insufficient_and_deactivate: bool,
     /// The service's own disconnection threshold; below the client's.
     pub threshold_override: Option<Decimal>,
+    /// Charge even while the client is blocked by staff or by itself (a line fee).
     pub charge_even_if_blocked: bool,
+    /// Loyalty discounts and markups don't apply.
     pub no_discounts: bool,
+    /// Deactivate past the threshold but keep charging into the negative.
     pub deactivate_past_limit_keep_charging: bool,
+    /// Activate only while the balance is above the threshold.
     pub activate_only_above_threshold: bool,
     /// Minutes from 02:00, -600…600.
     pub charge_shift_minutes: i32,
     /// The fiscal "payment subject" attribute.
     pub payment_subject: Option<String>,
+    /// Not shown in the portal nor in the documents.
     pub hidden_from_client: bool,
+    /// The item's code in 1C.
     pub code_1c: Option<String>,
+    /// Synchronized with 1C.
     pub sync_1c: bool,
+    /// The unit documents show, e.g. "Шт.".
     pub unit_of_measure: Option<String>,
+    /// Telephony: a roaming service.
     pub roaming: bool,
     /// Prices of usage by kind and subnet class (traffic, minutes, units).
     pub usage_rates: UsageRates,
@@ -140,23 +173,35 @@ pub struct AdditionalTab {
 
 /// The "accounts" tab (CAT-8, IPTV).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, default)]
 pub struct AccountsTab {
+    /// Create accounts (IPTV) when the service is connected; needs integration.nas.
     pub create_on_connect: bool,
+    /// How many accounts to create, 1 to 100.
     pub count: u32,
+    /// The created logins' prefix, e.g. "bestiptv".
     pub login_prefix: String,
+    /// The created accounts get passwords of digits only.
     pub numeric_password: bool,
+    /// The service is connected only when bound to an account.
     pub require_account_binding: bool,
 }
 
 /// The "portal" tab (CAT-10).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, default)]
 pub struct PortalTab {
+    /// Clients may order it in the portal.
     pub orderable: bool,
+    /// Shown to the client after a portal order.
     pub popup_text: Option<String>,
+    /// Clients may cancel it in the portal.
     pub cancellable: bool,
+    /// Cancellable in the portal only after this many months.
     pub cancel_after_months: Option<u32>,
+    /// A portal order connects it only when the balance covers it.
     pub check_funds: bool,
     /// Offered in the portal only inside these tariffs.
     pub only_in_tariffs: Vec<i64>,
@@ -168,20 +213,29 @@ pub struct PortalTab {
 
 /// A service as staff define it: every tab of the document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ServiceSpec {
+    /// The "main" tab: name and kind.
     pub main: MainTab,
+    /// The "subscription fee" tab: price, period, write-off.
     pub fee: FeeTab,
+    /// The "integration" tab: equipment parameters, NAS, IP pool.
     #[serde(default)]
     pub integration: IntegrationTab,
+    /// The "conditions and speeds" tab: holidays, activity conditions, speed.
     #[serde(default)]
     pub conditions: ConditionsTab,
+    /// The "additional" tab: funds options, charge time, documents, usage rates.
     #[serde(default)]
     pub additional: AdditionalTab,
+    /// The "lifetime" tab: when the service disconnects itself (CAT-5).
     #[serde(default)]
     pub lifetime: Lifetime,
+    /// The "accounts" tab: accounts created with the service (IPTV).
     #[serde(default)]
     pub accounts: AccountsTab,
+    /// The "portal" tab: ordering and cancelling in the portal.
     #[serde(default)]
     pub portal: PortalTab,
     /// The "non-standard calendar" tab (CAT-6).

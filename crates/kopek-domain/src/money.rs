@@ -70,6 +70,22 @@ impl<'de> Deserialize<'de> for Currency {
     }
 }
 
+/// Serialized as its code, read in any case.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Currency {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some("An ISO 4217 currency code, e.g. RUB."))
+            .pattern(Some("^[A-Za-z]{3}$"))
+            .examples(["RUB"])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Currency {}
+
 /// An exact amount in a currency.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
 pub struct Money {

@@ -1,14 +1,19 @@
 //! Extractors that turn a request into what a handler needs, each failing
 //! with an [`ApiError`]: the caller (token or session cookie, address,
-//! idempotency key), a JSON body, path ids and query strings.
+//! idempotency key), a JSON body, path ids and query strings; and the body
+//! limit every request passes first.
 
 use std::net::SocketAddr;
 
+use axum::body::Body;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
-use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::header::{AUTHORIZATION, CONTENT_LENGTH, COOKIE};
 use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
 use kopek_engine::Ctx;
 use serde::de::DeserializeOwned;
 
@@ -17,6 +22,42 @@ use crate::error::ApiError;
 
 pub const SESSION_COOKIE: &str = "kopek_session";
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+/// The largest request body, in bytes.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// Reads the body whole, up to [`BODY_LIMIT`], before the route sees it:
+/// a body too large is the same JSON 413 whether it declared its length
+/// or came chunked, and whatever the route would have read it as (JSON, a
+/// webhook's raw bytes, a statement's text, a form).
+pub async fn limit_body(req: Request, next: Next) -> Response {
+    let declared = req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    let declared = match declared {
+        Some(n) if n > BODY_LIMIT as u64 => return too_large().into_response(),
+        Some(n) => n as usize,
+        None => 0,
+    };
+    let (parts, body) = req.into_parts();
+    let mut chunks = body.into_data_stream();
+    let mut read = Vec::with_capacity(declared);
+    while let Some(chunk) = chunks.next().await {
+        let Ok(chunk) = chunk else {
+            return ApiError::new(StatusCode::BAD_REQUEST, "bad_body", "the request body could not be read").into_response();
+        };
+        if read.len() + chunk.len() > BODY_LIMIT {
+            return too_large().into_response();
+        }
+        read.extend_from_slice(&chunk);
+    }
+    next.run(Request::from_parts(parts, Body::from(read))).await
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body_too_large",
+        format!("the request body is larger than {BODY_LIMIT} bytes (1 MiB)"),
+    )
+}
 
 /// The authenticated caller as an engine context.
 pub struct Caller(pub Ctx);

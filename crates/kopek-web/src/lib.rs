@@ -17,7 +17,6 @@ use axum::routing::get;
 use kopek_engine::Engine;
 use metrics_exporter_prometheus::PrometheusHandle;
 use tokio::net::TcpListener;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -66,9 +65,9 @@ pub fn router(state: AppState) -> Router {
         .route("/sandbox/pay/{id}", get(sandbox::page).post(sandbox::settle))
         .merge(portal::routes())
         .fallback(ops::not_found)
+        .layer(axum::middleware::from_fn(extract::limit_body))
         .layer(axum::middleware::from_fn(ops::track))
         .layer(TraceLayer::new_for_http())
-        .layer(RequestBodyLimitLayer::new(1024 * 1024))
         .with_state(state)
 }
 

@@ -8,8 +8,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::DomainError;
 
-/// How a fee leaves the balance (CAT-2).
+/// How a fee leaves the balance (CAT-2): prepay (the period at its start),
+/// daily (in nightly parts), postpay (after the period) or hourly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum WriteOff {
     /// The whole period at its start.
@@ -26,6 +28,7 @@ pub enum WriteOff {
 
 /// The length of the period the price is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PeriodUnit {
     Day,
@@ -47,8 +50,11 @@ impl PeriodUnit {
     }
 }
 
-/// The non-standard calendars of CAT-6.
+/// The non-standard calendars of CAT-6: standard, from_first_of_month (from
+/// the 1st of this month when connected before the 15th, else of the next)
+/// or always_whole_month (any part of a month costs the whole month).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CalendarRule {
     #[default]

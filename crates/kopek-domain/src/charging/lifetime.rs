@@ -7,12 +7,19 @@ use chrono::{Duration, Months, NaiveDateTime};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+/// When a subscription disconnects itself: whichever set limit comes first.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Lifetime {
+    /// Disconnect this many days after connection, at the time of day it was connected.
     pub days: Option<u32>,
+    /// Disconnect this many months after connection, on the same day and time.
     pub months: Option<u32>,
+    /// Disconnect once this many minutes are used.
     pub minutes: Option<i64>,
+    /// Disconnect the day after this many activations.
     pub activations: Option<u32>,
+    /// Disconnect once this much has been charged.
     pub total_sum: Option<Decimal>,
 }
 

@@ -41,9 +41,11 @@ impl UsageKind {
 
 crate::stored::stored_from_string!(UsageKind);
 
-/// Prices per unit by kind and subnet class; the class `""` is the default
+/// Prices per unit by kind and subnet class, keyed `<kind>:<class>` (kinds:
+/// traffic_in, traffic_out, minutes, units); the class `""` is the default
 /// for a kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UsageRates(pub BTreeMap<String, Decimal>);
 
 impl UsageRates {

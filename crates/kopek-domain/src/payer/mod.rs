@@ -138,6 +138,7 @@ const SOLE_PROPRIETOR_FIELDS: &[&str] = &[
 
 /// "Получать документы": the form allows several at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentDelivery {
     /// "В личном кабинете".
@@ -150,12 +151,14 @@ pub enum DocumentDelivery {
 
 /// A postal address as the guide's address blocks have it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Address {
     /// ISO 3166 alpha-2; the payer's country when left out.
     pub country: Option<String>,
     /// "Индекс".
     pub postcode: Option<String>,
+    /// "Город".
     pub city: Option<String>,
     /// Street, house, office.
     pub address: Option<String>,
@@ -164,6 +167,7 @@ pub struct Address {
 /// Everything a payer may carry. Which fields a kind uses is
 /// [`PayerKind::fields`]; [`PayerDetails::validate`] enforces it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct PayerDetails {
     /// "Страна", ISO 3166 alpha-2 ("RU").
@@ -172,10 +176,15 @@ pub struct PayerDetails {
     pub name: String,
     /// "Контактное лицо", required for companies and sole proprietors.
     pub contact_person: Option<String>,
+    /// "Телефон".
     pub phone: Option<String>,
+    /// "Факс".
     pub fax: Option<String>,
+    /// "E-mail" documents are sent to.
     pub email: Option<String>,
+    /// "Получать документы": how the payer gets documents, several at once.
     pub document_delivery: Vec<DocumentDelivery>,
+    /// "Юридический адрес".
     pub legal_address: Option<Address>,
     /// "Фактический адрес"; `None` is the guide's "Совпадает с юридическим
     /// адресом" ticked.
@@ -184,11 +193,14 @@ pub struct PayerDetails {
     /// "ИНН": 10 digits for a Russian company, 12 for a person; a foreign
     /// payer's tax number otherwise.
     pub inn: Option<String>,
+    /// "КПП": 9 characters, Russian companies.
     pub kpp: Option<String>,
     /// "ОГРН/ОГРНИП", one field in the guide: 13 digits for a company,
     /// 15 (OGRNIP) for a sole proprietor.
     pub ogrn: Option<String>,
+    /// "Банк".
     pub bank_name: Option<String>,
+    /// "БИК": 9 digits, Russian banks.
     pub bik: Option<String>,
     /// "Расчетный счет".
     pub settlement_account: Option<String>,
@@ -197,27 +209,37 @@ pub struct PayerDetails {
     /// Foreign banks' account and bank codes, where Russian ones use the
     /// settlement account and BIK.
     pub iban: Option<String>,
+    /// The foreign bank's SWIFT code.
     pub swift: Option<String>,
     /// "Бух настройки": free text for the provider's accountant.
     pub accounting_settings: Option<String>,
 
     /// "Директор (ФИО)" and the case forms contracts are written with.
     pub director_name: Option<String>,
+    /// "Должность директора".
     pub director_position: Option<String>,
+    /// The director's name in the genitive ("в лице …").
     pub director_name_genitive: Option<String>,
+    /// The director's position in the genitive.
     pub director_position_genitive: Option<String>,
+    /// The director's name in the dative.
     pub director_name_dative: Option<String>,
+    /// The director's position in the dative.
     pub director_position_dative: Option<String>,
     /// "Действует на основании", e.g. "Устава".
     pub acting_on_basis: Option<String>,
 
     /// "Серия и номер паспорта", "1111 111111" for a Russian passport.
     pub passport_series_number: Option<String>,
+    /// "Дата выдачи паспорта".
     pub passport_issue_date: Option<NaiveDate>,
     /// "Кем выдан паспорт".
     pub passport_issued_by: Option<String>,
+    /// "Дата рождения".
     pub birth_date: Option<NaiveDate>,
+    /// "Город регистрации".
     pub registration_city: Option<String>,
+    /// "Адрес регистрации".
     pub registration_address: Option<String>,
 }
 

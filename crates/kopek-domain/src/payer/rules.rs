@@ -63,6 +63,7 @@ pub struct MergedHoldings {
 
 /// One step of a merge, shown to the user before anything happens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum MergeAction {
     MoveContract {

@@ -19,6 +19,7 @@ pub mod quote;
 
 /// The product types of the guide's order menu.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProductType {
     VirtualServer,
@@ -76,17 +77,23 @@ impl ProductType {
 
 /// A line of a tariff's card: "Оперативная память" — "256 МиБ".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Parameter {
+    /// What it is, e.g. "Оперативная память".
     pub name: String,
+    /// How much, e.g. "256 МиБ".
     pub value: String,
 }
 
 /// The price of a period of `months`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PeriodPrice {
+    /// The period in months, 1 to 36.
     pub months: u32,
+    /// The price of the whole period, in the product's currency.
     pub price: Decimal,
 }
 
@@ -94,18 +101,25 @@ pub struct PeriodPrice {
 /// picks a value between `min` and `max`; `included` units come with the
 /// tariff, each one more costs `unit_price` a month.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Addon {
     /// Stable key of the add-on in orders and hooks, e.g. "ipv4".
     pub code: String,
+    /// What the client sees, e.g. "Публичные IPv4-адреса".
     pub name: String,
     /// "Шт.", "ГиБ", "МиБ".
     pub unit: String,
+    /// The price of one unit over the included ones, a month.
     pub unit_price: Decimal,
+    /// Units that come with the tariff at no cost.
     #[serde(default)]
     pub included: u32,
+    /// The fewest units the client may choose.
     pub min: u32,
+    /// The most units the client may choose.
     pub max: u32,
+    /// The units of an order that leaves the add-on out; min ≤ default ≤ max.
     pub default: u32,
 }
 
@@ -124,8 +138,10 @@ impl Addon {
 /// What deleting a client's service does (SVC-2: "возможность удалять
 /// услуги регулирует провайдер").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DeletionRule {
+    /// The client may delete the service.
     pub allowed: bool,
     /// The unused part of the paid period goes back to the balance.
     pub refund_unused: bool,
@@ -139,16 +155,24 @@ impl Default for DeletionRule {
 
 /// A product as staff define it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProductSpec {
+    /// The product's name, 1 to 200 characters.
     pub name: String,
+    /// The order menu's section it is sold in.
     pub product_type: ProductType,
+    /// Shown on the product's card.
     #[serde(default)]
     pub description: String,
+    /// The lines of the tariff's card.
     #[serde(default)]
     pub parameters: Vec<Parameter>,
+    /// The currency of its prices.
     pub currency: Currency,
+    /// One price per period sold, each period at most once.
     pub prices: Vec<PeriodPrice>,
+    /// What the client configures, each add-on code at most once.
     #[serde(default)]
     pub addons: Vec<Addon>,
     /// VAT or sales tax, in percent.
@@ -168,6 +192,7 @@ pub struct ProductSpec {
     /// part of it left (the cart's "До 2023-05-01").
     #[serde(default)]
     pub align_to_month_start: bool,
+    /// What deleting the client's service does; allowed, without refund, when left out.
     #[serde(default)]
     pub deletion: DeletionRule,
     /// Shown with a paid order ("Инструкция").

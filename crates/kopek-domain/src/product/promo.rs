@@ -10,7 +10,10 @@ use serde::{Deserialize, Serialize};
 use crate::DomainError;
 use crate::money::round_half_up;
 
+/// What a promo code takes off: `{"kind": "percent", "value": "15"}` or
+/// `{"kind": "fixed", "value": "100.00"}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "kind", content = "value")]
 pub enum PromoValue {
     /// Percent off, 0 < p ≤ 100.
@@ -19,18 +22,24 @@ pub enum PromoValue {
     Fixed(Decimal),
 }
 
+/// A promo code as staff define it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PromoCode {
     /// What the client types, compared without case.
     pub code: String,
+    /// What it takes off the first payment.
     pub value: PromoValue,
+    /// The first day it works.
     pub valid_from: NaiveDate,
     /// The last day it works; none is open-ended.
     #[serde(default)]
     pub valid_to: Option<NaiveDate>,
+    /// How many orders may use it in all; none is unlimited.
     #[serde(default)]
     pub max_uses: Option<u32>,
+    /// How many orders of one client may use it; none is unlimited.
     #[serde(default)]
     pub max_uses_per_client: Option<u32>,
     /// Products it applies to; empty is every product.

@@ -19,6 +19,7 @@ use crate::money::round_half_up;
 
 /// What the client chose on the order form.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OrderConfig {
     /// "Период оплаты": one of the product's periods.
@@ -26,6 +27,7 @@ pub struct OrderConfig {
     /// Add-on values by code; an add-on left out takes its default.
     #[serde(default)]
     pub addons: BTreeMap<String, u32>,
+    /// The domain name, when the product asks for one ("myserver123").
     #[serde(default)]
     pub domain: Option<String>,
 }
@@ -67,9 +69,11 @@ pub fn resolve(spec: &ProductSpec, config: &OrderConfig) -> Result<Resolved, Dom
 
 /// One line of the order: the base or an add-on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuoteLine {
     /// None for the tariff's base ("Базовая").
     pub code: Option<String>,
+    /// The product's name for the base, the add-on's otherwise.
     pub name: String,
     /// "5120 ГиБ".
     pub value: Option<String>,
@@ -81,14 +85,20 @@ pub struct QuoteLine {
     pub per_period: Decimal,
 }
 
+/// The price of an order before it is bought: each line, the first payment
+/// and what each renewal costs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Quote {
+    /// The period chosen, in months.
     pub months: u32,
+    /// When the service starts, provider time.
     pub starts_at: NaiveDateTime,
     /// The first period's end: the paid time of the first payment.
     pub first_period_ends: NaiveDateTime,
     /// The first period is a free trial.
     pub trial: bool,
+    /// The base and each add-on.
     pub lines: Vec<QuoteLine>,
     /// "Базовая стоимость" per period.
     pub base: Decimal,
@@ -100,7 +110,9 @@ pub struct Quote {
     pub first_period: Decimal,
     /// A promo code's discount on the first payment.
     pub discount: Decimal,
+    /// The product's tax, in percent.
     pub tax_percent: Decimal,
+    /// The prices include the tax.
     pub tax_included: bool,
     /// "В том числе налоги" or "Налог не включен в стоимость".
     pub tax: Decimal,

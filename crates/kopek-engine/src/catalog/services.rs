@@ -18,7 +18,6 @@ use crate::core::error::{EngineError, Result};
 pub struct ServiceInput {
     /// Every tab of the service (main, fee, integration, conditions,
     /// additional, lifetime, accounts, portal, calendar).
-    #[schema(value_type = Object)]
     pub spec: ServiceSpec,
     /// The first day a new price or speed applies; today when left out.
     #[serde(default)]
@@ -29,7 +28,6 @@ pub struct ServiceInput {
 pub struct ServiceVersion {
     pub valid_from: NaiveDate,
     pub valid_to: Option<NaiveDate>,
-    #[schema(value_type = Object)]
     pub spec: ServiceSpec,
 }
 

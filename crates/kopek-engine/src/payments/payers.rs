@@ -21,7 +21,6 @@ pub struct PayerInput {
     /// individual, legal_entity or sole_proprietor.
     pub kind: String,
     /// Country first, then the kind's fields (see the client guide).
-    #[schema(value_type = Object)]
     pub details: PayerDetails,
 }
 
@@ -39,7 +38,6 @@ pub struct Payer {
     pub id: i64,
     pub client_id: i64,
     pub kind: String,
-    #[schema(value_type = Object)]
     pub details: PayerDetails,
 }
 
@@ -70,7 +68,6 @@ pub struct MergePlan {
     pub contracts_moved: Vec<String>,
     pub contracts_ended: Vec<String>,
     /// The same steps as the domain plans them, for programs.
-    #[schema(value_type = Vec<Object>)]
     pub steps: Vec<MergeAction>,
     /// True once carried out; false for a preview.
     pub done: bool,

@@ -63,7 +63,6 @@ pub struct ClientService {
     pub state_label: String,
     pub paid_until: Option<chrono::DateTime<chrono::Utc>>,
     pub auto_renew: bool,
-    #[schema(value_type = Object)]
     pub config: OrderConfig,
     /// The last hook error; staff only.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -34,7 +34,6 @@ use crate::shop::products::{on_sale, usable_promo};
 #[serde(deny_unknown_fields)]
 pub struct CartInput {
     pub product_id: i64,
-    #[schema(value_type = Object)]
     pub config: OrderConfig,
     /// "Автопродление", on by default.
     #[serde(default = "yes")]
@@ -52,12 +51,10 @@ pub struct CartItem {
     pub id: i64,
     pub product_id: i64,
     pub product_name: String,
-    #[schema(value_type = Object)]
     pub config: OrderConfig,
     pub auto_renew: bool,
     pub promo_code: Option<String>,
     /// Priced now; none when the item can no longer be ordered as it is.
-    #[schema(value_type = Object)]
     pub quote: Option<Quote>,
     /// Why it can't be ordered (a product withdrawn, a code expired…).
     pub problem: Option<String>,

@@ -24,7 +24,6 @@ use crate::core::error::{EngineError, Result};
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProductInput {
-    #[schema(value_type = Object)]
     pub spec: ProductSpec,
     #[serde(default)]
     pub hook: Option<HookSpec>,
@@ -36,7 +35,6 @@ pub struct ProductInput {
 pub struct Product {
     pub id: i64,
     pub service_id: i64,
-    #[schema(value_type = Object)]
     pub spec: ProductSpec,
     /// "Виртуальный сервер", …
     pub product_type_label: String,
@@ -49,14 +47,12 @@ pub struct Product {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PromoInput {
-    #[schema(value_type = Object)]
     pub promo: PromoCode,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Promo {
     pub id: i64,
-    #[schema(value_type = Object)]
     pub promo: PromoCode,
     pub archived: bool,
     pub uses: i64,
@@ -68,7 +64,6 @@ pub struct Promo {
 #[serde(deny_unknown_fields)]
 pub struct QuoteRequest {
     pub product_id: i64,
-    #[schema(value_type = Object)]
     pub config: OrderConfig,
     #[serde(default)]
     pub promo_code: Option<String>,
@@ -79,7 +74,6 @@ pub struct QuoteRequest {
 pub struct OrderQuote {
     pub product_id: i64,
     pub currency: String,
-    #[schema(value_type = Object)]
     pub quote: Quote,
 }
 

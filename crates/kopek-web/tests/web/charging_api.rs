@@ -1,41 +1,9 @@
 //! The catalog and charging API over HTTP, on both backends (CAT, CHG).
 
-use kopek_engine::Ctx;
-use kopek_engine::testing::TestEngine;
+use crate::common::App;
 use kopek_store::backend_test;
-use kopek_web::AppState;
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-struct App {
-    base: String,
-    http: Client,
-    token: String,
-    t: TestEngine,
-}
-
-impl App {
-    async fn spawn(db: kopek_store::testing::TestDb) -> App {
-        let t = TestEngine::over(db);
-        let admin = t.admin().await;
-        let token = t.engine.create_token(&Ctx::system("test"), &admin.actor.label(), "tests").await.unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}/api/v1", listener.local_addr().unwrap());
-        tokio::spawn(kopek_web::serve(listener, AppState::new(t.engine.clone()), std::future::pending()));
-        App { base, http: Client::new(), token, t }
-    }
-
-    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        let r = self.http.post(format!("{}{path}", self.base)).bearer_auth(&self.token).json(&body).send().await.unwrap();
-        (r.status(), r.json().await.unwrap())
-    }
-
-    async fn get(&self, path: &str) -> Value {
-        let r = self.http.get(format!("{}{path}", self.base)).bearer_auth(&self.token).send().await.unwrap();
-        assert_eq!(r.status(), StatusCode::OK, "{path}");
-        r.json().await.unwrap()
-    }
-}
 
 fn internet(shift: i32) -> Value {
     json!({ "spec": {

@@ -1,7 +1,8 @@
 //! The HTTP API's tests, one binary so the workspace links it once: each
 //! spawns the real server on port 0 over a fresh SQLite file or a fresh
 //! PostgreSQL database (`kopek_store::backend_test!`) and talks HTTP to it
-//! through the harness in `common`.
+//! through the harness in `common`; `spec_schemas` reads the OpenAPI
+//! document alone.
 
 mod api;
 mod charging_api;
@@ -10,3 +11,4 @@ mod orders_api;
 mod payments_api;
 mod payments_gateways_api;
 mod renewals_api;
+mod spec_schemas;

@@ -334,10 +334,8 @@ backend_test!(async fn ord5_an_order_paid_by_a_method_awaits_its_payment_and_is_
     let app = App::spawn(db).await;
     let product = app.product(vds()).await;
     let (client, payer) = app.client("CARD", None).await;
-    let (status, m) = app.post("/payment-methods", json!({
+    let method = app.method(json!({
         "prefix": "card", "name": "Card", "gateway": "sandbox", "currency": "RUB", "payer_kinds": ["individual"] })).await;
-    assert_eq!(status, StatusCode::CREATED, "{m}");
-    let method = m["id"].as_i64().unwrap();
     app.mid_march();
     let portal = app.portal("CARD").await;
 

@@ -2,104 +2,15 @@
 //! through the sandbox's hosted page (PMT-3, PMT-4), bank transfers credited
 //! by a 1C statement (PMT-4), the ledger checked after each (LED-1).
 
-use std::sync::Arc;
-
-use kopek_engine::Ctx;
-use kopek_engine::testing::TestEngine;
-use kopek_integrations::{PaymentGateway, SandboxConfig, SandboxGateway, SandboxOutcome};
+use crate::common::{App, Gateways, json_of};
+use kopek_integrations::SandboxOutcome;
 use kopek_store::backend_test;
-use kopek_web::AppState;
-use reqwest::{Client, StatusCode};
-use serde_json::{Value, json};
-
-struct App {
-    base: String,
-    http: Client,
-    token: String,
-    t: TestEngine,
-}
-
-impl App {
-    /// The server over a fresh database; with a sandbox, the engine talks to
-    /// it and the server shows its hosted page.
-    async fn spawn(db: kopek_store::testing::TestDb, sandbox: Option<Arc<SandboxGateway>>) -> App {
-        let mut t = TestEngine::over(db);
-        if let Some(s) = &sandbox {
-            t.engine = t.engine.clone().with_gateway(s.clone() as Arc<dyn PaymentGateway>);
-        }
-        let admin = t.admin().await;
-        let token = t.engine.create_token(&Ctx::system("test"), &admin.actor.label(), "tests").await.unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let state = AppState::new(t.engine.clone()).with_sandbox(sandbox);
-        tokio::spawn(kopek_web::serve(listener, state, std::future::pending()));
-        let http = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        App { base, http, token, t }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        let r = self.http.post(self.url(path)).bearer_auth(&self.token).json(&body).send().await.unwrap();
-        (r.status(), r.json().await.unwrap())
-    }
-
-    async fn get(&self, path: &str) -> Value {
-        let r = self.http.get(self.url(path)).bearer_auth(&self.token).send().await.unwrap();
-        assert_eq!(r.status(), StatusCode::OK, "{path}");
-        r.json().await.unwrap()
-    }
-
-    async fn balance(&self, client: i64) -> String {
-        self.get(&format!("/api/v1/clients/{client}/balance")).await["balance"].as_str().unwrap().to_string()
-    }
-
-    /// A client with an owner who logs in as `<code>@client.test`, and an
-    /// individual payer of it.
-    async fn client(&self, code: &str) -> (i64, i64) {
-        let (status, c) = self.post("/api/v1/clients", json!({
-            "code": code, "name": format!("Client {code}"),
-            "owner": { "email": format!("{}@client.test", code.to_lowercase()), "full_name": "Owner", "password": "client-password" }
-        })).await;
-        assert_eq!(status, StatusCode::CREATED, "{c}");
-        let id = c["id"].as_i64().unwrap();
-        let payer = json!({ "kind": "individual", "details": { "country": "RU", "name": "Анна Сергеевна Котова" } });
-        let (status, p) = self.post(&format!("/api/v1/clients/{id}/payers"), payer).await;
-        assert_eq!(status, StatusCode::CREATED, "{p}");
-        (id, p["id"].as_i64().unwrap())
-    }
-
-    async fn method(&self, body: Value) -> i64 {
-        let (status, m) = self.post("/api/v1/payment-methods", body).await;
-        assert_eq!(status, StatusCode::CREATED, "{m}");
-        m["id"].as_i64().unwrap()
-    }
-
-    /// The portal way: the client's owner logs in; the cookie carries it.
-    async fn portal(&self, code: &str) -> Client {
-        let portal = Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        let login = portal
-            .post(self.url("/api/v1/auth/login"))
-            .json(&json!({ "email": format!("{}@client.test", code.to_lowercase()), "password": "client-password" }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(login.status(), StatusCode::OK);
-        portal
-    }
-}
-
-async fn json_of(r: reqwest::RequestBuilder) -> (StatusCode, Value) {
-    let r = r.send().await.unwrap();
-    (r.status(), r.json().await.unwrap())
-}
+use reqwest::{Method, StatusCode};
+use serde_json::json;
 
 backend_test!(async fn pmt3_commission_and_cashback_through_the_sandbox(db) {
-    let sandbox = Arc::new(SandboxGateway::new(SandboxConfig::new("sbx_whsec_test")).unwrap());
-    let app = App::spawn(db, Some(sandbox)).await;
-    let (client, payer) = app.client("SBX").await;
+    let app = App::spawn_with(db, Gateways::Sandbox).await;
+    let (client, payer) = app.client("SBX", None).await;
     let method = app.method(json!({
         "prefix": "sbx", "name": "Card (sandbox)", "gateway": "sandbox", "currency": "RUB",
         "commission_percent": "5", "commission_fixed": "10.00", "min_amount": "10.00", "max_amount": "15000.00",
@@ -108,18 +19,18 @@ backend_test!(async fn pmt3_commission_and_cashback_through_the_sandbox(db) {
     let portal = app.portal("SBX").await;
 
     // The checkout's numbers for 20.00: 5 % of 20.00 + 10.00 = 11.00 on top.
-    let q = app.get(&format!("/api/v1/clients/{client}/payment-quote?payer_id={payer}&method_id={method}&amount=20.00")).await;
+    let q = app.get(&format!("/clients/{client}/payment-quote?payer_id={payer}&method_id={method}&amount=20.00")).await;
     assert_eq!((q["amount"].as_str(), q["commission"].as_str(), q["to_pay"].as_str()), (Some("20.00"), Some("11.00"), Some("31.00")));
     assert_eq!((q["cashback"].as_str(), q["credited"].as_str(), q["currency"].as_str()), (Some("3.10"), Some("20.00"), Some("RUB")));
 
     // Outside the limits: refused with the limits, and no payment is made.
-    let start = app.url(&format!("/api/v1/clients/{client}/payments/start"));
+    let start = app.url(&format!("/clients/{client}/payments/start"));
     for (amount, code) in [("9.99", "amount_below_minimum"), ("15000.01", "amount_above_maximum")] {
         let (status, e) = json_of(portal.post(&start).json(&json!({ "payer_id": payer, "method_id": method, "amount": amount }))).await;
         assert_eq!((status, e["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some(code)), "{e}");
         assert!(e["message"].as_str().unwrap().contains("10.00 … 15000.00"), "{e}");
     }
-    assert!(app.get(&format!("/api/v1/clients/{client}/payments")).await.as_array().unwrap().is_empty());
+    assert!(app.get(&format!("/clients/{client}/payments")).await.as_array().unwrap().is_empty());
 
     // The client's owner tops up 100.00 and is asked for 115.00.
     let (status, pay) = json_of(portal.post(&start).json(&json!({ "payer_id": payer, "method_id": method, "amount": "100.00" }))).await;
@@ -132,35 +43,35 @@ backend_test!(async fn pmt3_commission_and_cashback_through_the_sandbox(db) {
     assert_eq!(flow["confirmation_url"].as_str(), Some(format!("/sandbox/pay/{external}").as_str()));
 
     // The hosted page shows what the payer pays; paying settles it.
-    let page = app.http.get(app.url(&format!("/sandbox/pay/{external}"))).send().await.unwrap();
+    let page = app.http.get(app.site(&format!("/sandbox/pay/{external}"))).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
     assert!(html.contains(pay["number"].as_str().unwrap()) && html.contains("115.00 RUB"), "{html}");
-    let paid = app.http.post(app.url(&format!("/sandbox/pay/{external}"))).form(&[("outcome", "succeed")]).send().await.unwrap();
+    let paid = app.http.post(app.site(&format!("/sandbox/pay/{external}"))).form(&[("outcome", "succeed")]).send().await.unwrap();
     assert_eq!(paid.status(), StatusCode::OK);
     assert!(paid.text().await.unwrap().contains("credited"));
-    let again = app.http.post(app.url(&format!("/sandbox/pay/{external}"))).form(&[("outcome", "succeed")]).send().await.unwrap();
+    let again = app.http.post(app.site(&format!("/sandbox/pay/{external}"))).form(&[("outcome", "succeed")]).send().await.unwrap();
     assert_eq!(again.status(), StatusCode::CONFLICT, "a settled payment can't be paid twice");
 
-    let got = app.get(&format!("/api/v1/payments/{}", pay["id"])).await;
+    let got = app.get(&format!("/payments/{}", pay["id"])).await;
     assert_eq!((got["status"].as_str(), got["amount"].as_str()), (Some("credited"), Some("100.00")));
-    let all = app.get(&format!("/api/v1/clients/{client}/payments")).await;
+    let all = app.get(&format!("/clients/{client}/payments")).await;
     let all = all.as_array().unwrap();
     assert_eq!(all.len(), 2, "{all:?}");
     let cashback = all.iter().find(|p| p["number"].as_str().unwrap().starts_with("cashback/")).expect("a cashback payment");
     assert_eq!((cashback["amount"].as_str(), cashback["status"].as_str()), (Some("11.50"), Some("credited")));
     // The list carries no flow; the payment itself tells what earned it.
-    let cb = app.get(&format!("/api/v1/payments/{}", cashback["id"])).await;
+    let cb = app.get(&format!("/payments/{}", cashback["id"])).await;
     assert_eq!((cb["flow"]["cashback_of"].as_i64(), cb["flow"]["payer_id"].as_i64()), (pay["id"].as_i64(), Some(payer)));
     assert_eq!(app.balance(client).await, "111.50");
-    let events = app.get(&format!("/api/v1/gateway-events?payment_id={}", pay["id"])).await;
+    let events = app.get(&format!("/gateway-events?payment_id={}", pay["id"])).await;
     assert_eq!((events[0]["gateway"].as_str(), events[0]["outcome"].as_str()), (Some("sandbox"), Some("credited")));
     assert!(app.t.engine.check_ledger().await.unwrap().is_empty());
 
     // A refund takes back the payment and the cashback it earned.
-    let (status, refunded) = app.post(&format!("/api/v1/payments/{}/refund", pay["id"]), json!({ "reason": "changed mind" })).await;
+    let (status, refunded) = app.post(&format!("/payments/{}/refund", pay["id"]), json!({ "reason": "changed mind" })).await;
     assert_eq!((status, refunded["status"].as_str()), (StatusCode::OK, Some("refunded")), "{refunded}");
-    assert_eq!(app.get(&format!("/api/v1/payments/{}", cashback["id"])).await["status"], "refunded");
+    assert_eq!(app.get(&format!("/payments/{}", cashback["id"])).await["status"], "refunded");
     assert_eq!(app.balance(client).await, "0.00");
     assert!(app.t.engine.check_ledger().await.unwrap().is_empty());
 });
@@ -169,41 +80,37 @@ backend_test!(async fn pmt3_commission_and_cashback_through_the_sandbox(db) {
 // payment waits, the payer pays on the same page, and the success is
 // credited once however often its callback comes.
 backend_test!(async fn pmt4_a_sandbox_payment_declined_then_paid_is_credited_once(db) {
-    let sandbox = Arc::new(SandboxGateway::new(SandboxConfig::new("sbx_whsec_test")).unwrap());
-    let app = App::spawn(db, Some(sandbox.clone())).await;
-    let (client, payer) = app.client("RETRY").await;
+    let app = App::spawn_with(db, Gateways::Sandbox).await;
+    let (client, payer) = app.client("RETRY", None).await;
     let method = app.method(json!({ "prefix": "sbx", "name": "Card", "gateway": "sandbox", "currency": "RUB", "payer_kinds": ["individual"] })).await;
-    let (_, pay) = app.post(&format!("/api/v1/clients/{client}/payments/start"), json!({
+    let (_, pay) = app.post(&format!("/clients/{client}/payments/start"), json!({
         "payer_id": payer, "method_id": method, "amount": "250.00", "return_url": "/portal/payments",
     })).await;
     let external = pay["flow"]["external_id"].as_str().unwrap().to_string();
-    let r = app.http.post(app.url(&format!("/sandbox/pay/{external}"))).form(&[("outcome", "decline")]).send().await.unwrap();
+    let r = app.http.post(app.site(&format!("/sandbox/pay/{external}"))).form(&[("outcome", "decline")]).send().await.unwrap();
     assert!(r.status().is_redirection(), "{}", r.status());
     assert_eq!(r.headers()["location"], "/portal/payments");
-    let got = app.get(&format!("/api/v1/payments/{}", pay["id"])).await;
+    let got = app.get(&format!("/payments/{}", pay["id"])).await;
     assert_eq!((got["status"].as_str(), got["flow"]["failure_reason"].as_str()), (Some("paying"), Some("declined in the sandbox")));
     assert_eq!(got["flow"]["confirmation_url"], pay["flow"]["confirmation_url"], "the same page takes the next attempt");
     assert_eq!(app.balance(client).await, "0.00");
-    let (status, e) = app.post(&format!("/api/v1/payments/{}/refund", pay["id"]), json!({ "reason": "x" })).await;
+    let (status, e) = app.post(&format!("/payments/{}/refund", pay["id"]), json!({ "reason": "x" })).await;
     assert_eq!((status, e["code"].as_str()), (StatusCode::CONFLICT, Some("not_reversible")));
 
     // The payer pays; the sandbox's callback is delivered, then again.
-    let callback = sandbox.settle(&external, SandboxOutcome::Succeed, app.t.engine.now()).unwrap();
+    let callback = app.sandbox().settle(&external, SandboxOutcome::Succeed, app.t.engine.now()).unwrap();
+    let headers: Vec<(&str, String)> = callback.headers.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
     let mut outcomes = Vec::new();
     for _ in 0..2 {
-        let mut r = app.http.post(app.url("/api/v1/webhooks/sandbox"));
-        for (k, v) in &callback.headers {
-            r = r.header(k, v);
-        }
-        let (status, out) = json_of(r.body(callback.body.clone())).await;
+        let (status, out) = app.webhook("sandbox", &headers, &callback.body).await;
         assert_eq!((status, &out["payment_id"]), (StatusCode::OK, &pay["id"]), "{out}");
         outcomes.push(out["outcome"].as_str().unwrap().to_string());
     }
     assert_eq!(outcomes, ["credited", "duplicate"]);
     assert_eq!(app.balance(client).await, "250.00", "credited exactly once");
-    let got = app.get(&format!("/api/v1/payments/{}", pay["id"])).await;
+    let got = app.get(&format!("/payments/{}", pay["id"])).await;
     assert_eq!((got["status"].as_str(), got["amount"].as_str()), (Some("credited"), Some("250.00")));
-    let events = app.get(&format!("/api/v1/gateway-events?payment_id={}", pay["id"])).await;
+    let events = app.get(&format!("/gateway-events?payment_id={}", pay["id"])).await;
     let mut logged: Vec<&str> = events.as_array().unwrap().iter().map(|e| e["outcome"].as_str().unwrap()).collect();
     logged.reverse(); // newest first
     assert_eq!(logged, ["declined", "credited", "duplicate"]);
@@ -245,8 +152,8 @@ fn statement(docs: &[(&str, &str, String)]) -> String {
 }
 
 backend_test!(async fn pmt4_bank_statement_with_three_payments_credits_one_and_reports_two(db) {
-    let app = App::spawn(db, None).await;
-    let (client, payer) = app.client("BANK").await;
+    let app = App::spawn(db).await;
+    let (client, payer) = app.client("BANK", None).await;
     let method = app.method(json!({
         "prefix": "bank", "name": "Bank transfer", "gateway": "bank_transfer", "currency": "RUB",
         "payer_kinds": ["individual", "legal_entity", "sole_proprietor"], "instructions": "Р/с 40702810938000012345",
@@ -254,7 +161,7 @@ backend_test!(async fn pmt4_bank_statement_with_three_payments_credits_one_and_r
     let mut awaiting = Vec::new();
     for amount in ["1000.00", "250.00"] {
         let body = json!({ "payer_id": payer, "method_id": method, "amount": amount });
-        let (status, pay) = app.post(&format!("/api/v1/clients/{client}/payments/start"), body).await;
+        let (status, pay) = app.post(&format!("/clients/{client}/payments/start"), body).await;
         assert_eq!(status, StatusCode::CREATED, "{pay}");
         assert_eq!((pay["status"].as_str(), pay["flow"]["gateway"].as_str()), (Some("new"), Some("bank_transfer")));
         assert!(pay["number"].as_str().unwrap().starts_with("bank/"));
@@ -268,7 +175,7 @@ backend_test!(async fn pmt4_bank_statement_with_three_payments_credits_one_and_r
     ]);
     let file = cp1251(&text);
     assert!(std::str::from_utf8(&file).is_err(), "the file must really be Windows-1251");
-    let import = || app.http.post(app.url("/api/v1/bank-statements")).bearer_auth(&app.token).header("content-type", "text/plain").body(file.clone());
+    let import = || app.staff(Method::POST, "/bank-statements").header("content-type", "text/plain").body(file.clone());
 
     let (status, report) = json_of(import()).await;
     assert_eq!(status, StatusCode::OK, "{report}");
@@ -282,11 +189,11 @@ backend_test!(async fn pmt4_bank_statement_with_three_payments_credits_one_and_r
     let lines: Vec<usize> = text.lines().enumerate().filter(|(_, l)| l.starts_with("СекцияДокумент")).map(|(i, _)| i + 1).collect();
     assert_eq!(rows.iter().map(|r| r["line"].as_u64().unwrap() as usize).collect::<Vec<_>>(), lines);
 
-    let one = app.get(&format!("/api/v1/payments/{}", awaiting[0]["id"])).await;
+    let one = app.get(&format!("/payments/{}", awaiting[0]["id"])).await;
     assert_eq!((one["status"].as_str(), one["amount"].as_str()), (Some("credited"), Some("1000.00")));
-    assert_eq!(app.get(&format!("/api/v1/payments/{}", awaiting[1]["id"])).await["status"], "new");
+    assert_eq!(app.get(&format!("/payments/{}", awaiting[1]["id"])).await["status"], "new");
     assert_eq!(app.balance(client).await, "1000.00");
-    let events = app.get(&format!("/api/v1/gateway-events?payment_id={}", awaiting[0]["id"])).await;
+    let events = app.get(&format!("/gateway-events?payment_id={}", awaiting[0]["id"])).await;
     assert_eq!(events.as_array().unwrap().len(), 1);
     let e = &events[0];
     assert_eq!((e["gateway"].as_str(), e["external_id"].as_str(), e["outcome"].as_str()), (Some("bank_transfer"), Some("311"), Some("credited")));
@@ -302,27 +209,25 @@ backend_test!(async fn pmt4_bank_statement_with_three_payments_credits_one_and_r
     assert!(app.t.engine.check_ledger().await.unwrap().is_empty());
 
     // Not a 1C file: refused, nothing credited. A client's user may not import.
-    let (status, e) = json_of(app.http.post(app.url("/api/v1/bank-statements")).bearer_auth(&app.token).body("Сумма=250.00")).await;
+    let (status, e) = json_of(app.staff(Method::POST, "/bank-statements").body("Сумма=250.00")).await;
     assert_eq!((status, e["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_statement")), "{e}");
     let fixed = cp1251(&statement(&[("59", "250.00", format!("Доплата {second}"))]));
-    let (status, e) = json_of(app.portal("BANK").await.post(app.url("/api/v1/bank-statements")).body(fixed)).await;
+    let (status, e) = json_of(app.portal("BANK").await.post(app.url("/bank-statements")).body(fixed)).await;
     assert_eq!((status, e["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")), "{e}");
-    assert_eq!(app.get(&format!("/api/v1/payments/{}", awaiting[1]["id"])).await["status"], "new");
+    assert_eq!(app.get(&format!("/payments/{}", awaiting[1]["id"])).await["status"], "new");
     assert_eq!(app.balance(client).await, "1000.00");
 });
 
-/// PMT-1: a top-up retried with its Idempotency-Key answers the first
-/// payment again and starts no second one.
-async fn start_retried_with_the_same_idempotency_key_replays_the_payment(db: kopek_store::testing::TestDb) {
-    let app = App::spawn(db, None).await;
-    let (client, payer) = app.client("RETRY").await;
+// A top-up retried with its Idempotency-Key answers the first payment
+// again and starts no second one.
+backend_test!(async fn pmt1_start_retried_with_the_same_idempotency_key_replays_the_payment(db) {
+    let app = App::spawn(db).await;
+    let (client, payer) = app.client("RETRY", None).await;
     let method = app
         .method(json!({ "prefix": "bank", "name": "Bank", "gateway": "bank_transfer", "currency": "RUB", "payer_kinds": ["individual"] }))
         .await;
     let send = || {
-        app.http
-            .post(app.url(&format!("/api/v1/clients/{client}/payments/start")))
-            .bearer_auth(&app.token)
+        app.staff(Method::POST, &format!("/clients/{client}/payments/start"))
             .header("Idempotency-Key", "topup-1")
             .json(&json!({ "payer_id": payer, "method_id": method, "amount": "300.00" }))
     };
@@ -330,44 +235,25 @@ async fn start_retried_with_the_same_idempotency_key_replays_the_payment(db: kop
     assert_eq!(status, StatusCode::CREATED, "{first}");
     let (status, again) = json_of(send()).await;
     assert_eq!((status, &again), (StatusCode::CREATED, &first));
-    assert_eq!(app.get(&format!("/api/v1/clients/{client}/payments")).await.as_array().unwrap().len(), 1);
-}
-
-mod pmt1_start_retried_with_the_same_idempotency_key_replays_the_payment {
-    use super::*;
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-
-    async fn sqlite() {
-        start_retried_with_the_same_idempotency_key_replays_the_payment(kopek_store::testing::TestDb::sqlite().await).await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-
-    async fn postgres() {
-        if let Some(db) = kopek_store::testing::TestDb::postgres().await {
-            start_retried_with_the_same_idempotency_key_replays_the_payment(db).await;
-        }
-    }
-}
+    assert_eq!(app.get(&format!("/clients/{client}/payments")).await.as_array().unwrap().len(), 1);
+});
 
 backend_test!(async fn ord5_an_order_paid_through_the_sandbox_page_opens_its_service(db) {
-    let sandbox = Arc::new(SandboxGateway::new(SandboxConfig::new("sbx_whsec_test")).unwrap());
-    let app = App::spawn(db, Some(sandbox)).await;
-    let (client, payer) = app.client("ORDSBX").await;
+    let app = App::spawn_with(db, Gateways::Sandbox).await;
+    let (client, payer) = app.client("ORDSBX", None).await;
     let method = app.method(json!({ "prefix": "sbx", "name": "Card", "gateway": "sandbox", "currency": "RUB", "payer_kinds": ["individual"] })).await;
     let spec = json!({ "name": "DNS", "product_type": "dns_hosting", "currency": "RUB", "prices": [{ "months": 1, "price": "250.00" }],
         "tax_percent": "20", "tax_included": true });
-    let (status, product) = app.post("/api/v1/products", json!({ "spec": spec })).await;
+    let (status, product) = app.post("/products", json!({ "spec": spec })).await;
     assert_eq!(status, StatusCode::CREATED, "{product}");
     let portal = app.portal("ORDSBX").await;
     let order = json!({ "item": { "product_id": product["id"], "config": { "months": 1 } }, "method": { "method_id": method, "payer_id": payer } });
-    let (status, order) = json_of(portal.post(app.url(&format!("/api/v1/clients/{client}/orders"))).json(&order)).await;
+    let (status, order) = json_of(portal.post(app.url(&format!("/clients/{client}/orders"))).json(&order)).await;
     assert_eq!((status, order["status"].as_str(), order["total"].as_str()), (StatusCode::CREATED, Some("awaiting_payment"), Some("250.00")), "{order}");
     let page = order["payment"]["flow"]["confirmation_url"].as_str().unwrap().to_string();
-    let paid = app.http.post(app.url(&page)).form(&[("outcome", "succeed")]).send().await.unwrap();
+    let paid = app.http.post(app.site(&page)).form(&[("outcome", "succeed")]).send().await.unwrap();
     assert_eq!(paid.status(), StatusCode::OK);
-    let (_, done) = json_of(portal.get(app.url(&format!("/api/v1/orders/{}", order["id"])))).await;
+    let (_, done) = json_of(portal.get(app.url(&format!("/orders/{}", order["id"])))).await;
     assert_eq!((done["status"].as_str(), done["items"][0]["service_state"].as_str()), (Some("paid"), Some("active")), "{done}");
     assert_eq!(app.balance(client).await, "0.00", "the payment paid the order");
     assert!(app.t.engine.check_ledger().await.unwrap().is_empty());

@@ -5,13 +5,11 @@
 
 use std::sync::Arc;
 
+use crate::common::{App, Gateways};
 use hmac::{Hmac, Mac};
-use kopek_engine::Ctx;
-use kopek_engine::testing::TestEngine;
 use kopek_integrations::{PaymentGateway, StripeConfig, StripeGateway, YooKassaConfig, YooKassaGateway};
 use kopek_store::backend_test;
-use kopek_web::AppState;
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::Sha256;
 use wiremock::matchers::{basic_auth, bearer_token, body_partial_json, header, method, path};
@@ -22,84 +20,24 @@ const YK_CONFIRM: &str = "https://yoomoney.ru/api-pages/v2/payment-confirm/epl?o
 const PI_ID: &str = "pi_3MtwBwLkdIwHu7ix28a3tqPa";
 const WHSEC: &str = "whsec_test_kopek";
 
-struct App {
-    base: String,
-    http: Client,
-    token: String,
-    t: TestEngine,
-}
-
 impl App {
-    /// The server over a fresh database with these gateways configured.
-    async fn spawn(db: kopek_store::testing::TestDb, gateways: Vec<Arc<dyn PaymentGateway>>) -> App {
-        let mut t = TestEngine::over(db);
-        for g in gateways {
-            t.engine = t.engine.clone().with_gateway(g);
-        }
-        let admin = t.admin().await;
-        let token = t.engine.create_token(&Ctx::system("test"), &admin.actor.label(), "tests").await.unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(kopek_web::serve(listener, AppState::new(t.engine.clone()), std::future::pending()));
-        App { base, http: Client::new(), token, t }
-    }
-
-    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        let r = self.http.post(format!("{}{path}", self.base)).bearer_auth(&self.token).json(&body).send().await.unwrap();
-        (r.status(), r.json().await.unwrap())
-    }
-
-    async fn get(&self, path: &str) -> Value {
-        let r = self.http.get(format!("{}{path}", self.base)).bearer_auth(&self.token).send().await.unwrap();
-        assert_eq!(r.status(), StatusCode::OK, "{path}");
-        r.json().await.unwrap()
-    }
-
-    /// A gateway's call: no login, the raw body and the gateway's headers.
-    async fn webhook(&self, gateway: &str, headers: &[(&str, String)], body: &[u8]) -> (StatusCode, Value) {
-        let mut r = self.http.post(format!("{}/api/v1/webhooks/{gateway}", self.base)).header("content-type", "application/json");
-        for (k, v) in headers {
-            r = r.header(*k, v);
-        }
-        let r = r.body(body.to_vec()).send().await.unwrap();
-        (r.status(), r.json().await.unwrap())
-    }
-
-    async fn balance(&self, client: i64) -> String {
-        self.get(&format!("/api/v1/clients/{client}/balance")).await["balance"].as_str().unwrap().to_string()
-    }
-
     /// A client, an individual payer of it, and a commission-free RUB method.
     async fn setup(&self, prefix: &str, gateway: &str) -> (i64, i64, i64) {
-        let (status, c) = self.post("/api/v1/clients", json!({ "code": prefix.to_uppercase(), "name": "Абонент" })).await;
-        assert_eq!(status, StatusCode::CREATED, "{c}");
-        let client = c["id"].as_i64().unwrap();
-        let payer = json!({ "kind": "individual", "details": { "country": "RU", "name": "Иван Петров" } });
-        let (status, p) = self.post(&format!("/api/v1/clients/{client}/payers"), payer).await;
-        assert_eq!(status, StatusCode::CREATED, "{p}");
-        let (status, m) = self
-            .post(
-                "/api/v1/payment-methods",
-                json!({
-                    "prefix": prefix, "name": format!("Card via {gateway}"), "gateway": gateway, "currency": "RUB",
-                    "commission_percent": "0", "commission_fixed": "0", "cashback_percent": "0",
-                    "payer_kinds": ["individual"], "enabled": true, "instructions": "",
-                }),
-            )
+        let (client, payer) = self.client(&prefix.to_uppercase(), None).await;
+        let method = self
+            .method(json!({
+                "prefix": prefix, "name": format!("Card via {gateway}"), "gateway": gateway, "currency": "RUB",
+                "commission_percent": "0", "commission_fixed": "0", "cashback_percent": "0",
+                "payer_kinds": ["individual"], "enabled": true, "instructions": "",
+            }))
             .await;
-        assert_eq!(status, StatusCode::CREATED, "{m}");
-        (client, p["id"].as_i64().unwrap(), m["id"].as_i64().unwrap())
+        (client, payer, method)
     }
 
     async fn start(&self, client: i64, payer: i64, mid: i64, amount: &str) -> Value {
-        let (status, pay) = self
-            .post(
-                &format!("/api/v1/clients/{client}/payments/start"),
-                json!({
-                    "payer_id": payer, "method_id": mid, "amount": amount, "return_url": "https://billing.example/portal",
-                }),
-            )
-            .await;
+        let body =
+            json!({ "payer_id": payer, "method_id": mid, "amount": amount, "return_url": "https://billing.example/portal" });
+        let (status, pay) = self.post(&format!("/clients/{client}/payments/start"), body).await;
         assert_eq!(status, StatusCode::CREATED, "{pay}");
         pay
     }
@@ -111,6 +49,16 @@ fn yookassa(server: &MockServer) -> Arc<dyn PaymentGateway> {
     let mut config = YooKassaConfig::new("100500", "test_secret");
     config.base_url = server.uri();
     Arc::new(YooKassaGateway::new(config).unwrap())
+}
+
+/// A server whose engine pays through YooKassa, stubbed, and a client
+/// with a payer and a method of it (`App::setup`).
+async fn over_yookassa(db: kopek_store::testing::TestDb) -> (MockServer, App, (i64, i64, i64)) {
+    let server = MockServer::start().await;
+    stub_yk_create(&server).await;
+    let app = App::spawn_with(db, Gateways::These(vec![yookassa(&server)])).await;
+    let setup = app.setup("yk", "yookassa").await;
+    (server, app, setup)
 }
 
 /// A payment object as YooKassa's API reference shows it.
@@ -176,10 +124,7 @@ async fn yk_paid(app: &App, server: &MockServer, client: i64, payer: i64, mid: i
 }
 
 backend_test!(async fn pmt4_yookassa_payment_from_creation_to_credited_through_the_stub(db) {
-    let server = MockServer::start().await;
-    stub_yk_create(&server).await;
-    let app = App::spawn(db, vec![yookassa(&server)]).await;
-    let (client, payer, mid) = app.setup("yk", "yookassa").await;
+    let (server, app, (client, payer, mid)) = over_yookassa(db).await;
 
     let pay = app.start(client, payer, mid, "500.00").await;
     let number = pay["number"].as_str().unwrap().to_string();
@@ -203,10 +148,10 @@ backend_test!(async fn pmt4_yookassa_payment_from_creation_to_credited_through_t
     assert_eq!(status, StatusCode::OK, "{out}");
     assert_eq!(out, json!({ "outcome": "credited", "payment_id": pay["id"], "reason": "" }));
     assert_eq!(requests_to(&server, "GET", &format!("/v3/payments/{YK_ID}")).await.len(), 1, "the payment was fetched back");
-    let got = app.get(&format!("/api/v1/payments/{}", pay["id"])).await;
+    let got = app.get(&format!("/payments/{}", pay["id"])).await;
     assert_eq!((got["status"].as_str(), got["amount"].as_str()), (Some("credited"), Some("500.00")));
     assert_eq!(app.balance(client).await, "500.00");
-    let events = app.get(&format!("/api/v1/gateway-events?payment_id={}", pay["id"])).await;
+    let events = app.get(&format!("/gateway-events?payment_id={}", pay["id"])).await;
     assert_eq!(events.as_array().unwrap().len(), 1);
     assert_eq!((events[0]["outcome"].as_str(), events[0]["status"].as_str()), (Some("credited"), Some("succeeded")));
     assert!(app.t.engine.check_ledger().await.unwrap().is_empty());
@@ -263,11 +208,18 @@ async fn stub_stripe_create(server: &MockServer, minor: i64) {
         .await;
 }
 
-backend_test!(async fn pmt4_stripe_payment_credited_and_the_same_webhook_five_times_credits_once(db) {
+/// A server whose engine pays through Stripe, stubbed to create intents of
+/// `minor` units, and a client with a payer and a method of it.
+async fn over_stripe(db: kopek_store::testing::TestDb, minor: i64) -> (MockServer, App, (i64, i64, i64)) {
     let server = MockServer::start().await;
-    stub_stripe_create(&server, 75000).await;
-    let app = App::spawn(db, vec![stripe(&server)]).await;
-    let (client, payer, mid) = app.setup("stripe", "stripe").await;
+    stub_stripe_create(&server, minor).await;
+    let app = App::spawn_with(db, Gateways::These(vec![stripe(&server)])).await;
+    let setup = app.setup("stripe", "stripe").await;
+    (server, app, setup)
+}
+
+backend_test!(async fn pmt4_stripe_payment_credited_and_the_same_webhook_five_times_credits_once(db) {
+    let (server, app, (client, payer, mid)) = over_stripe(db, 75000).await;
     let pay = app.start(client, payer, mid, "750.00").await;
     let number = pay["number"].as_str().unwrap().to_string();
     assert_eq!((pay["status"].as_str(), pay["flow"]["external_id"].as_str()), (Some("paying"), Some(PI_ID)));
@@ -288,23 +240,20 @@ backend_test!(async fn pmt4_stripe_payment_credited_and_the_same_webhook_five_ti
     }
     assert_eq!(outcomes, ["credited", "duplicate", "duplicate", "duplicate", "duplicate"]);
     assert_eq!(app.balance(client).await, "750.00", "credited exactly once");
-    let got = app.get(&format!("/api/v1/payments/{}", pay["id"])).await;
+    let got = app.get(&format!("/payments/{}", pay["id"])).await;
     assert_eq!((got["status"].as_str(), got["amount"].as_str()), (Some("credited"), Some("750.00")));
-    let events = app.get(&format!("/api/v1/gateway-events?payment_id={}", pay["id"])).await;
+    let events = app.get(&format!("/gateway-events?payment_id={}", pay["id"])).await;
     let mut logged: Vec<&str> = events.as_array().unwrap().iter().map(|e| e["outcome"].as_str().unwrap()).collect();
     logged.reverse(); // newest first
     assert_eq!(logged, ["credited", "duplicate", "duplicate", "duplicate", "duplicate"]);
     assert!(events.as_array().unwrap().iter().all(|e| e["gateway"] == "stripe" && e["external_id"] == PI_ID));
-    let payments = app.get(&format!("/api/v1/clients/{client}/payments")).await;
+    let payments = app.get(&format!("/clients/{client}/payments")).await;
     assert_eq!(payments.as_array().unwrap().len(), 1);
     assert!(app.t.engine.check_ledger().await.unwrap().is_empty());
 });
 
 backend_test!(async fn pmt4_forged_stripe_signature_is_refused_and_changes_nothing(db) {
-    let server = MockServer::start().await;
-    stub_stripe_create(&server, 40000).await;
-    let app = App::spawn(db, vec![stripe(&server)]).await;
-    let (client, payer, mid) = app.setup("stripe", "stripe").await;
+    let (_server, app, (client, payer, mid)) = over_stripe(db, 40000).await;
     let pay = app.start(client, payer, mid, "400.00").await;
     let number = pay["number"].as_str().unwrap().to_string();
     let body = stripe_event(intent("succeeded", 40000, &number));
@@ -325,11 +274,11 @@ backend_test!(async fn pmt4_forged_stripe_signature_is_refused_and_changes_nothi
         assert_eq!((status, e["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("webhook_forged")), "{case}: {e}");
         assert!(e["message"].as_str().is_some_and(|m| !m.is_empty()), "{case}");
     }
-    let got = app.get(&format!("/api/v1/payments/{}", pay["id"])).await;
+    let got = app.get(&format!("/payments/{}", pay["id"])).await;
     assert_eq!(got["status"], "paying");
     assert_eq!(app.balance(client).await, "0.00");
-    assert!(app.get(&format!("/api/v1/gateway-events?payment_id={}", pay["id"])).await.as_array().unwrap().is_empty());
-    let refused = app.get("/api/v1/gateway-events").await;
+    assert!(app.get(&format!("/gateway-events?payment_id={}", pay["id"])).await.as_array().unwrap().is_empty());
+    let refused = app.get("/gateway-events").await;
     assert_eq!(refused.as_array().unwrap().len(), 6, "every forgery is logged");
     assert!(refused.as_array().unwrap().iter().all(|e| e["outcome"] == "refused" && e["payment_id"].is_null()));
 
@@ -344,10 +293,7 @@ backend_test!(async fn pmt4_forged_stripe_signature_is_refused_and_changes_nothi
 // `requires_payment_method` and the payer pays on the same intent. The
 // decline leaves the payment waiting; the success is credited, once.
 backend_test!(async fn pmt4_stripe_success_after_a_declined_attempt_is_credited_once(db) {
-    let server = MockServer::start().await;
-    stub_stripe_create(&server, 25000).await;
-    let app = App::spawn(db, vec![stripe(&server)]).await;
-    let (client, payer, mid) = app.setup("stripe", "stripe").await;
+    let (_server, app, (client, payer, mid)) = over_stripe(db, 25000).await;
     let pay = app.start(client, payer, mid, "250.00").await;
     let number = pay["number"].as_str().unwrap().to_string();
     let now = app.t.engine.now().timestamp();
@@ -362,7 +308,7 @@ backend_test!(async fn pmt4_stripe_success_after_a_declined_attempt_is_credited_
     assert_eq!(status, StatusCode::OK, "{out}");
     let why = "insufficient_funds: Your card has insufficient funds.";
     assert_eq!(out, json!({ "outcome": "declined", "payment_id": pay["id"], "reason": why }));
-    let got = app.get(&format!("/api/v1/payments/{}", pay["id"])).await;
+    let got = app.get(&format!("/payments/{}", pay["id"])).await;
     assert_eq!((got["status"].as_str(), got["flow"]["failure_reason"].as_str()), (Some("paying"), Some(why)));
     assert_eq!(app.balance(client).await, "0.00");
 
@@ -375,10 +321,10 @@ backend_test!(async fn pmt4_stripe_success_after_a_declined_attempt_is_credited_
     assert_eq!((status, out["outcome"].as_str()), (StatusCode::OK, Some("duplicate")), "{out}");
     assert_eq!(app.balance(client).await, "250.00", "credited exactly once");
 
-    let got = app.get(&format!("/api/v1/payments/{}", pay["id"])).await;
+    let got = app.get(&format!("/payments/{}", pay["id"])).await;
     assert_eq!((got["status"].as_str(), got["amount"].as_str()), (Some("credited"), Some("250.00")));
     assert!(got["flow"]["failure_reason"].is_null(), "the refused attempt stays in the gateway log: {got}");
-    let events = app.get(&format!("/api/v1/gateway-events?payment_id={}", pay["id"])).await;
+    let events = app.get(&format!("/gateway-events?payment_id={}", pay["id"])).await;
     let mut logged: Vec<(&str, &str)> =
         events.as_array().unwrap().iter().map(|e| (e["status"].as_str().unwrap(), e["outcome"].as_str().unwrap())).collect();
     logged.reverse(); // newest first
@@ -389,13 +335,10 @@ backend_test!(async fn pmt4_stripe_success_after_a_declined_attempt_is_credited_
 // A payer who cancelled the payment in Kopek may still finish it on
 // YooKassa's page, which knew nothing of it: the money is credited.
 backend_test!(async fn pmt4_yookassa_success_after_the_payer_cancelled_in_kopek_is_credited(db) {
-    let server = MockServer::start().await;
-    stub_yk_create(&server).await;
-    let app = App::spawn(db, vec![yookassa(&server)]).await;
-    let (client, payer, mid) = app.setup("yk", "yookassa").await;
+    let (server, app, (client, payer, mid)) = over_yookassa(db).await;
     let pay = app.start(client, payer, mid, "250.00").await;
     let number = pay["number"].as_str().unwrap().to_string();
-    let (status, cancelled) = app.post(&format!("/api/v1/payments/{}/cancel", pay["id"]), json!({})).await;
+    let (status, cancelled) = app.post(&format!("/payments/{}/cancel", pay["id"]), json!({})).await;
     assert_eq!((status, cancelled["status"].as_str()), (StatusCode::OK, Some("cancelled")), "{cancelled}");
 
     stub_yk_get(&server, yk_payment("succeeded", "250.00", &number)).await;
@@ -405,7 +348,7 @@ backend_test!(async fn pmt4_yookassa_success_after_the_payer_cancelled_in_kopek_
     assert_eq!(out["reason"], "the payment was cancelled; the gateway took the money");
     let (_, out) = app.webhook("yookassa", &[], &note).await;
     assert_eq!(out["outcome"], "duplicate", "{out}");
-    assert_eq!(app.get(&format!("/api/v1/payments/{}", pay["id"])).await["status"], "credited");
+    assert_eq!(app.get(&format!("/payments/{}", pay["id"])).await["status"], "credited");
     assert_eq!(app.balance(client).await, "250.00");
     assert!(app.t.engine.check_ledger().await.unwrap().is_empty());
 });
@@ -413,18 +356,15 @@ backend_test!(async fn pmt4_yookassa_success_after_the_payer_cancelled_in_kopek_
 // ---- Refund --------------------------------------------------------------
 
 backend_test!(async fn pmt4_refund_reverses_the_payment_and_its_allocations(db) {
-    let server = MockServer::start().await;
-    stub_yk_create(&server).await;
-    let app = App::spawn(db, vec![yookassa(&server)]).await;
-    let (client, payer, mid) = app.setup("yk", "yookassa").await;
+    let (server, app, (client, payer, mid)) = over_yookassa(db).await;
     let vds = json!({ "name": "VDS-2", "amount": "300.00", "currency": "RUB" });
-    let (status, expense) = app.post(&format!("/api/v1/clients/{client}/expenses"), vds).await;
+    let (status, expense) = app.post(&format!("/clients/{client}/expenses"), vds).await;
     assert_eq!(status, StatusCode::CREATED, "{expense}");
     assert_eq!(app.balance(client).await, "-300.00");
 
     let pay = yk_paid(&app, &server, client, payer, mid, "500.00").await;
     let number = pay["number"].as_str().unwrap().to_string();
-    let got = app.get(&format!("/api/v1/payments/{}", pay["id"])).await;
+    let got = app.get(&format!("/payments/{}", pay["id"])).await;
     assert_eq!(got["allocations"], json!([{ "payment_id": pay["id"], "expense_id": expense["id"], "amount": "300.00" }]));
     assert_eq!(got["unallocated"], "200.00");
     assert_eq!(app.balance(client).await, "200.00");
@@ -440,35 +380,32 @@ backend_test!(async fn pmt4_refund_reverses_the_payment_and_its_allocations(db) 
         })))
         .mount(&server)
         .await;
-    let (status, e) = app.post(&format!("/api/v1/payments/{}/refund", pay["id"]), json!({ "reason": "  " })).await;
+    let (status, e) = app.post(&format!("/payments/{}/refund", pay["id"]), json!({ "reason": "  " })).await;
     assert_eq!((status, e["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_field")), "{e}");
     assert!(requests_to(&server, "POST", "/v3/refunds").await.is_empty(), "a refused refund asks nothing of YooKassa");
 
-    let (status, refunded) = app.post(&format!("/api/v1/payments/{}/refund", pay["id"]), json!({ "reason": "client asked" })).await;
+    let (status, refunded) = app.post(&format!("/payments/{}/refund", pay["id"]), json!({ "reason": "client asked" })).await;
     assert_eq!(status, StatusCode::OK, "{refunded}");
     assert_eq!(refunded["status"], "refunded");
     assert_eq!(requests_to(&server, "POST", "/v3/refunds").await.len(), 1, "the refund reached YooKassa");
-    let x = app.get(&format!("/api/v1/expenses/{}", expense["id"])).await;
+    let x = app.get(&format!("/expenses/{}", expense["id"])).await;
     assert_eq!((x["status"].as_str(), x["unpaid"].as_str()), (Some("posted"), Some("300.00")), "{x}");
     assert_eq!(x["paid_by"], json!([]));
-    let b = app.get(&format!("/api/v1/clients/{client}/balance")).await;
+    let b = app.get(&format!("/clients/{client}/balance")).await;
     assert_eq!((b["balance"].as_str(), b["debt"].as_str()), (Some("-300.00"), Some("300.00")));
 
     // A second refund is refused and YooKassa is not asked again.
-    let (status, e) = app.post(&format!("/api/v1/payments/{}/refund", pay["id"]), json!({ "reason": "again" })).await;
+    let (status, e) = app.post(&format!("/payments/{}/refund", pay["id"]), json!({ "reason": "again" })).await;
     assert_eq!((status, e["code"].as_str()), (StatusCode::CONFLICT, Some("not_reversible")), "{e}");
     assert_eq!(requests_to(&server, "POST", "/v3/refunds").await.len(), 1);
     assert_eq!(app.balance(client).await, "-300.00");
     assert!(app.t.engine.check_ledger().await.unwrap().is_empty());
 });
 
-/// CHG-7: a refund YooKassa cancels returned no money, so the payment stays
-/// credited and the balance keeps it.
-async fn refund_the_gateway_cancels_changes_nothing(db: kopek_store::testing::TestDb) {
-    let server = MockServer::start().await;
-    stub_yk_create(&server).await;
-    let app = App::spawn(db, vec![yookassa(&server)]).await;
-    let (client, payer, mid) = app.setup("yk", "yookassa").await;
+// CHG-7: a refund YooKassa cancels returned no money, so the payment
+// stays credited and the balance keeps it.
+backend_test!(async fn pmt4_a_refund_the_gateway_cancels_leaves_the_payment_credited(db) {
+    let (server, app, (client, payer, mid)) = over_yookassa(db).await;
     let pay = yk_paid(&app, &server, client, payer, mid, "500.00").await;
     Mock::given(method("POST"))
         .and(path("/v3/refunds"))
@@ -479,27 +416,9 @@ async fn refund_the_gateway_cancels_changes_nothing(db: kopek_store::testing::Te
         })))
         .mount(&server)
         .await;
-    let (status, e) = app.post(&format!("/api/v1/payments/{}/refund", pay["id"]), json!({ "reason": "client asked" })).await;
+    let (status, e) = app.post(&format!("/payments/{}/refund", pay["id"]), json!({ "reason": "client asked" })).await;
     assert_eq!(requests_to(&server, "POST", "/v3/refunds").await.len(), 1);
     assert_eq!(status, StatusCode::CONFLICT, "{e}");
-    assert_eq!(app.get(&format!("/api/v1/payments/{}", pay["id"])).await["status"], "credited");
+    assert_eq!(app.get(&format!("/payments/{}", pay["id"])).await["status"], "credited");
     assert_eq!(app.balance(client).await, "500.00");
-}
-
-mod pmt4_a_refund_the_gateway_cancels_leaves_the_payment_credited {
-    use super::*;
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-
-    async fn sqlite() {
-        refund_the_gateway_cancels_changes_nothing(kopek_store::testing::TestDb::sqlite().await).await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-
-    async fn postgres() {
-        if let Some(db) = kopek_store::testing::TestDb::postgres().await {
-            refund_the_gateway_cancels_changes_nothing(db).await;
-        }
-    }
-}
+});

@@ -18,9 +18,7 @@ impl App {
             body["min_amount"] = json!(min);
             body["max_amount"] = json!(max);
         }
-        let (status, m) = self.post("/payment-methods", body).await;
-        assert_eq!(status, StatusCode::CREATED, "{m}");
-        m["id"].as_i64().unwrap()
+        self.method(body).await
     }
     /// A monthly VDS at `price`, sold from 2026-01-01.
     async fn vds(&self, name: &str, price: &str) -> i64 {
@@ -62,7 +60,7 @@ backend_test!(async fn pmt6_a_saved_method_works_once_its_setup_payment_is_paid(
     assert_eq!((pay["status"].as_str(), pay["amount"].as_str()), (Some("paying"), Some("150.00")), "{pay}");
     let external = pay["flow"]["external_id"].as_str().unwrap();
     assert_eq!(pay["flow"]["confirmation_url"].as_str(), Some(format!("https://cards.test/pay/{external}").as_str()));
-    let asked = app.cards.requests();
+    let asked = app.cards().requests();
     assert_eq!(asked.len(), 1);
     assert!(asked[0].save_method && asked[0].saved_method_token.is_none(), "the gateway is asked to keep the card");
     let (status, listed) = json_of(portal.get(&list)).await;
@@ -206,7 +204,7 @@ backend_test!(async fn pmt7_a_service_renews_by_its_saved_method_until_the_metho
     let night = NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
     let report = app.t.engine.run_auto_renewals(&Ctx::system("test"), night).await.unwrap();
     assert_eq!((report.renewed, report.payments_started, report.failed, report.held), (0, 1, 0, 0), "{report:?}");
-    let renewal = app.cards.requests().pop().unwrap();
+    let renewal = app.cards().requests().pop().unwrap();
     assert_eq!((renewal.amount.to_string(), renewal.save_method, renewal.saved_method_token.is_some()), ("300.00".into(), false, true));
     let sub = app.get(&format!("/subscriptions/{sub_id}")).await;
     assert_eq!((sub["paid_until"].as_str(), sub["auto_renew"].as_bool()), (Some("2026-05-01T09:00:00Z"), Some(true)), "{sub}");
