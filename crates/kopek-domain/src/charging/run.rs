@@ -49,19 +49,28 @@ pub struct ClientPlan {
 
 /// Decides a client's run from its balance and credit limit at the run.
 pub fn plan_client(balance: i64, credit_limit: i64, due: &[DueCharge]) -> ClientPlan {
-    let total: i64 = due.iter().map(|d| d.units).sum();
-    if balance + credit_limit - total >= 0 {
-        return ClientPlan {
-            charged: due.iter().map(|d| d.subscription_id).collect(),
-            uncovered: Vec::new(),
-            balance_after: balance - total,
-        };
+    // LED-1: each charge is capped, but a client may have many of them, so
+    // they are added up wide; what is covered leaves the balance in range.
+    let total: i128 = due.iter().map(|d| i128::from(d.units)).sum();
+    let covered_after = i128::from(balance) - total;
+    if covered_after + i128::from(credit_limit) >= 0
+        && let Ok(balance_after) = i64::try_from(covered_after)
+    {
+        return ClientPlan { charged: due.iter().map(|d| d.subscription_id).collect(), uncovered: Vec::new(), balance_after };
     }
     let mut plan = ClientPlan { balance_after: balance, ..ClientPlan::default() };
     for d in due {
         if d.funds.keep_charging_past_limit && !d.funds.no_charge_if_insufficient {
-            plan.charged.push(d.subscription_id);
-            plan.balance_after -= d.units;
+            // Past the limit a balance still stops where Kopek's largest
+            // balance does; there the service is deactivated instead.
+            let after = plan.balance_after.checked_sub(d.units);
+            match after.filter(|a| crate::money::check_balance(plan.balance_after, *a).is_ok()) {
+                Some(a) => {
+                    plan.charged.push(d.subscription_id);
+                    plan.balance_after = a;
+                }
+                None => plan.uncovered.push((d.subscription_id, Uncovered::Deactivated)),
+            }
         } else if d.funds.no_charge_if_insufficient {
             plan.uncovered.push((d.subscription_id, Uncovered::Deactivated));
         } else {
@@ -110,6 +119,21 @@ mod tests {
         assert_eq!(plan.charged, vec![3]);
         assert_eq!(plan.uncovered, vec![(1, Uncovered::BlockedForDebt), (2, Uncovered::Deactivated)]);
         assert_eq!(plan.balance_after, 90_0000);
+    }
+
+    /// LED-1: a thousand maximal charges add up without overflowing, and
+    /// charging past the limit stops at the largest balance.
+    #[test]
+    fn led1_many_maximal_charges_neither_overflow_nor_pass_the_largest_balance() {
+        use crate::money::{MAX_AMOUNT_UNITS, MAX_BALANCE_UNITS};
+        let many: Vec<DueCharge> = (0..1_000).map(|i| due(i, MAX_AMOUNT_UNITS, FundsOptions::default())).collect();
+        let plan = plan_client(0, MAX_AMOUNT_UNITS, &many);
+        assert_eq!((plan.charged.len(), plan.uncovered.len(), plan.balance_after), (0, 1_000, 0));
+        let line = FundsOptions { keep_charging_past_limit: true, ..FundsOptions::default() };
+        let plan = plan_client(-MAX_BALANCE_UNITS + MAX_AMOUNT_UNITS, 0, &[due(1, MAX_AMOUNT_UNITS, line), due(2, 1, line)]);
+        assert_eq!(plan.charged, vec![1]);
+        assert_eq!(plan.uncovered, vec![(2, Uncovered::Deactivated)]);
+        assert_eq!(plan.balance_after, -MAX_BALANCE_UNITS);
     }
 
     #[test]

@@ -284,6 +284,9 @@ impl Engine {
         let charged_until = sub.charged_until.map(|t| self.to_local(t));
         let mut last_end = charged_until;
         if let Some(activity) = activity {
+            // CAT-6: the calendar may move where the paid span starts (the
+            // 1st of the month); the expense is named by the span it pays.
+            let paid_from = kopek_domain::charging::fees::effective_activity(&terms, activity).map_or(activity.from, |a| a.from);
             let service_id = sub.service_id;
             let price_on = |d: NaiveDate| book.spec_on(service_id, d).map_or(Decimal::ZERO, |s| s.fee.price);
             let percent = effective_percent(
@@ -304,7 +307,7 @@ impl Engine {
                         l.end = period.end;
                         l.units += units;
                     }
-                    _ => lines.push(Line { key, end: period.end, units, usage: false }),
+                    _ => lines.push(Line { key, from: period.start.max(paid_from), end: period.end, units, usage: false }),
                 }
                 last_end = Some(period.end);
             }
@@ -319,7 +322,7 @@ impl Engine {
                     .map(|r| Usage { kind: r.kind, class: r.class.clone(), quantity: units_to_decimal(r.quantity) })
                     .collect();
                 let units = decimal_to_units(rate(&usage, &spec.additional.usage_rates)?)?;
-                lines.push(Line { key: horizon, end: horizon, units, usage: true });
+                lines.push(Line { key: horizon, from: horizon, end: horizon, units, usage: true });
             }
         }
         let lifetime_end = ends_at(&spec.lifetime, self.to_local(sub.connected_at));
@@ -528,6 +531,9 @@ impl Engine {
 pub(crate) struct Line {
     /// The charge's key: the start of the charged span.
     pub(crate) key: NaiveDateTime,
+    /// Where the span the amount pays starts: the key, or the 1st of the
+    /// month a CAT-6 calendar charges from.
+    pub(crate) from: NaiveDateTime,
     pub(crate) end: NaiveDateTime,
     pub(crate) units: i64,
     pub(crate) usage: bool,
@@ -557,12 +563,12 @@ pub(crate) fn included_vat(units: i64, vat_percent: Decimal, currency: &str) -> 
     Ok(kopek_domain::tax::vat(money, vat_percent, kopek_domain::tax::VatMode::Included).tax.to_units()?)
 }
 
-/// The name of a charge's expense: the service and the charged span.
+/// The name of a charge's expense: the service and the span it pays.
 pub(crate) fn charge_name(service: &str, line: &Line) -> String {
     if line.usage {
         format!("{service}: usage to {}", line.end.format("%Y-%m-%d %H:%M"))
     } else {
-        format!("{service}: {} – {}", line.key.format("%Y-%m-%d %H:%M"), line.end.format("%Y-%m-%d %H:%M"))
+        format!("{service}: {} – {}", line.from.format("%Y-%m-%d %H:%M"), line.end.format("%Y-%m-%d %H:%M"))
     }
 }
 

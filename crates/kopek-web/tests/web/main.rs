@@ -9,4 +9,5 @@ mod common;
 mod orders_api;
 mod payments_api;
 mod payments_gateways_api;
+mod portal_limits_api;
 mod renewals_api;
