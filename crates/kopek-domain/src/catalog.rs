@@ -265,6 +265,14 @@ impl ServiceSpec {
         if f.connection_cost < Decimal::ZERO {
             return Err(DomainError::invalid("fee.connection_cost", "must not be negative"));
         }
+        // LED-1: what a service charges stays within what Kopek stores.
+        for v in [f.price, f.connection_cost].into_iter().chain(self.additional.threshold_override).chain(self.lifetime.total_sum)
+        {
+            crate::money::decimal_to_units(v)?;
+        }
+        for v in self.additional.usage_rates.0.values() {
+            crate::money::check_not_too_large(*v)?;
+        }
         f.currency.parse::<crate::Currency>()?;
         if f.vat_percent < Decimal::ZERO || f.vat_percent > Decimal::ONE_HUNDRED {
             return Err(DomainError::invalid("fee.vat_percent", "between 0 and 100"));

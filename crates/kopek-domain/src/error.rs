@@ -11,6 +11,10 @@ pub enum DomainError {
     NotPositive(String),
     #[error("amount {0} does not fit the stored range")]
     Overflow(String),
+    #[error("amount {amount} is above the largest amount Kopek accepts, {max}")]
+    AmountTooLarge { amount: String, max: String },
+    #[error("this would take the balance to {balance}, beyond the largest balance Kopek keeps, {max} either way")]
+    BalanceTooLarge { balance: String, max: String },
     #[error("unknown currency code {0:?}: use an ISO 4217 code such as RUB")]
     UnknownCurrency(String),
     #[error("currency mismatch: expected {expected}, got {got}")]
@@ -42,6 +46,8 @@ impl DomainError {
             DomainError::TooPrecise(..) => "amount_too_precise",
             DomainError::NotPositive(_) => "amount_not_positive",
             DomainError::Overflow(_) => "amount_overflow",
+            DomainError::AmountTooLarge { .. } => "amount_too_large",
+            DomainError::BalanceTooLarge { .. } => "balance_too_large",
             DomainError::UnknownCurrency(_) => "unknown_currency",
             DomainError::CurrencyMismatch { .. } => "currency_mismatch",
             DomainError::Invalid { .. } => "invalid_field",

@@ -15,6 +15,21 @@ use crate::DomainError;
 pub const STORED_SCALE: u32 = 4;
 const UNITS_PER_WHOLE: i64 = 10_000;
 
+/// The largest amount Kopek takes or writes, 1 000 000 000 000.0000 in
+/// stored units: any amount of a request (a payment, an expense, a price, a
+/// limit, a threshold, a commission, a usage quantity) and any one amount
+/// it computes for the ledger (a charge, an order, a renewal). Far above any
+/// real bill, and so far below `i64` (922 337 203 685 477.5807) that sums
+/// of such amounts have room: see [`MAX_BALANCE_UNITS`].
+pub const MAX_AMOUNT_UNITS: i64 = 1_000_000_000_000 * UNITS_PER_WHOLE;
+
+/// The largest balance a client may reach either way, a hundred maximal
+/// amounts (100 000 000 000 000.0000). A balance within it plus a credit
+/// limit and hundreds of amounts still fits `i64`, so the sums the engine
+/// and the database compute from a balance can't overflow; a movement that
+/// would take a balance past it is refused.
+pub const MAX_BALANCE_UNITS: i64 = 100 * MAX_AMOUNT_UNITS;
+
 /// An ISO 4217 currency. Parsing refuses unknown codes.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Currency(iso_currency::Currency);
@@ -154,6 +169,9 @@ pub fn units_to_decimal(units: i64) -> Decimal {
     Decimal::new(units, STORED_SCALE)
 }
 
+/// The one way an amount becomes stored units: at most four decimals and
+/// at most [`MAX_AMOUNT_UNITS`] either way, or an error that names the
+/// limit (`amount_too_large`), never a rounding or a wrap.
 pub fn decimal_to_units(amount: Decimal) -> Result<i64, DomainError> {
     let normalized = amount.normalize();
     if normalized.scale() > STORED_SCALE {
@@ -162,7 +180,35 @@ pub fn decimal_to_units(amount: Decimal) -> Result<i64, DomainError> {
     normalized
         .checked_mul(Decimal::from(UNITS_PER_WHOLE))
         .and_then(|scaled| i64::try_from(scaled).ok())
-        .ok_or_else(|| DomainError::Overflow(amount.to_string()))
+        .filter(|units| units.checked_abs().is_some_and(|a| a <= MAX_AMOUNT_UNITS))
+        .ok_or_else(|| DomainError::AmountTooLarge { amount: amount.to_string(), max: max_amount().to_string() })
+}
+
+/// The limit of [`decimal_to_units`] alone, for a figure finer than a
+/// stored amount (a usage rate of 0.00001 per kilobyte).
+pub fn check_not_too_large(amount: Decimal) -> Result<(), DomainError> {
+    if amount.abs() > max_amount() {
+        return Err(DomainError::AmountTooLarge { amount: amount.to_string(), max: max_amount().to_string() });
+    }
+    Ok(())
+}
+
+/// [`MAX_AMOUNT_UNITS`] as a decimal: 1000000000000.0000.
+pub fn max_amount() -> Decimal {
+    units_to_decimal(MAX_AMOUNT_UNITS)
+}
+
+/// Checks a balance a movement leads to: beyond [`MAX_BALANCE_UNITS`]
+/// either way it is refused, unless the movement brings it nearer zero.
+pub fn check_balance(before: i64, after: i64) -> Result<(), DomainError> {
+    let beyond = after.checked_abs().is_none_or(|a| a > MAX_BALANCE_UNITS);
+    if beyond && after.unsigned_abs() > before.unsigned_abs() {
+        return Err(DomainError::BalanceTooLarge {
+            balance: units_to_decimal(after).to_string(),
+            max: units_to_decimal(MAX_BALANCE_UNITS).to_string(),
+        });
+    }
+    Ok(())
 }
 
 /// Shows at least the currency's minor digits and at most four:
@@ -218,11 +264,37 @@ mod tests {
     }
 
     #[test]
-    fn beyond_i64_is_an_overflow_error() {
+    fn led1_amounts_stop_at_the_documented_maximum() {
+        assert_eq!(max_amount(), dec!(1000000000000.0000));
+        assert_eq!(decimal_to_units(dec!(1000000000000)).unwrap(), MAX_AMOUNT_UNITS);
+        assert_eq!(decimal_to_units(dec!(-1000000000000)).unwrap(), -MAX_AMOUNT_UNITS);
+        let too_large = DomainError::AmountTooLarge { amount: "1000000000000.0001".into(), max: "1000000000000.0000".into() };
+        assert_eq!(decimal_to_units(dec!(1000000000000.0001)), Err(too_large.clone()));
+        assert_eq!(too_large.code(), "amount_too_large");
+        assert!(too_large.to_string().contains("1000000000000.0000"), "{too_large}");
+        // What i64 still holds, and what it doesn't, is refused the same way.
+        let m = Money::new(dec!(922337203685477.5807), Currency::RUB);
+        assert!(matches!(m.to_units(), Err(DomainError::AmountTooLarge { .. })));
         let m = Money::new(dec!(922337203685478), Currency::RUB);
-        assert!(matches!(m.to_units(), Err(DomainError::Overflow(_))));
-        let fits = Money::new(dec!(922337203685477.5807), Currency::RUB);
-        assert_eq!(fits.to_units().unwrap(), i64::MAX);
+        assert!(matches!(m.to_units(), Err(DomainError::AmountTooLarge { .. })));
+        assert!(matches!(parse_payment_amount(dec!(1000000000000.01), Currency::RUB), Err(DomainError::AmountTooLarge { .. })));
+        assert!(matches!(
+            parse_expense_amount(dec!(922337203685477.5807), Currency::RUB),
+            Err(DomainError::AmountTooLarge { .. })
+        ));
+    }
+
+    #[test]
+    fn led1_a_balance_stops_at_a_hundred_maximal_amounts_unless_it_comes_back() {
+        assert!(check_balance(0, -MAX_BALANCE_UNITS).is_ok());
+        let err = check_balance(-MAX_BALANCE_UNITS, -MAX_BALANCE_UNITS - 1).unwrap_err();
+        assert_eq!(err.code(), "balance_too_large");
+        assert!(err.to_string().contains("100000000000000.0000"), "{err}");
+        assert!(check_balance(MAX_BALANCE_UNITS, MAX_BALANCE_UNITS + 1).is_err());
+        // Money that brings a balance back towards zero is always taken.
+        assert!(check_balance(-MAX_BALANCE_UNITS - 5, -MAX_BALANCE_UNITS - 1).is_ok());
+        // The sums made from a balance in range still fit i64.
+        assert!(MAX_BALANCE_UNITS.checked_add(800 * MAX_AMOUNT_UNITS).is_some());
     }
 
     #[test]

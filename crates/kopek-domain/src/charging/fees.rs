@@ -153,7 +153,7 @@ fn overlap_seconds(start: NaiveDateTime, end: NaiveDateTime, active: Activity) -
 }
 
 /// CAT-6: the calendar rules move the charged span of a monthly service.
-fn effective_activity(terms: &ChargeTerms, a: Activity) -> Option<Activity> {
+pub fn effective_activity(terms: &ChargeTerms, a: Activity) -> Option<Activity> {
     let monthly = terms.unit == PeriodUnit::Month;
     match terms.calendar {
         CalendarRule::Standard => Some(a),

@@ -75,14 +75,19 @@ pub struct ClientPlan {
 /// each only on top of everything already charged.
 pub fn plan_client(balance: i64, usable_credit: i64, due: &[DueCharge]) -> ClientPlan {
     let (returning, staying): (Vec<&DueCharge>, Vec<&DueCharge>) = due.iter().partition(|d| d.returning.is_some());
-    let total: i64 = staying.iter().map(|d| d.units).sum();
+    // LED-1: each charge is capped, but a client may have many of them, so
+    // they are added up wide; what is covered leaves the balance in range.
+    let total: i128 = staying.iter().map(|d| i128::from(d.units)).sum();
+    let covered_after = i128::from(balance) - total;
     let mut plan = ClientPlan { balance_after: balance, ..ClientPlan::default() };
-    if balance + usable_credit - total >= 0 {
+    if covered_after + i128::from(usable_credit) >= 0
+        && let Ok(balance_after) = i64::try_from(covered_after)
+    {
         plan.charged = staying.iter().map(|d| d.subscription_id).collect();
-        plan.balance_after -= total;
+        plan.balance_after = balance_after;
         for d in returning {
-            let floor = d.returning.unwrap_or_default().max(0);
-            if plan.balance_after - d.units + usable_credit >= floor {
+            let floor = i128::from(d.returning.unwrap_or_default().max(0));
+            if i128::from(plan.balance_after) - i128::from(d.units) + i128::from(usable_credit) >= floor {
                 plan.charged.push(d.subscription_id);
                 plan.balance_after -= d.units;
             } else {
@@ -93,8 +98,16 @@ pub fn plan_client(balance: i64, usable_credit: i64, due: &[DueCharge]) -> Clien
     }
     for d in staying {
         if d.funds.keep_charging_past_limit && !d.funds.no_charge_if_insufficient {
-            plan.charged.push(d.subscription_id);
-            plan.balance_after -= d.units;
+            // Past the limit a balance still stops where Kopek's largest
+            // balance does; there the service is deactivated instead.
+            let after = plan.balance_after.checked_sub(d.units);
+            match after.filter(|a| crate::money::check_balance(plan.balance_after, *a).is_ok()) {
+                Some(a) => {
+                    plan.charged.push(d.subscription_id);
+                    plan.balance_after = a;
+                }
+                None => plan.uncovered.push((d.subscription_id, Uncovered::Deactivated)),
+            }
         } else if d.funds.no_charge_if_insufficient {
             plan.uncovered.push((d.subscription_id, Uncovered::Deactivated));
         } else {
@@ -197,6 +210,21 @@ mod tests {
         // With the others not covered, it stays off and they wait.
         let plan = plan_client(50_0000, 0, &[back(2, 0, 0), due(1, 60_0000, FundsOptions::default())]);
         assert_eq!((plan.charged, plan.uncovered, plan.kept_off), (vec![], vec![(1, Uncovered::BlockedForDebt)], vec![2]));
+    }
+
+    /// LED-1: a thousand maximal charges add up without overflowing, and
+    /// charging past the limit stops at the largest balance.
+    #[test]
+    fn led1_many_maximal_charges_neither_overflow_nor_pass_the_largest_balance() {
+        use crate::money::{MAX_AMOUNT_UNITS, MAX_BALANCE_UNITS};
+        let many: Vec<DueCharge> = (0..1_000).map(|i| due(i, MAX_AMOUNT_UNITS, FundsOptions::default())).collect();
+        let plan = plan_client(0, MAX_AMOUNT_UNITS, &many);
+        assert_eq!((plan.charged.len(), plan.uncovered.len(), plan.balance_after), (0, 1_000, 0));
+        let line = FundsOptions { keep_charging_past_limit: true, ..FundsOptions::default() };
+        let plan = plan_client(-MAX_BALANCE_UNITS + MAX_AMOUNT_UNITS, 0, &[due(1, MAX_AMOUNT_UNITS, line), due(2, 1, line)]);
+        assert_eq!(plan.charged, vec![1]);
+        assert_eq!(plan.uncovered, vec![(2, Uncovered::Deactivated)]);
+        assert_eq!(plan.balance_after, -MAX_BALANCE_UNITS);
     }
 
     #[test]

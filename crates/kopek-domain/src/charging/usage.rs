@@ -79,7 +79,12 @@ pub fn rate(usage: &[Usage], rates: &UsageRates) -> Result<Decimal, DomainError>
         let price = rates
             .price(u.kind, &u.class)
             .ok_or_else(|| DomainError::invalid("usage", format!("no price for {} in class {:?}", u.kind.as_str(), u.class)))?;
-        total += price * u.quantity;
+        // Rates and quantities are capped one by one; their products and
+        // sum are not, so they are checked rather than left to panic.
+        total = price
+            .checked_mul(u.quantity)
+            .and_then(|cost| total.checked_add(cost))
+            .ok_or_else(|| DomainError::Overflow(format!("usage of {} in class {:?}", u.kind.as_str(), u.class)))?;
     }
     Ok(round_half_up(total, 4))
 }

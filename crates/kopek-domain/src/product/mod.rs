@@ -234,6 +234,7 @@ impl ProductSpec {
             if p.price < Decimal::ZERO || p.price.normalize().scale() > digits {
                 return Err(DomainError::invalid("prices", format!("{} is not a price in {}", p.price, self.currency)));
             }
+            crate::money::decimal_to_units(p.price)?;
         }
         for (i, a) in self.addons.iter().enumerate() {
             let code_ok =
@@ -256,6 +257,7 @@ impl ProductSpec {
                     format!("{}: the unit price {} is not a price", a.code, a.unit_price),
                 ));
             }
+            crate::money::decimal_to_units(a.unit_price)?;
         }
         if self.tax_percent < Decimal::ZERO || self.tax_percent >= Decimal::ONE_HUNDRED {
             return Err(DomainError::invalid("tax_percent", "0 to 99.99"));

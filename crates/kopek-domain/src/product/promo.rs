@@ -104,6 +104,9 @@ impl PromoCode {
             }
             _ => {}
         }
+        if let PromoValue::Fixed(a) = self.value {
+            crate::money::decimal_to_units(a)?;
+        }
         if self.valid_to.is_some_and(|to| to < self.valid_from) {
             return Err(DomainError::invalid("valid_to", "must not be before valid_from"));
         }

@@ -13,6 +13,7 @@
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use kopek_domain::catalog::ServiceSpec;
 use kopek_domain::credit::CreditStatus;
+use kopek_domain::product::{ProductSpec, ProductType};
 use kopek_domain::renewal::{RENEWAL_FAILED_NOTICE, RenewalDecision, RenewalSource, renewal_decision, renewal_due_on};
 use kopek_store::clients::ClientRow;
 use kopek_store::paid_period::{self as store, RenewalRow};
@@ -56,8 +57,12 @@ pub struct AutoRenewal {
     pub subscription_id: i64,
     /// "Наименование услуги".
     pub service_name: String,
-    /// "Тип продукта".
+    /// "Тип продукта": a product's type (`virtual_server`, `domain`,
+    /// `ssl_certificate`…); a service of the catalog that is not a product
+    /// is `isp_service`, a service of the ISP catalog sold in the portal.
     pub product_type: String,
+    /// The type as the portal shows it: "Виртуальный сервер", "Услуги связи"…
+    pub product_type_label: String,
     /// "Стоимость": the renewal period's price.
     pub cost: Amount,
     /// "Следующая дата": the day the renewal is tried.
@@ -384,11 +389,12 @@ impl Engine {
                 Some(m) => saved::get(&mut conn, m).await?.map(|m| m.name).unwrap_or_default(),
                 None => "Лицевой счет".to_string(),
             };
-            let product_type = serde_json::to_value(spec.main.kind)?.as_str().unwrap_or_default().to_string();
+            let product_type = product_type_of(&mut conn, row.id).await?;
             out.push(AutoRenewal {
                 subscription_id: row.id,
                 service_name: spec.main.name.clone(),
-                product_type,
+                product_type: serde_json::to_value(product_type)?.as_str().unwrap_or_default().to_string(),
+                product_type_label: product_type.label_ru().to_string(),
                 cost: Amount::from_units(
                     renewal_units(&mut conn, spec, &row).await?,
                     crate::core::views::minor(&client.currency),
@@ -446,6 +452,16 @@ impl Engine {
             .find(|a| a.subscription_id == subscription_id)
             .ok_or_else(|| EngineError::not_found("subscription", subscription_id))
     }
+}
+
+/// PMT-7's "Тип продукта" of a subscription: its product's type, or an
+/// ISP service for a service of the catalog ordered as it is.
+async fn product_type_of(conn: &mut kopek_store::Conn, sub_id: i64) -> Result<ProductType> {
+    let product_id = kopek_store::service_life::life(conn, sub_id).await?.and_then(|l| l.product_id);
+    let Some(product_id) = product_id else { return Ok(ProductType::IspService) };
+    let product =
+        kopek_store::products::get(conn, product_id).await?.ok_or_else(|| EngineError::not_found("product", product_id))?;
+    Ok(serde_json::from_str::<ProductSpec>(&product.spec)?.product_type)
 }
 
 /// The renewal period's price, in units.

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use kopek_domain::credit::{CreditCalendar, CreditStatus, InvoiceFacts, client_credit_state, credit_summary, reminders_on};
-use kopek_domain::money::units_to_decimal;
+use kopek_domain::money::{STORED_SCALE, units_to_decimal};
 use kopek_store::clients::{self, ClientRow};
 use kopek_store::credit::{self as store, InvoiceRow, NewInvoice};
 use serde::{Deserialize, Serialize};
@@ -253,8 +253,7 @@ impl Engine {
         let today = self.local_today();
         let open = store::open_invoices(&mut conn, client_id).await?;
         let m = minor(&client.currency);
-        let amount =
-            |d: rust_decimal::Decimal| -> Result<Amount> { Ok(Amount::from_units(kopek_domain::money::decimal_to_units(d)?, m)) };
+        let amount = |d: rust_decimal::Decimal| Amount::shown(d, m);
         let mut s = credit_summary(
             today,
             units_to_decimal(client.credit_limit),
@@ -278,23 +277,27 @@ impl Engine {
             self.local_midnight(today + Duration::days(1)),
         )
         .await?;
-        let mut days: BTreeMap<NaiveDate, i64> = BTreeMap::new();
+        // Wide sums: a day may hold many expenses, each up to the maximum.
+        let mut days: BTreeMap<NaiveDate, i128> = BTreeMap::new();
         for (at, units) in rows {
-            *days.entry(self.to_local(at).date()).or_default() += units;
+            *days.entry(self.to_local(at).date()).or_default() += i128::from(units);
         }
         Ok(CreditDashboard {
             client_id,
             currency: client.currency.clone(),
             status: s.status.as_str().to_string(),
-            limit: amount(s.limit)?,
-            available: amount(s.available)?,
-            to_pay: amount(s.to_pay)?,
-            overdue: amount(s.overdue)?,
-            unpaid_since_invoice: amount(s.unpaid_since_invoice)?,
+            limit: amount(s.limit),
+            available: amount(s.available),
+            to_pay: amount(s.to_pay),
+            overdue: amount(s.overdue),
+            unpaid_since_invoice: amount(s.unpaid_since_invoice),
             open_invoices,
             expenses_by_day: days
                 .into_iter()
-                .map(|(day, units)| DayExpenses { day, amount: Amount::from_units(units, m) })
+                .map(|(day, units)| DayExpenses {
+                    day,
+                    amount: Amount::shown(rust_decimal::Decimal::from_i128_with_scale(units, STORED_SCALE), m),
+                })
                 .collect(),
         })
     }

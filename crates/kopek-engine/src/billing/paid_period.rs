@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::Engine;
+use crate::catalog::portal::{Offer, ensure_may_acquire};
 use crate::catalog::services::load_price_book;
 use crate::charging::run::included_vat;
 use crate::charging::state::{State, SubscriptionStyle, change_state};
@@ -93,6 +94,7 @@ impl Engine {
             .spec_on(order.service_id, self.local_today())
             .ok_or_else(|| EngineError::not_found("service", order.service_id))?
             .clone();
+        ensure_may_acquire(&mut uow.conn, &ctx.actor, client_id, Offer::Service { id: order.service_id, spec: &spec }).await?;
         check_paid_ahead(&spec)?;
         let input = ConnectInput { service_id: order.service_id, tariff_id: None, discount_percent: None };
         let mut changes = Vec::new();

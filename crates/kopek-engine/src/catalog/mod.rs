@@ -2,5 +2,6 @@
 //! the services document, their price versions and history, tariffs and
 //! tariff changes, holiday calendars, and the price book a run reads.
 
+pub mod portal;
 pub mod services;
 pub mod tariff_change;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::Engine;
+use crate::catalog::portal::{Offer, offered};
 use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};
 
@@ -168,12 +169,12 @@ impl Engine {
         uow.finish(view).await
     }
 
-    /// A service; a client's user sees only what the portal offers (CAT-9,
-    /// CAT-10), anything else is "not found".
+    /// A service; a client's user sees only what the portal offers its
+    /// client (CAT-9, CAT-10), anything else is "not found".
     pub async fn service(&self, ctx: &Ctx, id: i64) -> Result<Service> {
         let mut conn = self.store.conn().await?;
         let view = service_view(&mut conn, id).await?;
-        if ctx.actor.own_client().is_some() && !offered_in_portal(&view) {
+        if !self.shown_to(&mut conn, ctx, &view).await? {
             return Err(EngineError::not_found("service", id));
         }
         Ok(view)
@@ -184,11 +185,21 @@ impl Engine {
         let mut out = Vec::new();
         for row in store::services(&mut conn).await? {
             let view = service_view(&mut conn, row.id).await?;
-            if ctx.actor.own_client().is_none() || offered_in_portal(&view) {
+            if self.shown_to(&mut conn, ctx, &view).await? {
                 out.push(view);
             }
         }
         Ok(out)
+    }
+
+    /// Staff see the whole catalog; a client's user what the portal offers
+    /// its client, by the version valid today.
+    async fn shown_to(&self, conn: &mut Conn, ctx: &Ctx, view: &Service) -> Result<bool> {
+        let Some(client_id) = ctx.actor.own_client() else { return Ok(true) };
+        let today = self.local_today();
+        let version = view.versions.iter().rev().find(|v| v.valid_from <= today).or_else(|| view.versions.first());
+        let Some(version) = version else { return Ok(false) };
+        offered(conn, client_id, &Offer::Service { id: view.id, spec: &version.spec }).await
     }
 
     /// Every change of a service: who, when, what (CAT-12).
@@ -283,10 +294,6 @@ impl Engine {
     pub fn local_today(&self) -> NaiveDate {
         self.now().with_timezone(&self.settings.provider_offset).date_naive()
     }
-}
-
-fn offered_in_portal(s: &Service) -> bool {
-    s.versions.last().is_some_and(|v| v.spec.portal.orderable && !v.spec.additional.hidden_from_client)
 }
 
 fn checked(spec: &ServiceSpec) -> Result<&ServiceSpec> {

@@ -238,6 +238,9 @@ impl Engine {
         let charged_until = sub.charged_until.map(|t| self.to_local(t));
         let mut last_end = charged_until;
         if let Some(activity) = activity {
+            // CAT-6: the calendar may move where the paid span starts (the
+            // 1st of the month); the expense is named by the span it pays.
+            let paid_from = kopek_domain::charging::fees::effective_activity(&terms, activity).map_or(activity.from, |a| a.from);
             let service_id = sub.service_id;
             let percent = effective_percent(
                 units_to_decimal(client.loyalty_percent),
@@ -260,7 +263,7 @@ impl Engine {
                         l.end = period.end;
                         l.units += units;
                     }
-                    _ => lines.push(Line { key, end: period.end, units, usage: false }),
+                    _ => lines.push(Line { key, from: period.start.max(paid_from), end: period.end, units, usage: false }),
                 }
                 last_end = Some(period.end);
             }
@@ -275,7 +278,7 @@ impl Engine {
                     .map(|r| Usage { kind: r.kind, class: r.class.clone(), quantity: units_to_decimal(r.quantity) })
                     .collect();
                 let units = decimal_to_units(rate(&usage, &spec.additional.usage_rates)?)?;
-                lines.push(Line { key: horizon, end: horizon, units, usage: true });
+                lines.push(Line { key: horizon, from: horizon, end: horizon, units, usage: true });
             }
         }
         let lifetime_end = ends_at(&spec.lifetime, self.to_local(sub.connected_at));
@@ -351,6 +354,9 @@ impl Engine {
 pub(crate) struct Line {
     /// The charge's key: the start of the charged span.
     pub(crate) key: NaiveDateTime,
+    /// Where the span the amount pays starts: the key, or the 1st of the
+    /// month a CAT-6 calendar charges from.
+    pub(crate) from: NaiveDateTime,
     pub(crate) end: NaiveDateTime,
     pub(crate) units: i64,
     pub(crate) usage: bool,
@@ -375,12 +381,12 @@ impl Pending {
     }
 }
 
-/// The name of a charge's expense: the service and the charged span.
+/// The name of a charge's expense: the service and the span it pays.
 pub(crate) fn charge_name(service: &str, line: &Line) -> String {
     if line.usage {
         format!("{service}: usage to {}", line.end.format("%Y-%m-%d %H:%M"))
     } else {
-        format!("{service}: {} – {}", line.key.format("%Y-%m-%d %H:%M"), line.end.format("%Y-%m-%d %H:%M"))
+        format!("{service}: {} – {}", line.from.format("%Y-%m-%d %H:%M"), line.end.format("%Y-%m-%d %H:%M"))
     }
 }
 

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::Engine;
+use crate::catalog::portal::{Offer, may_acquire};
 use crate::catalog::services::load_price_book;
 use crate::core::amount::Amount;
 use crate::core::ctx::Ctx;
@@ -63,13 +64,18 @@ impl Engine {
         let client = clients::lock(&mut uow.conn, client_id).await?.ok_or_else(|| EngineError::not_found("client", client_id))?;
         let book = load_price_book(&mut uow.conn).await?;
         let today = self.local_today();
-        let terms = kopek_store::catalog::services(&mut uow.conn)
-            .await?
-            .into_iter()
-            .filter(|s| !s.archived)
-            .filter_map(|s| book.spec_on(s.id, today).cloned())
-            .find(|s| s.main.kind == ServiceKind::PromisedPayment)
-            .ok_or_else(|| EngineError::conflict("no_promised_payment", "the provider offers no promised payment"))?;
+        let mut terms = None;
+        for row in kopek_store::catalog::services(&mut uow.conn).await?.into_iter().filter(|s| !s.archived) {
+            let Some(spec) = book.spec_on(row.id, today).filter(|s| s.main.kind == ServiceKind::PromisedPayment) else {
+                continue;
+            };
+            if may_acquire(&mut uow.conn, &ctx.actor, client_id, &Offer::Service { id: row.id, spec }).await? {
+                terms = Some(spec.clone());
+                break;
+            }
+        }
+        let terms =
+            terms.ok_or_else(|| EngineError::conflict("no_promised_payment", "the provider offers no promised payment"))?;
         let money = parse_payment_amount(input.amount.0, currency_of(&client.currency)?)?;
         if money.amount > terms.fee.price {
             return Err(EngineError::invalid(

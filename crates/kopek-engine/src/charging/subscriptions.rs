@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::Engine;
+use crate::catalog::portal::{Offer, ensure_may_acquire};
 use crate::catalog::services::load_price_book;
 use crate::charging::state::{State, SubscriptionStyle, change_state};
 use crate::core::amount::Amount;
@@ -107,6 +108,9 @@ impl Engine {
         let client = clients::lock(&mut uow.conn, client_id).await?.ok_or_else(|| EngineError::not_found("client", client_id))?;
         let book = load_price_book(&mut uow.conn).await?;
         let today = self.local_today();
+        if let Some(spec) = book.spec_on(input.service_id, today) {
+            ensure_may_acquire(&mut uow.conn, &ctx.actor, client_id, Offer::Service { id: input.service_id, spec }).await?;
+        }
         let mut changes = Vec::new();
         let row = self.connect_in(&mut uow, &client, &book, &input, None, &mut changes).await?;
         let charging_from = row.charging_from;

@@ -11,6 +11,11 @@ use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use utoipa::ToSchema;
 
+/// An amount of money as a decimal string, e.g. "250.00" or "22.4137": at
+/// most four decimals (a currency's minor unit for payments) and at most
+/// 1000000000000.0000 either way; a larger amount is refused with 422
+/// `amount_too_large`, and a balance is kept within
+/// ±100000000000000.0000 (`balance_too_large`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ToSchema)]
 #[schema(value_type = String, example = "250.00")]
 pub struct Amount(pub Decimal);
@@ -19,7 +24,13 @@ impl Amount {
     /// An amount for display: stored units shown with at least `minor`
     /// decimals (250.00) and at most four (22.4137).
     pub fn from_units(units: i64, minor: u32) -> Amount {
-        Amount(format_amount(units_to_decimal(units), minor).parse().expect("formatted decimal parses"))
+        Amount::shown(units_to_decimal(units), minor)
+    }
+
+    /// A computed figure for display (a total, a dashboard's sum), shown
+    /// like [`Amount::from_units`] and never refused for its size.
+    pub fn shown(amount: Decimal, minor: u32) -> Amount {
+        Amount(format_amount(amount, minor).parse().expect("formatted decimal parses"))
     }
 }
 

@@ -83,7 +83,7 @@ const DEMO_SERVICES: &[&str] = &[
          "portal": { "orderable": true } }"#,
     r#"{ "main": { "name": "Обещанный платёж", "kind": "promised_payment" },
          "fee": { "price": "500.00", "write_off": "prepay", "currency": "RUB" },
-         "lifetime": { "days": 3 } }"#,
+         "lifetime": { "days": 3 }, "portal": { "orderable": true } }"#,
 ];
 
 impl Engine {

@@ -413,7 +413,10 @@ async fn post_entry(
         }
         other => other.map_err(|e: StoreError| EngineError::from(e))?,
     };
-    clients::add_to_balance(&mut uow.conn, client.id, signed).await?;
+    let after = clients::add_to_balance(&mut uow.conn, client.id, signed).await?;
+    // LED-1: a balance stays where its sums can't overflow; the caller's
+    // unit of work rolls back the entry with the refusal.
+    kopek_domain::money::check_balance(after.saturating_sub(signed), after)?;
     Ok(())
 }
 

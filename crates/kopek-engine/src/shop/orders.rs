@@ -16,10 +16,11 @@ use utoipa::ToSchema;
 
 use crate::Engine;
 use crate::billing::paid_period::PaidSpan;
+use crate::catalog::portal::{Offer, ensure_may_acquire};
 use crate::catalog::services::load_price_book;
 use crate::charging::subscriptions::ConnectInput;
 use crate::core::amount::Amount;
-use crate::core::ctx::Ctx;
+use crate::core::ctx::{Actor, Ctx};
 use crate::core::error::{EngineError, Result};
 use crate::core::uow::Uow;
 use crate::core::views::{Payment, minor};
@@ -135,7 +136,7 @@ impl Engine {
         ctx.actor.ensure_sees_client(client_id)?;
         let mut uow = self.begin(ctx).await?;
         lock_client(&mut uow.conn, client_id).await?;
-        self.price_line(&mut uow.conn, client_id, None, &input).await?;
+        self.price_line(&mut uow.conn, &ctx.actor, client_id, None, &input).await?;
         let row = store::add_to_cart(
             &mut uow.conn,
             client_id,
@@ -163,7 +164,7 @@ impl Engine {
             )
             .into());
         }
-        self.price_line(&mut uow.conn, row.client_id, None, &input).await?;
+        self.price_line(&mut uow.conn, &ctx.actor, row.client_id, None, &input).await?;
         store::update_cart_item(
             &mut uow.conn,
             item_id,
@@ -201,7 +202,7 @@ impl Engine {
                 Some(p) => serde_json::from_str::<ProductSpec>(&p.spec)?.name,
                 None => String::new(),
             };
-            let (quote, problem) = match self.price_line(&mut conn, client_id, Some(row.id), &input).await {
+            let (quote, problem) = match self.price_line(&mut conn, &ctx.actor, client_id, Some(row.id), &input).await {
                 Ok(line) => {
                     to_pay += line.quote.to_pay;
                     (Some(line.quote), None)
@@ -219,7 +220,7 @@ impl Engine {
                 problem,
             });
         }
-        Ok(Cart { client_id, items, to_pay: Amount::from_units(decimal_to_units(to_pay)?, minor(&client.currency)) })
+        Ok(Cart { client_id, items, to_pay: Amount::shown(to_pay, minor(&client.currency)) })
     }
 
     /// "Перейти к оформлению": the chosen items become one order, paid
@@ -246,7 +247,7 @@ impl Engine {
             if row.client_id != client_id {
                 return Err(EngineError::not_found("cart_item", *id));
             }
-            lines.push(self.price_line(&mut uow.conn, client_id, Some(row.id), &cart_input(&row)?).await?);
+            lines.push(self.price_line(&mut uow.conn, &ctx.actor, client_id, Some(row.id), &cart_input(&row)?).await?);
         }
         self.place_order(uow, &client, lines, req.method).await
     }
@@ -261,7 +262,7 @@ impl Engine {
             return self.order(ctx, done.id).await;
         }
         let client = lock_client(&mut uow.conn, client_id).await?;
-        let line = self.price_line(&mut uow.conn, client_id, None, &input).await?;
+        let line = self.price_line(&mut uow.conn, &ctx.actor, client_id, None, &input).await?;
         self.place_order(uow, &client, vec![line], method).await
     }
 
@@ -443,11 +444,13 @@ impl Engine {
     async fn price_line(
         &self,
         conn: &mut kopek_store::Conn,
+        actor: &Actor,
         client_id: i64,
         cart_id: Option<i64>,
         input: &CartInput,
     ) -> Result<Line> {
         let product = on_sale(conn, input.product_id).await?;
+        ensure_may_acquire(conn, actor, client_id, Offer::Product(&product)).await?;
         let spec: ProductSpec = serde_json::from_str(&product.spec)?;
         let client = crate::ledger::entries::existing_client(conn, client_id).await?;
         if spec.currency.code() != client.currency {
@@ -464,6 +467,8 @@ impl Engine {
             None => (None, None),
         };
         let quote = quote(&spec, &input.config, self.local_now(), promo.as_ref())?;
+        // LED-1: a line is an amount the ledger will hold.
+        decimal_to_units(quote.to_pay)?;
         Ok(Line { cart_id, product_id: product.id, config: input.config.clone(), auto_renew: input.auto_renew, promo_id, quote })
     }
 

@@ -89,7 +89,7 @@ impl World {
     async fn service(&self, name: &str, price: &str, period: &str, long_lead: bool) -> i64 {
         let spec = json!({ "main": { "name": name, "kind": "periodic" },
             "fee": { "price": price, "write_off": "prepay", "period": period, "currency": "RUB", "vat_percent": "20" },
-            "portal": { "long_renewal_lead": long_lead } });
+            "portal": { "orderable": true, "long_renewal_lead": long_lead } });
         let input: ServiceInput = serde_json::from_value(json!({ "spec": spec, "valid_from": "2026-01-01" })).unwrap();
         self.e.create_service(&self.admin, input).await.unwrap().id
     }

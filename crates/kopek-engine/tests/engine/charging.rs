@@ -113,6 +113,36 @@ backend_test!(async fn cat6_the_15th_rule_both_ways(db) {
     assert_eq!(balance(e, &admin, late.id).await, "-300.00");
 });
 
+// CAT-6: a whole month charged from the 1st is named by that month, not
+// by the moment the service was connected.
+backend_test!(async fn cat6_a_month_charged_from_the_1st_is_named_by_the_month_it_pays(db) {
+    let t = TestEngine::over(db);
+    let (e, admin) = (&t.engine, t.admin().await);
+    let mut spec = fee("Internet", "300.00", "prepay");
+    spec["calendar"] = json!("from_first_of_month");
+    let internet = service(e, &admin, spec).await;
+    let vds = service(e, &admin, fee("VDS", "310.00", "prepay")).await;
+    let (c, _) = t.client("N15", 5000).await;
+    at_local(&t, 3, 10, 12);
+    connect(e, &admin, c.id, internet).await;
+    connect(e, &admin, c.id, vds).await;
+    at_local(&t, 4, 1, 3);
+    e.run_charges(&admin, day(4, 1), false).await.unwrap();
+    let mut names: Vec<(String, String)> =
+        e.expenses(&admin, c.id).await.unwrap().iter().map(|x| (x.name.clone(), x.amount.0.to_string())).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        vec![
+            ("Internet: 2026-03-01 00:00 – 2026-04-01 00:00".to_string(), "300.00".to_string()),
+            ("Internet: 2026-04-01 00:00 – 2026-05-01 00:00".to_string(), "300.00".to_string()),
+            // A standard month started mid-month pays from the connection.
+            ("VDS: 2026-03-10 12:00 – 2026-04-01 00:00".to_string(), "215.00".to_string()),
+            ("VDS: 2026-04-01 00:00 – 2026-05-01 00:00".to_string(), "310.00".to_string()),
+        ]
+    );
+});
+
 backend_test!(async fn cat6_tariff_change_before_the_15th_reverses_and_after_it_waits_for_next_month(db) {
     let t = TestEngine::over(db);
     let (e, admin) = (&t.engine, t.admin().await);
@@ -206,7 +236,7 @@ backend_test!(async fn chg4_promised_payment_lifts_the_block_and_is_repaid_or_ex
     service(e, &admin, json!({
         "main": { "name": "Promised payment", "kind": "promised_payment" },
         "fee": { "price": "300.00", "write_off": "prepay", "currency": "RUB" },
-        "lifetime": { "days": 3 }
+        "lifetime": { "days": 3 }, "portal": { "orderable": true }
     })).await;
     let net = service(e, &admin, fee("Internet", "100.00", "prepay")).await;
     let (c, user) = t.client("PROM", 0).await;

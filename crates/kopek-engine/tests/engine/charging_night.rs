@@ -117,6 +117,7 @@ backend_test!(async fn crd1_chg5_spending_within_the_credit_limit_switches_nothi
     let (e, admin) = (&t.engine, t.admin().await);
     let mut vds = fee("VDS-2", "300.00", "prepay");
     vds["fee"]["period"] = json!("month");
+    vds["portal"] = json!({ "orderable": true });
     let vds = service(e, &admin, vds).await;
     let internet = service(e, &admin, fee("Internet", "310.00", "daily")).await;
     let (c, user) = t.client("CRD", 1000).await;

@@ -30,7 +30,8 @@ impl World {
         let admin = t.admin().await;
         let (client, user) = t.client(code, 5000).await;
         let spec = json!({ "main": { "name": "VDS-2", "kind": "periodic" },
-            "fee": { "price": "300.00", "write_off": "prepay", "period": "month", "currency": "RUB", "vat_percent": "20" } });
+            "fee": { "price": "300.00", "write_off": "prepay", "period": "month", "currency": "RUB", "vat_percent": "20" },
+            "portal": { "orderable": true } });
         let input: ServiceInput = serde_json::from_value(json!({ "spec": spec, "valid_from": "2026-01-01" })).unwrap();
         let vds = t.engine.create_service(&admin, input).await.unwrap().id;
         World { t, admin, client, user, vds }

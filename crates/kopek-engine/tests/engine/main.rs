@@ -2,6 +2,7 @@
 //! once. Every store-touching test runs on SQLite and PostgreSQL through
 //! `kopek_store::backend_test!`; `kopek_engine::testing` is the harness.
 
+mod amount_limits;
 mod auto_renewal;
 mod charge_paths;
 mod charging;
@@ -15,4 +16,5 @@ mod money_in;
 mod orders;
 mod paid_period;
 mod payers_payments;
+mod portal;
 mod simulation;

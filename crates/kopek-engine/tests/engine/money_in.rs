@@ -138,7 +138,8 @@ backend_test!(async fn pmt4_ord5_an_order_paid_by_a_transfer_in_a_1c_statement_o
 backend_test!(async fn pmt2_svc2_a_renewal_paid_by_bank_transfer_renews_when_staff_credit_it(db) {
     let w = Transfer::new(TestEngine::over(db), "MIN3").await;
     let spec = json!({ "main": { "name": "VDS-2", "kind": "periodic" },
-        "fee": { "price": "300.00", "write_off": "prepay", "period": "month", "currency": "RUB", "vat_percent": "20" } });
+        "fee": { "price": "300.00", "write_off": "prepay", "period": "month", "currency": "RUB", "vat_percent": "20" },
+        "portal": { "orderable": true } });
     let service = w.e().create_service(&w.admin, serde_json::from_value::<ServiceInput>(json!({ "spec": spec, "valid_from": "2026-01-01" })).unwrap())
         .await.unwrap().id;
     let money = CreditPayment { amount: Amount("300.00".parse().unwrap()), currency: "RUB".into(), method: "manual".into(), comment: String::new() };

@@ -230,6 +230,41 @@ backend_test!(async fn ord2_cart_edit_remove_checkout_some_from_the_balance_then
     assert!(s.e.check_ledger().await.unwrap().is_empty());
 });
 
+// PMT-7: "Тип продукта" in the list of auto-renewing services is the
+// product's type; a catalog service ordered as it is, an ISP service.
+backend_test!(async fn pmt7_auto_renewals_show_the_product_type_not_the_service_kind(db) {
+    let s = Shop::new(TestEngine::over(db)).await;
+    let vds_id = s.product(vds(true), false).await;
+    let mut ssl = vds(true);
+    ssl.name = "SSL Basic".into();
+    ssl.product_type = kopek_domain::product::ProductType::SslCertificate;
+    let ssl_id = s.product(ssl, false).await;
+    let spec = json!({ "spec": { "main": { "name": "Internet", "kind": "periodic" },
+        "fee": { "price": "300.00", "write_off": "prepay", "period": "month", "currency": "RUB" },
+        "portal": { "orderable": true } }, "valid_from": "2026-01-01" });
+    let internet = s.e.create_service(&s.admin, serde_json::from_value(spec).unwrap()).await.unwrap().id;
+    let (client, user) = s.client("OR7", "2000.00").await;
+    s.mid_march();
+    for product in [vds_id, ssl_id] {
+        s.e.order_now(&user, client, CartInput { product_id: product, config: config(1, 10), auto_renew: true, promo_code: None }, None)
+            .await
+            .unwrap();
+    }
+    let order = kopek_engine::billing::paid_period::PaidPeriodOrder { service_id: internet, months: 1, auto_renew: true, saved_method_id: None };
+    s.e.order_paid_period(&user, client, order).await.unwrap();
+    let list = s.e.auto_renewals(&user, client).await.unwrap();
+    let types: Vec<(&str, &str, &str)> =
+        list.iter().map(|r| (r.service_name.as_str(), r.product_type.as_str(), r.product_type_label.as_str())).collect();
+    assert_eq!(
+        types,
+        vec![
+            ("VDS Fast", "virtual_server", "Виртуальный сервер"),
+            ("SSL Basic", "ssl_certificate", "SSL сертификат"),
+            ("Internet", "isp_service", "Услуги связи"),
+        ]
+    );
+});
+
 backend_test!(async fn svc3_a_failing_hook_is_retried_and_answers_move_the_state(db) {
     let s = Shop::new(TestEngine::over(db)).await;
     let vds_id = s.product(vds(true), true).await;

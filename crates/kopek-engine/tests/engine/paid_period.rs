@@ -14,7 +14,8 @@ use serde_json::json;
 
 async fn vds(e: &Engine, admin: &Ctx, period: &str) -> i64 {
     let spec = json!({ "main": { "name": "VDS-2", "kind": "periodic" },
-        "fee": { "price": "300.00", "write_off": "prepay", "period": period, "currency": "RUB", "vat_percent": "20" } });
+        "fee": { "price": "300.00", "write_off": "prepay", "period": period, "currency": "RUB", "vat_percent": "20" },
+        "portal": { "orderable": true } });
     let input: ServiceInput = serde_json::from_value(json!({ "spec": spec, "valid_from": "2026-01-01" })).unwrap();
     e.create_service(admin, input).await.unwrap().id
 }

@@ -53,7 +53,8 @@ backend_test!(async fn sixty_nights_end_with_the_balances_worked_out_by_hand(db)
     let backup = service(e, &admin, json!({ "main": { "name": "Backup", "kind": "periodic" },
         "fee": { "price": "300.00", "write_off": "postpay", "currency": "RUB" } })).await;
     service(e, &admin, json!({ "main": { "name": "Promised payment", "kind": "promised_payment" },
-        "fee": { "price": "500.00", "write_off": "prepay", "currency": "RUB" }, "lifetime": { "days": 3 } })).await;
+        "fee": { "price": "500.00", "write_off": "prepay", "currency": "RUB" }, "lifetime": { "days": 3 },
+        "portal": { "orderable": true } })).await;
 
     let (a, _) = t.client("SIM-A", 0).await;
     let (b, b_user) = t.client("SIM-B", 0).await;

@@ -10,5 +10,6 @@ mod common;
 mod orders_api;
 mod payments_api;
 mod payments_gateways_api;
+mod portal_limits_api;
 mod renewals_api;
 mod spec_schemas;

@@ -20,10 +20,11 @@ impl App {
         }
         self.method(body).await
     }
-    /// A monthly VDS at `price`, sold from 2026-01-01.
+    /// A monthly VDS at `price`, sold in the portal from 2026-01-01.
     async fn vds(&self, name: &str, price: &str) -> i64 {
         let spec = json!({ "main": { "name": name, "kind": "periodic" },
-            "fee": { "price": price, "write_off": "prepay", "period": "month", "currency": "RUB", "vat_percent": "20" } });
+            "fee": { "price": price, "write_off": "prepay", "period": "month", "currency": "RUB", "vat_percent": "20" },
+            "portal": { "orderable": true } });
         let (status, s) = self.post("/services", json!({ "spec": spec, "valid_from": "2026-01-01" })).await;
         assert_eq!(status, StatusCode::CREATED, "{s}");
         s["id"].as_i64().unwrap()
@@ -170,7 +171,9 @@ backend_test!(async fn pmt7_a_service_renews_by_its_saved_method_until_the_metho
     assert_eq!(list.len(), 1, "{list:?}");
     let r = &list[0];
     let what = (r["subscription_id"].as_i64(), r["service_name"].as_str(), r["product_type"].as_str());
-    assert_eq!(what, (Some(sub_id), Some("VDS-2"), Some("periodic")));
+    // PMT-7: "Тип продукта" is the product's type; a catalog service is an ISP service.
+    assert_eq!(what, (Some(sub_id), Some("VDS-2"), Some("isp_service")));
+    assert_eq!(r["product_type_label"].as_str(), Some("Услуги связи"));
     assert_eq!((r["saved_method_id"].as_i64(), r["method_name"].as_str()), (Some(saved), Some("Visa *1111")));
     assert_eq!((r["cost"].as_str(), r["period_months"].as_i64(), r["state"].as_str()), (Some("300.00"), Some(1), Some("active")));
     // Paid until 2026-04-01 09:00 UTC (12:00 provider time): tried the day before.
