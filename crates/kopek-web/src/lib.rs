@@ -28,11 +28,19 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// The sandbox gateway, whose hosted page this server shows.
     pub sandbox: Option<std::sync::Arc<kopek_integrations::SandboxGateway>>,
+    /// The clock the engine reads, when the test clock is on.
+    pub test_clock: Option<std::sync::Arc<kopek_engine::jobs::test_clock::TestClock>>,
 }
 
 impl AppState {
     pub fn new(engine: Engine) -> AppState {
-        AppState { engine, metrics: ops::prometheus(), sandbox: None }
+        AppState { engine, metrics: ops::prometheus(), sandbox: None, test_clock: None }
+    }
+
+    /// Turns the test clock endpoints on; `clock` must be the engine's.
+    pub fn with_test_clock(mut self, clock: Option<std::sync::Arc<kopek_engine::jobs::test_clock::TestClock>>) -> AppState {
+        self.test_clock = clock;
+        self
     }
 
     pub fn with_sandbox(mut self, sandbox: Option<std::sync::Arc<kopek_integrations::SandboxGateway>>) -> AppState {

@@ -10,3 +10,4 @@ mod orders_api;
 mod payments_api;
 mod payments_gateways_api;
 mod renewals_api;
+mod test_clock_api;
