@@ -97,7 +97,7 @@ pub struct NightArgs {
     #[arg(long, requires = "to")]
     pub from: Option<chrono::NaiveDate>,
     /// The last night of the range.
-    #[arg(long, requires = "from")]
+    #[arg(long, requires = "from", conflicts_with = "date")]
     pub to: Option<chrono::NaiveDate>,
     /// Show what the night would do, per step and client and in total, and
     /// change nothing: the night runs in one transaction that is rolled
