@@ -58,3 +58,17 @@ pub async fn for_entity(conn: &mut Conn, entity: &str, entity_id: &str) -> Resul
          FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY id")
         .bind(entity).bind(entity_id).fetch_all(db).await)?)
 }
+
+/// The records written after record `after_id`, oldest first.
+pub async fn after(conn: &mut Conn, after_id: i64) -> Result<Vec<AuditRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT id, at, actor_kind, actor_id, actor_label, source_ip, action, entity, entity_id, client_id, details
+         FROM audit_log WHERE id > $1 ORDER BY id")
+        .bind(after_id).fetch_all(db).await)?)
+}
+
+/// The id of the newest record, 0 when there is none.
+pub async fn last_id(conn: &mut Conn) -> Result<i64> {
+    let id: Option<i64> = on_db!(conn, db => sqlx::query_scalar("SELECT MAX(id) FROM audit_log").fetch_one(db).await)?;
+    Ok(id.unwrap_or(0))
+}

@@ -19,6 +19,7 @@ pub mod payers;
 pub mod payment_methods;
 pub mod payments;
 pub mod products;
+pub mod rehearsal;
 pub mod saved_methods;
 pub mod schedules;
 pub mod service_life;
@@ -67,6 +68,8 @@ pub enum StoreError {
     Corrupt(String),
     #[error("io error: {0}")]
     Io(#[from] std::io::Error),
+    #[error("rehearsal: {0}")]
+    Rehearsal(String),
 }
 
 impl StoreError {
@@ -89,11 +92,13 @@ impl StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// A pool of connections to one database.
+/// A pool of connections to one database, or a rehearsal on one of them
+/// ([`Store::rehearsal`]).
 #[derive(Clone, Debug)]
 pub enum Store {
     Postgres(PgPool),
     Sqlite(SqlitePool),
+    Rehearsal(rehearsal::Rehearsal),
 }
 
 impl Store {
@@ -135,6 +140,7 @@ impl Store {
         match self {
             Store::Postgres(_) => Backend::Postgres,
             Store::Sqlite(_) => Backend::Sqlite,
+            Store::Rehearsal(r) => r.backend(),
         }
     }
 
@@ -142,8 +148,24 @@ impl Store {
         match self {
             Store::Postgres(p) => sqlx::migrate!("../../migrations/postgres").run(p).await?,
             Store::Sqlite(p) => sqlx::migrate!("../../migrations/sqlite").run(p).await?,
+            Store::Rehearsal(_) => return Err(StoreError::Rehearsal("a rehearsal does not migrate".into())),
         }
         Ok(())
+    }
+
+    /// A store over one transaction of this one, for running use cases and
+    /// throwing their changes away: [`Store::end_rehearsal`] rolls it back
+    /// (so does dropping every clone of it). See [`rehearsal`].
+    pub async fn rehearsal(&self) -> Result<Store> {
+        Ok(Store::Rehearsal(rehearsal::Rehearsal::begin(self).await?))
+    }
+
+    /// Rolls a rehearsal back; on a pool it does nothing.
+    pub async fn end_rehearsal(&self) -> Result<()> {
+        match self {
+            Store::Rehearsal(r) => r.end().await,
+            Store::Postgres(_) | Store::Sqlite(_) => Ok(()),
+        }
     }
 
     /// A write transaction. On SQLite it takes the write lock at once
@@ -152,6 +174,7 @@ impl Store {
         Ok(Conn(match self {
             Store::Postgres(p) => Inner::PgTx(p.begin().await?),
             Store::Sqlite(p) => Inner::SqliteTx(p.begin_with("BEGIN IMMEDIATE").await?),
+            Store::Rehearsal(r) => Inner::Rehearsal(r.lease(true).await?),
         }))
     }
 
@@ -160,6 +183,7 @@ impl Store {
         Ok(Conn(match self {
             Store::Postgres(p) => Inner::Pg(p.acquire().await?),
             Store::Sqlite(p) => Inner::Sqlite(p.acquire().await?),
+            Store::Rehearsal(r) => Inner::Rehearsal(r.lease(false).await?),
         }))
     }
 
@@ -167,6 +191,11 @@ impl Store {
         match self {
             Store::Postgres(p) => p.close().await,
             Store::Sqlite(p) => p.close().await,
+            Store::Rehearsal(r) => {
+                if let Err(e) = r.end().await {
+                    tracing::warn!(error = %e, "rolling a rehearsal back");
+                }
+            }
         }
     }
 }
@@ -180,6 +209,7 @@ enum Inner {
     SqliteTx(Transaction<'static, Sqlite>),
     Pg(PoolConnection<Postgres>),
     Sqlite(PoolConnection<Sqlite>),
+    Rehearsal(rehearsal::Lease),
 }
 
 /// The raw connection behind a [`Conn`], for [`on_db!`].
@@ -195,6 +225,7 @@ impl Conn {
             Inner::Pg(c) => DbRef::Pg(c),
             Inner::SqliteTx(t) => DbRef::Sqlite(t),
             Inner::Sqlite(c) => DbRef::Sqlite(c),
+            Inner::Rehearsal(l) => l.db(),
         }
     }
 
@@ -202,6 +233,7 @@ impl Conn {
         match &self.0 {
             Inner::PgTx(_) | Inner::Pg(_) => Backend::Postgres,
             Inner::SqliteTx(_) | Inner::Sqlite(_) => Backend::Sqlite,
+            Inner::Rehearsal(l) => l.backend(),
         }
     }
 
@@ -211,6 +243,7 @@ impl Conn {
             Inner::PgTx(t) => t.commit().await?,
             Inner::SqliteTx(t) => t.commit().await?,
             Inner::Pg(_) | Inner::Sqlite(_) => {}
+            Inner::Rehearsal(l) => l.commit().await?,
         }
         Ok(())
     }
@@ -220,6 +253,7 @@ impl Conn {
             Inner::PgTx(t) => t.rollback().await?,
             Inner::SqliteTx(t) => t.rollback().await?,
             Inner::Pg(_) | Inner::Sqlite(_) => {}
+            Inner::Rehearsal(l) => l.rollback().await?,
         }
         Ok(())
     }

@@ -127,3 +127,42 @@ macro_rules! backend_test {
         }
     };
 }
+
+/// What a database holds of money and service state, one line per row,
+/// leaving out the moments rows were written (which differ between two runs
+/// of the same work): two databases that did the same work compare equal,
+/// and a dry run that changed nothing leaves it as it was.
+pub async fn ledger_fingerprint(store: &Store) -> Vec<String> {
+    const TABLES: &[(&str, &str)] = &[
+        ("clients", "id, balance, credit_limit, credit_blocked, state"),
+        ("payments", "id, client_id, method, amount, status, unallocated"),
+        ("expenses", "id, client_id, name, amount, tax, unpaid, status, charged_at"),
+        ("ledger_entries", "id, client_id, kind, amount, payment_id, expense_id, reverses_entry_id, reason"),
+        ("allocations", "id, client_id, payment_id, expense_id, amount"),
+        ("charges", "id, subscription_id, period_start, period_end, amount, expense_id, run_date"),
+        (
+            "subscriptions",
+            "id, state, charging_from, stopped_at, charged_until, next_charge_on, paid_until, renewal_failed_on, renewal_held",
+        ),
+        ("credit_invoices", "id, client_id, cycle, issued_on, amount, paid_at IS NULL"),
+        ("credit_reminders", "invoice_id, kind, sent_on"),
+        ("renewal_attempts", "subscription_id, day, source, payment_id, outcome, reason"),
+    ];
+    let mut conn = store.conn().await.expect("a connection");
+    let mut lines = Vec::new();
+    for (table, columns) in TABLES {
+        let row: Vec<String> = columns.split(", ").map(|c| format!("COALESCE(CAST({c} AS TEXT), '-')")).collect::<Vec<_>>();
+        let sql = format!("SELECT '{table}: ' || {} FROM {table} ORDER BY 1", row.join(" || ' ' || "));
+        let rows: Vec<String> = crate::on_db!(conn, db => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone()))
+            .fetch_all(db).await)
+        .expect("a fingerprint query");
+        lines.extend(rows);
+    }
+    // The outbox as the clients' users and the equipment will see it; the
+    // scheduler's own messages are not the night's work.
+    let sql = "SELECT 'outbox: ' || topic || ' ' || COALESCE(dedup_key, '-') FROM outbox
+               WHERE topic NOT IN ('charging.nightly', 'promised.expire', 'maintenance.cleanup') ORDER BY 1";
+    let rows: Vec<String> = crate::on_db!(conn, db => sqlx::query_scalar(sql).fetch_all(db).await).expect("the outbox");
+    lines.extend(rows);
+    lines
+}

@@ -233,6 +233,7 @@ async fn schema(store: &Store) -> Schema {
     match store {
         Store::Postgres(pool) => postgres_schema(pool).await,
         Store::Sqlite(pool) => sqlite_schema(pool).await,
+        Store::Rehearsal(_) => unreachable!("the schema is read from a pool"),
     }
 }
 

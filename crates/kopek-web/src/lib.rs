@@ -30,17 +30,25 @@ pub struct AppState {
     pub sandbox: Option<std::sync::Arc<kopek_integrations::SandboxGateway>>,
     /// The portal's templates and texts.
     pub views: portal::view::Views,
+    /// The clock the engine reads, when the test clock is on.
+    pub test_clock: Option<std::sync::Arc<kopek_engine::jobs::test_clock::TestClock>>,
 }
 
 impl AppState {
     pub fn new(engine: Engine) -> AppState {
         let views = portal::view::Views::new(None, engine.settings().provider_offset);
-        AppState { engine, metrics: ops::prometheus(), sandbox: None, views }
+        AppState { engine, metrics: ops::prometheus(), sandbox: None, views, test_clock: None }
     }
 
     /// Templates from `dir` win over the embedded ones, file by file.
     pub fn with_templates_dir(mut self, dir: Option<std::path::PathBuf>) -> AppState {
         self.views = portal::view::Views::new(dir, self.engine.settings().provider_offset);
+        self
+    }
+
+    /// Turns the test clock endpoints on; `clock` must be the engine's.
+    pub fn with_test_clock(mut self, clock: Option<std::sync::Arc<kopek_engine::jobs::test_clock::TestClock>>) -> AppState {
+        self.test_clock = clock;
         self
     }
 

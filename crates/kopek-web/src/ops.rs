@@ -20,10 +20,18 @@ pub fn prometheus() -> PrometheusHandle {
     HANDLE.get_or_init(|| PrometheusBuilder::new().install_recorder().expect("the only metrics recorder")).clone()
 }
 
+/// With the test clock on, the answer also says where it stands, so a
+/// page can show that the time is not real.
 pub async fn healthz(State(state): State<AppState>) -> Response {
     let backend = state.engine.store().backend().name();
     match state.engine.ping().await {
-        Ok(()) => Json(json!({ "status": "ok", "database": backend })).into_response(),
+        Ok(()) => {
+            let mut body = json!({ "status": "ok", "database": backend });
+            if let Some(clock) = &state.test_clock {
+                body["test_clock"] = json!(state.engine.clock_view(clock));
+            }
+            Json(body).into_response()
+        }
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
             (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable", "database": backend }))).into_response()

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgGroup, Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
 #[command(name = "kopek", version, about = "Kopek: billing for hosting providers and ISPs")]
@@ -30,7 +30,13 @@ pub enum Command {
     CheckLedger,
     /// Load the demo data set into an empty database.
     Demo,
-    /// Run the charges of a date (what the nightly run does at 02:00).
+    /// Run the whole night of a date as `kopek serve` runs it at 02:00: the
+    /// charges, the credit-limit cycle, autopayments, auto-renewals and the
+    /// expiry of paid periods, in that order, on a clock set to that 02:00.
+    /// `kopek charge` runs the first step, the charges, alone.
+    Night(NightArgs),
+    /// Run only the charges of a date, the first step of the night (the
+    /// write-offs); `kopek night` runs the whole night.
     Charge {
         /// The run date, YYYY-MM-DD (provider time).
         #[arg(long)]
@@ -73,6 +79,31 @@ pub struct ServeArgs {
     /// Load the demo data set when the database is empty.
     #[arg(long)]
     pub demo: bool,
+    /// Turn the test clock on (as `test_clock = true` does), for staging
+    /// and demos: staff move this server's time forward with
+    /// `POST /api/v1/test-clock`. Never on real clients' data.
+    #[arg(long)]
+    pub test_clock: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("nights").required(true).args(["date", "from"])))]
+pub struct NightArgs {
+    /// The night's date, YYYY-MM-DD (provider time).
+    #[arg(long)]
+    pub date: Option<chrono::NaiveDate>,
+    /// The first night of a range, run in order (to catch up after an
+    /// outage); with --to.
+    #[arg(long, requires = "to")]
+    pub from: Option<chrono::NaiveDate>,
+    /// The last night of the range.
+    #[arg(long, requires = "from", conflicts_with = "date")]
+    pub to: Option<chrono::NaiveDate>,
+    /// Show what the night would do, per step and client and in total, and
+    /// change nothing: the night runs in one transaction that is rolled
+    /// back. Nights still to come can be rehearsed too.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,9 +5,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
-use kopek_domain::SystemClock;
+use kopek_domain::{Clock, SystemClock};
 use kopek_engine::accounts::clients::NewStaff;
 use kopek_engine::jobs::demo::DemoLogins;
+use kopek_engine::jobs::test_clock::TestClock;
 use kopek_engine::{Ctx, Engine, Settings};
 use kopek_store::Store;
 use kopek_web::AppState;
@@ -25,11 +26,26 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(args) => args.listen.as_deref(),
         _ => None,
     };
-    let config = Config::load(cli.config.as_deref(), cli.database_url.as_deref(), listen)?;
-    let engine = open(&config).await?;
+    let mut config = Config::load(cli.config.as_deref(), cli.database_url.as_deref(), listen)?;
+    if let Command::Serve(args) = &cli.command {
+        config.test_clock |= args.test_clock;
+    }
+    // Every command on a database whose clock was advanced reads that
+    // clock, so `kopek night` agrees with the server about what has come.
+    let test_clock = config.test_clock.then(|| Arc::new(TestClock::new()));
+    let clock: Arc<dyn Clock> = match &test_clock {
+        Some(c) => c.clone(),
+        None => Arc::new(SystemClock),
+    };
+    let engine = open(&config, clock).await?;
+    if let Some(c) = &test_clock
+        && let Some(at) = engine.resume_test_clock(c).await?
+    {
+        tracing::warn!(%at, "the test clock resumes where it was last advanced");
+    }
     let (engine, sandbox) = crate::gateways::wire(engine, &config.gateways)?;
     match cli.command {
-        Command::Serve(args) => serve(engine, sandbox, &config, args).await,
+        Command::Serve(args) => serve(engine, sandbox, &config, args, test_clock).await,
         Command::Migrate => {
             println!("database is at the latest schema ({})", engine.store().backend().name());
             Ok(ExitCode::SUCCESS)
@@ -43,6 +59,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench { .. } => unreachable!("handled before opening the database"),
+        Command::Night(args) => crate::night::run(&engine, args).await,
         Command::Charge { date, dry_run, batch, pause_ms } => charge(&engine, date, dry_run, batch, pause_ms).await,
         Command::Admin { command: AdminCommand::Create { email, name, role, password_stdin: _ } } => {
             let password = read_password()?;
@@ -60,12 +77,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 /// Connects and migrates, so every command sees the current schema.
-async fn open(config: &Config) -> Result<Engine> {
+async fn open(config: &Config, clock: Arc<dyn Clock>) -> Result<Engine> {
     let store =
         Store::connect(&config.database_url).await.with_context(|| format!("connecting to {}", redact(&config.database_url)))?;
     store.migrate().await.context("migrating the database")?;
     let settings = Settings { provider_offset: config.provider_offset, ..Settings::default() };
-    Ok(Engine::new(store, Arc::new(SystemClock), settings))
+    Ok(Engine::new(store, clock, settings))
 }
 
 async fn serve(
@@ -73,7 +90,14 @@ async fn serve(
     sandbox: Option<Arc<kopek_integrations::SandboxGateway>>,
     config: &Config,
     args: ServeArgs,
+    test_clock: Option<Arc<TestClock>>,
 ) -> Result<ExitCode> {
+    if test_clock.is_some() {
+        tracing::warn!(
+            "the test clock is on: staff can move this server's time forward and run every night on the way \
+             (POST /api/v1/test-clock); for staging and demos only, never on real clients' data"
+        );
+    }
     if args.demo
         && let Some(logins) = engine.load_demo().await?
     {
@@ -85,11 +109,23 @@ async fn serve(
     let addr = listener.local_addr()?;
     println!("Kopek is listening on http://{addr}/ (database: {})", engine.store().backend().name());
     println!("API explorer: http://{addr}/api/docs");
+    if let Some(clock) = &test_clock {
+        println!("Test clock: on, reading {}; move it forward with", engine.clock_view(clock).now);
+        println!("  POST http://{addr}/api/v1/test-clock {{\"advance_to\": \"YYYY-MM-DDT03:00:00+03:00\"}} (as staff)");
+    }
 
     let (stop, stopped) = watch::channel(false);
     let worker_id = format!("{}-{}", hostname(), std::process::id());
-    let worker = tokio::spawn(engine.standard_worker(worker_id).run(config.worker_idle, stopped));
-    kopek_web::serve(listener, AppState::new(engine.clone()).with_sandbox(sandbox), shutdown_signal()).await?;
+    let mut worker = engine.standard_worker(worker_id);
+    if let Some(clock) = &test_clock {
+        worker = worker.paused_by(clock.pause());
+    }
+    let worker = tokio::spawn(worker.run(config.worker_idle, stopped));
+    let state = AppState::new(engine.clone())
+        .with_sandbox(sandbox)
+        .with_test_clock(test_clock)
+        .with_templates_dir(config.templates_dir.clone());
+    kopek_web::serve(listener, state, shutdown_signal()).await?;
     let _ = stop.send(true);
     let _ = worker.await;
     engine.store().close().await;

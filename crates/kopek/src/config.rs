@@ -21,6 +21,11 @@ struct Layered {
     worker_idle_seconds: Option<u64>,
     sandbox_enabled: Option<bool>,
     sandbox_webhook_secret: Option<String>,
+    /// Staging and demos only: staff may move the server's time forward.
+    test_clock: Option<bool>,
+    /// The provider's portal templates, each overriding the embedded one of
+    /// the same name.
+    templates_dir: Option<std::path::PathBuf>,
     yookassa_shop_id: Option<String>,
     yookassa_secret_key: Option<String>,
     yookassa_base_url: Option<String>,
@@ -51,6 +56,9 @@ pub struct Config {
     pub provider_offset: FixedOffset,
     pub worker_idle: std::time::Duration,
     pub gateways: Gateways,
+    /// The test clock is on (`test_clock = true`, or `serve --test-clock`).
+    pub test_clock: bool,
+    pub templates_dir: Option<std::path::PathBuf>,
 }
 
 impl Config {
@@ -76,6 +84,8 @@ impl Config {
             listen: flag_listen.map(str::to_string).or(layered.listen).unwrap_or_else(|| DEFAULT_LISTEN.into()),
             provider_offset: offset.parse().with_context(|| format!("provider_utc_offset {offset:?}: use a form like +03:00"))?,
             worker_idle: std::time::Duration::from_secs(layered.worker_idle_seconds.unwrap_or(2).max(1)),
+            test_clock: layered.test_clock.unwrap_or(false),
+            templates_dir: layered.templates_dir,
             gateways: Gateways {
                 sandbox_enabled: layered.sandbox_enabled,
                 sandbox_webhook_secret: layered.sandbox_webhook_secret,

@@ -8,6 +8,7 @@ mod cli;
 mod commands;
 mod config;
 mod gateways;
+mod night;
 
 use clap::Parser;
 

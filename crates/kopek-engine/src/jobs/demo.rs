@@ -1,7 +1,10 @@
 //! A small demo data set for a newcomer's first `kopek serve --demo`: an
 //! admin, three clients with their owners, payments and expenses, so the
 //! API and the portal show something real. Loaded only into an empty
-//! database.
+//! database. With `--test-clock` a month can be lived through in seconds:
+//! the first client spends on its credit limit and rents a server renewed
+//! monthly from the balance (the invoice on the 1st, the reminders, the
+//! block on the 30th, the renewal); the last is charged daily for internet.
 
 use chrono::Duration;
 use rust_decimal::Decimal;
@@ -43,7 +46,7 @@ const CLIENTS: &[DemoClient] = &[
         email: "ivanov@romashka.example",
         owner: "Иванов Иван Иванович",
         credit_limit: 5000,
-        payments: &["3000.00", "1500.00"],
+        payments: &["1000.00", "500.00"],
         expenses: &[
             ("Виртуальный сервер VDS-2, март", "1250.0000", 20),
             ("Домен romashka.ru", "799.0000", 12),
@@ -71,7 +74,8 @@ const CLIENTS: &[DemoClient] = &[
 ];
 
 /// The demo's catalog: an ISP service charged daily, a hosting service
-/// prepaid monthly, a promised payment, a tariff; the last demo client
+/// prepaid monthly, a promised payment, a tariff; the first demo client
+/// rents the hosting service month by month, on credit, and the last
 /// subscribes to the internet service.
 const DEMO_SERVICES: &[&str] = &[
     r#"{ "main": { "name": "Интернет 100 Мбит/с", "kind": "periodic" },
@@ -105,7 +109,17 @@ impl Engine {
             },
         )
         .await?;
-        if let Some(last) = self.clients(ctx, 0, 100).await?.last() {
+        let clients = self.clients(ctx, 0, 100).await?;
+        if let Some(first) = clients.first() {
+            let order = crate::billing::paid_period::PaidPeriodOrder {
+                service_id: ids[1],
+                months: 1,
+                auto_renew: true,
+                saved_method_id: None,
+            };
+            self.order_paid_period(ctx, first.id, order).await?;
+        }
+        if let Some(last) = clients.last() {
             let input =
                 crate::charging::subscriptions::ConnectInput { service_id: ids[0], tariff_id: None, discount_percent: None };
             self.connect(ctx, last.id, input).await?;

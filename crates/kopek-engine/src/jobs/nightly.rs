@@ -5,17 +5,24 @@
 //! after it — and the hourly expiry of promised payments (CHG-4). Each
 //! handler is idempotent, so a message that runs again after a crash
 //! changes nothing more.
+//!
+//! [`NightStep::ALL`] is the night: the schedule, `kopek night`, its dry run
+//! and the test clock all run that list, so a step added to it is added to
+//! every one of them.
 
 use async_trait::async_trait;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use rust_decimal::Decimal;
+use serde::Serialize;
 
+use crate::Engine;
 use crate::billing::autopay::AutopayReport;
 use crate::billing::autorenew::RenewalReport;
 use crate::billing::credit_limit::CreditReport;
 use crate::charging::run::RunReport;
-
-use crate::Engine;
+use crate::core::amount::Amount;
 use crate::core::ctx::Ctx;
+use crate::core::error::Result;
 use crate::jobs::worker::{Handler, Message, ScheduledRun};
 
 pub const CHARGE_SCHEDULE: &str = "charging.nightly";
@@ -23,14 +30,17 @@ pub const CHARGE_TOPIC: &str = "charging.nightly";
 pub const PROMISED_SCHEDULE: &str = "promised.expire";
 pub const PROMISED_TOPIC: &str = "promised.expire";
 
+/// When the night runs, provider time.
+pub const NIGHT_AT: NaiveTime = NaiveTime::from_hms_opt(2, 0, 0).expect("a valid time");
+
 pub(crate) struct NightlyCharge;
 
 #[async_trait]
 impl Handler for NightlyCharge {
-    async fn handle(&self, engine: &Engine, message: &Message) -> Result<(), String> {
+    async fn handle(&self, engine: &Engine, message: &Message) -> std::result::Result<(), String> {
         let run: ScheduledRun = serde_json::from_value(message.payload.clone()).map_err(|e| e.to_string())?;
         let date = engine.to_local(run.due_at).date();
-        let night = engine.run_night(&Ctx::system("nightly run"), date).await.map_err(|e| e.to_string())?;
+        let night = engine.run_night(&Ctx::system("nightly run"), date).await.map_err(|e| e.chain())?;
         tracing::info!(%date, charges = night.charges.charges, total = %night.charges.total.0, credit = ?night.credit,
             autopay = ?night.autopay, renewals = ?night.renewals, expired = night.expired, "nightly run done");
         Ok(())
@@ -42,16 +52,44 @@ pub(crate) struct ShiftedCharge;
 
 #[async_trait]
 impl Handler for ShiftedCharge {
-    async fn handle(&self, engine: &Engine, _: &Message) -> Result<(), String> {
-        let report = engine.run_charges_due(&Ctx::system("shifted charge run")).await.map_err(|e| e.to_string())?;
+    async fn handle(&self, engine: &Engine, _: &Message) -> std::result::Result<(), String> {
+        let report = engine.run_charges_due(&Ctx::system("shifted charge run")).await.map_err(|e| e.chain())?;
         tracing::info!(date = %report.date, charges = report.charges, total = %report.total.0, "shifted charge run done");
         Ok(())
+    }
+}
+
+/// One step of the night, in the order [`NightStep::ALL`] runs them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NightStep {
+    Charges,
+    Credit,
+    Autopay,
+    Renewals,
+    Expiries,
+}
+
+impl NightStep {
+    /// The night, in order.
+    pub const ALL: [NightStep; 5] =
+        [NightStep::Charges, NightStep::Credit, NightStep::Autopay, NightStep::Renewals, NightStep::Expiries];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            NightStep::Charges => "charges",
+            NightStep::Credit => "credit",
+            NightStep::Autopay => "autopay",
+            NightStep::Renewals => "renewals",
+            NightStep::Expiries => "expiries",
+        }
     }
 }
 
 /// What one night did, step by step.
 #[derive(Debug, Clone)]
 pub struct NightReport {
+    pub date: NaiveDate,
     pub charges: RunReport,
     pub credit: CreditReport,
     pub autopay: AutopayReport,
@@ -59,19 +97,50 @@ pub struct NightReport {
     pub expired: usize,
 }
 
+impl NightReport {
+    pub(crate) fn empty(date: NaiveDate) -> NightReport {
+        NightReport {
+            date,
+            charges: RunReport { date, dry_run: false, clients: Vec::new(), total: Amount(Decimal::ZERO), charges: 0 },
+            credit: CreditReport::default(),
+            autopay: AutopayReport::default(),
+            renewals: RenewalReport::default(),
+            expired: 0,
+        }
+    }
+}
+
 impl Engine {
     /// The night of `date`: every step idempotent, so the whole night may
     /// run again after a crash.
-    pub async fn run_night(&self, ctx: &Ctx, date: NaiveDate) -> crate::Result<NightReport> {
-        // CAT-7: services shifted later than 02:00 wait for their moment.
-        let cutoff = crate::charging::run::nominal(date).max(self.to_local(self.now()));
-        let charges = self.run_charges_until(ctx, date, cutoff, false).await?;
-        self.ensure_charge_moments().await?;
-        let credit = self.run_credit_cycle(ctx, date).await?;
-        let autopay = self.run_autopay(ctx, date).await?;
-        let renewals = self.run_auto_renewals(ctx, date).await?;
-        let expired = self.expire_paid_periods(ctx).await?;
-        Ok(NightReport { charges, credit, autopay, renewals, expired })
+    pub async fn run_night(&self, ctx: &Ctx, date: NaiveDate) -> Result<NightReport> {
+        let mut report = NightReport::empty(date);
+        for step in NightStep::ALL {
+            self.run_night_step(ctx, date, step, &mut report).await?;
+        }
+        Ok(report)
+    }
+
+    pub(crate) async fn run_night_step(&self, ctx: &Ctx, date: NaiveDate, step: NightStep, r: &mut NightReport) -> Result<()> {
+        match step {
+            NightStep::Charges => {
+                // CAT-7: services shifted later than 02:00 wait for their
+                // own moment, and their own schedule.
+                let cutoff = crate::charging::run::nominal(date).max(self.to_local(self.now()));
+                r.charges = self.run_charges_until(ctx, date, cutoff, false).await?;
+                self.ensure_charge_moments().await?;
+            }
+            NightStep::Credit => r.credit = self.run_credit_cycle(ctx, date).await?,
+            NightStep::Autopay => r.autopay = self.run_autopay(ctx, date).await?,
+            NightStep::Renewals => r.renewals = self.run_auto_renewals(ctx, date).await?,
+            NightStep::Expiries => r.expired = self.expire_paid_periods(ctx).await?,
+        }
+        Ok(())
+    }
+
+    /// The moment the schedule runs the night of `date`: 02:00 provider time.
+    pub fn night_moment(&self, date: NaiveDate) -> DateTime<Utc> {
+        self.to_utc(date.and_time(NIGHT_AT))
     }
 }
 
@@ -79,7 +148,7 @@ pub(crate) struct PromisedExpiry;
 
 #[async_trait]
 impl Handler for PromisedExpiry {
-    async fn handle(&self, engine: &Engine, _: &Message) -> Result<(), String> {
+    async fn handle(&self, engine: &Engine, _: &Message) -> std::result::Result<(), String> {
         let n = engine.expire_promised_payments(&Ctx::system("promised payments")).await.map_err(|e| e.to_string())?;
         if n > 0 {
             tracing::info!(expired = n, "promised payments expired");

@@ -59,8 +59,8 @@ impl Engine {
     pub async fn install_schedules(&self) -> Result<()> {
         let at = NaiveTime::from_hms_opt(3, 30, 0).expect("valid time");
         self.ensure_schedule(CLEANUP_SCHEDULE, CLEANUP_TOPIC, &Recurrence::Daily { at }).await?;
-        let two = NaiveTime::from_hms_opt(2, 0, 0).expect("valid time");
-        self.ensure_schedule(nightly::CHARGE_SCHEDULE, nightly::CHARGE_TOPIC, &Recurrence::Daily { at: two }).await?;
+        self.ensure_schedule(nightly::CHARGE_SCHEDULE, nightly::CHARGE_TOPIC, &Recurrence::Daily { at: nightly::NIGHT_AT })
+            .await?;
         self.ensure_charge_moments().await?;
         self.ensure_schedule(nightly::PROMISED_SCHEDULE, nightly::PROMISED_TOPIC, &Recurrence::Seconds { seconds: 3600 }).await
     }

@@ -15,7 +15,7 @@ use chrono::{DateTime, Duration, Utc};
 use kopek_domain::schedule::Recurrence;
 use kopek_store::{outbox, schedules};
 use serde::{Deserialize, Serialize};
-use tokio::sync::watch;
+use tokio::sync::{RwLock, watch};
 
 use crate::Engine;
 use crate::core::ctx::Ctx;
@@ -58,11 +58,14 @@ pub struct Worker {
     handlers: HashMap<String, Arc<dyn Handler>>,
     lease: Duration,
     batch: i64,
+    /// Held to read during each round: the test clock takes it to write
+    /// while it moves, and the worker waits.
+    pause: Option<Arc<RwLock<()>>>,
 }
 
 impl Worker {
     pub fn new(engine: Engine, id: impl Into<String>) -> Worker {
-        Worker { engine, id: id.into(), handlers: HashMap::new(), lease: Duration::minutes(5), batch: 32 }
+        Worker { engine, id: id.into(), handlers: HashMap::new(), lease: Duration::minutes(5), batch: 32, pause: None }
     }
 
     pub fn handle(mut self, topic: &str, handler: Arc<dyn Handler>) -> Worker {
@@ -77,6 +80,12 @@ impl Worker {
 
     pub fn batch(mut self, batch: i64) -> Worker {
         self.batch = batch.max(1);
+        self
+    }
+
+    /// Makes [`Worker::run`] wait while someone holds `pause` to write.
+    pub fn paused_by(mut self, pause: Arc<RwLock<()>>) -> Worker {
+        self.pause = Some(pause);
         self
     }
 
@@ -142,6 +151,10 @@ impl Worker {
             if *stop.borrow() {
                 return;
             }
+            let round = match &self.pause {
+                Some(pause) => Some(pause.read().await),
+                None => None,
+            };
             let ran = match self.run_once().await {
                 Ok(n) => n,
                 Err(e) => {
@@ -149,6 +162,7 @@ impl Worker {
                     0
                 }
             };
+            drop(round);
             if ran == 0 {
                 tokio::select! {
                     _ = tokio::time::sleep(idle) => {}

@@ -13,6 +13,7 @@ mod jobs;
 mod ledger;
 mod ledger_props;
 mod money_in;
+mod night;
 mod orders;
 mod paid_period;
 mod payers_payments;

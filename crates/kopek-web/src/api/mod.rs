@@ -10,6 +10,7 @@ pub mod payments;
 pub mod renewals;
 pub mod session;
 pub mod shop;
+pub mod test_clock;
 
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -33,6 +34,7 @@ use crate::AppState;
         (name = "payments", description = "Payment methods, rates, payments through gateways, bank statements (PMT, LED-3, LED-4)"),
         (name = "renewals", description = "Saved payment methods, auto-renewal, autopayment and the credit limit (PMT-5, PMT-6, PMT-7, CRD)"),
         (name = "orders", description = "Products, promo codes, the cart, orders and the client's services (CAT-13, ORD, SVC)"),
+        (name = "test-clock", description = "Staging and demos only, when the server runs with test_clock = true: move time forward and run the nights on the way (OPS-1)"),
     )
 )]
 pub struct ApiDoc;
@@ -127,4 +129,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(orders::service_action))
         .routes(routes!(orders::list_client_services))
         .routes(routes!(orders::ask_question, orders::list_questions))
+        .routes(routes!(test_clock::get_test_clock, test_clock::advance_test_clock))
 }

@@ -13,3 +13,4 @@ mod payments_gateways_api;
 mod portal_limits_api;
 mod renewals_api;
 mod spec_schemas;
+mod test_clock_api;

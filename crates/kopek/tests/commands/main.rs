@@ -3,3 +3,5 @@
 
 mod charge;
 mod cli;
+mod night;
+mod test_clock;
