@@ -2,6 +2,8 @@
 //! payments (LED-3) and the states of subscriptions (SVC-1), as closed sets
 //! with their stored names.
 
+use serde::{Deserialize, Serialize};
+
 use crate::stored::stored_enum;
 
 stored_enum! {
@@ -57,6 +59,83 @@ impl StaffRole {
     /// Creating clients, their users and staff users.
     pub fn may_manage_accounts(self) -> bool {
         matches!(self, StaffRole::Admin | StaffRole::Support)
+    }
+}
+
+stored_enum! {
+    /// ACC-3: a function of the portal a client's user may be given or
+    /// refused ("Права"); the owner and a user with full access have all.
+    Right {
+        /// Payments, top-ups, expenses, saved methods, autopayment,
+        /// auto-renewal, the credit limit, promised payments.
+        Finance = "finance",
+        /// Invoices, acts, reconciliation acts, contracts.
+        Documents = "documents",
+        /// The order form, the cart and orders.
+        Orders = "orders",
+        /// The client's services and subscriptions, and their actions.
+        Services = "services",
+        /// Tickets and questions about a service.
+        Support = "support",
+        /// The client's users and their rights.
+        Users = "users",
+        /// Payers and their contracts.
+        Payers = "payers",
+    }
+}
+
+/// ACC-3: the rights a client's user holds, stored as their names joined
+/// by commas ("finance,orders").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "Vec<Right>", from = "Vec<Right>")]
+pub struct Rights(u16);
+
+impl Rights {
+    pub const ALL: Rights = Rights((1 << Right::ALL.len()) - 1);
+
+    fn bit(right: Right) -> u16 {
+        1 << Right::ALL.iter().position(|r| *r == right).unwrap_or(0)
+    }
+
+    pub fn has(self, right: Right) -> bool {
+        self.0 & Rights::bit(right) != 0
+    }
+
+    pub fn with(self, right: Right) -> Rights {
+        Rights(self.0 | Rights::bit(right))
+    }
+
+    pub fn list(self) -> Vec<Right> {
+        Right::ALL.iter().copied().filter(|r| self.has(*r)).collect()
+    }
+
+    /// The stored form.
+    pub fn stored(self) -> String {
+        self.list().iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
+    }
+}
+
+impl From<Vec<Right>> for Rights {
+    fn from(rights: Vec<Right>) -> Rights {
+        rights.into_iter().fold(Rights::default(), Rights::with)
+    }
+}
+
+impl From<Rights> for Vec<Right> {
+    fn from(r: Rights) -> Vec<Right> {
+        r.list()
+    }
+}
+
+impl TryFrom<String> for Rights {
+    type Error = crate::stored::UnknownStored;
+
+    fn try_from(value: String) -> Result<Rights, Self::Error> {
+        value.split(',').map(str::trim).filter(|s| !s.is_empty()).try_fold(Rights::default(), |acc, name| {
+            Right::parse(name)
+                .map(|r| acc.with(r))
+                .ok_or_else(|| crate::stored::UnknownStored { what: "Right", value: value.clone() })
+        })
     }
 }
 
@@ -171,6 +250,17 @@ mod tests {
         assert_eq!(ClientState::parse("frozen"), None);
         let err = SubscriptionState::try_from("frozen".to_string()).unwrap_err();
         assert_eq!(err.to_string(), "unknown SubscriptionState \"frozen\" in the database");
+    }
+
+    #[test]
+    fn acc3_rights_are_stored_by_name_and_read_back() {
+        let r = Rights::default().with(Right::Finance).with(Right::Orders);
+        assert_eq!(r.stored(), "finance,orders");
+        assert_eq!(Rights::try_from("orders,finance".to_string()).unwrap(), r);
+        assert_eq!(Rights::try_from(String::new()).unwrap(), Rights::default());
+        assert!(Rights::try_from("finance,root".to_string()).is_err());
+        assert!(Rights::ALL.has(Right::Payers) && !r.has(Right::Users));
+        assert_eq!(serde_json::to_value(r).unwrap(), serde_json::json!(["finance", "orders"]));
     }
 
     #[test]

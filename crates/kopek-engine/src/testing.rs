@@ -76,6 +76,8 @@ impl TestEngine {
                         full_name: format!("Owner of {code}"),
                         password: "client-password".into(),
                         phone: None,
+                        full_access: true,
+                        rights: Vec::new(),
                     }),
                 },
             )
@@ -83,7 +85,12 @@ impl TestEngine {
             .expect("create client");
         let users = self.engine.client_users(&Ctx::system("test"), client.id).await.expect("users");
         let owner = &users[0];
-        let ctx = Ctx::new(Actor::ClientUser { id: owner.id, client_id: client.id, email: owner.email.clone() });
+        let ctx = Ctx::new(Actor::ClientUser {
+            id: owner.id,
+            client_id: client.id,
+            email: owner.email.clone(),
+            rights: kopek_domain::account::Rights::ALL,
+        });
         (client, ctx)
     }
 }

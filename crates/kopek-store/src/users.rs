@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use kopek_domain::account::StaffRole;
+use kopek_domain::account::{Rights, StaffRole};
 
 use crate::{Conn, Result, exec_db, on_db};
 
@@ -21,6 +21,27 @@ pub struct ClientUserRow {
     pub failed_logins: i64,
     pub locked_until: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// ACC-3: every right, whatever `rights` says (the owner always).
+    pub full_access: bool,
+    #[sqlx(try_from = "String")]
+    pub rights: Rights,
+    /// ACC-5: the user's language, when chosen.
+    pub locale: Option<String>,
+    pub timezone: Option<String>,
+}
+
+impl ClientUserRow {
+    /// What the user may do in the portal and the API.
+    pub fn effective_rights(&self) -> Rights {
+        if self.is_owner || self.full_access { Rights::ALL } else { self.rights }
+    }
+}
+
+const CLIENT_USER_COLS: &str = "id, client_id, email, full_name, password_hash, phone, phone_verified, is_owner, enabled,
+    failed_logins, locked_until, created_at, full_access, rights, locale, timezone";
+
+macro_rules! sql {
+    ($($part:expr),+ $(,)?) => { sqlx::AssertSqlSafe([$($part),+].concat()) };
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -51,42 +72,37 @@ pub struct NewClientUser<'a> {
     pub password_hash: &'a str,
     pub phone: Option<&'a str>,
     pub is_owner: bool,
+    pub full_access: bool,
+    pub rights: Rights,
     pub created_at: DateTime<Utc>,
 }
 
 pub async fn insert_client_user(conn: &mut Conn, u: &NewClientUser<'_>) -> Result<ClientUserRow> {
     Ok(on_db!(conn, db => sqlx::query_as(
-        "INSERT INTO client_users (client_id, email, full_name, password_hash, phone, is_owner, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+        "INSERT INTO client_users (client_id, email, full_name, password_hash, phone, is_owner, created_at, full_access, rights)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          RETURNING id, client_id, email, full_name, password_hash, phone, phone_verified, is_owner, enabled,
-                   failed_logins, locked_until, created_at")
+                   failed_logins, locked_until, created_at, full_access, rights, locale, timezone")
         .bind(u.client_id).bind(u.email).bind(u.full_name).bind(u.password_hash)
-        .bind(u.phone).bind(u.is_owner).bind(u.created_at)
+        .bind(u.phone).bind(u.is_owner).bind(u.created_at).bind(u.full_access).bind(u.rights.stored())
         .fetch_one(db).await)?)
 }
 
 pub async fn client_user_by_email(conn: &mut Conn, email: &str) -> Result<Option<ClientUserRow>> {
-    Ok(on_db!(conn, db => sqlx::query_as(
-        "SELECT id, client_id, email, full_name, password_hash, phone, phone_verified, is_owner, enabled,
-                failed_logins, locked_until, created_at
-         FROM client_users WHERE email = $1")
+    Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", CLIENT_USER_COLS, " FROM client_users WHERE email = $1"))
         .bind(email).fetch_optional(db).await)?)
 }
 
 pub async fn client_user(conn: &mut Conn, id: i64) -> Result<Option<ClientUserRow>> {
-    Ok(on_db!(conn, db => sqlx::query_as(
-        "SELECT id, client_id, email, full_name, password_hash, phone, phone_verified, is_owner, enabled,
-                failed_logins, locked_until, created_at
-         FROM client_users WHERE id = $1")
+    Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", CLIENT_USER_COLS, " FROM client_users WHERE id = $1"))
         .bind(id).fetch_optional(db).await)?)
 }
 
 pub async fn client_users_of(conn: &mut Conn, client_id: i64) -> Result<Vec<ClientUserRow>> {
-    Ok(on_db!(conn, db => sqlx::query_as(
-        "SELECT id, client_id, email, full_name, password_hash, phone, phone_verified, is_owner, enabled,
-                failed_logins, locked_until, created_at
-         FROM client_users WHERE client_id = $1 ORDER BY id")
-        .bind(client_id).fetch_all(db).await)?)
+    Ok(
+        on_db!(conn, db => sqlx::query_as(sql!("SELECT ", CLIENT_USER_COLS, " FROM client_users WHERE client_id = $1 ORDER BY id"))
+        .bind(client_id).fetch_all(db).await)?,
+    )
 }
 
 pub struct NewStaffUser<'a> {

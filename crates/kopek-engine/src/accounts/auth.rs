@@ -147,7 +147,8 @@ impl Engine {
             }
             "client_user" => {
                 let u = users::client_user(conn, p.principal_id).await?.filter(|u| u.enabled).ok_or_else(gone)?;
-                Ok(Actor::ClientUser { id: u.id, client_id: u.client_id, email: u.email })
+                let rights = u.effective_rights();
+                Ok(Actor::ClientUser { id: u.id, client_id: u.client_id, email: u.email, rights })
             }
             other => Err(EngineError::Internal(format!("principal kind {other:?}"))),
         }

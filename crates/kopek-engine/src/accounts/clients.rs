@@ -1,6 +1,6 @@
 //! Client accounts, their users and staff users (ACC-1, ACC-2, ACC-4).
 
-use kopek_domain::account::{ClientState, StaffRole};
+use kopek_domain::account::{ClientState, Right, Rights, StaffRole};
 use kopek_domain::money::decimal_to_units;
 use kopek_domain::{Currency, DomainError};
 use kopek_store::{clients, users};
@@ -50,6 +50,17 @@ pub struct NewUser {
     pub full_name: String,
     pub password: String,
     pub phone: Option<String>,
+    /// ACC-3: "Полный доступ", on by default; off, the user has only
+    /// `rights`. The client's first user always has full access.
+    #[serde(default = "yes")]
+    pub full_access: bool,
+    #[serde(default)]
+    #[schema(value_type = Vec<String>)]
+    pub rights: Vec<Right>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -172,6 +183,7 @@ impl Engine {
 
     /// Adds a user to a client (ACC-2). The first user becomes its owner.
     pub async fn create_client_user(&self, ctx: &Ctx, client_id: i64, req: NewUser) -> Result<ClientUser> {
+        ctx.actor.ensure_right(Right::Users)?;
         ctx.actor.ensure_sees_client(client_id)?;
         let user = self.prepare_user(&req)?;
         let mut uow = self.begin(ctx).await?;
@@ -185,6 +197,7 @@ impl Engine {
     }
 
     pub async fn client_users(&self, ctx: &Ctx, client_id: i64) -> Result<Vec<ClientUser>> {
+        ctx.actor.ensure_right(Right::Users)?;
         ctx.actor.ensure_sees_client(client_id)?;
         let mut conn = self.store.conn().await?;
         clients::get(&mut conn, client_id).await?.ok_or_else(|| EngineError::not_found("client", client_id))?;
@@ -223,7 +236,8 @@ impl Engine {
         check_password_strength(&req.password)?;
         let phone = req.phone.as_deref().map(parse_phone).transpose()?;
         let password_hash = hash_password(&req.password, self.settings.password_cost)?;
-        Ok(PreparedUser { email, full_name, phone, password_hash })
+        let rights = Rights::from(req.rights.clone());
+        Ok(PreparedUser { email, full_name, phone, password_hash, full_access: req.full_access, rights })
     }
 }
 
@@ -232,6 +246,8 @@ struct PreparedUser {
     full_name: String,
     phone: Option<String>,
     password_hash: String,
+    full_access: bool,
+    rights: Rights,
 }
 
 async fn insert_user(
@@ -250,6 +266,8 @@ async fn insert_user(
             password_hash: &u.password_hash,
             phone: u.phone.as_deref(),
             is_owner,
+            full_access: is_owner || u.full_access,
+            rights: u.rights,
             created_at: now,
         },
     )

@@ -24,6 +24,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use kopek_domain::account::Right;
+
 use crate::Engine;
 use crate::catalog::services::load_price_book;
 use crate::charging::state::State;
@@ -99,6 +101,7 @@ pub struct AutopayReport {
 
 impl Engine {
     pub async fn autopay_form(&self, ctx: &Ctx, client_id: i64) -> Result<AutopayForm> {
+        ctx.actor.ensure_right(Right::Finance)?;
         ctx.actor.ensure_sees_client(client_id)?;
         let mut conn = self.store.conn().await?;
         let client = existing_client(&mut conn, client_id).await?;
@@ -147,6 +150,7 @@ impl Engine {
     /// Sets the autopayment up (or switches it off): a saved method of the
     /// client in its currency; with ∞, one without amount limits.
     pub async fn set_autopay(&self, ctx: &Ctx, client_id: i64, input: AutopayInput) -> Result<AutopayForm> {
+        ctx.actor.ensure_right(Right::Finance)?;
         ctx.actor.ensure_sees_client(client_id)?;
         let mut uow = self.begin(ctx).await?;
         let client = lock_client(&mut uow.conn, client_id).await?;
@@ -178,6 +182,7 @@ impl Engine {
 
     /// The night's autopayments for `day`: one per client at most.
     pub async fn run_autopay(&self, ctx: &Ctx, day: NaiveDate) -> Result<AutopayReport> {
+        ctx.actor.ensure_right(Right::Finance)?;
         let ids = {
             let mut conn = self.store.conn().await?;
             store::autopay_clients(&mut conn).await?

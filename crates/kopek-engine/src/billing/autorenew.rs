@@ -22,6 +22,8 @@ use kopek_store::subscriptions as subs;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use kopek_domain::account::Right;
+
 use crate::Engine;
 use crate::billing::paid_period::renewal_method;
 use crate::catalog::services::load_price_book;
@@ -377,6 +379,7 @@ impl Engine {
 
     /// "Финансы — Автопродление услуг": the client's auto-renewing services.
     pub async fn auto_renewals(&self, ctx: &Ctx, client_id: i64) -> Result<Vec<AutoRenewal>> {
+        ctx.actor.ensure_right(Right::Finance)?;
         ctx.actor.ensure_sees_client(client_id)?;
         let mut conn = self.store.conn().await?;
         let client = crate::ledger::entries::existing_client(&mut conn, client_id).await?;
@@ -416,6 +419,7 @@ impl Engine {
 
     /// "Способ оплаты — Выбрать": the method a service renews from.
     pub async fn set_renewal_method(&self, ctx: &Ctx, subscription_id: i64, req: RenewalMethod) -> Result<AutoRenewal> {
+        ctx.actor.ensure_right(Right::Finance)?;
         let mut uow = self.begin(ctx).await?;
         let sub = subs::get(&mut uow.conn, subscription_id).await?.filter(|s| ctx.actor.ensure_sees_client(s.client_id).is_ok());
         let sub = sub.ok_or_else(|| EngineError::not_found("subscription", subscription_id))?;

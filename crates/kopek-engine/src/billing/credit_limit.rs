@@ -16,6 +16,8 @@ use kopek_store::credit::{self as store, InvoiceRow, NewInvoice};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use kopek_domain::account::Right;
+
 use crate::Engine;
 use crate::core::amount::Amount;
 use crate::core::ctx::Ctx;
@@ -235,6 +237,7 @@ impl Engine {
 
     /// The client's invoices, newest first.
     pub async fn credit_invoices(&self, ctx: &Ctx, client_id: i64) -> Result<Vec<CreditInvoice>> {
+        ctx.actor.ensure_right(Right::Finance)?;
         ctx.actor.ensure_sees_client(client_id)?;
         let mut conn = self.store.conn().await?;
         let mut out = Vec::new();
@@ -247,6 +250,7 @@ impl Engine {
 
     /// CRD-5: what the dashboard shows of the credit limit.
     pub async fn credit_dashboard(&self, ctx: &Ctx, client_id: i64) -> Result<CreditDashboard> {
+        ctx.actor.ensure_right(Right::Finance)?;
         ctx.actor.ensure_sees_client(client_id)?;
         let mut conn = self.store.conn().await?;
         let client = existing_client(&mut conn, client_id).await?;

@@ -17,6 +17,8 @@ use kopek_store::subscriptions::{self as subs, NewCharge, SubscriptionRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use kopek_domain::account::Right;
+
 use crate::Engine;
 use crate::catalog::portal::{Offer, ensure_may_acquire};
 use crate::catalog::services::load_price_book;
@@ -83,6 +85,7 @@ impl Engine {
     /// Orders a service paid ahead for `months` from the balance (and the
     /// credit limit): refused, changing nothing, when the money is short.
     pub async fn order_paid_period(&self, ctx: &Ctx, client_id: i64, order: PaidPeriodOrder) -> Result<Subscription> {
+        ctx.actor.ensure_right(Right::Orders)?;
         ctx.actor.ensure_sees_client(client_id)?;
         let mut uow = self.begin(ctx).await?;
         if let Some(done) = uow.replay("order_paid_period", &(client_id, &order)).await? {
@@ -127,6 +130,7 @@ impl Engine {
     /// Renews a paid-period subscription by hand: from the end of its paid
     /// time, or from now when it has expired (it opens again).
     pub async fn renew_subscription(&self, ctx: &Ctx, subscription_id: i64, renewal: Renewal) -> Result<Subscription> {
+        ctx.actor.ensure_right(Right::Services)?;
         let mut uow = self.begin(ctx).await?;
         if let Some(done) = uow.replay("renew_subscription", &(subscription_id, &renewal)).await? {
             return Ok(done);
@@ -156,6 +160,7 @@ impl Engine {
     /// subscription renews for the months chosen when the money arrives,
     /// whoever credits it.
     pub async fn renew_by_method(&self, ctx: &Ctx, subscription_id: i64, req: RenewalByMethod) -> Result<Payment> {
+        ctx.actor.ensure_right(Right::Services)?;
         let (client_id, months, units, currency) = {
             let mut uow = self.begin(ctx).await?;
             let (sub, client) = paid_subscription(&mut uow, ctx, subscription_id).await?;
@@ -180,6 +185,7 @@ impl Engine {
 
     /// Changes the renewal period or auto-renewal of an active subscription.
     pub async fn set_renewal(&self, ctx: &Ctx, subscription_id: i64, settings: RenewalSettings) -> Result<Subscription> {
+        ctx.actor.ensure_right(Right::Services)?;
         let mut uow = self.begin(ctx).await?;
         let (sub, client) = paid_subscription(&mut uow, ctx, subscription_id).await?;
         let book = load_price_book(&mut uow.conn).await?;

@@ -6,7 +6,7 @@
 //! so the ledger shows exactly what was lent and when it came back.
 
 use chrono::Duration;
-use kopek_domain::account::PromisedStatus;
+use kopek_domain::account::{PromisedStatus, Right};
 use kopek_domain::catalog::ServiceKind;
 use kopek_domain::money::{decimal_to_units, parse_payment_amount};
 use kopek_store::clients;
@@ -56,6 +56,7 @@ fn view(r: &subs::PromisedRow) -> Promised {
 impl Engine {
     /// The client takes a promised payment (CHG-4).
     pub async fn take_promised_payment(&self, ctx: &Ctx, client_id: i64, input: PromiseInput) -> Result<Promised> {
+        ctx.actor.ensure_right(Right::Finance)?;
         ctx.actor.ensure_sees_client(client_id)?;
         let mut uow = self.begin(ctx).await?;
         if let Some(done) = uow.replay("promised_payment", &(client_id, &input)).await? {
@@ -108,6 +109,7 @@ impl Engine {
     }
 
     pub async fn promised_payments(&self, ctx: &Ctx, client_id: i64) -> Result<Vec<Promised>> {
+        ctx.actor.ensure_right(Right::Finance)?;
         ctx.actor.ensure_sees_client(client_id)?;
         let mut conn = self.store.conn().await?;
         Ok(subs::promised_of(&mut conn, client_id).await?.iter().map(view).collect())

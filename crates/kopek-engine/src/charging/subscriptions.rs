@@ -12,6 +12,8 @@ use kopek_store::subscriptions::{self as subs, SubscriptionRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use kopek_domain::account::Right;
+
 use crate::Engine;
 use crate::catalog::portal::{Offer, ensure_may_acquire};
 use crate::catalog::services::load_price_book;
@@ -279,6 +281,7 @@ impl Engine {
 
     /// Stops a subscription for a while, by the client or by staff.
     pub async fn stop(&self, ctx: &Ctx, subscription_id: i64, reason: &str) -> Result<Subscription> {
+        ctx.actor.ensure_right(Right::Services)?;
         let to = if ctx.actor.own_client().is_some() { State::StoppedByClient } else { State::StoppedByAdmin };
         self.stop_with(ctx, subscription_id, to, reason).await
     }
@@ -319,6 +322,7 @@ impl Engine {
 
     /// Resumes a stopped subscription: charging starts again from now.
     pub async fn resume(&self, ctx: &Ctx, subscription_id: i64) -> Result<Subscription> {
+        ctx.actor.ensure_right(Right::Services)?;
         let mut uow = self.begin(ctx).await?;
         let sub = self.locked_subscription(&mut uow, subscription_id).await?;
         let allowed = match Some(sub.state) {
@@ -355,6 +359,7 @@ impl Engine {
     }
 
     pub async fn subscriptions(&self, ctx: &Ctx, client_id: i64) -> Result<Vec<Subscription>> {
+        ctx.actor.ensure_right(Right::Services)?;
         ctx.actor.ensure_sees_client(client_id)?;
         let mut conn = self.store.conn().await?;
         clients::get(&mut conn, client_id).await?.ok_or_else(|| EngineError::not_found("client", client_id))?;
@@ -362,12 +367,14 @@ impl Engine {
     }
 
     pub async fn subscription(&self, ctx: &Ctx, id: i64) -> Result<Subscription> {
+        ctx.actor.ensure_right(Right::Services)?;
         let mut conn = self.store.conn().await?;
         let row = subs::get(&mut conn, id).await?.filter(|s| ctx.actor.ensure_sees_client(s.client_id).is_ok());
         row.map(|r| view(&r)).ok_or_else(|| EngineError::not_found("subscription", id))
     }
 
     pub async fn subscription_history(&self, ctx: &Ctx, id: i64) -> Result<Vec<StateChange>> {
+        ctx.actor.ensure_right(Right::Services)?;
         let sub = self.subscription(ctx, id).await?;
         let mut conn = self.store.conn().await?;
         Ok(subs::history(&mut conn, sub.id)

@@ -1,7 +1,7 @@
 //! Who is acting, and from where. Every use case takes a [`Ctx`]; the audit
 //! record and the access check read it.
 
-use kopek_domain::account::StaffRole;
+use kopek_domain::account::{Right, Rights, StaffRole};
 use serde::{Deserialize, Serialize};
 
 use crate::core::error::{EngineError, Result};
@@ -10,9 +10,23 @@ use crate::core::error::{EngineError, Result};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Actor {
-    Staff { id: i64, email: String, role: StaffRole },
-    ClientUser { id: i64, client_id: i64, email: String },
-    System { name: String },
+    Staff {
+        id: i64,
+        email: String,
+        role: StaffRole,
+    },
+    ClientUser {
+        id: i64,
+        client_id: i64,
+        email: String,
+        /// ACC-3: what this user may do; every right for the owner and a
+        /// user with full access.
+        #[serde(default)]
+        rights: Rights,
+    },
+    System {
+        name: String,
+    },
 }
 
 impl Actor {
@@ -57,6 +71,18 @@ impl Actor {
         match self {
             Actor::ClientUser { client_id, .. } => Some(*client_id),
             _ => None,
+        }
+    }
+
+    /// ACC-3: a client's user needs the right to the function; staff and
+    /// the system are limited by their roles instead.
+    pub fn ensure_right(&self, right: Right) -> Result<()> {
+        match self {
+            Actor::ClientUser { rights, .. } if !rights.has(right) => Err(EngineError::Forbidden {
+                code: "no_right",
+                message: format!("this user has no right to {right}; the client's owner can grant it"),
+            }),
+            _ => Ok(()),
         }
     }
 
@@ -128,12 +154,27 @@ mod tests {
 
     #[test]
     fn sec4_a_client_user_sees_only_its_client() {
-        let user = Actor::ClientUser { id: 1, client_id: 7, email: "a@b.c".into() };
+        let user = Actor::ClientUser { id: 1, client_id: 7, email: "a@b.c".into(), rights: Rights::ALL };
         assert!(user.ensure_sees_client(7).is_ok());
         assert!(matches!(user.ensure_sees_client(8), Err(EngineError::NotFound { .. })));
         let staff = Actor::Staff { id: 1, email: "s@b.c".into(), role: StaffRole::ReadOnly };
         assert!(staff.ensure_sees_client(8).is_ok());
         assert!(staff.ensure_may_move_money().is_err());
         assert!(user.ensure_may_move_money().is_err());
+    }
+
+    #[test]
+    fn acc3_a_client_user_without_a_right_is_refused_it() {
+        let accountant = Actor::ClientUser {
+            id: 2,
+            client_id: 7,
+            email: "acc@b.c".into(),
+            rights: Rights::default().with(Right::Finance).with(Right::Documents),
+        };
+        assert!(accountant.ensure_right(Right::Finance).is_ok());
+        let refused = accountant.ensure_right(Right::Services).unwrap_err();
+        assert_eq!((refused.code(), refused.to_string().contains("services")), ("no_right", true));
+        let staff = Actor::Staff { id: 1, email: "s@b.c".into(), role: StaffRole::Support };
+        assert!(staff.ensure_right(Right::Users).is_ok());
     }
 }

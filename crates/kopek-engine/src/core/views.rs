@@ -41,6 +41,11 @@ pub struct ClientUser {
     pub phone_verified: bool,
     /// The client's first user: only staff may change its email and name.
     pub is_owner: bool,
+    /// ACC-3: every right ("Полный доступ"), or only `rights`.
+    pub full_access: bool,
+    /// The rights the user holds, all of them with full access.
+    #[schema(value_type = Vec<String>)]
+    pub rights: Vec<kopek_domain::account::Right>,
     pub enabled: bool,
     pub created_at: DateTime<Utc>,
 }
@@ -177,6 +182,8 @@ impl From<&ClientUserRow> for ClientUser {
             phone: r.phone.clone(),
             phone_verified: r.phone_verified,
             is_owner: r.is_owner,
+            full_access: r.is_owner || r.full_access,
+            rights: r.effective_rights().list(),
             enabled: r.enabled,
             created_at: r.created_at,
         }

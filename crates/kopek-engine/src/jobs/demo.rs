@@ -160,6 +160,8 @@ impl Engine {
                             full_name: d.owner.into(),
                             password: DEMO_CLIENT_PASSWORD.into(),
                             phone: None,
+                            full_access: true,
+                            rights: Vec::new(),
                         }),
                     },
                 )

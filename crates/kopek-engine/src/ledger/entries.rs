@@ -4,7 +4,7 @@
 //! moves the cached balance with its immutable entries.
 
 use chrono::{DateTime, Utc};
-use kopek_domain::account::{ExpenseStatus, PaymentStatus};
+use kopek_domain::account::{ExpenseStatus, PaymentStatus, Right};
 use kopek_domain::ledger::{EntryKind, OpenItem, plan_allocations};
 use kopek_domain::money::{parse_expense_amount, parse_payment_amount};
 use kopek_domain::tax::{VatMode, vat};
@@ -170,6 +170,7 @@ impl Engine {
     }
 
     pub async fn payment(&self, ctx: &Ctx, id: i64) -> Result<Payment> {
+        ctx.actor.ensure_right(Right::Finance)?;
         let mut conn = self.store.conn().await?;
         let view = payment_view(&mut conn, id).await;
         match view {
@@ -180,6 +181,7 @@ impl Engine {
     }
 
     pub async fn expense(&self, ctx: &Ctx, id: i64) -> Result<Expense> {
+        ctx.actor.ensure_right(Right::Finance)?;
         let mut conn = self.store.conn().await?;
         match expense_view(&mut conn, id).await {
             Ok(e) if ctx.actor.ensure_sees_client(e.client_id).is_ok() => Ok(e),
@@ -189,6 +191,7 @@ impl Engine {
     }
 
     pub async fn payments(&self, ctx: &Ctx, client_id: i64) -> Result<Vec<Payment>> {
+        ctx.actor.ensure_right(Right::Finance)?;
         ctx.actor.ensure_sees_client(client_id)?;
         let mut conn = self.store.conn().await?;
         existing_client(&mut conn, client_id).await?;
@@ -207,6 +210,7 @@ impl Engine {
     }
 
     pub async fn expenses(&self, ctx: &Ctx, client_id: i64) -> Result<Vec<Expense>> {
+        ctx.actor.ensure_right(Right::Finance)?;
         ctx.actor.ensure_sees_client(client_id)?;
         let mut conn = self.store.conn().await?;
         existing_client(&mut conn, client_id).await?;

@@ -12,6 +12,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use kopek_domain::account::Right;
+
 use crate::Engine;
 use crate::core::amount::Amount;
 use crate::core::ctx::Ctx;
@@ -200,6 +202,7 @@ impl Engine {
         method_id: i64,
         amount: Amount,
     ) -> Result<PaymentQuote> {
+        ctx.actor.ensure_right(Right::Finance)?;
         ctx.actor.ensure_sees_client(client_id)?;
         let mut conn = self.store.conn().await?;
         let client = crate::ledger::entries::existing_client(&mut conn, client_id).await?;

@@ -10,6 +10,8 @@ use kopek_store::payers::{self as store, PayerFields, PayerRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use kopek_domain::account::Right;
+
 use crate::Engine;
 use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};
@@ -90,6 +92,7 @@ pub struct Contract {
 
 impl Engine {
     pub async fn create_payer(&self, ctx: &Ctx, client_id: i64, input: PayerInput) -> Result<Payer> {
+        ctx.actor.ensure_right(Right::Payers)?;
         ctx.actor.ensure_sees_client(client_id)?;
         let (kind, details) = clean(input)?;
         let mut uow = self.begin(ctx).await?;
@@ -112,6 +115,7 @@ impl Engine {
     }
 
     pub async fn update_payer(&self, ctx: &Ctx, payer_id: i64, input: PayerInput) -> Result<Payer> {
+        ctx.actor.ensure_right(Right::Payers)?;
         let (kind, details) = clean(input)?;
         let mut uow = self.begin(ctx).await?;
         let old = visible(&mut uow.conn, ctx, payer_id).await?;
@@ -133,6 +137,7 @@ impl Engine {
     }
 
     pub async fn payers(&self, ctx: &Ctx, client_id: i64) -> Result<Vec<PayerSummary>> {
+        ctx.actor.ensure_right(Right::Payers)?;
         ctx.actor.ensure_sees_client(client_id)?;
         let mut conn = self.store.conn().await?;
         crate::ledger::entries::existing_client(&mut conn, client_id).await?;
@@ -144,12 +149,14 @@ impl Engine {
     }
 
     pub async fn payer(&self, ctx: &Ctx, payer_id: i64) -> Result<Payer> {
+        ctx.actor.ensure_right(Right::Payers)?;
         let mut conn = self.store.conn().await?;
         view(&visible(&mut conn, ctx, payer_id).await?)
     }
 
     /// Deletes a payer (PAY-3), refused while money is awaited from it.
     pub async fn delete_payer(&self, ctx: &Ctx, payer_id: i64) -> Result<()> {
+        ctx.actor.ensure_right(Right::Payers)?;
         let mut uow = self.begin(ctx).await?;
         let row = visible(&mut uow.conn, ctx, payer_id).await?;
         let open = store::open_payments(&mut uow.conn, payer_id).await?;
@@ -169,6 +176,7 @@ impl Engine {
 
     /// The actions a merge would take, changing nothing (PAY-4).
     pub async fn merge_preview(&self, ctx: &Ctx, req: MergeRequest) -> Result<MergePlan> {
+        ctx.actor.ensure_right(Right::Payers)?;
         let mut conn = self.store.conn().await?;
         let (main, merged) = merge_pair(&mut conn, ctx, &req).await?;
         plan(&mut conn, &main, &merged, req.move_contracts).await
@@ -177,6 +185,7 @@ impl Engine {
     /// Merges two payers of one client: payments and contracts (or their
     /// end) go to the main payer and the merged one is gone.
     pub async fn merge_payers(&self, ctx: &Ctx, req: MergeRequest) -> Result<MergePlan> {
+        ctx.actor.ensure_right(Right::Payers)?;
         let mut uow = self.begin(ctx).await?;
         let (main, merged) = merge_pair(&mut uow.conn, ctx, &req).await?;
         let mut done = plan(&mut uow.conn, &main, &merged, req.move_contracts).await?;
@@ -194,6 +203,7 @@ impl Engine {
 
     /// Registers a contract signed with a payer (staff).
     pub async fn add_contract(&self, ctx: &Ctx, payer_id: i64, input: ContractInput) -> Result<Contract> {
+        ctx.actor.ensure_right(Right::Payers)?;
         ctx.actor.ensure_may_manage_accounts()?;
         let number = input.number.trim();
         if number.is_empty() || number.chars().count() > 100 {
@@ -207,6 +217,7 @@ impl Engine {
     }
 
     pub async fn contracts(&self, ctx: &Ctx, payer_id: i64) -> Result<Vec<Contract>> {
+        ctx.actor.ensure_right(Right::Payers)?;
         let mut conn = self.store.conn().await?;
         visible(&mut conn, ctx, payer_id).await?;
         let rows = store::contracts_of(&mut conn, payer_id).await?;

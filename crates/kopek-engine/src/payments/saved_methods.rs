@@ -13,6 +13,8 @@ use kopek_store::saved_methods::{self as store, SavedMethodRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use kopek_domain::account::Right;
+
 use crate::Engine;
 use crate::core::amount::Amount;
 use crate::core::ctx::Ctx;
@@ -104,6 +106,7 @@ pub struct DeletedSavedMethod {
 
 impl Engine {
     pub async fn saved_methods(&self, ctx: &Ctx, client_id: i64) -> Result<SavedMethods> {
+        ctx.actor.ensure_right(Right::Finance)?;
         ctx.actor.ensure_sees_client(client_id)?;
         let mut conn = self.store.conn().await?;
         let counts = store::linked_counts(&mut conn, client_id).await?;
@@ -117,6 +120,7 @@ impl Engine {
     }
 
     pub async fn saved_method(&self, ctx: &Ctx, id: i64) -> Result<SavedMethod> {
+        ctx.actor.ensure_right(Right::Finance)?;
         let mut conn = self.store.conn().await?;
         let row = visible(&mut conn, ctx, id).await?;
         let counts = store::linked_counts(&mut conn, row.client_id).await?;
@@ -129,6 +133,7 @@ impl Engine {
     /// a refused payment leaves no method and a retry with the same key
     /// finds the same one.
     pub async fn create_saved_method(&self, ctx: &Ctx, client_id: i64, req: NewSavedMethod) -> Result<SavedMethodSetup> {
+        ctx.actor.ensure_right(Right::Finance)?;
         ctx.actor.ensure_sees_client(client_id)?;
         let name = req.name.as_deref().map(checked_name).transpose()?;
         let amount = {
@@ -161,6 +166,7 @@ impl Engine {
     /// "Настроить повторно": a new set-up payment; the method is
     /// "configuring" until it is paid.
     pub async fn reconfigure_saved_method(&self, ctx: &Ctx, id: i64, req: Reconfigure) -> Result<SavedMethodSetup> {
+        ctx.actor.ensure_right(Right::Finance)?;
         let (row, amount) = {
             let mut conn = self.store.conn().await?;
             let row = visible(&mut conn, ctx, id).await?;
@@ -197,6 +203,7 @@ impl Engine {
     }
 
     pub async fn rename_saved_method(&self, ctx: &Ctx, id: i64, req: RenameSavedMethod) -> Result<SavedMethod> {
+        ctx.actor.ensure_right(Right::Finance)?;
         let name = checked_name(&req.name)?;
         let mut uow = self.begin(ctx).await?;
         let row = visible(&mut uow.conn, ctx, id).await?;
@@ -216,6 +223,7 @@ impl Engine {
     /// Deletes a method: "После удаления сохраненного способа оплаты (ССО)
     /// автопродление будет отключено для всех привязанных к ССО услуг".
     pub async fn delete_saved_method(&self, ctx: &Ctx, id: i64) -> Result<DeletedSavedMethod> {
+        ctx.actor.ensure_right(Right::Finance)?;
         let mut uow = self.begin(ctx).await?;
         let row = visible(&mut uow.conn, ctx, id).await?;
         lock_client(&mut uow.conn, row.client_id).await?;

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use kopek_domain::DomainError;
-use kopek_domain::account::PaymentStatus;
+use kopek_domain::account::{PaymentStatus, Right};
 use kopek_domain::money::units_to_decimal;
 use kopek_store::ledger::{self as ledger_store, NewPayment, PaymentRow};
 use kopek_store::payments::{self as store, Flow};
@@ -87,6 +87,7 @@ impl Engine {
     /// Starts a payment by a method: written as "new", then created at the
     /// gateway (none for a bank transfer, which waits for the money).
     pub async fn start_payment(&self, ctx: &Ctx, client_id: i64, req: StartPayment) -> Result<Payment> {
+        ctx.actor.ensure_right(Right::Finance)?;
         self.start_payment_for(ctx, client_id, req, PaymentPurpose::TopUp).await
     }
 
@@ -271,6 +272,7 @@ impl Engine {
     /// Cancels a payment still waiting for money; the client's users may
     /// cancel their own.
     pub async fn cancel_payment(&self, ctx: &Ctx, payment_id: i64) -> Result<Payment> {
+        ctx.actor.ensure_right(Right::Finance)?;
         let mut uow = self.begin(ctx).await?;
         let (pay, _) = locked_payment(&mut uow, payment_id).await?;
         ctx.actor.ensure_sees_client(pay.client_id).map_err(|_| EngineError::not_found("payment", payment_id))?;

@@ -17,6 +17,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use kopek_domain::account::Right;
+
 use crate::Engine;
 use crate::charging::run::included_vat;
 use crate::charging::state::State;
@@ -53,6 +55,7 @@ struct Loaded {
 impl Engine {
     /// "Изменить": new add-on values from now to the end of the paid period.
     pub async fn change_service(&self, ctx: &Ctx, sub_id: i64, change: ServiceChange) -> Result<ServiceChangeResult> {
+        ctx.actor.ensure_right(Right::Services)?;
         let mut uow = self.begin(ctx).await?;
         let l = load(&mut uow, ctx, sub_id).await?;
         let client = lock_client(&mut uow.conn, l.sub.client_id).await?;
@@ -109,6 +112,7 @@ impl Engine {
     /// more renewals, the unused part back when the product says so, and
     /// the hook closes it.
     pub async fn delete_service(&self, ctx: &Ctx, sub_id: i64) -> Result<ServiceChangeResult> {
+        ctx.actor.ensure_right(Right::Services)?;
         let mut uow = self.begin(ctx).await?;
         let l = load(&mut uow, ctx, sub_id).await?;
         let client = lock_client(&mut uow.conn, l.sub.client_id).await?;

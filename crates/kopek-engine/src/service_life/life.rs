@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use kopek_domain::account::OperationStatus;
+use kopek_domain::account::{OperationStatus, Right};
 use kopek_domain::product::ProductSpec;
 use kopek_domain::product::life::{Action, HookResult, Operation, ServiceState, begin, finish};
 use kopek_domain::product::quote::OrderConfig;
@@ -111,6 +111,7 @@ impl Engine {
 
     /// SVC-2 for the client: stop, start, reboot.
     pub async fn service_action(&self, ctx: &Ctx, sub_id: i64, action: Action) -> Result<ClientService> {
+        ctx.actor.ensure_right(Right::Services)?;
         if matches!(action, Action::Open | Action::Renew | Action::Change | Action::Delete) {
             return Err(
                 kopek_domain::DomainError::invalid("action", "open, renew, change and delete have their own requests").into()
@@ -291,6 +292,7 @@ impl Engine {
 
     /// "Товары/Услуги": the client's services bought in the portal.
     pub async fn client_services(&self, ctx: &Ctx, client_id: i64) -> Result<Vec<ClientService>> {
+        ctx.actor.ensure_right(Right::Services)?;
         ctx.actor.ensure_sees_client(client_id)?;
         let ids = {
             let mut conn = self.store.conn().await?;
@@ -304,6 +306,7 @@ impl Engine {
     }
 
     pub async fn client_service(&self, ctx: &Ctx, sub_id: i64) -> Result<ClientService> {
+        ctx.actor.ensure_right(Right::Services)?;
         let mut conn = self.store.conn().await?;
         let life = visible(&mut conn, ctx, sub_id).await?;
         let product_id = life.product_id.ok_or_else(|| EngineError::not_found("service", sub_id))?;

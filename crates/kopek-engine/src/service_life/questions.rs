@@ -8,6 +8,8 @@ use kopek_store::service_life as store;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use kopek_domain::account::Right;
+
 use crate::Engine;
 use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};
@@ -31,6 +33,7 @@ pub struct ServiceQuestion {
 
 impl Engine {
     pub async fn ask_about_service(&self, ctx: &Ctx, sub_id: i64, q: AskQuestion) -> Result<ServiceQuestion> {
+        ctx.actor.ensure_right(Right::Support)?;
         let text = q.text.trim();
         if text.is_empty() || text.chars().count() > 5000 {
             return Err(DomainError::invalid("text", "1 to 5000 characters").into());
@@ -54,6 +57,7 @@ impl Engine {
     }
 
     pub async fn service_questions(&self, ctx: &Ctx, sub_id: i64) -> Result<Vec<ServiceQuestion>> {
+        ctx.actor.ensure_right(Right::Support)?;
         let mut conn = self.store.conn().await?;
         let life = store::life(&mut conn, sub_id).await?.filter(|l| ctx.actor.ensure_sees_client(l.client_id).is_ok());
         life.ok_or_else(|| EngineError::not_found("service", sub_id))?;

@@ -4,7 +4,7 @@
 //! item becomes a paid-period subscription of its product and opens through
 //! the product's provisioning hook.
 
-use kopek_domain::account::{OrderPayBy, OrderStatus};
+use kopek_domain::account::{OrderPayBy, OrderStatus, Right};
 use kopek_domain::money::decimal_to_units;
 use kopek_domain::product::ProductSpec;
 use kopek_domain::product::life::{Operation, ServiceState};
@@ -133,6 +133,7 @@ impl Engine {
     /// "В корзину": checked and priced now, so a bad configuration is
     /// refused here rather than at checkout.
     pub async fn add_to_cart(&self, ctx: &Ctx, client_id: i64, input: CartInput) -> Result<Cart> {
+        ctx.actor.ensure_right(Right::Orders)?;
         ctx.actor.ensure_sees_client(client_id)?;
         let mut uow = self.begin(ctx).await?;
         lock_client(&mut uow.conn, client_id).await?;
@@ -155,6 +156,7 @@ impl Engine {
 
     /// "Изменить".
     pub async fn update_cart_item(&self, ctx: &Ctx, item_id: i64, input: CartInput) -> Result<Cart> {
+        ctx.actor.ensure_right(Right::Orders)?;
         let mut uow = self.begin(ctx).await?;
         let row = own_cart_item(&mut uow, ctx, item_id).await?;
         if row.product_id != input.product_id {
@@ -182,6 +184,7 @@ impl Engine {
 
     /// "Удалить".
     pub async fn remove_from_cart(&self, ctx: &Ctx, item_id: i64) -> Result<Cart> {
+        ctx.actor.ensure_right(Right::Orders)?;
         let mut uow = self.begin(ctx).await?;
         let row = own_cart_item(&mut uow, ctx, item_id).await?;
         store::remove_from_cart(&mut uow.conn, item_id).await?;
@@ -191,6 +194,7 @@ impl Engine {
     }
 
     pub async fn cart(&self, ctx: &Ctx, client_id: i64) -> Result<Cart> {
+        ctx.actor.ensure_right(Right::Orders)?;
         ctx.actor.ensure_sees_client(client_id)?;
         let mut conn = self.store.conn().await?;
         let client = crate::ledger::entries::existing_client(&mut conn, client_id).await?;
@@ -226,6 +230,7 @@ impl Engine {
     /// "Перейти к оформлению": the chosen items become one order, paid
     /// from the balance now or by the method given.
     pub async fn checkout(&self, ctx: &Ctx, client_id: i64, req: Checkout) -> Result<Order> {
+        ctx.actor.ensure_right(Right::Orders)?;
         ctx.actor.ensure_sees_client(client_id)?;
         if req.items.is_empty() {
             return Err(kopek_domain::DomainError::invalid("items", "choose at least one item of the cart").into());
@@ -255,6 +260,7 @@ impl Engine {
     /// "Оплатить" on the order form: the item is ordered at once, without
     /// the cart.
     pub async fn order_now(&self, ctx: &Ctx, client_id: i64, input: CartInput, method: Option<PayByMethod>) -> Result<Order> {
+        ctx.actor.ensure_right(Right::Orders)?;
         ctx.actor.ensure_sees_client(client_id)?;
         let mut uow = self.begin(ctx).await?;
         if let Some(done) = uow.replay::<Order, _>("order_now", &(client_id, &input, &method)).await? {
@@ -358,6 +364,7 @@ impl Engine {
     /// "Платеж" on an order awaiting payment: a new payment by the same
     /// method (ORD-5: the method of an order can't be changed).
     pub async fn pay_order(&self, ctx: &Ctx, order_id: i64, return_url: Option<String>) -> Result<Order> {
+        ctx.actor.ensure_right(Right::Orders)?;
         let order = {
             let mut conn = self.store.conn().await?;
             store::order(&mut conn, order_id).await?.filter(|o| ctx.actor.ensure_sees_client(o.client_id).is_ok())
@@ -419,6 +426,7 @@ impl Engine {
     }
 
     pub async fn order(&self, ctx: &Ctx, order_id: i64) -> Result<Order> {
+        ctx.actor.ensure_right(Right::Orders)?;
         let mut conn = self.store.conn().await?;
         let order = store::order(&mut conn, order_id).await?.filter(|o| ctx.actor.ensure_sees_client(o.client_id).is_ok());
         order.ok_or_else(|| EngineError::not_found("order", order_id))?;
@@ -427,6 +435,7 @@ impl Engine {
 
     /// ORD-4.
     pub async fn orders(&self, ctx: &Ctx, client_id: i64) -> Result<Orders> {
+        ctx.actor.ensure_right(Right::Orders)?;
         ctx.actor.ensure_sees_client(client_id)?;
         let mut conn = self.store.conn().await?;
         let mut out = Orders { awaiting_payment: Vec::new(), paid: Vec::new() };

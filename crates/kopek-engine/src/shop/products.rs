@@ -16,6 +16,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use kopek_domain::account::Right;
+
 use crate::Engine;
 use crate::catalog::services::kind_name;
 use crate::core::ctx::Ctx;
@@ -169,6 +171,7 @@ impl Engine {
     /// ORD-1: prices a configuration for the client before anything is
     /// bought; a promo code that does not apply is refused with its reason.
     pub async fn quote_order(&self, ctx: &Ctx, client_id: i64, req: QuoteRequest) -> Result<OrderQuote> {
+        ctx.actor.ensure_right(Right::Orders)?;
         ctx.actor.ensure_sees_client(client_id)?;
         let mut conn = self.store.conn().await?;
         let product = on_sale(&mut conn, req.product_id).await?;

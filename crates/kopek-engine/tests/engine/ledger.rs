@@ -225,6 +225,8 @@ backend_test!(async fn acc2_emails_are_unique_and_the_first_user_owns_the_client
             full_name: "Second".into(),
             password: "password-2".into(),
             phone: Some("+7 912 345-67-89".into()),
+            full_access: true,
+            rights: Vec::new(),
         })
         .await
         .unwrap();
@@ -235,6 +237,8 @@ backend_test!(async fn acc2_emails_are_unique_and_the_first_user_owns_the_client
             full_name: "Dup".into(),
             password: "password-3".into(),
             phone: None,
+            full_access: true,
+            rights: Vec::new(),
         })
         .await
         .unwrap_err();

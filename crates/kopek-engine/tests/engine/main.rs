@@ -18,4 +18,5 @@ mod orders;
 mod paid_period;
 mod payers_payments;
 mod portal;
+mod rights;
 mod simulation;

@@ -98,13 +98,13 @@ impl FromRequestParts<AppState> for PortalUser {
             Some(s) => state.engine.session_actor(&s).await.ok().flatten(),
             None => None,
         };
-        let Some(Actor::ClientUser { id, client_id, email }) = actor else {
+        let Some(Actor::ClientUser { id, client_id, email, rights }) = actor else {
             let next = parts.uri.path_and_query().map_or("/", |p| p.as_str());
             return Err(redirect(&format!("/login?next={}", urlencode(next))));
         };
         let ip = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
         let csrf = parts.extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
-        let ctx = Ctx::new(Actor::ClientUser { id, client_id, email: email.clone() }).with_ip(ip);
+        let ctx = Ctx::new(Actor::ClientUser { id, client_id, email: email.clone(), rights }).with_ip(ip);
         Ok(PortalUser { ctx, client_id, email, locale: request_locale(&parts.headers), csrf })
     }
 }
