@@ -6,6 +6,24 @@ footer-api = API and documentation
 back-home = Back to the dashboard
 
 nav-dashboard = Dashboard
+nav-client = Client
+nav-profile = Profile
+nav-users = Users
+nav-payers = Payers
+nav-cart = Cart
+nav-orders = Orders
+nav-methods = Payment methods
+nav-settings = Settings
+nav-services-section = Products/Services
+nav-services = My services
+nav-order = Order
+nav-finance = Finance
+nav-payments = Payments
+nav-top-up = Top up
+nav-expenses = Expenses
+nav-auto-renewals = Auto-renewal
+nav-autopay = Autopayment
+nav-credit = Credit limit
 
 login-title = Log in to your account
 login-submit = Log in

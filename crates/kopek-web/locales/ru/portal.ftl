@@ -6,6 +6,24 @@ footer-api = API и документация
 back-home = На главную
 
 nav-dashboard = Главная
+nav-client = Клиент
+nav-profile = Профиль
+nav-users = Пользователи
+nav-payers = Плательщики
+nav-cart = Корзина
+nav-orders = Заказы
+nav-methods = Способы оплаты
+nav-settings = Настройки
+nav-services-section = Товары/Услуги
+nav-services = Мои услуги
+nav-order = Заказать
+nav-finance = Финансы
+nav-payments = Платежи
+nav-top-up = Пополнить баланс
+nav-expenses = Расходы
+nav-auto-renewals = Автопродление
+nav-autopay = Автоплатёж
+nav-credit = Кредитный лимит
 
 login-title = Вход в личный кабинет
 login-submit = Войти

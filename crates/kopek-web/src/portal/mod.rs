@@ -24,5 +24,8 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(pages::auth::logout))
         .route("/lang/{code}", get(pages::auth::switch_language))
         .route("/assets/{*name}", get(assets::serve))
+        .merge(pages::client::routes())
+        .merge(pages::services::routes())
+        .merge(pages::finance::routes())
         .layer(axum::middleware::from_fn(session::guard))
 }

@@ -109,6 +109,16 @@ impl FromRequestParts<AppState> for PortalUser {
     }
 }
 
+impl PortalUser {
+    /// ACC-3: the rights the user holds.
+    pub fn rights(&self) -> Vec<kopek_domain::account::Right> {
+        match &self.ctx.actor {
+            Actor::ClientUser { rights, .. } => rights.list(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// See Other: after a form, the browser loads the result with a GET.
 pub fn redirect(to: &str) -> Response {
     let mut res = StatusCode::SEE_OTHER.into_response();

@@ -46,6 +46,8 @@ pub struct Me {
     pub client_id: i64,
     pub client_code: String,
     pub client_name: String,
+    /// ACC-3: the functions the menu shows ("finance", "orders"…).
+    pub rights: Vec<String>,
 }
 
 fn safe_name(name: &str) -> Option<PathBuf> {

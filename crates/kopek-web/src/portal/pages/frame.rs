@@ -13,7 +13,13 @@ pub async fn frame(state: &AppState, user: &PortalUser, nav: &'static str, path:
         locale: user.locale,
         csrf: user.csrf.clone(),
         nav,
-        me: Some(Me { email: user.email.clone(), client_id: client.id, client_code: client.code, client_name: client.name }),
+        me: Some(Me {
+            email: user.email.clone(),
+            client_id: client.id,
+            client_code: client.code,
+            client_name: client.name,
+            rights: user.rights().iter().map(|r| r.to_string()).collect(),
+        }),
         notice: None,
         path: path.to_string(),
     })

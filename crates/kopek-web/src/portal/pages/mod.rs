@@ -1,8 +1,11 @@
 //! One file per screen of the guide's menu.
 
 pub mod auth;
+pub mod client;
 pub mod dashboard;
+pub mod finance;
 pub mod frame;
+pub mod services;
 
 use axum::http::StatusCode;
 use axum::response::Response;
