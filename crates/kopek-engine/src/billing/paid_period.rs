@@ -13,7 +13,7 @@ use kopek_domain::money::decimal_to_units;
 use kopek_domain::renewal::autorenew_period;
 use kopek_store::clients::ClientRow;
 use kopek_store::paid_period as store;
-use kopek_store::subscriptions::{self as subs, NewCharge, SubscriptionRow};
+use kopek_store::subscriptions::{self as subs, SubscriptionRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -22,6 +22,7 @@ use kopek_domain::account::Right;
 use crate::Engine;
 use crate::catalog::portal::{Offer, ensure_may_acquire};
 use crate::catalog::services::load_price_book;
+use crate::charging::booking::{Booking, book_charge};
 use crate::charging::run::included_vat;
 use crate::charging::state::{State, SubscriptionStyle, change_state};
 use crate::charging::subscriptions::{ConnectInput, Subscription, view};
@@ -29,7 +30,7 @@ use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};
 use crate::core::uow::Uow;
 use crate::core::views::Payment;
-use crate::ledger::entries::{allocate, lock_client, post_expense_in};
+use crate::ledger::entries::{allocate, lock_client};
 use crate::ledger::funds::ensure_funds;
 use crate::payments::purpose::PaymentPurpose;
 use crate::payments::start::PayByMethod;
@@ -333,28 +334,24 @@ impl Engine {
         paid: &PaidSpan,
     ) -> Result<()> {
         if paid.units > 0 {
-            let charge = subs::insert_charge(
-                &mut uow.conn,
-                &NewCharge {
-                    client_id: client.id,
-                    subscription_id: sub_id,
-                    period_start: paid.start,
-                    period_end: paid.end,
-                    amount: paid.units,
-                    expense_id: None,
-                    run_date: self.local_today(),
-                    created_at: uow.now,
-                },
-            )
-            .await?
-            .ok_or_else(|| EngineError::conflict("already_paid", format!("the period from {} is already paid", paid.start)))?;
             let name = format!(
                 "{name}: {} – {}",
                 self.to_local(paid.start).format("%Y-%m-%d"),
                 self.to_local(paid.end).format("%Y-%m-%d")
             );
-            let expense = post_expense_in(uow, client, &name, paid.units, paid.tax, uow.now).await?;
-            subs::set_charge_expense(&mut uow.conn, charge, Some(expense.id), paid.units).await?;
+            let booking = Booking {
+                subscription_id: sub_id,
+                start: paid.start,
+                end: paid.end,
+                units: paid.units,
+                tax: paid.tax,
+                name: &name,
+                charged_at: uow.now,
+                run_date: self.local_today(),
+            };
+            book_charge(uow, client, &booking).await?.ok_or_else(|| {
+                EngineError::conflict("already_paid", format!("the period from {} is already paid", paid.start))
+            })?;
             allocate(&mut uow.conn, client.id, uow.now).await?;
         }
         store::extend(&mut uow.conn, sub_id, paid.end, paid.units).await?;

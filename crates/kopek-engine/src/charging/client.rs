@@ -13,18 +13,19 @@ use kopek_domain::charging::usage::{Usage, rate};
 use kopek_domain::charging::{WriteOff, charge_moment, last_moment};
 use kopek_domain::money::{decimal_to_units, units_to_decimal};
 use kopek_store::clients::{self, ClientRow};
-use kopek_store::subscriptions::{self as subs, NewCharge, SubscriptionRow};
+use kopek_store::subscriptions::{self as subs, SubscriptionRow};
 use rust_decimal::Decimal;
 
 use crate::Engine;
 use crate::catalog::services::PriceBook;
+use crate::charging::booking::{Booking, book_charge};
 use crate::charging::run::{ChargeLine, ClientRun, Night, included_vat, nominal};
 use crate::charging::state::{State, change_state};
 use crate::core::amount::Amount;
 use crate::core::error::{EngineError, Result};
 use crate::core::uow::Uow;
 use crate::core::views::minor;
-use crate::ledger::entries::{allocate, post_expense_in};
+use crate::ledger::entries::allocate;
 
 /// How far a client's charges reach.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -312,30 +313,20 @@ impl Engine {
         for line in &p.lines {
             let start = self.to_utc(line.key);
             let end = self.to_utc(line.end);
-            let inserted = subs::insert_charge(
-                &mut uow.conn,
-                &NewCharge {
-                    client_id: client.id,
-                    subscription_id: p.sub.id,
-                    period_start: start,
-                    period_end: end,
-                    amount: line.units,
-                    expense_id: None,
-                    run_date: date,
-                    created_at: uow.now,
-                },
-            )
-            .await?;
-            let Some(charge_id) = inserted else { continue };
+            let name = charge_name(&p.name, line);
+            let booking = Booking {
+                subscription_id: p.sub.id,
+                start,
+                end,
+                units: line.units,
+                tax: included_vat(line.units, p.vat_percent, &client.currency)?,
+                name: &name,
+                charged_at: if p.immediate { uow.now } else { self.to_utc(nominal(date)) },
+                run_date: date,
+            };
+            let Some(charge_id) = book_charge(uow, client, &booking).await? else { continue };
             if line.usage {
                 subs::mark_usage_charged(&mut uow.conn, p.sub.id, self.to_utc(p.horizon), charge_id).await?;
-            }
-            if line.units > 0 {
-                let name = charge_name(&p.name, line);
-                let charged_at = if p.immediate { uow.now } else { self.to_utc(nominal(date)) };
-                let tax = included_vat(line.units, p.vat_percent, &client.currency)?;
-                let expense = post_expense_in(uow, client, &name, line.units, tax, charged_at).await?;
-                subs::set_charge_expense(&mut uow.conn, charge_id, Some(expense.id), line.units).await?;
             }
             total += line.units;
             run.lines.push(ChargeLine {

@@ -3,6 +3,7 @@
 //! and promised payments.
 
 pub mod batch;
+pub mod booking;
 pub mod client;
 pub mod moments;
 pub mod promised;
