@@ -81,6 +81,7 @@ impl FromRequestParts<AppState> for Caller {
             None
         };
         let actor = actor.ok_or_else(ApiError::unauthenticated)?;
+        tracing::Span::current().record("actor", actor.label());
         Ok(Caller(Ctx::new(actor).with_ip(ip).with_idempotency_key(key)))
     }
 }

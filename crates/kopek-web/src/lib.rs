@@ -75,7 +75,12 @@ pub fn router(state: AppState) -> Router {
         .fallback(ops::not_found)
         .layer(axum::middleware::from_fn(extract::limit_body))
         .layer(axum::middleware::from_fn(ops::track))
-        .layer(TraceLayer::new_for_http())
+        // Every log line of a request — the engine's record of a change, an
+        // error with its causes — carries the request and, once known, who
+        // made it.
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), actor = tracing::field::Empty)
+        }))
         .with_state(state)
 }
 

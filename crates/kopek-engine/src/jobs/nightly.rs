@@ -149,7 +149,7 @@ pub(crate) struct PromisedExpiry;
 #[async_trait]
 impl Handler for PromisedExpiry {
     async fn handle(&self, engine: &Engine, _: &Message) -> std::result::Result<(), String> {
-        let n = engine.expire_promised_payments(&Ctx::system("promised payments")).await.map_err(|e| e.to_string())?;
+        let n = engine.expire_promised_payments(&Ctx::system("promised payments")).await.map_err(|e| e.chain())?;
         if n > 0 {
             tracing::info!(expired = n, "promised payments expired");
         }

@@ -37,7 +37,7 @@ struct Cleanup;
 #[async_trait]
 impl Handler for Cleanup {
     async fn handle(&self, engine: &Engine, _: &Message) -> std::result::Result<(), String> {
-        let report = engine.cleanup().await.map_err(|e| e.to_string())?;
+        let report = engine.cleanup().await.map_err(|e| e.chain())?;
         tracing::info!(?report, "cleanup done");
         Ok(())
     }

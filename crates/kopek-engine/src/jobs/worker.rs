@@ -125,7 +125,14 @@ impl Worker {
         // The handler must end well inside the lease, or another worker
         // could take the message over while it still runs.
         let limit = (self.lease * 9 / 10).to_std().unwrap_or(StdDuration::from_secs(1));
-        let outcome = match tokio::time::timeout(limit, handler.handle(&self.engine, &message)).await {
+        // A job's log lines say which message of which topic they belong to.
+        let span = tracing::info_span!("job", topic = %row.topic, message = row.id, attempt = row.attempts);
+        let outcome = match tokio::time::timeout(
+            limit,
+            tracing::Instrument::instrument(handler.handle(&self.engine, &message), span),
+        )
+        .await
+        {
             Ok(r) => r,
             Err(_) => Err(format!("timed out after {} s", limit.as_secs())),
         };

@@ -138,7 +138,7 @@ impl Engine {
     /// Runs one queued operation through its hook; `Err` asks the worker to
     /// try again later. `last_try` ends it for good with the error kept.
     async fn run_operation(&self, job: &Job, last_try: bool) -> std::result::Result<(), String> {
-        let (op, call, hook) = match self.prepare_call(job.operation_id).await.map_err(|e| e.to_string())? {
+        let (op, call, hook) = match self.prepare_call(job.operation_id).await.map_err(|e| e.chain())? {
             Some(prepared) => prepared,
             None => return Ok(()),
         };
@@ -159,7 +159,7 @@ impl Engine {
         let give_up = result.is_none() && (last_try || !retryable);
         self.record_answer(&op, before, result, error.as_deref(), answer.as_ref().ok().map(HookAnswer::status), give_up)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| e.chain())?;
         match (result, give_up) {
             (None, false) => Err(error.unwrap_or_else(|| "the hook failed".into())),
             _ => Ok(()),

@@ -102,6 +102,7 @@ impl FromRequestParts<AppState> for PortalUser {
             let next = parts.uri.path_and_query().map_or("/", |p| p.as_str());
             return Err(redirect(&format!("/login?next={}", urlencode(next))));
         };
+        tracing::Span::current().record("actor", email.as_str());
         let ip = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
         let csrf = parts.extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
         let ctx = Ctx::new(Actor::ClientUser { id, client_id, email: email.clone(), rights }).with_ip(ip);
