@@ -36,6 +36,45 @@ pub struct Settings {
     /// How long a login stays locked after five failed passwords.
     pub login_lock_for: Duration,
     pub password_cost: accounts::password::PasswordCost,
+    /// Where the provider serves Kopek (`https://my.provider.ru`): the only
+    /// absolute address a payer is sent back to after paying; without it,
+    /// only this site's own paths.
+    pub public_url: Option<String>,
+}
+
+impl Settings {
+    /// Whether `url` is this site's: a path of it, or an address under the
+    /// public URL. Anything else would let a link send a payer elsewhere
+    /// with Kopek's name on it.
+    pub fn is_own_url(&self, url: &str) -> bool {
+        if url.starts_with('/') {
+            return !url.starts_with("//") && !url.contains('\\');
+        }
+        let origin_of = |u: &str| -> Option<String> {
+            let (scheme, rest) = u.split_once("://")?;
+            let host = rest.split(['/', '?', '#']).next()?;
+            (!host.is_empty() && !host.contains('@'))
+                .then(|| format!("{}://{}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase()))
+        };
+        match (&self.public_url, origin_of(url)) {
+            (Some(public), Some(origin)) => origin_of(public).is_some_and(|p| p == origin),
+            _ => false,
+        }
+    }
+
+    /// A path of this site as an address a gateway can send the payer back
+    /// to: under the public URL when there is one.
+    pub fn absolute_url(&self, url: &str) -> String {
+        match &self.public_url {
+            Some(public) if url.starts_with('/') => format!("{}{url}", public.trim_end_matches('/')),
+            _ => url.to_string(),
+        }
+    }
+
+    /// Whether Kopek is served over HTTPS, so its cookies are marked Secure.
+    pub fn behind_https(&self) -> bool {
+        self.public_url.as_deref().is_some_and(|u| u.to_ascii_lowercase().starts_with("https://"))
+    }
 }
 
 impl Default for Settings {
@@ -45,6 +84,7 @@ impl Default for Settings {
             session_ttl: Duration::days(14),
             login_lock_for: Duration::minutes(15),
             password_cost: accounts::password::PasswordCost::STANDARD,
+            public_url: None,
         }
     }
 }
@@ -113,5 +153,26 @@ impl Engine {
         let mut conn = self.store.conn().await?;
         kopek_store::clients::count(&mut conn).await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Settings;
+
+    #[test]
+    fn sec1_a_payer_is_sent_back_only_to_this_site() {
+        let local = Settings::default();
+        assert!(local.is_own_url("/finance/payments/7"));
+        for evil in ["//evil.example/x", "https://evil.example/phish", "/\\evil.example", "javascript:alert(1)"] {
+            assert!(!local.is_own_url(evil), "{evil}");
+        }
+        let public = Settings { public_url: Some("https://my.provider.ru".into()), ..Settings::default() };
+        assert!(public.is_own_url("https://my.provider.ru/finance/payments"));
+        assert!(public.is_own_url("HTTPS://My.Provider.ru?x=1"));
+        assert!(!public.is_own_url("https://my.provider.ru.evil.example/"));
+        assert!(!public.is_own_url("https://user@my.provider.ru/"));
+        assert!(!public.is_own_url("http://my.provider.ru/"), "not over plain HTTP");
+        assert!(public.behind_https() && !local.behind_https());
     }
 }

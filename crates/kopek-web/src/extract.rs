@@ -76,6 +76,9 @@ impl FromRequestParts<AppState> for Caller {
         let actor = if let Some(token) = bearer_token(parts)? {
             state.engine.token_actor(&token).await?
         } else if let Some(session) = session_cookie(&parts.headers) {
+            // A browser sends the cookie whatever site made the request: a
+            // change must come from this site's own pages (SEC-1, CSRF).
+            same_site_or_refuse(parts)?;
             state.engine.session_actor(&session).await?
         } else {
             None
@@ -86,12 +89,60 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// Whether a request that changes something came from another site: its
+/// `Origin` names another host than the one it was sent to, or the browser
+/// says so in `Sec-Fetch-Site`. Reading (GET, HEAD) is never refused, and a
+/// program that sends neither header (curl, an integration) is no browser
+/// another site could drive.
+pub fn cross_site(parts: &Parts) -> bool {
+    if matches!(parts.method, axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS) {
+        return false;
+    }
+    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    if let Some(site) = header("sec-fetch-site")
+        && !matches!(site.as_str(), "same-origin" | "none")
+    {
+        return true;
+    }
+    match (header("origin"), header("host")) {
+        (Some(origin), Some(host)) => {
+            let origin_host = origin.split_once("://").map_or(origin.as_str(), |(_, rest)| rest).trim_end_matches('/');
+            origin == "null" || !origin_host.eq_ignore_ascii_case(&host)
+        }
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
+}
+
+fn same_site_or_refuse(parts: &Parts) -> Result<(), ApiError> {
+    if cross_site(parts) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "cross_site_request",
+            "a change made with the session cookie must come from this site's own pages; integrations use an API token",
+        ));
+    }
+    Ok(())
+}
+
 fn bearer_token(parts: &Parts) -> Result<Option<String>, ApiError> {
     let Some(value) = parts.headers.get(AUTHORIZATION) else { return Ok(None) };
     let bad = || ApiError::new(StatusCode::UNAUTHORIZED, "bad_authorization", "use Authorization: Bearer <token>");
     let text = value.to_str().map_err(|_| bad())?;
     let token = text.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty()).ok_or_else(bad)?;
     Ok(Some(token.to_string()))
+}
+
+/// The session cookie as set at login (`token`) or cleared at logout
+/// (`None`): never readable by scripts, not sent by other sites' forms, and
+/// Secure when Kopek is served over HTTPS.
+pub fn session_cookie_header(settings: &kopek_engine::Settings, token: Option<&str>) -> String {
+    let (value, max_age) = match token {
+        Some(t) => (t, settings.session_ttl.num_seconds()),
+        None => ("", 0),
+    };
+    let secure = if settings.behind_https() { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}")
 }
 
 pub fn session_cookie(headers: &axum::http::HeaderMap) -> Option<String> {

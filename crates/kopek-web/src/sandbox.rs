@@ -59,7 +59,7 @@ pub async fn settle(
     let callback = sandbox.settle(&id, outcome, now).map_err(|e| ApiError::new(StatusCode::CONFLICT, e.code(), e.to_string()))?;
     let req = WebhookRequest { headers: &callback.headers, body: &callback.body, remote_ip: None, now };
     let done = state.engine.gateway_webhook(GatewayKind::Sandbox, &req).await?;
-    if return_url.starts_with('/') || return_url.starts_with("http") {
+    if state.engine.settings().is_own_url(&return_url) {
         return Ok(Redirect::to(&return_url).into_response());
     }
     Ok(Html(format!("<!doctype html><p>Payment {}: {}</p>", escape(&id), escape(&done.outcome))).into_response())

@@ -81,7 +81,8 @@ async fn open(config: &Config, clock: Arc<dyn Clock>) -> Result<Engine> {
     let store =
         Store::connect(&config.database_url).await.with_context(|| format!("connecting to {}", redact(&config.database_url)))?;
     store.migrate().await.context("migrating the database")?;
-    let settings = Settings { provider_offset: config.provider_offset, ..Settings::default() };
+    let settings =
+        Settings { provider_offset: config.provider_offset, public_url: config.public_url.clone(), ..Settings::default() };
     Ok(Engine::new(store, clock, settings))
 }
 

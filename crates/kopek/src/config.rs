@@ -26,6 +26,8 @@ struct Layered {
     /// The provider's portal templates, each overriding the embedded one of
     /// the same name.
     templates_dir: Option<std::path::PathBuf>,
+    /// Where clients reach Kopek, e.g. "https://my.provider.ru".
+    public_url: Option<String>,
     yookassa_shop_id: Option<String>,
     yookassa_secret_key: Option<String>,
     yookassa_base_url: Option<String>,
@@ -59,6 +61,7 @@ pub struct Config {
     /// The test clock is on (`test_clock = true`, or `serve --test-clock`).
     pub test_clock: bool,
     pub templates_dir: Option<std::path::PathBuf>,
+    pub public_url: Option<String>,
 }
 
 impl Config {
@@ -86,6 +89,7 @@ impl Config {
             worker_idle: std::time::Duration::from_secs(layered.worker_idle_seconds.unwrap_or(2).max(1)),
             test_clock: layered.test_clock.unwrap_or(false),
             templates_dir: layered.templates_dir,
+            public_url: layered.public_url.map(|u| u.trim_end_matches('/').to_string()),
             gateways: Gateways {
                 sandbox_enabled: layered.sandbox_enabled,
                 sandbox_webhook_secret: layered.sandbox_webhook_secret,

@@ -105,6 +105,9 @@ impl Engine {
         if return_url.len() > 2000 {
             return Err(DomainError::invalid("return_url", "at most 2000 characters").into());
         }
+        if !return_url.is_empty() && !self.settings.is_own_url(&return_url) {
+            return Err(DomainError::invalid("return_url", "a path of this site, or an address under its public URL").into());
+        }
         let mut uow = self.begin(ctx).await?;
         if let Some(first) = uow.replay::<Payment, _>("start_payment", &(client_id, &req, &purpose)).await? {
             drop(uow);
@@ -205,7 +208,7 @@ impl Engine {
                 amount,
                 currency,
                 description: format!("Advance payment {number}"),
-                return_url: req.return_url.clone().unwrap_or_default(),
+                return_url: self.settings.absolute_url(req.return_url.as_deref().unwrap_or_default()),
                 save_method,
                 saved_method_token,
             };

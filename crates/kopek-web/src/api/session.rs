@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiJson, Caller, SESSION_COOKIE, session_cookie};
+use crate::extract::{ApiJson, Caller, session_cookie, session_cookie_header};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -67,8 +67,7 @@ pub struct TokenCreated {
 pub async fn login(State(state): State<AppState>, ApiJson(req): ApiJson<LoginRequest>) -> ApiResult<impl IntoResponse> {
     let kind = if req.staff { LoginKind::Staff } else { LoginKind::Client };
     let session = state.engine.login(kind, &req.email, &req.password).await?;
-    let max_age = state.engine.settings().session_ttl.num_seconds();
-    let cookie = format!("{SESSION_COOKIE}={}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}", session.token);
+    let cookie = session_cookie_header(state.engine.settings(), Some(&session.token));
     let mut headers = HeaderMap::new();
     headers.insert(SET_COOKIE, HeaderValue::from_str(&cookie).expect("cookie is ASCII"));
     Ok((headers, Json(Me::from(&session.actor))))
@@ -80,7 +79,7 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiRes
     if let Some(token) = session_cookie(&headers) {
         state.engine.logout(&token).await?;
     }
-    let clear = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0");
+    let clear = session_cookie_header(state.engine.settings(), None);
     Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, clear)]))
 }
 

@@ -12,5 +12,6 @@ mod payments_api;
 mod payments_gateways_api;
 mod portal_limits_api;
 mod renewals_api;
+mod security;
 mod spec_schemas;
 mod test_clock_api;

@@ -35,8 +35,7 @@ impl App {
     }
 
     async fn start(&self, client: i64, payer: i64, mid: i64, amount: &str) -> Value {
-        let body =
-            json!({ "payer_id": payer, "method_id": mid, "amount": amount, "return_url": "https://billing.example/portal" });
+        let body = json!({ "payer_id": payer, "method_id": mid, "amount": amount, "return_url": "/portal" });
         let (status, pay) = self.post(&format!("/clients/{client}/payments/start"), body).await;
         assert_eq!(status, StatusCode::CREATED, "{pay}");
         pay

@@ -8,7 +8,7 @@ use kopek_engine::accounts::auth::LoginKind;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::extract::{SESSION_COOKIE, session_cookie};
+use crate::extract::{session_cookie, session_cookie_header};
 use crate::portal::form::{Form, message};
 use crate::portal::i18n::Locale;
 use crate::portal::session::{CsrfToken, FormData, LANG_COOKIE, local_path, redirect, request_locale};
@@ -57,8 +57,7 @@ pub async fn login(
     if form.is_ok() {
         match state.engine.login(LoginKind::Client, &email, &password).await {
             Ok(session) => {
-                let max_age = state.engine.settings().session_ttl.num_seconds();
-                let c = format!("{SESSION_COOKIE}={}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}", session.token);
+                let c = session_cookie_header(state.engine.settings(), Some(&session.token));
                 let mut res = redirect(&next);
                 res.headers_mut().append(SET_COOKIE, HeaderValue::from_str(&c).expect("the token is ASCII"));
                 return res;
@@ -77,7 +76,7 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap, _: FormDa
         }
     }
     let mut res = redirect("/login");
-    let gone = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0");
+    let gone = session_cookie_header(state.engine.settings(), None);
     res.headers_mut().append(SET_COOKIE, HeaderValue::from_str(&gone).expect("ASCII"));
     res
 }

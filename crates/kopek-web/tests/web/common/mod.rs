@@ -56,7 +56,16 @@ impl App {
                 sandbox = Some(s.clone());
                 vec![s as Arc<dyn PaymentGateway>]
             }
-            Gateways::These(gateways) => gateways,
+            Gateways::These(gateways) => {
+                // Real gateways send the payer back to an address under the
+                // provider's public URL.
+                let settings = kopek_engine::Settings {
+                    public_url: Some("https://billing.example".into()),
+                    ..kopek_engine::testing::test_settings()
+                };
+                t.engine = kopek_engine::Engine::new(t.db.store.clone(), Arc::new(t.clock.clone()), settings);
+                gateways
+            }
         };
         for g in gateways {
             t.engine = t.engine.clone().with_gateway(g);

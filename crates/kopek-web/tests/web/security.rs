@@ -1,0 +1,84 @@
+//! Attacks tried against the API as an attacker would (SEC-1): a page on
+//! another site makes the browser of a logged-in user post to Kopek.
+
+use kopek_engine::Ctx;
+use kopek_engine::accounts::clients::NewStaff;
+use kopek_store::backend_test;
+use reqwest::{Client, StatusCode};
+use serde_json::json;
+
+use crate::common::{App, error_of, json_of};
+
+/// Staff logged in through the API: a browser holding the session cookie.
+async fn staff_browser(app: &App) -> Client {
+    let staff = NewStaff {
+        email: "accountant@provider.test".into(),
+        full_name: "Бухгалтер".into(),
+        password: "accountant-password".into(),
+        role: "accountant".into(),
+    };
+    app.t.engine.create_staff_user(&Ctx::system("test"), staff).await.unwrap();
+    let browser = Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let login = browser
+        .post(app.url("/auth/login"))
+        .json(&json!({ "email": "accountant@provider.test", "password": "accountant-password", "staff": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::OK);
+    browser
+}
+
+backend_test!(async fn sec1_a_cross_site_post_with_the_session_cookie_changes_nothing(db) {
+    let app = App::spawn(db).await;
+    let (client, payer) = app.client("CSRF", None).await;
+    let method = app.method(json!({ "prefix": "bank", "name": "Счёт", "gateway": "bank_transfer", "currency": "RUB", "payer_kinds": ["individual"] })).await;
+    let (_, transfer) = app.post(&format!("/clients/{client}/payments/start"), json!({ "payer_id": payer, "method_id": method, "amount": "500.00" })).await;
+    let credit = format!("/payments/{}/credit", transfer["id"]);
+    let staff = staff_browser(&app).await;
+
+    // A form on evil.example posted by the accountant's browser.
+    let forged = staff.post(app.url(&credit)).header("origin", "http://evil.example").header("content-type", "text/plain").body("{}");
+    assert_eq!(error_of(forged).await, (StatusCode::FORBIDDEN, "cross_site_request".to_string()));
+    let fetched = staff.post(app.url(&credit)).header("sec-fetch-site", "cross-site").json(&json!({}));
+    assert_eq!(error_of(fetched).await, (StatusCode::FORBIDDEN, "cross_site_request".to_string()));
+    assert_eq!(app.balance(client).await, "0.00", "nothing was credited");
+
+    // The client's own browser, cross-site, can't cancel its payment either.
+    let portal = app.portal("CSRF").await;
+    let cancel = format!("/payments/{}/cancel", transfer["id"]);
+    let forged = portal.post(app.url(&cancel)).header("origin", "https://evil.example").json(&json!({}));
+    assert_eq!(error_of(forged).await, (StatusCode::FORBIDDEN, "cross_site_request".to_string()));
+    assert_eq!(app.get(&format!("/payments/{}", transfer["id"])).await["status"], "new");
+
+    // From Kopek's own pages it works; reading is never refused.
+    let host = app.base.trim_start_matches("http://").to_string();
+    let (status, paid) = json_of(staff.post(app.url(&credit)).header("origin", format!("http://{host}")).json(&json!({}))).await;
+    assert_eq!((status, paid["status"].as_str()), (StatusCode::OK, Some("credited")), "{paid}");
+    let read = staff.get(app.url(&format!("/payments/{}", transfer["id"]))).header("origin", "http://evil.example").send().await.unwrap();
+    assert_eq!(read.status(), StatusCode::OK);
+    assert_eq!(app.balance(client).await, "500.00");
+});
+
+backend_test!(async fn sec1_an_api_token_is_no_cookie_and_is_not_asked_where_it_comes_from(db) {
+    let app = App::spawn(db).await;
+    let client = app.owned_client("TOKEN", None).await;
+    // An integration sends its token from wherever it runs.
+    let r = app.staff(reqwest::Method::POST, &format!("/clients/{client}/payments")).header("origin", "https://crm.example").json(&json!({ "amount": "10.00", "currency": "RUB" }));
+    let (status, p) = json_of(r).await;
+    assert_eq!((status, p["amount"].as_str()), (StatusCode::CREATED, Some("10.00")), "{p}");
+});
+
+backend_test!(async fn sec1_a_payment_never_sends_the_payer_to_another_site(db) {
+    let app = App::spawn(db).await;
+    let (client, payer) = app.client("REDIR", None).await;
+    let method = app.method(json!({ "prefix": "card", "name": "Карта", "gateway": "sandbox", "currency": "RUB", "payer_kinds": ["individual"] })).await;
+    for evil in ["https://evil.example/phish", "//evil.example", "javascript:alert(1)"] {
+        let r = app.staff(reqwest::Method::POST, &format!("/clients/{client}/payments/start"))
+            .json(&json!({ "payer_id": payer, "method_id": method, "amount": "50.00", "return_url": evil }));
+        assert_eq!(error_of(r).await, (StatusCode::UNPROCESSABLE_ENTITY, "invalid_field".to_string()), "{evil}");
+    }
+    assert!(app.get(&format!("/clients/{client}/payments")).await.as_array().unwrap().is_empty(), "nothing was started");
+    let (status, p) = app.post(&format!("/clients/{client}/payments/start"), json!({ "payer_id": payer, "method_id": method, "amount": "50.00", "return_url": "/finance/payments" })).await;
+    assert_eq!(status, StatusCode::CREATED, "{p}");
+});
