@@ -84,3 +84,5 @@ error-login-disabled = This login is disabled
 error-login-locked = Too many failed logins; try again later
 error-forbidden = You don't have the rights for this
 error-not-found = Not found
+
+notice-saved = Saved

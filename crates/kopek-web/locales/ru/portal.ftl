@@ -84,3 +84,5 @@ error-login-disabled = Этот пользователь отключён
 error-login-locked = Слишком много неудачных попыток входа; попробуйте позже
 error-forbidden = Недостаточно прав для этого действия
 error-not-found = Не найдено
+
+notice-saved = Сохранено

@@ -20,6 +20,10 @@ use crate::extract::session_cookie;
 
 pub const CSRF_COOKIE: &str = "kopek_csrf";
 pub const LANG_COOKIE: &str = "kopek_lang";
+/// The notice to show once on the page a form redirects to ("Сохранено"):
+/// a catalog key, never text, so nobody can put words in the portal's
+/// mouth through it.
+pub const NOTICE_COOKIE: &str = "kopek_notice";
 /// The form field that carries the token.
 pub const CSRF_FIELD: &str = "_csrf";
 
@@ -58,8 +62,15 @@ pub async fn guard(mut req: Request, next: Next) -> Response {
         hex::encode(bytes)
     });
     req.extensions_mut().insert(CsrfToken(token.clone()));
+    let had_notice = cookie(req.headers(), NOTICE_COOKIE).is_some();
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    // A notice is shown once: the page that read it ends it, unless this
+    // answer is the redirect that sets a new one.
+    if had_notice && !res_sets(h, NOTICE_COOKIE) {
+        let gone = format!("{NOTICE_COOKIE}=; SameSite=Strict; Path=/; Max-Age=0");
+        h.append(SET_COOKIE, HeaderValue::from_str(&gone).expect("ASCII"));
+    }
     if existing.is_none() {
         let c = format!("{CSRF_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/");
         h.append(SET_COOKIE, HeaderValue::from_str(&c).expect("hex is ASCII"));
@@ -80,6 +91,15 @@ pub async fn guard(mut req: Request, next: Next) -> Response {
     res
 }
 
+fn res_sets(h: &HeaderMap, name: &str) -> bool {
+    h.get_all(SET_COOKIE).iter().any(|v| v.to_str().is_ok_and(|v| v.starts_with(&format!("{name}="))))
+}
+
+/// A notice key as the redirect left it: lowercase words and dashes only.
+fn notice_key(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, NOTICE_COOKIE).filter(|k| !k.is_empty() && k.len() <= 64 && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'))
+}
+
 /// A logged-in client's user.
 #[derive(Debug, Clone)]
 pub struct PortalUser {
@@ -88,6 +108,8 @@ pub struct PortalUser {
     pub email: String,
     pub locale: Locale,
     pub csrf: String,
+    /// The catalog key of the notice the last form left (`notice-saved`).
+    pub notice: Option<String>,
 }
 
 impl FromRequestParts<AppState> for PortalUser {
@@ -106,7 +128,8 @@ impl FromRequestParts<AppState> for PortalUser {
         let ip = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
         let csrf = parts.extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
         let ctx = Ctx::new(Actor::ClientUser { id, client_id, email: email.clone(), rights }).with_ip(ip);
-        Ok(PortalUser { ctx, client_id, email, locale: request_locale(&parts.headers), csrf })
+        let notice = notice_key(&parts.headers);
+        Ok(PortalUser { ctx, client_id, email, locale: request_locale(&parts.headers), csrf, notice })
     }
 }
 
@@ -124,6 +147,16 @@ impl PortalUser {
 pub fn redirect(to: &str) -> Response {
     let mut res = StatusCode::SEE_OTHER.into_response();
     res.headers_mut().insert(LOCATION, HeaderValue::from_str(to).unwrap_or(HeaderValue::from_static("/")));
+    res
+}
+
+/// [`redirect`] that shows `notice` (a catalog key such as `notice-saved`)
+/// once on the page it leads to.
+pub fn redirect_with_notice(to: &str, notice: &str) -> Response {
+    debug_assert!(notice.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{notice} is not a notice key");
+    let mut res = redirect(to);
+    let c = format!("{NOTICE_COOKIE}={notice}; SameSite=Strict; Path=/; Max-Age=60");
+    res.headers_mut().append(SET_COOKIE, HeaderValue::from_str(&c).expect("a notice key is ASCII"));
     res
 }
 

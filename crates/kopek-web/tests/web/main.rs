@@ -11,6 +11,7 @@ mod orders_api;
 mod payments_api;
 mod payments_gateways_api;
 mod portal_limits_api;
+mod portal_pages;
 mod renewals_api;
 mod security;
 mod spec_schemas;

@@ -20,7 +20,7 @@ pub async fn frame(state: &AppState, user: &PortalUser, nav: &'static str, path:
             client_name: client.name,
             rights: user.rights().iter().map(|r| r.to_string()).collect(),
         }),
-        notice: None,
+        notice: user.notice.as_deref().and_then(|k| state.views.catalog.try_text(user.locale, k, &[])),
         path: path.to_string(),
     })
 }

@@ -4,6 +4,8 @@
 
 #![allow(dead_code, reason = "each test file uses the part it needs")]
 
+pub mod pages;
+
 use std::sync::Arc;
 
 use kopek_engine::Ctx;
