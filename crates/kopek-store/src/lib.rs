@@ -12,6 +12,7 @@ pub mod clients;
 pub mod credit;
 pub mod idempotency;
 pub mod ledger;
+pub mod login_attempts;
 pub mod orders;
 pub mod outbox;
 pub mod paid_period;

@@ -18,8 +18,6 @@ pub struct ClientUserRow {
     pub phone_verified: bool,
     pub is_owner: bool,
     pub enabled: bool,
-    pub failed_logins: i64,
-    pub locked_until: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     /// ACC-3: every right, whatever `rights` says (the owner always).
     pub full_access: bool,
@@ -38,7 +36,7 @@ impl ClientUserRow {
 }
 
 const CLIENT_USER_COLS: &str = "id, client_id, email, full_name, password_hash, phone, phone_verified, is_owner, enabled,
-    failed_logins, locked_until, created_at, full_access, rights, locale, timezone";
+    created_at, full_access, rights, locale, timezone";
 
 macro_rules! sql {
     ($($part:expr),+ $(,)?) => { sqlx::AssertSqlSafe([$($part),+].concat()) };
@@ -53,8 +51,6 @@ pub struct StaffUserRow {
     #[sqlx(try_from = "String")]
     pub role: StaffRole,
     pub enabled: bool,
-    pub failed_logins: i64,
-    pub locked_until: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -82,7 +78,7 @@ pub async fn insert_client_user(conn: &mut Conn, u: &NewClientUser<'_>) -> Resul
         "INSERT INTO client_users (client_id, email, full_name, password_hash, phone, is_owner, created_at, full_access, rights)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          RETURNING id, client_id, email, full_name, password_hash, phone, phone_verified, is_owner, enabled,
-                   failed_logins, locked_until, created_at, full_access, rights, locale, timezone")
+                   created_at, full_access, rights, locale, timezone")
         .bind(u.client_id).bind(u.email).bind(u.full_name).bind(u.password_hash)
         .bind(u.phone).bind(u.is_owner).bind(u.created_at).bind(u.full_access).bind(u.rights.stored())
         .fetch_one(db).await)?)
@@ -117,62 +113,23 @@ pub async fn insert_staff_user(conn: &mut Conn, u: &NewStaffUser<'_>) -> Result<
     Ok(on_db!(conn, db => sqlx::query_as(
         "INSERT INTO staff_users (email, full_name, password_hash, role, created_at)
          VALUES ($1, $2, $3, $4, $5)
-         RETURNING id, email, full_name, password_hash, role, enabled, failed_logins, locked_until, created_at")
+         RETURNING id, email, full_name, password_hash, role, enabled, created_at")
         .bind(u.email).bind(u.full_name).bind(u.password_hash).bind(u.role).bind(u.created_at)
         .fetch_one(db).await)?)
 }
 
 pub async fn staff_user_by_email(conn: &mut Conn, email: &str) -> Result<Option<StaffUserRow>> {
     Ok(on_db!(conn, db => sqlx::query_as(
-        "SELECT id, email, full_name, password_hash, role, enabled, failed_logins, locked_until, created_at
+        "SELECT id, email, full_name, password_hash, role, enabled, created_at
          FROM staff_users WHERE email = $1")
         .bind(email).fetch_optional(db).await)?)
 }
 
 pub async fn staff_user(conn: &mut Conn, id: i64) -> Result<Option<StaffUserRow>> {
     Ok(on_db!(conn, db => sqlx::query_as(
-        "SELECT id, email, full_name, password_hash, role, enabled, failed_logins, locked_until, created_at
+        "SELECT id, email, full_name, password_hash, role, enabled, created_at
          FROM staff_users WHERE id = $1")
         .bind(id).fetch_optional(db).await)?)
-}
-
-/// `table` is one of the two login tables; the name never comes from input.
-#[derive(Debug, Clone, Copy)]
-pub enum LoginTable {
-    ClientUsers,
-    StaffUsers,
-}
-
-/// Counts a failed password and, at `lock_at` failures, locks the login
-/// until `locked_until`.
-pub async fn record_failed_login(
-    conn: &mut Conn,
-    table: LoginTable,
-    id: i64,
-    lock_at: i64,
-    locked_until: DateTime<Utc>,
-) -> Result<()> {
-    let sql = match table {
-        LoginTable::ClientUsers => {
-            "UPDATE client_users SET failed_logins = failed_logins + 1,
-            locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END WHERE id = $1"
-        }
-        LoginTable::StaffUsers => {
-            "UPDATE staff_users SET failed_logins = failed_logins + 1,
-            locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END WHERE id = $1"
-        }
-    };
-    exec_db!(conn, db => sqlx::query(sql).bind(id).bind(lock_at).bind(locked_until).execute(db).await)?;
-    Ok(())
-}
-
-pub async fn reset_failed_logins(conn: &mut Conn, table: LoginTable, id: i64) -> Result<()> {
-    let sql = match table {
-        LoginTable::ClientUsers => "UPDATE client_users SET failed_logins = 0, locked_until = NULL WHERE id = $1",
-        LoginTable::StaffUsers => "UPDATE staff_users SET failed_logins = 0, locked_until = NULL WHERE id = $1",
-    };
-    exec_db!(conn, db => sqlx::query(sql).bind(id).execute(db).await)?;
-    Ok(())
 }
 
 pub async fn insert_token(

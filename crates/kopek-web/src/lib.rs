@@ -9,6 +9,7 @@ pub mod extract;
 pub mod ops;
 pub mod portal;
 pub mod sandbox;
+pub mod shield;
 
 use std::net::SocketAddr;
 
@@ -32,12 +33,14 @@ pub struct AppState {
     pub views: portal::view::Views,
     /// The clock the engine reads, when the test clock is on.
     pub test_clock: Option<std::sync::Arc<kopek_engine::jobs::test_clock::TestClock>>,
+    pub shield: std::sync::Arc<shield::Shield>,
 }
 
 impl AppState {
     pub fn new(engine: Engine) -> AppState {
         let views = portal::view::Views::new(None, engine.settings().provider_offset);
-        AppState { engine, metrics: ops::prometheus(), sandbox: None, views, test_clock: None }
+        let shield = std::sync::Arc::new(shield::Shield::default());
+        AppState { engine, metrics: ops::prometheus(), sandbox: None, views, test_clock: None, shield }
     }
 
     /// Templates from `dir` win over the embedded ones, file by file.
@@ -49,6 +52,12 @@ impl AppState {
     /// Turns the test clock endpoints on; `clock` must be the engine's.
     pub fn with_test_clock(mut self, clock: Option<std::sync::Arc<kopek_engine::jobs::test_clock::TestClock>>) -> AppState {
         self.test_clock = clock;
+        self
+    }
+
+    /// The rates per address and the metrics token (SEC-1).
+    pub fn with_shield(mut self, config: shield::ShieldConfig) -> AppState {
+        self.shield = std::sync::Arc::new(shield::Shield::new(config));
         self
     }
 
@@ -74,6 +83,7 @@ pub fn router(state: AppState) -> Router {
         .merge(portal::routes())
         .fallback(ops::not_found)
         .layer(axum::middleware::from_fn(extract::limit_body))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), shield::guard))
         .layer(axum::middleware::from_fn(ops::track))
         // Every log line of a request — the engine's record of a change, an
         // error with its causes — carries the request and, once known, who

@@ -39,7 +39,15 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-pub async fn metrics(State(state): State<AppState>) -> Response {
+pub async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    if !crate::shield::metrics_allowed(&state.shield, &headers) {
+        return crate::error::ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "send Authorization: Bearer <metrics_token>",
+        )
+        .into_response();
+    }
     if let Ok(counts) = state.engine.outbox_counts().await {
         for (status, n) in counts {
             metrics::gauge!("kopek_outbox_messages", "status" => status).set(n as f64);

@@ -125,7 +125,8 @@ async fn serve(
     let state = AppState::new(engine.clone())
         .with_sandbox(sandbox)
         .with_test_clock(test_clock)
-        .with_templates_dir(config.templates_dir.clone());
+        .with_templates_dir(config.templates_dir.clone())
+        .with_shield(config.shield.clone());
     kopek_web::serve(listener, state, shutdown_signal()).await?;
     let _ = stop.send(true);
     let _ = worker.await;

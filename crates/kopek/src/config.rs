@@ -28,6 +28,12 @@ struct Layered {
     templates_dir: Option<std::path::PathBuf>,
     /// Where clients reach Kopek, e.g. "https://my.provider.ru".
     public_url: Option<String>,
+    /// SEC-1: login attempts one address may make in a minute (30).
+    logins_per_minute: Option<u32>,
+    /// SEC-1: gateway webhook calls one address may make in a minute (600).
+    webhook_calls_per_minute: Option<u32>,
+    /// When set, `/metrics` answers only `Authorization: Bearer <token>`.
+    metrics_token: Option<String>,
     yookassa_shop_id: Option<String>,
     yookassa_secret_key: Option<String>,
     yookassa_base_url: Option<String>,
@@ -62,6 +68,7 @@ pub struct Config {
     pub test_clock: bool,
     pub templates_dir: Option<std::path::PathBuf>,
     pub public_url: Option<String>,
+    pub shield: kopek_web::shield::ShieldConfig,
 }
 
 impl Config {
@@ -90,6 +97,14 @@ impl Config {
             test_clock: layered.test_clock.unwrap_or(false),
             templates_dir: layered.templates_dir,
             public_url: layered.public_url.map(|u| u.trim_end_matches('/').to_string()),
+            shield: {
+                let d = kopek_web::shield::ShieldConfig::default();
+                kopek_web::shield::ShieldConfig {
+                    logins_per_minute: layered.logins_per_minute.unwrap_or(d.logins_per_minute),
+                    webhook_calls_per_minute: layered.webhook_calls_per_minute.unwrap_or(d.webhook_calls_per_minute),
+                    metrics_token: layered.metrics_token.filter(|t| !t.is_empty()),
+                }
+            },
             gateways: Gateways {
                 sandbox_enabled: layered.sandbox_enabled,
                 sandbox_webhook_secret: layered.sandbox_webhook_secret,

@@ -1,14 +1,16 @@
 //! Logins (SEC-1): argon2 password hashes, portal sessions and API tokens
 //! (only their SHA-256 is stored), and a lockout after repeated failures.
 
-use kopek_store::users::{self, LoginTable, PrincipalRef};
+use kopek_store::login_attempts;
+use kopek_store::users::{self, PrincipalRef};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use crate::Engine;
-use crate::accounts::password::verify_password;
+use crate::accounts::password::verify_password_blocking;
 use crate::core::ctx::{Actor, Ctx};
 use crate::core::error::{EngineError, Result};
+use crate::core::text;
 
 /// A fresh secret for a session or token, and the hash that is stored.
 fn new_secret(prefix: &str) -> (String, String) {
@@ -42,38 +44,44 @@ pub struct Session {
 const FAILURES_BEFORE_LOCK: i64 = 5;
 
 impl Engine {
-    /// Checks a password and opens a session. Five failures in a row lock
-    /// the login for the configured time; wrong email and wrong password
-    /// read the same.
+    /// Checks a password and opens a session. Every attempt on a login
+    /// name is claimed before its password is checked, so five failures in
+    /// a row lock the name for the configured time however many guesses
+    /// arrive at once; an unknown email is checked, counted and locked like
+    /// a known one, in the same time, and reads the same.
     pub async fn login(&self, kind: LoginKind, email: &str, password: &str) -> Result<Session> {
         let email = email.trim().to_lowercase();
         let now = self.now();
-        let mut conn = self.store.begin().await?;
-        let (table, id, hash, enabled, locked_until) = match kind {
-            LoginKind::Client => match users::client_user_by_email(&mut conn, &email).await? {
-                Some(u) => (LoginTable::ClientUsers, u.id, u.password_hash, u.enabled, u.locked_until),
-                None => return Err(bad_credentials()),
-            },
-            LoginKind::Staff => match users::staff_user_by_email(&mut conn, &email).await? {
-                Some(u) => (LoginTable::StaffUsers, u.id, u.password_hash, u.enabled, u.locked_until),
-                None => return Err(bad_credentials()),
-            },
+        let name = login_name(kind, &email);
+        let user = {
+            let mut conn = self.store.conn().await?;
+            let lock_until = now + self.settings.login_lock_for;
+            if login_attempts::claim(&mut conn, &name, FAILURES_BEFORE_LOCK, now, lock_until).await?.is_none() {
+                let until = login_attempts::locked_until(&mut conn, &name, now).await?.unwrap_or(lock_until);
+                return Err(EngineError::Locked {
+                    message: format!("too many failed logins; try again after {}", until.format("%Y-%m-%d %H:%M UTC")),
+                });
+            }
+            match kind {
+                LoginKind::Client => {
+                    users::client_user_by_email(&mut conn, &email).await?.map(|u| (u.id, u.password_hash, u.enabled))
+                }
+                LoginKind::Staff => {
+                    users::staff_user_by_email(&mut conn, &email).await?.map(|u| (u.id, u.password_hash, u.enabled))
+                }
+            }
         };
-        if let Some(until) = locked_until.filter(|u| *u > now) {
-            return Err(EngineError::Locked {
-                message: format!("too many failed logins; try again after {}", until.format("%Y-%m-%d %H:%M UTC")),
-            });
-        }
-        if !verify_password(password, &hash) {
-            let until = now + self.settings.login_lock_for;
-            users::record_failed_login(&mut conn, table, id, FAILURES_BEFORE_LOCK, until).await?;
-            conn.commit().await?;
+        let stored = user.as_ref().map(|u| u.1.clone());
+        // Checked outside any transaction and off the async runtime.
+        if !verify_password_blocking(password, stored, self.settings.password_cost).await? {
             return Err(bad_credentials());
         }
+        let Some((id, _, enabled)) = user else { return Err(bad_credentials()) };
         if !enabled {
             return Err(EngineError::Unauthorized { code: "login_disabled", message: "this login is disabled".into() });
         }
-        users::reset_failed_logins(&mut conn, table, id).await?;
+        let mut conn = self.store.begin().await?;
+        login_attempts::forget(&mut conn, &name).await?;
         let principal = principal_ref(kind, id);
         let (token, token_hash) = new_secret("kps_");
         users::insert_session(&mut conn, &token_hash, &principal, now, now + self.settings.session_ttl).await?;
@@ -110,6 +118,7 @@ impl Engine {
     /// The token is shown once; only its hash is kept.
     pub async fn create_token(&self, ctx: &Ctx, email: &str, label: &str) -> Result<String> {
         let email = email.trim().to_lowercase();
+        let label = text::bounded("label", label, text::NAME)?;
         let mut uow = self.begin(ctx).await?;
         let principal = if let Some(s) = users::staff_user_by_email(&mut uow.conn, &email).await? {
             principal_ref(LoginKind::Staff, s.id)
@@ -163,6 +172,15 @@ fn principal_ref(kind: LoginKind, id: i64) -> PrincipalRef {
     PrincipalRef { principal_kind: kind.into(), principal_id: id }
 }
 
+/// The name failures are counted under: the same email may be a client's
+/// user and a staff user, each with its own count.
+fn login_name(kind: LoginKind, email: &str) -> String {
+    match kind {
+        LoginKind::Client => format!("client:{email}"),
+        LoginKind::Staff => format!("staff:{email}"),
+    }
+}
+
 fn bad_credentials() -> EngineError {
     EngineError::Unauthorized { code: "bad_credentials", message: "wrong email or password".into() }
 }
@@ -170,7 +188,7 @@ fn bad_credentials() -> EngineError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accounts::password::{PasswordCost, check_password_strength, hash_password};
+    use crate::accounts::password::{PasswordCost, check_password_strength, hash_password, verify_password};
 
     #[test]
     fn sec1_passwords_are_argon2id_and_verify() {

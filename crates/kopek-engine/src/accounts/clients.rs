@@ -9,10 +9,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::Engine;
-use crate::accounts::password::{check_password_strength, hash_password};
+use crate::accounts::password::{check_password_strength, hash_password_blocking};
 use crate::core::amount::Amount;
 use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};
+use crate::core::text::{self, required};
 use crate::core::views::{Client, ClientUser, StaffUser};
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -88,12 +89,15 @@ pub struct ClientChanges {
 impl Engine {
     pub async fn create_client(&self, ctx: &Ctx, req: NewClient) -> Result<Client> {
         ctx.actor.ensure_may_manage_accounts()?;
-        let name = required("name", &req.name, 200)?;
+        let name = required("name", &req.name, text::NAME)?;
         let country = parse_country(&req.country)?;
         let currency: Currency = req.currency.parse()?;
         let credit_limit = non_negative_units("credit_limit", req.credit_limit, currency)?;
         let threshold = signed_units("disconnect_threshold", req.disconnect_threshold, currency)?;
-        let owner = req.owner.as_ref().map(|o| self.prepare_user(o)).transpose()?;
+        let owner = match &req.owner {
+            Some(o) => Some(self.prepare_user(o).await?),
+            None => None,
+        };
         let code = match &req.code {
             Some(c) => required("code", c, 64)?.to_string(),
             None => generated_code(),
@@ -185,7 +189,7 @@ impl Engine {
     pub async fn create_client_user(&self, ctx: &Ctx, client_id: i64, req: NewUser) -> Result<ClientUser> {
         ctx.actor.ensure_right(Right::Users)?;
         ctx.actor.ensure_sees_client(client_id)?;
-        let user = self.prepare_user(&req)?;
+        let user = self.prepare_user(&req).await?;
         let mut uow = self.begin(ctx).await?;
         clients::lock(&mut uow.conn, client_id).await?.ok_or_else(|| EngineError::not_found("client", client_id))?;
         ensure_email_free(&mut uow.conn, &user.email).await?;
@@ -208,7 +212,7 @@ impl Engine {
     pub async fn create_staff_user(&self, ctx: &Ctx, req: NewStaff) -> Result<StaffUser> {
         ctx.actor.ensure_admin()?;
         let email = parse_email(&req.email)?;
-        let full_name = required("full_name", &req.full_name, 200)?;
+        let full_name = required("full_name", &req.full_name, text::NAME)?;
         check_password_strength(&req.password)?;
         let role = StaffRole::parse(&req.role).ok_or_else(|| {
             EngineError::invalid(
@@ -216,7 +220,7 @@ impl Engine {
                 format!("role: {:?} is not one of admin, accountant, support, read_only", req.role),
             )
         })?;
-        let hash = hash_password(&req.password, self.settings.password_cost)?;
+        let hash = hash_password_blocking(&req.password, self.settings.password_cost).await?;
         let mut uow = self.begin(ctx).await?;
         if users::staff_user_by_email(&mut uow.conn, &email).await?.is_some() {
             return Err(EngineError::conflict("email_taken", format!("a staff user with email {email} exists")));
@@ -230,12 +234,12 @@ impl Engine {
         uow.finish(StaffUser::from(&row)).await
     }
 
-    fn prepare_user(&self, req: &NewUser) -> Result<PreparedUser> {
+    async fn prepare_user(&self, req: &NewUser) -> Result<PreparedUser> {
         let email = parse_email(&req.email)?;
-        let full_name = required("full_name", &req.full_name, 200)?.to_string();
+        let full_name = required("full_name", &req.full_name, text::NAME)?.to_string();
         check_password_strength(&req.password)?;
         let phone = req.phone.as_deref().map(parse_phone).transpose()?;
-        let password_hash = hash_password(&req.password, self.settings.password_cost)?;
+        let password_hash = hash_password_blocking(&req.password, self.settings.password_cost).await?;
         let rights = Rights::from(req.rights.clone());
         Ok(PreparedUser { email, full_name, phone, password_hash, full_access: req.full_access, rights })
     }
@@ -285,17 +289,6 @@ fn generated_code() -> String {
     let mut b = [0u8; 4];
     rand::rng().fill_bytes(&mut b);
     format!("C-{}", hex::encode_upper(b))
-}
-
-fn required<'a>(field: &'static str, value: &'a str, max: usize) -> Result<&'a str> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Err(DomainError::invalid(field, "must not be empty").into());
-    }
-    if v.chars().count() > max {
-        return Err(DomainError::invalid(field, format!("at most {max} characters")).into());
-    }
-    Ok(v)
 }
 
 /// Emails are logins: trimmed, lower-cased, one `@`, a dot in the domain.

@@ -31,6 +31,29 @@ pub(crate) fn hash_password(password: &str, cost: PasswordCost) -> Result<String
         .map_err(|e| EngineError::Internal(format!("argon2: {e}")))
 }
 
+/// [`hash_password`] on a blocking thread: argon2 takes tens of
+/// milliseconds of CPU by design, and on the async runtime it would stall
+/// every request served beside it.
+pub(crate) async fn hash_password_blocking(password: &str, cost: PasswordCost) -> Result<String> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || hash_password(&password, cost))
+        .await
+        .map_err(|e| EngineError::Internal(format!("password hashing stopped: {e}")))?
+}
+
+/// [`verify_password`] on a blocking thread. With no stored hash (an
+/// unknown login) it hashes the password instead, so the answer takes as
+/// long as for a login that exists and the timing tells nothing.
+pub(crate) async fn verify_password_blocking(password: &str, stored: Option<String>, cost: PasswordCost) -> Result<bool> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || match stored {
+        Some(hash) => Ok(verify_password(&password, &hash)),
+        None => hash_password(&password, cost).map(|_| false),
+    })
+    .await
+    .map_err(|e| EngineError::Internal(format!("password check stopped: {e}")))?
+}
+
 pub(crate) fn verify_password(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
 }

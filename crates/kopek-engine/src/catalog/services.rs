@@ -13,6 +13,7 @@ use crate::Engine;
 use crate::catalog::portal::{Offer, offered};
 use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};
+use crate::core::text;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -223,10 +224,8 @@ impl Engine {
     /// system service, or share a base-package kind with another (CAT-8).
     pub async fn create_tariff(&self, ctx: &Ctx, input: TariffInput) -> Result<Tariff> {
         ctx.actor.ensure_admin()?;
-        let name = input.name.trim();
-        if name.is_empty() || name.chars().count() > 200 {
-            return Err(EngineError::invalid("invalid_field", "name: 1 to 200 characters"));
-        }
+        let name = text::required("name", &input.name, text::NAME)?;
+        let description = text::bounded("description", &input.description, text::NOTE)?;
         if input.services.is_empty() {
             return Err(EngineError::invalid("invalid_field", "services: a tariff groups at least one service"));
         }
@@ -250,7 +249,7 @@ impl Engine {
                 base_kinds.push(kind.clone());
             }
         }
-        let row = store::insert_tariff(&mut uow.conn, name, input.description.trim(), uow.now).await?;
+        let row = store::insert_tariff(&mut uow.conn, name, description, uow.now).await?;
         for id in &input.services {
             store::add_tariff_service(&mut uow.conn, row.id, *id).await?;
         }
@@ -278,7 +277,7 @@ impl Engine {
     /// Marks days of a holiday calendar (CAT-11).
     pub async fn add_holidays(&self, ctx: &Ctx, input: HolidayInput) -> Result<usize> {
         ctx.actor.ensure_admin()?;
-        let calendar = input.calendar.trim();
+        let calendar = text::bounded("calendar", &input.calendar, text::NAME)?;
         if calendar.is_empty() {
             return Err(EngineError::invalid("invalid_field", "calendar: a name is needed"));
         }

@@ -9,5 +9,6 @@ pub mod amount;
 pub mod ctx;
 pub mod error;
 pub mod notify;
+pub mod text;
 pub mod uow;
 pub mod views;

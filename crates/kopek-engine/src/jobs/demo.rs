@@ -1,14 +1,17 @@
-//! A small demo data set for a newcomer's first `kopek serve --demo`: an
-//! admin, three clients with their owners, payments and expenses, so the
-//! API and the portal show something real. Loaded only into an empty
+//! The demo data set for a newcomer's first `kopek serve --demo`: an
+//! admin, three clients with their owners, payers of each kind, months of
+//! charges, payments, a correction, a credit invoice, products bought in
+//! the shop and services in several states, so the API and every portal
+//! screen show something real. Loaded only into an empty
 //! database. With `--test-clock` a month can be lived through in seconds:
 //! the first client spends on its credit limit and rents a server renewed
 //! monthly from the balance (the invoice on the 1st, the reminders, the
 //! block on the 30th, the renewal); the last is charged daily for internet.
 
-use chrono::Duration;
+use chrono::{DateTime, Datelike, Duration, Months, Utc};
 use rust_decimal::Decimal;
 
+use super::demo_shop::SHOPPING;
 use crate::Engine;
 use crate::accounts::clients::{NewClient, NewStaff, NewUser};
 use crate::core::amount::Amount;
@@ -36,7 +39,10 @@ struct DemoClient {
     owner: &'static str,
     credit_limit: i64,
     payments: &'static [&'static str],
-    expenses: &'static [(&'static str, &'static str, i64)],
+    /// Charged on the 1st of each of the last three months.
+    monthly: &'static [(&'static str, &'static str)],
+    /// Charged every day of the last `days` days: (name, amount, days).
+    daily: Option<(&'static str, &'static str, i64)>,
 }
 
 const CLIENTS: &[DemoClient] = &[
@@ -45,13 +51,10 @@ const CLIENTS: &[DemoClient] = &[
         name: "ООО «Ромашка»",
         email: "ivanov@romashka.example",
         owner: "Иванов Иван Иванович",
-        credit_limit: 5000,
+        credit_limit: 10000,
         payments: &["1000.00", "500.00"],
-        expenses: &[
-            ("Виртуальный сервер VDS-2, март", "1250.0000", 20),
-            ("Домен romashka.ru", "799.0000", 12),
-            ("Трафик, 12.5 ГБ", "22.4137", 3),
-        ],
+        monthly: &[("Виртуальный сервер VDS-2", "1250.0000"), ("Трафик, 12.5 ГБ", "22.4137")],
+        daily: None,
     },
     DemoClient {
         code: "DEMO-002",
@@ -59,8 +62,9 @@ const CLIENTS: &[DemoClient] = &[
         email: "petrov@example.org",
         owner: "Петров Пётр Петрович",
         credit_limit: 0,
-        payments: &["500.00"],
-        expenses: &[("Интернет 100 Мбит/с, март", "650.0000", 10)],
+        payments: &["10000.00", "2000.00"],
+        monthly: &[],
+        daily: Some(("Интернет 100 Мбит/с", "20.0000", 90)),
     },
     DemoClient {
         code: "DEMO-003",
@@ -68,10 +72,14 @@ const CLIENTS: &[DemoClient] = &[
         email: "anna@example.net",
         owner: "Anna Sidorova",
         credit_limit: 0,
-        payments: &["1000.00"],
-        expenses: &[("SSL certificate, 1 year", "250.0000", 5)],
+        payments: &["5000.00"],
+        monthly: &[("SSL certificate renewal", "250.0000")],
+        daily: None,
     },
 ];
+
+const MONTHS_RU: [&str; 12] =
+    ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"];
 
 /// The demo's catalog: an ISP service charged daily, a hosting service
 /// prepaid monthly, a promised payment, a tariff; the first demo client
@@ -89,6 +97,27 @@ const DEMO_SERVICES: &[&str] = &[
          "fee": { "price": "500.00", "write_off": "prepay", "currency": "RUB" },
          "lifetime": { "days": 3 }, "portal": { "orderable": true } }"#,
 ];
+
+/// A client's history: its monthly charges on the 1st of each of the last
+/// three months, then its daily ones, oldest first.
+fn demo_expenses(e: &Engine, d: &DemoClient) -> Vec<(String, &'static str, DateTime<Utc>)> {
+    let today = e.local_today();
+    let mut out = Vec::new();
+    for back in (1..=3).rev() {
+        let month = today.with_day(1).expect("the 1st") - Months::new(back);
+        for (name, amount) in d.monthly {
+            let label = format!("{name}, {} {}", MONTHS_RU[month.month0() as usize], month.year());
+            out.push((label, *amount, e.to_utc(month.and_hms_opt(2, 0, 0).expect("02:00"))));
+        }
+    }
+    if let Some((name, amount, days)) = d.daily {
+        for back in (1..=days).rev() {
+            let day = today - Duration::days(back);
+            out.push((format!("{name}, {}", day.format("%d.%m.%Y")), amount, e.to_utc(day.and_hms_opt(2, 0, 0).expect("02:00"))));
+        }
+    }
+    out
+}
 
 impl Engine {
     async fn load_demo_catalog(&self, ctx: &Ctx) -> Result<()> {
@@ -166,19 +195,15 @@ impl Engine {
                     },
                 )
                 .await?;
-            for (name, amount, days_ago) in d.expenses {
-                self.post_expense(
-                    &ctx,
-                    client.id,
-                    PostExpense {
-                        name: (*name).into(),
-                        amount: Amount(amount.parse().expect("demo amount")),
-                        currency: "RUB".into(),
-                        vat_percent: Some(Amount(Decimal::from(20))),
-                        charged_at: Some(self.now() - Duration::days(*days_ago)),
-                    },
-                )
-                .await?;
+            for (name, amount, at) in demo_expenses(self, d) {
+                let expense = PostExpense {
+                    name,
+                    amount: Amount(amount.parse().expect("demo amount")),
+                    currency: "RUB".into(),
+                    vat_percent: Some(Amount(Decimal::from(20))),
+                    charged_at: Some(at),
+                };
+                self.post_expense(&ctx, client.id, expense).await?;
             }
             for amount in d.payments {
                 self.credit_payment(
@@ -195,10 +220,22 @@ impl Engine {
             }
             emails.push(d.email.to_string());
         }
-        // One correction, so the demo shows a reversal too.
-        let first = self.clients(&ctx, 0, 1).await?.remove(0);
-        if let Some(e) = self.expenses(&ctx, first.id).await?.get(1) {
-            self.reverse_expense(&ctx, e.id, Reversal { reason: "demo: domain renewal cancelled".into() }).await?;
+        let clients = self.clients(&ctx, 0, 100).await?;
+        // One correction, so the demo shows a reversal too: the oldest
+        // traffic charge of the first client.
+        let first = &clients[0];
+        let traffic =
+            self.expenses(&ctx, first.id).await?.into_iter().filter(|e| e.name.starts_with("Трафик")).min_by_key(|e| e.id);
+        if let Some(e) = traffic {
+            self.reverse_expense(&ctx, e.id, Reversal { reason: "demo: traffic counted twice".into() }).await?;
+        }
+        // Last month's charges on credit become the invoice of the 1st.
+        let today = self.local_today();
+        self.run_credit_cycle(&ctx, today.with_day(1).expect("the 1st")).await?;
+        let products = self.load_demo_products(&ctx).await?;
+        for shopping in SHOPPING {
+            let client = clients.iter().find(|c| c.code == shopping.code).expect("a demo client");
+            self.load_demo_shopping(&ctx, client.id, shopping, &products).await?;
         }
         self.load_demo_catalog(&ctx).await?;
         Ok(Some(DemoLogins {

@@ -3,6 +3,7 @@
 //! by the test clock), housekeeping, and the demo data set.
 
 pub mod demo;
+mod demo_shop;
 pub mod nightly;
 pub mod rehearsal;
 pub mod schedules;

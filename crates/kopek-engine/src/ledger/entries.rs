@@ -20,6 +20,7 @@ use crate::Engine;
 use crate::core::amount::Amount;
 use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};
+use crate::core::text;
 use crate::core::uow::Uow;
 use crate::core::views::{self, Balance, Expense, Payment, currency_of};
 
@@ -70,13 +71,14 @@ impl Engine {
         ctx.actor.ensure_sees_client(client_id)?;
         ctx.actor.ensure_may_move_money()?;
         let method = parse_method(&req.method)?;
+        let comment = text::bounded("comment", &req.comment, text::NOTE)?;
         let mut uow = self.begin(ctx).await?;
         if let Some(done) = uow.replay("credit_payment", &(client_id, &req)).await? {
             return Ok(done);
         }
         let client = lock_client(&mut uow.conn, client_id).await?;
         let money = parse_payment_amount(req.amount.0, same_currency(&client, &req.currency)?)?;
-        let row = credit_in(&mut uow, &client, &method, money, req.comment.trim()).await?;
+        let row = credit_in(&mut uow, &client, &method, money, comment).await?;
         self.money_in(&mut uow, client_id, row.id).await?;
         uow.audit(
             "payment.credit",

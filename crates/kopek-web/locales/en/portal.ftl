@@ -86,3 +86,6 @@ error-forbidden = You don't have the rights for this
 error-not-found = Not found
 
 notice-saved = Saved
+test-clock-banner = Test time: { $at }. Kopek runs on a clock moved forward; payments and charges are a rehearsal.
+
+error-too-many-requests = Too many login attempts from your address. Wait a minute and try again.

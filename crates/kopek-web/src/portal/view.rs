@@ -38,6 +38,9 @@ pub struct Frame {
     pub notice: Option<String>,
     /// The path of this page, for the language switcher to come back to.
     pub path: String,
+    /// OPS-1: the time Kopek reads while a test clock has moved it away
+    /// from real time, so nobody mistakes a rehearsal for the real month.
+    pub test_time: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

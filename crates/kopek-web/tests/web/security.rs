@@ -82,3 +82,74 @@ backend_test!(async fn sec1_a_payment_never_sends_the_payer_to_another_site(db) 
     let (status, p) = app.post(&format!("/clients/{client}/payments/start"), json!({ "payer_id": payer, "method_id": method, "amount": "50.00", "return_url": "/finance/payments" })).await;
     assert_eq!(status, StatusCode::CREATED, "{p}");
 });
+
+fn shield(logins: u32, webhooks: u32, metrics_token: Option<&str>) -> kopek_web::shield::ShieldConfig {
+    kopek_web::shield::ShieldConfig {
+        logins_per_minute: logins,
+        webhook_calls_per_minute: webhooks,
+        metrics_token: metrics_token.map(str::to_string),
+    }
+}
+
+backend_test!(async fn sec1_an_address_past_its_login_rate_gets_429_before_any_password_is_checked(db) {
+    let app = App::spawn_shielded(db, crate::common::Gateways::Cards, shield(3, 600, None)).await;
+    app.owned_client("RATE", None).await;
+    let login = |password: &'static str| {
+        app.http.post(app.url("/auth/login")).json(&json!({ "email": "rate@client.test", "password": password }))
+    };
+    for _ in 0..3 {
+        assert_eq!(error_of(login("wrong-password")).await, (StatusCode::UNAUTHORIZED, "bad_credentials".to_string()));
+    }
+    let r = login("client-password").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["code"], "too_many_requests");
+    // The portal's login form shares the address's count, in the user's language.
+    let page = app.http.post(app.site("/login")).header("accept-language", "ru").form(&[("email", "rate@client.test")]).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(page.text().await.unwrap(), "Слишком много попыток входа с вашего адреса. Подождите минуту и попробуйте снова.");
+    // The refused attempts were never checked: two more failures do not lock.
+    let mut conn = app.t.db.store.conn().await.unwrap();
+    let failures: i64 = kopek_store::on_db!(conn, db => kopek_store::sqlx::query_scalar(
+        "SELECT failures FROM login_attempts WHERE login = 'client:rate@client.test'").fetch_one(db).await).unwrap();
+    assert_eq!(failures, 3);
+});
+
+backend_test!(async fn sec1_forged_webhooks_past_the_rate_are_refused_without_a_write(db) {
+    let app = App::spawn_shielded(db, crate::common::Gateways::Cards, shield(30, 2, None)).await;
+    let forged = br#"{"event":"payment.succeeded","payment_id":"nope"}"#;
+    for _ in 0..2 {
+        let (status, _) = app.webhook("sandbox", &[], forged).await;
+        assert_ne!(status, StatusCode::TOO_MANY_REQUESTS);
+    }
+    let audit_rows = |app: &App| {
+        let store = app.t.db.store.clone();
+        async move {
+            let mut conn = store.conn().await.unwrap();
+            let n: i64 = kopek_store::on_db!(conn, db => kopek_store::sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
+                .fetch_one(db).await).unwrap();
+            n
+        }
+    };
+    let before = audit_rows(&app).await;
+    for _ in 0..5 {
+        let (status, e) = app.webhook("sandbox", &[], forged).await;
+        assert_eq!((status, e["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("too_many_requests")), "{e}");
+    }
+    assert_eq!(audit_rows(&app).await, before, "a refused knock writes nothing");
+});
+
+backend_test!(async fn sec1_metrics_with_a_token_answer_only_the_token_and_api_answers_are_not_stored(db) {
+    let app = App::spawn_shielded(db, crate::common::Gateways::Cards, shield(30, 600, Some("metrics-secret"))).await;
+    let open = app.http.get(app.site("/metrics")).send().await.unwrap();
+    assert_eq!(open.status(), StatusCode::UNAUTHORIZED);
+    let wrong = app.http.get(app.site("/metrics")).bearer_auth("metrics-secreT").send().await.unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let right = app.http.get(app.site("/metrics")).bearer_auth("metrics-secret").send().await.unwrap();
+    assert_eq!(right.status(), StatusCode::OK);
+    let r = app.staff(reqwest::Method::GET, "/clients").send().await.unwrap();
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+});

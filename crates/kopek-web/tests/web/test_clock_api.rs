@@ -154,3 +154,19 @@ backend_test!(async fn ops1_a_server_without_the_test_clock_answers_404_to_its_e
     let (status, _) = json_of(app.http.post(app.url("/test-clock")).json(&json!({}))).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "even for a caller who is not logged in");
 });
+
+backend_test!(async fn ops1_the_portal_says_test_time_while_the_clock_is_moved_and_nothing_on_real_time(db) {
+    let staging = Staging::spawn(db).await;
+    let login = staging.http.get(format!("{}/login", staging.base)).send().await.unwrap().text().await.unwrap();
+    let banner = crate::common::pages::text_at(&login, "data-test=\"test-clock\"").unwrap();
+    // The clock runs on from 12:00:00, so the minute may have turned.
+    assert!(banner.starts_with("Тестовое время: 25.12.2026 12:0"), "{banner}");
+    assert!(banner.ends_with("Kopek живёт по часам, переведённым вперёд; платежи и списания — репетиция."), "{banner}");
+});
+
+backend_test!(async fn ops1_a_portal_on_real_time_shows_no_test_clock_banner(db) {
+    let app = App::spawn(db).await;
+    let login = app.http.get(app.site("/login")).send().await.unwrap().text().await.unwrap();
+    assert!(login.contains("Вход в личный кабинет"), "{login}");
+    assert!(!login.contains("data-test=\"test-clock\""), "{login}");
+});

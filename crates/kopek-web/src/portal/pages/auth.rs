@@ -25,8 +25,17 @@ struct LoginPage {
     next: String,
 }
 
-fn login_frame(headers: &HeaderMap, csrf: &CsrfToken) -> Frame {
-    Frame { locale: request_locale(headers), csrf: csrf.0.clone(), nav: "login", me: None, notice: None, path: "/login".into() }
+fn login_frame(state: &AppState, headers: &HeaderMap, csrf: &CsrfToken) -> Frame {
+    let test_time = super::frame::test_time(state);
+    Frame {
+        locale: request_locale(headers),
+        csrf: csrf.0.clone(),
+        nav: "login",
+        me: None,
+        notice: None,
+        path: "/login".into(),
+        test_time,
+    }
 }
 
 pub async fn login_form(
@@ -36,7 +45,7 @@ pub async fn login_form(
     Query(q): Query<Next>,
 ) -> Response {
     let page = LoginPage { form: Form::default(), next: local_path(q.next.as_deref()) };
-    state.views.render("portal/login.html", &login_frame(&headers, &csrf), page)
+    state.views.render("portal/login.html", &login_frame(&state, &headers, &csrf), page)
 }
 
 pub async fn login(
@@ -45,7 +54,7 @@ pub async fn login(
     axum::Extension(csrf): axum::Extension<CsrfToken>,
     data: FormData,
 ) -> Response {
-    let frame = login_frame(&headers, &csrf);
+    let frame = login_frame(&state, &headers, &csrf);
     let next = local_path(data.get("next"));
     let mut form = Form::from_data(&data);
     let catalog = &state.views.catalog;

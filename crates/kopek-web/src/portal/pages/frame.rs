@@ -20,7 +20,14 @@ pub async fn frame(state: &AppState, user: &PortalUser, nav: &'static str, path:
             client_name: client.name,
             rights: user.rights().iter().map(|r| r.to_string()).collect(),
         }),
+        test_time: test_time(state),
         notice: user.notice.as_deref().and_then(|k| state.views.catalog.try_text(user.locale, k, &[])),
         path: path.to_string(),
     })
+}
+
+/// The test clock's time, while it is not real time (OPS-1).
+pub fn test_time(state: &AppState) -> Option<String> {
+    let view = state.engine.clock_view(state.test_clock.as_deref()?);
+    (!view.real_time).then(|| view.now.to_rfc3339())
 }

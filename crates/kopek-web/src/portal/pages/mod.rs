@@ -36,7 +36,15 @@ pub fn error_page(state: &AppState, user: &PortalUser, err: EngineError) -> Resp
         }
         _ => (StatusCode::CONFLICT, "problem-refused"),
     };
-    let frame = Frame { locale: user.locale, csrf: user.csrf.clone(), nav: "", me: None, notice: None, path: "/".into() };
+    let frame = Frame {
+        locale: user.locale,
+        csrf: user.csrf.clone(),
+        nav: "",
+        me: None,
+        notice: None,
+        path: "/".into(),
+        test_time: frame::test_time(state),
+    };
     let page = Problem { title_key, message: message(&err, None, &state.views.catalog, user.locale) };
     state.views.render_status(status, "portal/problem.html", &frame, page)
 }

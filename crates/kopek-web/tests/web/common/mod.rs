@@ -45,6 +45,15 @@ impl App {
     }
 
     pub async fn spawn_with(db: kopek_store::testing::TestDb, gateways: Gateways) -> App {
+        App::spawn_shielded(db, gateways, kopek_web::shield::ShieldConfig::default()).await
+    }
+
+    /// A server whose rates per address and metrics token are `shield`.
+    pub async fn spawn_shielded(
+        db: kopek_store::testing::TestDb,
+        gateways: Gateways,
+        shield: kopek_web::shield::ShieldConfig,
+    ) -> App {
         let mut t = TestEngine::over(db);
         let (mut cards, mut sandbox) = (None, None);
         let gateways = match gateways {
@@ -76,7 +85,7 @@ impl App {
         let token = t.engine.create_token(&Ctx::system("test"), &admin.actor.label(), "tests").await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let state = AppState::new(t.engine.clone()).with_sandbox(sandbox.clone());
+        let state = AppState::new(t.engine.clone()).with_sandbox(sandbox.clone()).with_shield(shield);
         tokio::spawn(kopek_web::serve(listener, state, std::future::pending()));
         let http = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
         App { base, http, token, t, cards, sandbox }
