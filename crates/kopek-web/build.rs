@@ -20,7 +20,10 @@ fn files(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
 }
 
 fn table(name: &str, dir: &str, code: &mut String) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    // Read when the script runs, not when it was compiled: a build script
+    // copied with a target directory must embed this checkout's files.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest).join(dir);
     let mut found = Vec::new();
     files(&root, &root, &mut found);
     writeln!(code, "pub static {name}: &[(&str, &str)] = &[").expect("write to a string");

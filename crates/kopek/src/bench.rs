@@ -13,7 +13,7 @@ use kopek_store::Store;
 use sqlx::Connection;
 
 /// A database that exists for one bench run.
-enum Fresh {
+pub(crate) enum Fresh {
     /// The temporary directory holding the file; deleted when dropped.
     Sqlite(#[allow(dead_code, reason = "kept for its Drop")] tempfile::TempDir),
     Postgres {
@@ -25,12 +25,17 @@ enum Fresh {
 pub async fn charge(database_url: Option<&str>, subscriptions: i64, batch: i64) -> Result<()> {
     let (url, fresh) = fresh_database(database_url).await?;
     let result = run(&url, subscriptions, batch).await;
+    drop_fresh(fresh).await?;
+    result
+}
+
+/// Drops the bench's database.
+pub(crate) async fn drop_fresh(fresh: Fresh) -> Result<()> {
     if let Fresh::Postgres { server, name } = &fresh {
         let mut admin = sqlx::PgConnection::connect(&format!("{server}/postgres")).await?;
         sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut admin).await?;
     }
-    drop(fresh);
-    result
+    Ok(())
 }
 
 async fn run(url: &str, n: i64, batch: i64) -> Result<()> {
@@ -73,7 +78,7 @@ async fn run(url: &str, n: i64, batch: i64) -> Result<()> {
     Ok(())
 }
 
-async fn fresh_database(url: Option<&str>) -> Result<(String, Fresh)> {
+pub(crate) async fn fresh_database(url: Option<&str>) -> Result<(String, Fresh)> {
     match url {
         Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
             let server = match u.rfind('/') {

@@ -137,6 +137,17 @@ pub enum TokenCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
+    /// Time the portal's dashboard, expenses and services pages for a
+    /// client with many expenses and services (p50 and p99, server-side).
+    Portal {
+        #[arg(long, default_value_t = 10_000)]
+        expenses: u32,
+        #[arg(long, default_value_t = 200)]
+        services: u32,
+        /// Requests per page.
+        #[arg(long, default_value_t = 300)]
+        requests: u32,
+    },
     /// Time the nightly charge run.
     Charge {
         #[arg(long, default_value_t = 100_000)]

@@ -18,8 +18,15 @@ use crate::cli::{AdminCommand, BenchCommand, Cli, Command, ServeArgs, TokenComma
 use crate::config::Config;
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
-    if let Command::Bench { command: BenchCommand::Charge { subscriptions, batch } } = &cli.command {
-        crate::bench::charge(cli.database_url.as_deref(), *subscriptions, *batch).await?;
+    if let Command::Bench { command } = &cli.command {
+        match command {
+            BenchCommand::Charge { subscriptions, batch } => {
+                crate::bench::charge(cli.database_url.as_deref(), *subscriptions, *batch).await?;
+            }
+            BenchCommand::Portal { expenses, services, requests } => {
+                crate::bench_portal::portal(cli.database_url.as_deref(), *expenses, *services, *requests).await?;
+            }
+        }
         return Ok(ExitCode::SUCCESS);
     }
     let listen = match &cli.command {

@@ -187,7 +187,6 @@ fn bad_credentials() -> EngineError {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::accounts::password::{PasswordCost, check_password_strength, hash_password, verify_password};
 
     #[test]

@@ -8,9 +8,10 @@ use kopek_engine::charging::usage::UsageRecord;
 use kopek_engine::core::amount::Amount;
 use kopek_engine::ledger::entries::{CreditPayment, PostExpense};
 use kopek_engine::testing::TestEngine;
-use kopek_engine::{Ctx, Engine};
 use kopek_store::backend_test;
 use serde_json::json;
+
+use crate::common::balance;
 
 fn expense(amount: &str) -> PostExpense {
     PostExpense {
@@ -29,10 +30,6 @@ fn payment(amount: &str) -> CreditPayment {
         method: "manual".into(),
         comment: String::new(),
     }
-}
-
-async fn balance(e: &Engine, ctx: &Ctx, client: i64) -> String {
-    e.balance(ctx, client).await.unwrap().balance.0.to_string()
 }
 
 backend_test!(async fn led1_an_amount_above_the_maximum_is_refused_and_the_next_expense_still_posts(db) {

@@ -2,57 +2,16 @@
 //! (CHG-1 … CHG-8, CAT-2 … CAT-7, CAT-11, CAT-12). The provider is at
 //! UTC+3; the clock starts at 2026-03-01 12:00 provider time.
 
-use chrono::{NaiveDate, TimeZone, Utc};
-use kopek_engine::catalog::services::{HolidayInput, ServiceInput, TariffInput};
+use kopek_engine::catalog::services::{HolidayInput, TariffInput};
 use kopek_engine::charging::subscriptions::ConnectInput;
 use kopek_engine::core::amount::Amount;
-use kopek_engine::ledger::entries::CreditPayment;
 use kopek_engine::testing::TestEngine;
 use kopek_engine::{Ctx, Engine};
 use kopek_store::backend_test;
 use rust_decimal::Decimal;
-use serde_json::{Value, json};
+use serde_json::json;
 
-fn day(m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, m, d).unwrap()
-}
-
-/// Sets the clock to a provider-local time (UTC+3).
-fn at_local(t: &TestEngine, m: u32, d: u32, h: u32) {
-    t.clock.set(Utc.with_ymd_and_hms(2026, m, d, h, 0, 0).unwrap() - chrono::Duration::hours(3));
-}
-
-async fn service(e: &Engine, admin: &Ctx, spec: Value) -> i64 {
-    let input: ServiceInput = serde_json::from_value(json!({ "spec": spec, "valid_from": "2026-01-01" })).unwrap();
-    e.create_service(admin, input).await.unwrap().id
-}
-
-fn fee(name: &str, price: &str, write_off: &str) -> Value {
-    json!({ "main": { "name": name, "kind": "periodic" }, "fee": { "price": price, "write_off": write_off, "currency": "RUB" } })
-}
-
-async fn pay(e: &Engine, admin: &Ctx, client: i64, amount: &str) {
-    e.credit_payment(
-        admin,
-        client,
-        CreditPayment {
-            amount: Amount(amount.parse().unwrap()),
-            currency: "RUB".into(),
-            method: "manual".into(),
-            comment: String::new(),
-        },
-    )
-    .await
-    .unwrap();
-}
-
-async fn connect(e: &Engine, admin: &Ctx, client: i64, service_id: i64) -> i64 {
-    e.connect(admin, client, ConnectInput { service_id, tariff_id: None, discount_percent: None }).await.unwrap().id
-}
-
-async fn balance(e: &Engine, admin: &Ctx, client: i64) -> String {
-    e.balance(admin, client).await.unwrap().balance.0.to_string()
-}
+use crate::common::{at_local, balance, connect, day, fee, pay, service};
 
 async fn state(e: &Engine, admin: &Ctx, sub: i64) -> String {
     e.subscription(admin, sub).await.unwrap().state
@@ -84,7 +43,7 @@ backend_test!(async fn chg2_prepay_mid_month_is_prorated_to_the_second_then_whol
     let (e, admin) = (&t.engine, t.admin().await);
     let vds = service(e, &admin, fee("VDS-2", "300.00", "prepay")).await;
     let (c, _) = t.client("P1", 1000).await;
-    at_local(&t, 3, 10, 12);
+    at_local(&t, 3, 10, 12, 0);
     connect(e, &admin, c.id, vds).await;
     // 21.5 of 31 days.
     assert_eq!(balance(e, &admin, c.id).await, "-208.0645");
@@ -102,9 +61,9 @@ backend_test!(async fn cat6_the_15th_rule_both_ways(db) {
     let line = service(e, &admin, spec).await;
     let (early, _) = t.client("E15", 1000).await;
     let (late, _) = t.client("L15", 1000).await;
-    at_local(&t, 3, 14, 23);
+    at_local(&t, 3, 14, 23, 0);
     connect(e, &admin, early.id, line).await;
-    at_local(&t, 3, 15, 0);
+    at_local(&t, 3, 15, 0, 0);
     connect(e, &admin, late.id, line).await;
     assert_eq!(balance(e, &admin, early.id).await, "-300.00", "before the 15th: the whole of March");
     assert_eq!(balance(e, &admin, late.id).await, "0.00", "from the 15th: nothing for March");
@@ -123,10 +82,10 @@ backend_test!(async fn cat6_a_month_charged_from_the_1st_is_named_by_the_month_i
     let internet = service(e, &admin, spec).await;
     let vds = service(e, &admin, fee("VDS", "310.00", "prepay")).await;
     let (c, _) = t.client("N15", 5000).await;
-    at_local(&t, 3, 10, 12);
+    at_local(&t, 3, 10, 12, 0);
     connect(e, &admin, c.id, internet).await;
     connect(e, &admin, c.id, vds).await;
-    at_local(&t, 4, 1, 3);
+    at_local(&t, 4, 1, 3, 0);
     e.run_charges(&admin, day(4, 1), false).await.unwrap();
     let mut names: Vec<(String, String)> =
         e.expenses(&admin, c.id).await.unwrap().iter().map(|x| (x.name.clone(), x.amount.0.to_string())).collect();
@@ -160,13 +119,13 @@ backend_test!(async fn cat6_tariff_change_before_the_15th_reverses_and_after_it_
     }
     assert_eq!(balance(e, &admin, a.id).await, "-300.00");
     let change = || kopek_engine::catalog::tariff_change::TariffChange { from_tariff: old_t, to_tariff: new_t };
-    at_local(&t, 3, 10, 12);
+    at_local(&t, 3, 10, 12, 0);
     e.change_tariff(&admin, a.id, change()).await.unwrap();
     assert_eq!(balance(e, &admin, a.id).await, "-500.00", "old March reversed, new March whole");
-    at_local(&t, 3, 20, 12);
+    at_local(&t, 3, 20, 12, 0);
     e.change_tariff(&admin, b.id, change()).await.unwrap();
     assert_eq!(balance(e, &admin, b.id).await, "-300.00", "old March stays, new waits");
-    at_local(&t, 4, 1, 3);
+    at_local(&t, 4, 1, 3, 0);
     e.run_charges(&admin, day(4, 1), false).await.unwrap();
     assert_eq!(balance(e, &admin, a.id).await, "-1000.00");
     assert_eq!(balance(e, &admin, b.id).await, "-800.00");
@@ -186,19 +145,19 @@ backend_test!(async fn cat7_a_balance_covering_only_some_services_charges_none_u
     let b = service(e, &admin, stop).await;
     let (c, _) = t.client("COV", 0).await;
     pay(e, &admin, c.id, "210.00").await;
-    at_local(&t, 3, 1, 0);
+    at_local(&t, 3, 1, 0, 0);
     let (sa, sb) = (connect(e, &admin, c.id, a).await, connect(e, &admin, c.id, b).await);
     e.run_charges(&admin, day(3, 1), false).await.unwrap();
     assert_eq!(balance(e, &admin, c.id).await, "60.00");
     // April: 60 + 90 due against 60: none is charged.
-    at_local(&t, 4, 1, 2);
+    at_local(&t, 4, 1, 2, 0);
     let r = e.run_charges(&admin, day(4, 1), false).await.unwrap();
     assert_eq!((r.charges, r.clients[0].uncovered.len()), (0, 2));
     assert_eq!(balance(e, &admin, c.id).await, "60.00");
     assert_eq!((state(e, &admin, sa).await, state(e, &admin, sb).await), ("blocked_for_debt".into(), "deactivated_by_threshold".into()));
     // Money at noon: both start again from now, 29.5 of 30 days of April:
     // 59.00 and 88.50; nothing for the hours they were off.
-    at_local(&t, 4, 1, 12);
+    at_local(&t, 4, 1, 12, 0);
     pay(e, &admin, c.id, "100.00").await;
     assert_eq!((state(e, &admin, sa).await, state(e, &admin, sb).await), ("active".into(), "active".into()));
     assert_eq!(balance(e, &admin, c.id).await, "12.50");
@@ -218,7 +177,7 @@ backend_test!(async fn chg5_threshold_deactivates_and_money_reactivates(db) {
     let s = service(e, &admin, spec).await;
     let (c, _) = t.client("THR", 0).await;
     pay(e, &admin, c.id, "15.00").await;
-    at_local(&t, 3, 1, 0);
+    at_local(&t, 3, 1, 0, 0);
     let sub = connect(e, &admin, c.id, s).await;
     e.run_charges(&admin, day(3, 1), false).await.unwrap();
     assert_eq!(balance(e, &admin, c.id).await, "5.00");
@@ -241,10 +200,10 @@ backend_test!(async fn chg4_promised_payment_lifts_the_block_and_is_repaid_or_ex
     let net = service(e, &admin, fee("Internet", "100.00", "prepay")).await;
     let (c, user) = t.client("PROM", 0).await;
     pay(e, &admin, c.id, "100.00").await;
-    at_local(&t, 3, 1, 0);
+    at_local(&t, 3, 1, 0, 0);
     let sub = connect(e, &admin, c.id, net).await;
     e.run_charges(&admin, day(3, 1), false).await.unwrap();
-    at_local(&t, 4, 1, 2);
+    at_local(&t, 4, 1, 2, 0);
     e.run_charges(&admin, day(4, 1), false).await.unwrap();
     assert_eq!(state(e, &admin, sub).await, "blocked_for_debt");
     let too_much = e.take_promised_payment(&user, c.id, kopek_engine::charging::promised::PromiseInput { amount: Amount("300.01".parse().unwrap()) }).await.unwrap_err();
@@ -279,7 +238,7 @@ backend_test!(async fn cat11_no_charge_on_the_providers_holidays(db) {
     e.add_holidays(&admin, HolidayInput { calendar: "ru".into(), days: vec![day(3, 8)] }).await.unwrap();
     let (c, _) = t.client("HOL", 0).await;
     pay(e, &admin, c.id, "15.00").await;
-    at_local(&t, 3, 7, 0);
+    at_local(&t, 3, 7, 0, 0);
     let sub = connect(e, &admin, c.id, s).await;
     e.run_charges(&admin, day(3, 7), false).await.unwrap();
     assert_eq!(balance(e, &admin, c.id).await, "5.00");
@@ -295,7 +254,7 @@ backend_test!(async fn cat12_versions_price_each_day_and_history_says_who_change
     let (e, admin) = (&t.engine, t.admin().await);
     let s = service(e, &admin, fee("Internet", "310.00", "daily")).await;
     let (c, _) = t.client("VER", 1000).await;
-    at_local(&t, 3, 3, 0);
+    at_local(&t, 3, 3, 0, 0);
     connect(e, &admin, c.id, s).await;
     let mut spec = fee("Internet", "620.00", "daily");
     spec["portal"] = json!({ "orderable": true });
@@ -322,7 +281,7 @@ backend_test!(async fn chg6_usage_is_priced_charged_once_and_duplicates_are_igno
         "additional": { "usage_rates": { "traffic_in:": "1.50", "traffic_in:local": "0", "traffic_out:": "0.75" } }
     })).await;
     let (c, _) = t.client("USE", 1000).await;
-    at_local(&t, 3, 1, 0);
+    at_local(&t, 3, 1, 0, 0);
     let sub = connect(e, &admin, c.id, s).await;
     let csv = format!("subscription_id,record_id,kind,class,quantity,recorded_at\n\
         {sub},r1,traffic_in,world,12.5,2026-03-01T10:00:00Z\n\
@@ -346,7 +305,7 @@ backend_test!(async fn chg8_a_dry_run_shows_the_real_run_and_changes_nothing(db)
     let s = service(e, &admin, fee("Internet", "310.00", "daily")).await;
     for code in ["DRY1", "DRY2", "DRY3"] {
         let (c, _) = t.client(code, 1000).await;
-        at_local(&t, 3, 1, 0);
+        at_local(&t, 3, 1, 0, 0);
         connect(e, &admin, c.id, s).await;
     }
     let dry = e.run_charges(&admin, day(3, 3), true).await.unwrap();
@@ -366,12 +325,12 @@ backend_test!(async fn cat5_a_lifetime_disconnects_and_lifetime_services_stay_ou
     let err = e.create_tariff(&admin, TariffInput { name: "T".into(), description: String::new(), services: vec![s] }).await.unwrap_err();
     assert!(err.to_string().contains("has a lifetime"), "{err}");
     let (c, _) = t.client("LIFE", 1000).await;
-    at_local(&t, 3, 1, 0);
+    at_local(&t, 3, 1, 0, 0);
     let sub = connect(e, &admin, c.id, s).await;
-    at_local(&t, 3, 2, 2);
+    at_local(&t, 3, 2, 2, 0);
     e.run_charges(&admin, day(3, 2), false).await.unwrap();
     assert_eq!(state(e, &admin, sub).await, "active");
-    at_local(&t, 3, 3, 2);
+    at_local(&t, 3, 3, 2, 0);
     e.run_charges(&admin, day(3, 3), false).await.unwrap();
     assert_eq!(state(e, &admin, sub).await, "disconnected");
     assert_eq!(balance(e, &admin, c.id).await, "-20.00");
@@ -385,12 +344,12 @@ backend_test!(async fn cat3_charging_starts_with_the_first_session_only_once(db)
     spec["fee"]["start_charging_after_first_session"] = json!(true);
     let s = service(e, &admin, spec).await;
     let (c, _) = t.client("SES", 1000).await;
-    at_local(&t, 3, 1, 0);
+    at_local(&t, 3, 1, 0, 0);
     let sub = connect(e, &admin, c.id, s).await;
     assert_eq!(state(e, &admin, sub).await, "awaiting_session");
     e.run_charges(&admin, day(3, 5), false).await.unwrap();
     assert_eq!(balance(e, &admin, c.id).await, "0.00");
-    at_local(&t, 3, 5, 18);
+    at_local(&t, 3, 5, 18, 0);
     e.report_session(&admin, sub, None).await.unwrap();
     assert_eq!(state(e, &admin, sub).await, "active");
     // 6 of 24 hours of the 5th.
@@ -408,7 +367,7 @@ backend_test!(async fn chg3_loyalty_discount_and_no_discounts(db) {
     let undiscounted = service(e, &admin, spec).await;
     let (c, _) = t.client("DISC", 1000).await;
     e.update_client(&admin, c.id, kopek_engine::accounts::clients::ClientChanges { loyalty_percent: Some(Amount("10".parse().unwrap())), ..Default::default() }).await.unwrap();
-    at_local(&t, 3, 1, 0);
+    at_local(&t, 3, 1, 0, 0);
     connect(e, &admin, c.id, plain).await;
     connect(e, &admin, c.id, undiscounted).await;
     e.run_charges(&admin, day(3, 1), false).await.unwrap();
@@ -420,11 +379,11 @@ backend_test!(async fn disconnecting_a_prepaid_month_refunds_the_unused_part(db)
     let (e, admin) = (&t.engine, t.admin().await);
     let s = service(e, &admin, fee("VDS", "310.00", "prepay")).await;
     let (c, _) = t.client("REF", 1000).await;
-    at_local(&t, 3, 1, 0);
+    at_local(&t, 3, 1, 0, 0);
     let sub = connect(e, &admin, c.id, s).await;
     e.run_charges(&admin, day(3, 1), false).await.unwrap();
     assert_eq!(balance(e, &admin, c.id).await, "-310.00");
-    at_local(&t, 3, 11, 0);
+    at_local(&t, 3, 11, 0, 0);
     e.disconnect(&admin, sub, "client left").await.unwrap();
     assert_eq!(balance(e, &admin, c.id).await, "-100.00");
     e.run_charges(&admin, day(4, 1), false).await.unwrap();
@@ -438,18 +397,18 @@ backend_test!(async fn chg1_the_nightly_schedule_runs_the_charge_at_two_provider
     let (e, admin) = (&t.engine, t.admin().await);
     let s = service(e, &admin, fee("Internet", "310.00", "daily")).await;
     let (c, _) = t.client("NIGHT", 1000).await;
-    at_local(&t, 3, 1, 12);
+    at_local(&t, 3, 1, 12, 0);
     e.install_schedules().await.unwrap();
     connect(e, &admin, c.id, s).await;
     assert_eq!(balance(e, &admin, c.id).await, "-5.00");
     let worker = e.standard_worker("w");
-    at_local(&t, 3, 2, 1);
+    at_local(&t, 3, 2, 1, 0);
     worker.run_once().await.unwrap();
     assert_eq!(balance(e, &admin, c.id).await, "-5.00", "not before 02:00");
-    at_local(&t, 3, 2, 2);
+    at_local(&t, 3, 2, 2, 0);
     worker.run_once().await.unwrap();
     assert_eq!(balance(e, &admin, c.id).await, "-15.00");
-    at_local(&t, 3, 2, 5);
+    at_local(&t, 3, 2, 5, 0);
     worker.run_once().await.unwrap();
     assert_eq!(balance(e, &admin, c.id).await, "-15.00", "once a night");
 });
@@ -462,13 +421,13 @@ backend_test!(async fn cat1_a_package_connects_and_disconnects_its_services(db) 
     let package = service(e, &admin, json!({ "main": { "name": "Home", "kind": "package" },
         "fee": { "price": "0", "write_off": "daily", "currency": "RUB" }, "package_services": [tv, net] })).await;
     let (c, _) = t.client("PKG", 1000).await;
-    at_local(&t, 3, 1, 0);
+    at_local(&t, 3, 1, 0, 0);
     let home = connect(e, &admin, c.id, package).await;
     let subs = e.subscriptions(&admin, c.id).await.unwrap();
     assert_eq!(subs.iter().map(|s| s.service_id).collect::<Vec<_>>(), vec![package, tv, net]);
     e.run_charges(&admin, day(3, 1), false).await.unwrap();
     assert_eq!(balance(e, &admin, c.id).await, "-15.00");
-    at_local(&t, 3, 2, 12);
+    at_local(&t, 3, 2, 12, 0);
     e.disconnect(&admin, home, "moved out").await.unwrap();
     let states: Vec<String> = e.subscriptions(&admin, c.id).await.unwrap().into_iter().map(|s| s.state).collect();
     assert_eq!(states, vec!["disconnected"; 3]);
@@ -494,7 +453,7 @@ backend_test!(async fn cat4_activate_only_above_the_threshold(db) {
     assert_eq!((state(e, &admin, sub).await, balance(e, &admin, c.id).await), ("deactivated_by_threshold".into(), "-20.00".into()));
     e.run_charges(&admin, day(3, 2), false).await.unwrap();
     assert_eq!(balance(e, &admin, c.id).await, "-20.00", "nothing while held");
-    at_local(&t, 3, 2, 12);
+    at_local(&t, 3, 2, 12, 0);
     pay(e, &admin, c.id, "50.00").await;
     // 50 − 20 debt, then half of the 2nd.
     assert_eq!((state(e, &admin, sub).await, balance(e, &admin, c.id).await), ("active".into(), "25.00".into()));
@@ -506,9 +465,9 @@ backend_test!(async fn cat2_hourly_cloud_resources_are_charged_for_the_hours_use
     // 744.00 a month of 31 days is 1.00 an hour.
     let vm = service(e, &admin, fee("Cloud VM", "744.00", "hourly")).await;
     let (c, _) = t.client("HOUR", 1000).await;
-    at_local(&t, 3, 1, 9);
+    at_local(&t, 3, 1, 9, 0);
     let sub = connect(e, &admin, c.id, vm).await;
-    at_local(&t, 3, 1, 21);
+    at_local(&t, 3, 1, 21, 0);
     e.stop(&admin, sub, "paused").await.unwrap();
     let r = e.run_charges(&admin, day(3, 2), false).await.unwrap();
     assert_eq!((r.charges, r.total.0.to_string()), (1, "12.00".into()));
@@ -524,11 +483,11 @@ backend_test!(async fn cat4_a_line_fee_is_charged_even_while_stopped_or_blocked(
     let line = service(e, &admin, spec).await;
     let net = service(e, &admin, fee("Internet", "310.00", "daily")).await;
     let (c, _) = t.client("LINE", 1000).await;
-    at_local(&t, 3, 1, 0);
+    at_local(&t, 3, 1, 0, 0);
     let (l, n) = (connect(e, &admin, c.id, line).await, connect(e, &admin, c.id, net).await);
     e.run_charges(&admin, day(3, 1), false).await.unwrap();
     assert_eq!(balance(e, &admin, c.id).await, "-20.00");
-    at_local(&t, 3, 2, 0);
+    at_local(&t, 3, 2, 0, 0);
     e.stop(&admin, l, "line paused").await.unwrap();
     e.stop(&admin, n, "internet paused").await.unwrap();
     e.update_client(&admin, c.id, kopek_engine::accounts::clients::ClientChanges { state: Some("blocked_by_admin".into()), ..Default::default() }).await.unwrap();

@@ -5,58 +5,17 @@
 //! their own moment (CAT-7), usage dated before its subscription (CHG-6)
 //! and a discounted month (CHG-3). The provider is at UTC+3.
 
-use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{TimeZone, Utc};
 use kopek_engine::accounts::clients::ClientChanges;
 use kopek_engine::billing::paid_period::PaidPeriodOrder;
-use kopek_engine::catalog::services::ServiceInput;
-use kopek_engine::charging::subscriptions::ConnectInput;
 use kopek_engine::charging::usage::UsageRecord;
 use kopek_engine::core::amount::Amount;
-use kopek_engine::ledger::entries::CreditPayment;
 use kopek_engine::testing::TestEngine;
 use kopek_engine::{Ctx, Engine};
 use kopek_store::backend_test;
-use serde_json::{Value, json};
+use serde_json::json;
 
-fn day(m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, m, d).unwrap()
-}
-
-fn local(m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
-    day(m, d).and_hms_opt(h, min, 0).unwrap()
-}
-
-/// Sets the clock to a provider-local time (UTC+3).
-fn at_local(t: &TestEngine, m: u32, d: u32, h: u32, min: u32) {
-    t.clock.set(Utc.from_utc_datetime(&(local(m, d, h, min) - chrono::Duration::hours(3))));
-}
-
-async fn service(e: &Engine, admin: &Ctx, spec: Value) -> i64 {
-    let input: ServiceInput = serde_json::from_value(json!({ "spec": spec, "valid_from": "2026-01-01" })).unwrap();
-    e.create_service(admin, input).await.unwrap().id
-}
-
-fn fee(name: &str, price: &str, write_off: &str) -> Value {
-    json!({ "main": { "name": name, "kind": "periodic" }, "fee": { "price": price, "write_off": write_off, "currency": "RUB" } })
-}
-
-async fn pay(e: &Engine, admin: &Ctx, client: i64, amount: &str) {
-    let req = CreditPayment {
-        amount: Amount(amount.parse().unwrap()),
-        currency: "RUB".into(),
-        method: "manual".into(),
-        comment: String::new(),
-    };
-    e.credit_payment(admin, client, req).await.unwrap();
-}
-
-async fn connect(e: &Engine, admin: &Ctx, client: i64, service_id: i64) -> i64 {
-    e.connect(admin, client, ConnectInput { service_id, tariff_id: None, discount_percent: None }).await.unwrap().id
-}
-
-async fn balance(e: &Engine, admin: &Ctx, client: i64) -> String {
-    e.balance(admin, client).await.unwrap().balance.0.to_string()
-}
+use crate::common::{at_local, balance, connect, day, fee, local, pay, service};
 
 async fn state(e: &Engine, admin: &Ctx, sub: i64) -> String {
     e.subscription(admin, sub).await.unwrap().state

@@ -7,6 +7,7 @@ mod auto_renewal;
 mod charge_paths;
 mod charging;
 mod charging_night;
+mod common;
 mod credit_cycle;
 mod demo;
 mod house;

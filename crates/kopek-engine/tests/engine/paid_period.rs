@@ -5,12 +5,12 @@
 use chrono::{TimeZone, Utc};
 use kopek_engine::billing::paid_period::{PaidPeriodOrder, Renewal, RenewalSettings};
 use kopek_engine::catalog::services::ServiceInput;
-use kopek_engine::core::amount::Amount;
-use kopek_engine::ledger::entries::CreditPayment;
 use kopek_engine::testing::TestEngine;
 use kopek_engine::{Ctx, Engine};
 use kopek_store::backend_test;
 use serde_json::json;
+
+use crate::common::{balance, pay};
 
 async fn vds(e: &Engine, admin: &Ctx, period: &str) -> i64 {
     let spec = json!({ "main": { "name": "VDS-2", "kind": "periodic" },
@@ -18,25 +18,6 @@ async fn vds(e: &Engine, admin: &Ctx, period: &str) -> i64 {
         "portal": { "orderable": true } });
     let input: ServiceInput = serde_json::from_value(json!({ "spec": spec, "valid_from": "2026-01-01" })).unwrap();
     e.create_service(admin, input).await.unwrap().id
-}
-
-async fn pay(e: &Engine, admin: &Ctx, client: i64, amount: &str) {
-    e.credit_payment(
-        admin,
-        client,
-        CreditPayment {
-            amount: Amount(amount.parse().unwrap()),
-            currency: "RUB".into(),
-            method: "manual".into(),
-            comment: String::new(),
-        },
-    )
-    .await
-    .unwrap();
-}
-
-async fn balance(e: &Engine, ctx: &Ctx, client: i64) -> String {
-    e.balance(ctx, client).await.unwrap().balance.0.to_string()
 }
 
 fn order(service_id: i64, months: u32) -> PaidPeriodOrder {

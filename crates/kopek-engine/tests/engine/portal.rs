@@ -9,12 +9,13 @@ use kopek_engine::catalog::services::{ServiceInput, TariffInput};
 use kopek_engine::charging::promised::PromiseInput;
 use kopek_engine::charging::subscriptions::ConnectInput;
 use kopek_engine::core::amount::Amount;
-use kopek_engine::ledger::entries::CreditPayment;
 use kopek_engine::shop::products::ProductInput;
 use kopek_engine::testing::TestEngine;
 use kopek_engine::{Ctx, Engine};
 use kopek_store::backend_test;
 use serde_json::{Value, json};
+
+use crate::common::{balance, pay};
 
 async fn service(e: &Engine, admin: &Ctx, name: &str, portal: Value, hidden: bool) -> i64 {
     let spec = json!({ "main": { "name": name, "kind": "periodic" },
@@ -22,20 +23,6 @@ async fn service(e: &Engine, admin: &Ctx, name: &str, portal: Value, hidden: boo
         "additional": { "hidden_from_client": hidden }, "portal": portal });
     let input: ServiceInput = serde_json::from_value(json!({ "spec": spec, "valid_from": "2026-01-01" })).unwrap();
     e.create_service(admin, input).await.unwrap().id
-}
-
-async fn pay(e: &Engine, admin: &Ctx, client: i64, amount: &str) {
-    let req = CreditPayment {
-        amount: Amount(amount.parse().unwrap()),
-        currency: "RUB".into(),
-        method: "manual".into(),
-        comment: String::new(),
-    };
-    e.credit_payment(admin, client, req).await.unwrap();
-}
-
-async fn balance(e: &Engine, ctx: &Ctx, client: i64) -> String {
-    e.balance(ctx, client).await.unwrap().balance.0.to_string()
 }
 
 fn order(service_id: i64) -> PaidPeriodOrder {

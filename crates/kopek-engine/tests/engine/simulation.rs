@@ -6,7 +6,6 @@
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use kopek_engine::accounts::clients::ClientChanges;
-use kopek_engine::catalog::services::ServiceInput;
 use kopek_engine::charging::promised::PromiseInput;
 use kopek_engine::charging::subscriptions::ConnectInput;
 use kopek_engine::core::amount::Amount;
@@ -16,13 +15,10 @@ use kopek_engine::{Ctx, Engine};
 use kopek_store::backend_test;
 use serde_json::json;
 
+use crate::common::service;
+
 fn amount(s: &str) -> Amount {
     Amount(s.parse().unwrap())
-}
-
-async fn service(e: &Engine, admin: &Ctx, spec: serde_json::Value) -> i64 {
-    let input: ServiceInput = serde_json::from_value(json!({ "spec": spec, "valid_from": "2026-01-01" })).unwrap();
-    e.create_service(admin, input).await.unwrap().id
 }
 
 async fn pay(e: &Engine, admin: &Ctx, client: i64, a: &str) {
