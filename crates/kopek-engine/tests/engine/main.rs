@@ -20,3 +20,4 @@ mod payers_payments;
 mod portal;
 mod rights;
 mod simulation;
+mod users;

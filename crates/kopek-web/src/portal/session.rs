@@ -97,7 +97,8 @@ fn res_sets(h: &HeaderMap, name: &str) -> bool {
 
 /// A notice key as the redirect left it: lowercase words and dashes only.
 fn notice_key(headers: &HeaderMap) -> Option<String> {
-    cookie(headers, NOTICE_COOKIE).filter(|k| !k.is_empty() && k.len() <= 64 && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'))
+    cookie(headers, NOTICE_COOKIE)
+        .filter(|k| !k.is_empty() && k.len() <= 64 && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'))
 }
 
 /// A logged-in client's user.
@@ -129,7 +130,25 @@ impl FromRequestParts<AppState> for PortalUser {
         let csrf = parts.extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
         let ctx = Ctx::new(Actor::ClientUser { id, client_id, email: email.clone(), rights }).with_ip(ip);
         let notice = notice_key(&parts.headers);
-        Ok(PortalUser { ctx, client_id, email, locale: request_locale(&parts.headers), csrf, notice })
+        // ACC-5: the language the user saved wins over the browser's.
+        let saved = match state.engine.my_locale(&ctx).await {
+            Ok(l) => l.as_deref().and_then(Locale::parse),
+            Err(e) => {
+                tracing::warn!(error = %e.chain(), "the user's language could not be read");
+                None
+            }
+        };
+        let locale = saved.unwrap_or_else(|| request_locale(&parts.headers));
+        Ok(PortalUser { ctx, client_id, email, locale, csrf, notice })
+    }
+}
+
+/// A page anyone may see, that does more for a user who is logged in.
+impl axum::extract::OptionalFromRequestParts<AppState> for PortalUser {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
+        Ok(<PortalUser as FromRequestParts<AppState>>::from_request_parts(parts, state).await.ok())
     }
 }
 
