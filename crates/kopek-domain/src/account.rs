@@ -226,6 +226,36 @@ stored_enum! {
     }
 }
 
+stored_enum! {
+    /// NTF-2: what a notification is about ("Получать финансовые
+    /// уведомления", "…новостные…", "…по услугам", "…центра поддержки").
+    NotificationCategory {
+        Finance = "finance",
+        News = "news",
+        Services = "services",
+        Support = "support",
+    }
+}
+
+stored_enum! {
+    /// NTF-2: how a notification reaches a user.
+    NotificationChannel {
+        Email = "email",
+        /// The messenger: Telegram (NTF-5).
+        Messenger = "messenger",
+        Sms = "sms",
+        /// The portal's own list of notifications.
+        Portal = "portal",
+    }
+}
+
+impl NotificationChannel {
+    /// What a user gets before choosing: every category by email only.
+    pub fn on_by_default(self) -> bool {
+        self == NotificationChannel::Email
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -183,3 +183,86 @@ pub async fn delete_session(conn: &mut Conn, token_hash: &str) -> Result<()> {
 pub async fn delete_expired_sessions(conn: &mut Conn, now: DateTime<Utc>) -> Result<u64> {
     Ok(exec_db!(conn, db => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(db).await)?)
 }
+
+/// ACC-3: what a client may change about one of its users.
+pub struct ClientUserChanges<'a> {
+    pub full_name: &'a str,
+    pub phone: Option<&'a str>,
+    pub phone_verified: bool,
+    pub full_access: bool,
+    pub rights: Rights,
+}
+
+pub async fn update_client_user(conn: &mut Conn, id: i64, c: &ClientUserChanges<'_>) -> Result<()> {
+    exec_db!(conn, db => sqlx::query(
+        "UPDATE client_users SET full_name = $2, phone = $3, phone_verified = $4, full_access = $5, rights = $6 WHERE id = $1")
+        .bind(id).bind(c.full_name).bind(c.phone).bind(c.phone_verified).bind(c.full_access).bind(c.rights.stored())
+        .execute(db).await)?;
+    Ok(())
+}
+
+pub async fn set_client_user_enabled(conn: &mut Conn, id: i64, enabled: bool) -> Result<()> {
+    exec_db!(conn, db => sqlx::query("UPDATE client_users SET enabled = $2 WHERE id = $1")
+        .bind(id).bind(enabled).execute(db).await)?;
+    Ok(())
+}
+
+pub async fn set_client_user_password(conn: &mut Conn, id: i64, password_hash: &str) -> Result<()> {
+    exec_db!(conn, db => sqlx::query("UPDATE client_users SET password_hash = $2 WHERE id = $1")
+        .bind(id).bind(password_hash).execute(db).await)?;
+    Ok(())
+}
+
+/// Removes a client's user with its preferences, sessions and API tokens,
+/// so nothing it left behind still opens the portal.
+pub async fn delete_client_user(conn: &mut Conn, id: i64) -> Result<()> {
+    exec_db!(conn, db => sqlx::query("DELETE FROM notification_preferences WHERE client_user_id = $1")
+        .bind(id).execute(db).await)?;
+    exec_db!(conn, db => sqlx::query("DELETE FROM sessions WHERE principal_kind = 'client_user' AND principal_id = $1")
+        .bind(id).execute(db).await)?;
+    exec_db!(conn, db => sqlx::query("DELETE FROM api_tokens WHERE principal_kind = 'client_user' AND principal_id = $1")
+        .bind(id).execute(db).await)?;
+    exec_db!(conn, db => sqlx::query("DELETE FROM client_users WHERE id = $1").bind(id).execute(db).await)?;
+    Ok(())
+}
+
+/// ACC-5: a user's own settings; `None` means "not chosen".
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct UserSettingsRow {
+    pub locale: Option<String>,
+    pub timezone: Option<String>,
+    pub telegram: Option<String>,
+}
+
+pub async fn user_settings(conn: &mut Conn, id: i64) -> Result<Option<UserSettingsRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as("SELECT locale, timezone, telegram FROM client_users WHERE id = $1")
+        .bind(id).fetch_optional(db).await)?)
+}
+
+pub async fn set_user_settings(conn: &mut Conn, id: i64, s: &UserSettingsRow) -> Result<()> {
+    exec_db!(conn, db => sqlx::query("UPDATE client_users SET locale = $2, timezone = $3, telegram = $4 WHERE id = $1")
+        .bind(id).bind(&s.locale).bind(&s.timezone).bind(&s.telegram).execute(db).await)?;
+    Ok(())
+}
+
+/// NTF-2: one stored choice of category × channel.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct NotificationPreferenceRow {
+    pub category: String,
+    pub channel: String,
+    pub enabled: bool,
+}
+
+pub async fn notification_preferences(conn: &mut Conn, user_id: i64) -> Result<Vec<NotificationPreferenceRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT category, channel, enabled FROM notification_preferences WHERE client_user_id = $1 ORDER BY category, channel")
+        .bind(user_id).fetch_all(db).await)?)
+}
+
+pub async fn set_notification_preference(conn: &mut Conn, user_id: i64, p: &NotificationPreferenceRow) -> Result<()> {
+    exec_db!(conn, db => sqlx::query(
+        "INSERT INTO notification_preferences (client_user_id, category, channel, enabled) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (client_user_id, category, channel) DO UPDATE SET enabled = excluded.enabled")
+        .bind(user_id).bind(&p.category).bind(&p.channel).bind(p.enabled).execute(db).await)?;
+    Ok(())
+}

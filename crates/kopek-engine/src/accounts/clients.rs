@@ -302,7 +302,7 @@ pub(crate) fn parse_email(raw: &str) -> Result<String> {
     if valid { Ok(email) } else { Err(DomainError::invalid("email", format!("{raw:?} is not an email address")).into()) }
 }
 
-fn parse_phone(raw: &str) -> Result<String> {
+pub(crate) fn parse_phone(raw: &str) -> Result<String> {
     let digits: String = raw.chars().filter(|c| c.is_ascii_digit()).collect();
     let shape_ok = raw.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
     if !shape_ok || !(7..=15).contains(&digits.len()) {

@@ -4,3 +4,5 @@
 pub mod auth;
 pub mod clients;
 pub mod password;
+pub mod settings;
+pub mod users;

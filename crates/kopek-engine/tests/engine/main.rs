@@ -24,3 +24,4 @@ mod portal;
 mod rights;
 mod simulation;
 mod text_limits;
+mod users;

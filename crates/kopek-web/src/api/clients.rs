@@ -4,6 +4,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use kopek_engine::accounts::clients::{ClientChanges, NewClient, NewStaff, NewUser};
+use kopek_engine::accounts::settings::{SettingsChanges, UserSettings};
+use kopek_engine::accounts::users::{PasswordChange, ProfileChanges, UserChanges};
 use kopek_engine::core::views::{Client, ClientUser, StaffUser};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -103,4 +105,114 @@ pub async fn create_staff(
     ApiJson(req): ApiJson<NewStaff>,
 ) -> ApiResult<(StatusCode, Json<StaffUser>)> {
     Ok((StatusCode::CREATED, Json(state.engine.create_staff_user(&ctx, req).await?)))
+}
+
+#[utoipa::path(get, path = "/clients/{id}/users/{user_id}", tag = "clients",
+    params(("id" = i64, Path), ("user_id" = i64, Path)),
+    responses((status = 200, body = ClientUser), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_user(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath((id, user_id)): ApiPath<(i64, i64)>,
+) -> ApiResult<Json<ClientUser>> {
+    Ok(Json(state.engine.client_user(&ctx, id, user_id).await?))
+}
+
+/// ACC-3: change a user's name, phone, password, full access or rights.
+#[utoipa::path(patch, path = "/clients/{id}/users/{user_id}", tag = "clients",
+    params(("id" = i64, Path), ("user_id" = i64, Path)), request_body = UserChanges,
+    responses((status = 200, body = ClientUser), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_user(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath((id, user_id)): ApiPath<(i64, i64)>,
+    ApiJson(req): ApiJson<UserChanges>,
+) -> ApiResult<Json<ClientUser>> {
+    Ok(Json(state.engine.update_client_user(&ctx, id, user_id, req).await?))
+}
+
+/// ACC-3: delete a user; never the first one, nor oneself.
+#[utoipa::path(delete, path = "/clients/{id}/users/{user_id}", tag = "clients",
+    params(("id" = i64, Path), ("user_id" = i64, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn delete_user(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath((id, user_id)): ApiPath<(i64, i64)>,
+) -> ApiResult<StatusCode> {
+    state.engine.delete_client_user(&ctx, id, user_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// ACC-3: let a disabled user log in again.
+#[utoipa::path(post, path = "/clients/{id}/users/{user_id}/enable", tag = "clients",
+    params(("id" = i64, Path), ("user_id" = i64, Path)),
+    responses((status = 200, body = ClientUser), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn enable_user(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath((id, user_id)): ApiPath<(i64, i64)>,
+) -> ApiResult<Json<ClientUser>> {
+    Ok(Json(state.engine.set_client_user_enabled(&ctx, id, user_id, true).await?))
+}
+
+/// ACC-3: stop a user from logging in; its sessions end at once.
+#[utoipa::path(post, path = "/clients/{id}/users/{user_id}/disable", tag = "clients",
+    params(("id" = i64, Path), ("user_id" = i64, Path)),
+    responses((status = 200, body = ClientUser), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody)))]
+pub async fn disable_user(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath((id, user_id)): ApiPath<(i64, i64)>,
+) -> ApiResult<Json<ClientUser>> {
+    Ok(Json(state.engine.set_client_user_enabled(&ctx, id, user_id, false).await?))
+}
+
+/// ACC-2: the logged-in user's profile.
+#[utoipa::path(get, path = "/me/profile", tag = "clients",
+    responses((status = 200, body = ClientUser), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn my_profile(State(state): State<AppState>, Caller(ctx): Caller) -> ApiResult<Json<ClientUser>> {
+    Ok(Json(state.engine.my_profile(&ctx).await?))
+}
+
+/// ACC-2: change one's own name (not the first user's) or phone.
+#[utoipa::path(patch, path = "/me/profile", tag = "clients", request_body = ProfileChanges,
+    responses((status = 200, body = ClientUser), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_my_profile(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiJson(req): ApiJson<ProfileChanges>,
+) -> ApiResult<Json<ClientUser>> {
+    Ok(Json(state.engine.update_my_profile(&ctx, req).await?))
+}
+
+/// SEC-1: change one's own password, giving the current one.
+#[utoipa::path(post, path = "/me/password", tag = "clients", request_body = PasswordChange,
+    responses((status = 204), (status = 422, body = ErrorBody)))]
+pub async fn change_my_password(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiJson(req): ApiJson<PasswordChange>,
+) -> ApiResult<StatusCode> {
+    state.engine.change_my_password(&ctx, req).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// ACC-5: language, time zone, Telegram and notification preferences.
+#[utoipa::path(get, path = "/me/settings", tag = "clients",
+    responses((status = 200, body = UserSettings), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn my_settings(State(state): State<AppState>, Caller(ctx): Caller) -> ApiResult<Json<UserSettings>> {
+    Ok(Json(state.engine.my_settings(&ctx).await?))
+}
+
+#[utoipa::path(patch, path = "/me/settings", tag = "clients", request_body = SettingsChanges,
+    responses((status = 200, body = UserSettings), (status = 422, body = ErrorBody)))]
+pub async fn save_my_settings(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiJson(req): ApiJson<SettingsChanges>,
+) -> ApiResult<Json<UserSettings>> {
+    Ok(Json(state.engine.save_my_settings(&ctx, req).await?))
 }

@@ -130,7 +130,25 @@ impl FromRequestParts<AppState> for PortalUser {
         let csrf = parts.extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
         let ctx = Ctx::new(Actor::ClientUser { id, client_id, email: email.clone(), rights }).with_ip(ip);
         let notice = notice_key(&parts.headers);
-        Ok(PortalUser { ctx, client_id, email, locale: request_locale(&parts.headers), csrf, notice })
+        // ACC-5: the language the user saved wins over the browser's.
+        let saved = match state.engine.my_locale(&ctx).await {
+            Ok(l) => l.as_deref().and_then(Locale::parse),
+            Err(e) => {
+                tracing::warn!(error = %e.chain(), "the user's language could not be read");
+                None
+            }
+        };
+        let locale = saved.unwrap_or_else(|| request_locale(&parts.headers));
+        Ok(PortalUser { ctx, client_id, email, locale, csrf, notice })
+    }
+}
+
+/// A page anyone may see, that does more for a user who is logged in.
+impl axum::extract::OptionalFromRequestParts<AppState> for PortalUser {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
+        Ok(<PortalUser as FromRequestParts<AppState>>::from_request_parts(parts, state).await.ok())
     }
 }
 

@@ -5,13 +5,14 @@ use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kopek_engine::accounts::auth::LoginKind;
+use kopek_engine::accounts::settings::SettingsChanges;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::extract::{session_cookie, session_cookie_header};
 use crate::portal::form::{Form, message};
 use crate::portal::i18n::Locale;
-use crate::portal::session::{CsrfToken, FormData, LANG_COOKIE, local_path, redirect, request_locale};
+use crate::portal::session::{CsrfToken, FormData, LANG_COOKIE, PortalUser, local_path, redirect, request_locale};
 use crate::portal::view::Frame;
 
 #[derive(Debug, Deserialize)]
@@ -90,9 +91,22 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap, _: FormDa
     res
 }
 
-/// Remembers the language in a cookie and goes back to the page.
-pub async fn switch_language(Path(code): Path<String>, Query(q): Query<Next>) -> Response {
+/// Remembers the language in a cookie, and in the settings of a user who
+/// is logged in (ACC-5: their saved language wins over the cookie), and
+/// goes back to the page.
+pub async fn switch_language(
+    State(state): State<AppState>,
+    user: Option<PortalUser>,
+    Path(code): Path<String>,
+    Query(q): Query<Next>,
+) -> Response {
     let Some(locale) = Locale::parse(&code) else { return StatusCode::NOT_FOUND.into_response() };
+    if let Some(user) = user {
+        let change = SettingsChanges { locale: Some(locale.code().into()), ..SettingsChanges::default() };
+        if let Err(e) = state.engine.save_my_settings(&user.ctx, change).await {
+            return super::error_page(&state, &user, e);
+        }
+    }
     let mut res = redirect(&local_path(q.next.as_deref()));
     let c = format!("{LANG_COOKIE}={}; SameSite=Lax; Path=/; Max-Age=31536000", locale.code());
     res.headers_mut().append(SET_COOKIE, HeaderValue::from_str(&c).expect("ASCII"));

@@ -1,0 +1,25 @@
+//! The "client" section of the portal's menu (ACC-2, ACC-3, ACC-5):
+//! "Профиль", "Пользователи" and "Настройки пользователя", a file each.
+
+pub mod profile;
+pub mod settings;
+pub mod users;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/client/profile", get(profile::show).post(profile::save))
+        .route("/client/profile/password", post(profile::change_password))
+        .route("/client/users", get(users::list).post(users::create))
+        .route("/client/users/new", get(users::new_form))
+        .route("/client/users/{id}", get(users::edit_form).post(users::save))
+        .route("/client/users/{id}/rights", get(users::rights_form).post(users::save_rights))
+        .route("/client/users/{id}/enable", post(users::enable))
+        .route("/client/users/{id}/disable", post(users::disable))
+        .route("/client/users/{id}/delete", get(users::delete_form).post(users::delete))
+        .route("/client/settings", get(settings::show).post(settings::save))
+}
