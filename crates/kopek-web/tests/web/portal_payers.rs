@@ -258,7 +258,10 @@ backend_test!(async fn pay4_the_merge_preview_lists_the_actions_then_the_merge_d
     let preview = |move_contracts: &str| {
         format!("/client/payers/merge/preview?main_payer_id={main}&merged_payer_id={merged}&move_contracts={move_contracts}")
     };
-    let actions = |html: &str| (1..=3).filter_map(|i| text_at(html, &format!("data-test=\"action-{i}\""))).collect::<Vec<_>>();
+    // The page escapes the slash of a payment number; a browser shows it.
+    let actions = |html: &str| {
+        (1..=3).filter_map(|i| text_at(html, &format!("data-test=\"action-{i}\""))).map(|a| a.replace("&#x2f;", "/")).collect::<Vec<_>>()
+    };
     let html = pages.page(&preview("on")).await;
     assert_eq!(
         actions(&html),

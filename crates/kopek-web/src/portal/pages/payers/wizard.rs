@@ -40,12 +40,14 @@ fn country_of(raw: Option<&str>) -> Option<String> {
 
 pub async fn step(State(state): State<AppState>, user: PortalUser, Query(q): Query<Answers>) -> Response {
     let catalog = &state.views.catalog;
-    let choose = |field: &str, value: Option<&str>| {
-        let mut form = Form::with(&[(field, value.unwrap_or("").to_string())]);
-        if value.is_some() {
+    // An answer given but not one of the choices is marked; none yet is not.
+    let choose = |field: &str, value: Option<&str>| match value {
+        Some(v) => {
+            let mut form = Form::with(&[(field, v.to_string())]);
             form.error(field, catalog.text(user.locale, "error-choose", &[]));
+            form
         }
-        form
+        None => Form::default(),
     };
     let back = q.back.as_deref();
     let page = match (country_of(q.country.as_deref()), q.kind.as_deref().and_then(PayerKind::parse)) {
