@@ -115,7 +115,7 @@ impl PayerForm {
     ) -> (PayerForm, PayerDetails) {
         let fields = kind.fields();
         let mut form = Form::from_data(data);
-        let uses = |f: &str| fields.iter().any(|x| *x == f);
+        let uses = |f: &str| fields.contains(&f);
         let mut d = PayerDetails { country: country.clone(), name: data.text("name"), ..PayerDetails::default() };
         for name in TEXTS.iter().filter(|f| uses(f)) {
             *text_slot(&mut d, name) = text_of(data, name);
