@@ -27,5 +27,6 @@ pub fn routes() -> Router<AppState> {
         .merge(pages::client::routes())
         .merge(pages::services::routes())
         .merge(pages::finance::routes())
+        .merge(pages::payers::routes())
         .layer(axum::middleware::from_fn(session::guard))
 }

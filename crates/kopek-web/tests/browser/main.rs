@@ -5,3 +5,4 @@
 mod client;
 mod harness;
 mod login;
+mod payers;

@@ -5,6 +5,7 @@ pub mod client;
 pub mod dashboard;
 pub mod finance;
 pub mod frame;
+pub mod payers;
 pub mod services;
 
 use axum::http::StatusCode;
