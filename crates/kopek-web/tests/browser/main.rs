@@ -2,5 +2,6 @@
 //! clicked through in Russian and English. A test binary of its own, so the
 //! browser's dependencies link once and apart from the API tests.
 
+mod finance;
 mod harness;
 mod login;
