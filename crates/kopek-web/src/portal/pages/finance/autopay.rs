@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use kopek_engine::billing::autopay::{AutopayForm, AutopayInput};
+use kopek_engine::core::amount::Amount;
 use serde::Serialize;
 
 use crate::AppState;
@@ -25,7 +26,12 @@ struct Autopay {
 async fn render(state: &AppState, user: &PortalUser, form: Option<Form>, status: StatusCode) -> Response {
     let data = async {
         let frame = frame(state, user, "autopay", "/finance/autopay").await?;
-        let setup = state.engine.autopay_form(&user.ctx, user.client_id).await?;
+        let mut setup = state.engine.autopay_form(&user.ctx, user.client_id).await?;
+        // The forecast comes rounded, not padded: 0.0 is written 0,00.
+        let minor = setup.currency.parse::<kopek_domain::Currency>().map_or(2, |c| c.minor_digits());
+        for a in [&mut setup.forecast_min, &mut setup.forecast_max, &mut setup.recommended_max] {
+            *a = Amount::shown(a.0, minor);
+        }
         let form = form.unwrap_or_else(|| {
             let current = setup.current.as_ref();
             Form::with(&[

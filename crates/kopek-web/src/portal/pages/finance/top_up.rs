@@ -65,7 +65,13 @@ async fn render(state: &AppState, user: &PortalUser, form: Form, quote: Option<P
         let method_options = methods
             .iter()
             .map(|m| {
-                let limits = if m.limits_label.is_empty() { String::new() } else { format!(", {}", m.limits_label) };
+                // The engine's label is English; bounds alone read in both.
+                let limits = match (m.min_amount, m.max_amount) {
+                    (Some(min), Some(max)) => format!(", {} … {}", min.0, max.0),
+                    (Some(min), None) => format!(", ≥ {}", min.0),
+                    (None, Some(max)) => format!(", ≤ {}", max.0),
+                    (None, None) => String::new(),
+                };
                 (m.id, format!("{} — {} {}{limits}", m.name, word.to_lowercase(), m.commission_label))
             })
             .collect();
