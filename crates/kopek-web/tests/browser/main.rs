@@ -3,6 +3,7 @@
 //! browser's dependencies link once and apart from the API tests.
 
 mod client;
+mod finance;
 mod harness;
 mod login;
 mod payers;

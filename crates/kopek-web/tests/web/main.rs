@@ -11,6 +11,7 @@ mod orders_api;
 mod payments_api;
 mod payments_gateways_api;
 mod portal_client;
+mod portal_finance;
 mod portal_limits_api;
 mod portal_pages;
 mod portal_payers;
