@@ -12,6 +12,7 @@ mod payments_api;
 mod payments_gateways_api;
 mod portal_limits_api;
 mod portal_pages;
+mod portal_services;
 mod renewals_api;
 mod security;
 mod spec_schemas;
