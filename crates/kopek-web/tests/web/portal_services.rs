@@ -57,10 +57,8 @@ fn ids_after(html: &str, prefix: &str) -> Vec<i64> {
     let mut ids = Vec::new();
     for (at, _) in html.match_indices(prefix) {
         let digits: String = html[at + prefix.len()..].chars().take_while(char::is_ascii_digit).collect();
-        if let Ok(id) = digits.parse() {
-            if !ids.contains(&id) {
-                ids.push(id);
-            }
+        if let Some(id) = digits.parse::<i64>().ok().filter(|id| !ids.contains(id)) {
+            ids.push(id);
         }
     }
     ids
