@@ -47,14 +47,7 @@ pub fn text_at(html: &str, attr: &str) -> Option<String> {
             _ => {}
         }
     }
-    Some(
-        text.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .replace("&#x27;", "'")
-            .replace("&quot;", "\"")
-            .replace("&amp;", "&"),
-    )
+    Some(text.split_whitespace().collect::<Vec<_>>().join(" ").replace("&#x27;", "'").replace("&quot;", "\"").replace("&amp;", "&"))
 }
 
 /// The message shown next to a form's field.
