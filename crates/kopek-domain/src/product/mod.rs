@@ -129,6 +129,11 @@ impl Addon {
         Decimal::from(value.saturating_sub(self.included)) * self.unit_price * Decimal::from(months)
     }
 
+    /// The client may choose `value` units.
+    pub fn allows(&self, value: u32) -> bool {
+        (self.min..=self.max).contains(&value)
+    }
+
     /// "Лимит": the range the client may choose from.
     pub fn limit(&self) -> String {
         format!("{}–{} {}", self.min, self.max, self.unit)

@@ -54,7 +54,7 @@ pub fn resolve(spec: &ProductSpec, config: &OrderConfig) -> Result<Resolved, Dom
     let mut addons = BTreeMap::new();
     for a in &spec.addons {
         let value = config.addons.get(&a.code).copied().unwrap_or(a.default);
-        if value < a.min || value > a.max {
+        if !a.allows(value) {
             return Err(DomainError::invalid("addons", format!("{}: {value} {} is outside {}", a.name, a.unit, a.limit())));
         }
         addons.insert(a.code.clone(), value);

@@ -22,6 +22,7 @@ use kopek_domain::account::Right;
 use crate::Engine;
 use crate::charging::run::included_vat;
 use crate::charging::state::State;
+use crate::core::amount::Amount;
 use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};
 use crate::core::uow::Uow;
@@ -42,7 +43,7 @@ pub struct ServiceChange {
 pub struct ServiceChangeResult {
     pub service: ClientService,
     /// Charged now (positive) or given back to the balance (negative).
-    pub difference: crate::core::amount::Amount,
+    pub difference: Amount,
 }
 
 /// A product's service and its product, the client locked.
@@ -59,25 +60,7 @@ impl Engine {
         let mut uow = self.begin(ctx).await?;
         let l = load(&mut uow, ctx, sub_id).await?;
         let client = lock_client(&mut uow.conn, l.sub.client_id).await?;
-        let mut new = l.config.clone();
-        for (code, value) in &change.addons {
-            new.addons.insert(code.clone(), *value);
-        }
-        resolve(&l.spec, &new)?;
-        if new == l.config {
-            return Err(DomainError::invalid("addons", "nothing to change: the add-ons already have these values").into());
-        }
-        let (start, end) = current_period(&l.sub)?;
-        let digits = l.spec.currency.minor_digits();
-        let diff = change_difference(
-            period_price(&l.spec, &l.config, l.config.months)?,
-            period_price(&l.spec, &new, l.config.months)?,
-            self.to_local(start),
-            self.to_local(end),
-            self.local_now(),
-            l.spec.deletion,
-            digits,
-        );
+        let (new, diff, end) = self.change_of(&l, &change)?;
         let units = decimal_to_units(diff)?;
         if units > 0 {
             ensure_funds(&client, units, &format!("the change until {}", self.to_local(end).date()))?;
@@ -102,10 +85,42 @@ impl Engine {
         )
         .await?;
         uow.finish(()).await?;
-        Ok(ServiceChangeResult {
-            service: self.client_service(ctx, sub_id).await?,
-            difference: crate::core::amount::Amount(diff),
-        })
+        Ok(ServiceChangeResult { service: self.client_service(ctx, sub_id).await?, difference: Amount(diff) })
+    }
+
+    /// "Изменить" before it is confirmed: what the change would charge now
+    /// (positive) or give back (negative), refused as the change would be.
+    pub async fn preview_service_change(&self, ctx: &Ctx, sub_id: i64, change: ServiceChange) -> Result<Amount> {
+        ctx.actor.ensure_right(Right::Services)?;
+        let mut uow = self.begin(ctx).await?;
+        let l = load(&mut uow, ctx, sub_id).await?;
+        let (_, diff, _) = self.change_of(&l, &change)?;
+        uow.conn.rollback().await?;
+        Ok(Amount(diff))
+    }
+
+    /// The configuration after `change`, the difference it costs for the
+    /// rest of the paid period, and that period's end.
+    fn change_of(&self, l: &Loaded, change: &ServiceChange) -> Result<(OrderConfig, Decimal, chrono::DateTime<chrono::Utc>)> {
+        let mut new = l.config.clone();
+        for (code, value) in &change.addons {
+            new.addons.insert(code.clone(), *value);
+        }
+        resolve(&l.spec, &new)?;
+        if new == l.config {
+            return Err(DomainError::invalid("addons", "nothing to change: the add-ons already have these values").into());
+        }
+        let (start, end) = current_period(&l.sub)?;
+        let diff = change_difference(
+            period_price(&l.spec, &l.config, l.config.months)?,
+            period_price(&l.spec, &new, l.config.months)?,
+            self.to_local(start),
+            self.to_local(end),
+            self.local_now(),
+            l.spec.deletion,
+            l.spec.currency.minor_digits(),
+        );
+        Ok((new, diff, end))
     }
 
     /// "Удалить": refused when the product does not allow it; otherwise no
@@ -143,10 +158,7 @@ impl Engine {
         self.settle(&mut uow, &client, &name, -decimal_to_units(refund)?, l.spec.tax_percent).await?;
         uow.audit("service.delete", "subscription", sub_id, Some(client.id), serde_json::json!({ "refund": refund })).await?;
         uow.finish(()).await?;
-        Ok(ServiceChangeResult {
-            service: self.client_service(ctx, sub_id).await?,
-            difference: crate::core::amount::Amount(Decimal::ZERO - refund),
-        })
+        Ok(ServiceChangeResult { service: self.client_service(ctx, sub_id).await?, difference: Amount(Decimal::ZERO - refund) })
     }
 
     /// A charge row for a change: keyed like every charge by its start, so

@@ -336,6 +336,11 @@ backend_test!(async fn svc2_an_addon_raised_mid_period_charges_the_prorated_diff
     // addresses cost 300.00 a month: 106.45 for the rest of March.
     s.t.clock.set(Utc.with_ymd_and_hms(2026, 3, 20, 21, 0, 0).unwrap());
     let ipv4 = |n: u32| kopek_engine::service_life::changes::ServiceChange { addons: [("ipv4".to_string(), n)].into() };
+    // SVC-2: the difference is shown before the change is confirmed, and
+    // showing it changes nothing.
+    assert_eq!(s.e.preview_service_change(&user, subs[0], ipv4(3)).await.unwrap().0.to_string(), "106.45");
+    assert_eq!(s.balance(&user, client).await, "1187.08");
+    assert_eq!(s.e.preview_service_change(&user, subs[0], ipv4(9)).await.unwrap_err().code(), "invalid_field");
     let up = s.e.change_service(&user, subs[0], ipv4(3)).await.unwrap();
     assert_eq!((up.difference.0.to_string(), up.service.config.addons["ipv4"]), ("106.45".into(), 3));
     assert_eq!(s.balance(&user, client).await, "1080.63");

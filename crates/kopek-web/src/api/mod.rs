@@ -133,6 +133,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(orders::pay_order))
         .routes(routes!(orders::get_client_service, orders::change_service, orders::delete_service))
         .routes(routes!(orders::service_action))
+        .routes(routes!(orders::preview_service_change))
         .routes(routes!(orders::list_client_services))
         .routes(routes!(orders::ask_question, orders::list_questions))
         .routes(routes!(test_clock::get_test_clock, test_clock::advance_test_clock))

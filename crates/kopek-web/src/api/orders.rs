@@ -249,6 +249,29 @@ pub async fn change_service(
     Ok(Json(state.engine.change_service(&ctx, id, change).await?))
 }
 
+/// What "Изменить" (SVC-2) would cost before it is confirmed: the
+/// difference for the time left, charged (positive) or given back
+/// (negative); nothing changes.
+#[utoipa::path(post, path = "/client-services/{id}/change-preview", tag = "orders", params(("id" = i64, Path)),
+    request_body = ServiceChange,
+    responses((status = 200, body = ChangePreview), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn preview_service_change(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(change): ApiJson<ServiceChange>,
+) -> ApiResult<Json<ChangePreview>> {
+    Ok(Json(ChangePreview { difference: state.engine.preview_service_change(&ctx, id, change).await? }))
+}
+
+/// The answer of a change's preview.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ChangePreview {
+    /// Charged now (positive) or given back to the balance (negative).
+    pub difference: kopek_engine::core::amount::Amount,
+}
+
 /// "Удалить" (SVC-2), as the product allows: no more renewals, and the
 /// unused part of the period back (`difference`, negative) when the product
 /// refunds it.

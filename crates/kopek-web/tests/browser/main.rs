@@ -7,3 +7,4 @@ mod finance;
 mod harness;
 mod login;
 mod payers;
+mod services;

@@ -15,6 +15,7 @@ mod portal_finance;
 mod portal_limits_api;
 mod portal_pages;
 mod portal_payers;
+mod portal_services;
 mod renewals_api;
 mod security;
 mod spec_schemas;

@@ -1,0 +1,60 @@
+//! Ordering a virtual server with add-ons, finding it in "Товары/Услуги"
+//! and renewing it, in Chromium (ORD-1, SVC-1, SVC-2).
+
+use chrono::{TimeZone, Utc};
+use kopek_engine::core::amount::Amount;
+use kopek_engine::ledger::entries::CreditPayment;
+use kopek_engine::shop::products::ProductInput;
+
+use crate::harness::Portal;
+
+#[tokio::test]
+async fn ord1_svc2_a_client_orders_a_virtual_server_with_addons_sees_it_and_renews_it() {
+    let Some(p) = Portal::start(true).await else { return };
+    let (client, _) = p.t.client("BVDS", 0).await;
+    let money = CreditPayment {
+        amount: Amount("2000.00".parse().unwrap()),
+        currency: "RUB".into(),
+        method: "manual".into(),
+        comment: String::new(),
+    };
+    p.t.engine.credit_payment(&p.admin, client.id, money).await.unwrap();
+    let spec = serde_json::from_value(serde_json::json!({
+        "name": "VDS Fast", "product_type": "virtual_server", "currency": "RUB",
+        "prices": [{ "months": 1, "price": "300.00" }, { "months": 3, "price": "850.00" }],
+        "addons": [
+            { "code": "ipv4", "name": "Публичные IPv4-адреса", "unit": "Шт.", "unit_price": "150.00", "included": 1, "min": 1, "max": 8, "default": 1 },
+            { "code": "disk", "name": "Диск", "unit": "ГиБ", "unit_price": "2.50", "included": 10, "min": 10, "max": 500, "default": 10 }
+        ],
+        "tax_percent": "20", "tax_included": true, "needs_domain": true
+    }))
+    .unwrap();
+    let product = p.t.engine.create_product(&p.admin, ProductInput { spec, hook: None, archived: false }).await.unwrap().id;
+    // 11 March 2026, 00:00 provider time.
+    p.t.clock.set(Utc.with_ymd_and_hms(2026, 3, 10, 21, 0, 0).unwrap());
+
+    p.log_in("bvds@client.test", "client-password").await;
+    p.go("/services/order").await;
+    p.click(&format!("order-{product}")).await;
+    p.fill("addon-ipv4", "3").await;
+    p.fill("addon-disk", "20").await;
+    p.fill("domain", "myserver123").await;
+    p.click("recalculate").await;
+    assert_eq!(p.text("to-pay").await, "625,00 ₽");
+    p.snapshot("services-order").await;
+    p.click("pay").await;
+    assert!(p.path().await.starts_with("/client/orders/"));
+    assert_eq!(p.text("order-status").await, "Оплачен");
+
+    let sub = p.t.engine.client_services(&p.admin, client.id).await.unwrap()[0].subscription_id;
+    p.go("/services").await;
+    assert_eq!(p.text(&format!("state-{sub}")).await, "Активен");
+    assert_eq!(p.text(&format!("paid-until-{sub}")).await, "11.04.2026 00:00");
+    p.click(&format!("renew-{sub}")).await;
+    assert_eq!(p.path().await, "/services");
+    assert_eq!(p.text("notice").await, "Услуга продлена");
+    assert_eq!(p.text(&format!("paid-until-{sub}")).await, "11.05.2026 00:00");
+    p.snapshot("services-list").await;
+    assert_eq!(p.t.engine.balance(&p.admin, client.id).await.unwrap().balance.0.to_string(), "750.00");
+    p.close().await;
+}
