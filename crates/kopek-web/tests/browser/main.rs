@@ -7,4 +7,6 @@ mod finance;
 mod harness;
 mod login;
 mod payers;
+mod screenshots;
 mod services;
+mod story;

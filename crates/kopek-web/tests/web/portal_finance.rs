@@ -23,10 +23,6 @@ async fn sandbox_method(app: &App) -> i64 {
 
 /// What a person reads at `attr`, with the slashes the templates escape
 /// ("pfx&#x2f;5635") as they are shown.
-fn read(html: &str, attr: &str) -> Option<String> {
-    text_at(html, attr).map(|t| t.replace("&#x2f;", "/"))
-}
-
 /// How many times `needle` occurs in `html`.
 fn count(html: &str, needle: &str) -> usize {
     html.matches(needle).count()
@@ -80,7 +76,7 @@ backend_test!(async fn pmt1_a_top_up_shows_its_commission_pays_on_the_sandbox_pa
 
     // LED-3: the list shows it with its payer, method and status.
     let list = pages.page("/finance/payments").await;
-    assert_eq!(read(&list, "data-test=\"number\"").as_deref(), Some(number.as_str()));
+    assert_eq!(text_at(&list, "data-test=\"number\"").as_deref(), Some(number.as_str()));
     assert_eq!(text_at(&list, "data-test=\"payer\"").as_deref(), Some("Анна Сергеевна Котова"));
     assert_eq!(text_at(&list, "data-test=\"method\"").as_deref(), Some("Card (sandbox)"));
     assert_eq!(text_at(&list, "data-test=\"paid\"").as_deref(), Some("115,00 ₽"));
@@ -133,7 +129,7 @@ backend_test!(async fn led2_expenses_show_four_places_totals_and_the_guide_s_pag
     assert_eq!(text_at(&first, "data-test=\"total-tax\"").as_deref(), Some("52,20 ₽"));
     // Newest first: the 12th is unpaid, the 10th partly, older ones paid
     // by the advance payment, oldest first.
-    let newest = read(&first, "data-test=\"expenses\"").unwrap();
+    let newest = text_at(&first, "data-test=\"expenses\"").unwrap();
     assert!(newest.contains("BACKUP-1000 #12 12.02.2026 21,3464 ₽ 21,3464 ₽ 3,56 ₽"), "{newest}");
     assert!(newest.contains("BACKUP-1000 #10 10.02.2026 22,4137 ₽ 7,1421 ₽ manual/1 3,74 ₽"), "{newest}");
     assert!(newest.contains("BACKUP-1000 #9 09.02.2026 21,3464 ₽ 0,00 ₽ manual/1 3,56 ₽"), "{newest}");

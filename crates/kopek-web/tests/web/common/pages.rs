@@ -52,6 +52,7 @@ pub fn text_at(html: &str, attr: &str) -> Option<String> {
             .collect::<Vec<_>>()
             .join(" ")
             .replace("&#x27;", "'")
+            .replace("&#x2f;", "/")
             .replace("&quot;", "\"")
             .replace("&amp;", "&"),
     )
