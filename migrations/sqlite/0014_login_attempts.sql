@@ -3,7 +3,7 @@
 -- burst of concurrent guesses can't slip past the lockout and a name that
 -- does not exist locks exactly like one that does.
 CREATE TABLE login_attempts (
-    login        TEXT PRIMARY KEY,
+    login        TEXT NOT NULL PRIMARY KEY,
     failures     BIGINT NOT NULL,
     locked_until TEXT
 );

@@ -62,7 +62,7 @@ const CLIENTS: &[DemoClient] = &[
         email: "petrov@example.org",
         owner: "Петров Пётр Петрович",
         credit_limit: 0,
-        payments: &["10000.00", "2000.00"],
+        payments: &["15000.00", "5000.00"],
         monthly: &[],
         daily: Some(("Интернет 100 Мбит/с", "20.0000", 90)),
     },

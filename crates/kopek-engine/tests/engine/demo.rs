@@ -59,6 +59,6 @@ backend_test!(async fn ops5_the_demo_fills_every_screen_and_keeps_the_ledger(db)
     }
     // 1500 paid − three months of 1272.4137 + the reversed 22.4137 − 2179 of
     // orders − 1250 of the paid period; Anna pays half a day of internet.
-    assert_eq!(got, ["-5723.8274", "1850.00", "1750.3226"]);
+    assert_eq!(got, ["-5723.8274", "9850.00", "1750.3226"]);
     assert!(t.engine.check_ledger().await.unwrap().is_empty(), "the demo's ledger holds");
 });

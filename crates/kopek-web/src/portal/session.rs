@@ -6,7 +6,7 @@
 
 use axum::body::Body;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::header::{ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_SECURITY_POLICY, COOKIE, LOCATION, SET_COOKIE};
+use axum::http::header::{ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_SECURITY_POLICY, LOCATION, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -16,7 +16,7 @@ use rand::RngCore;
 
 use super::i18n::Locale;
 use crate::AppState;
-use crate::extract::session_cookie;
+use crate::extract::{cookie, session_cookie};
 
 pub const CSRF_COOKIE: &str = "kopek_csrf";
 pub const LANG_COOKIE: &str = "kopek_lang";
@@ -30,17 +30,6 @@ pub const CSRF_FIELD: &str = "_csrf";
 /// The request's form token, set by [`guard`] before any handler runs.
 #[derive(Debug, Clone)]
 pub struct CsrfToken(pub String);
-
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| v.to_string())
-}
 
 /// The language of a page for someone not logged in, or whose settings
 /// name none: the switcher's cookie, then the browser's languages.

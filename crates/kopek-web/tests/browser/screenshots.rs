@@ -36,7 +36,11 @@ async fn ops5_every_main_page_shows_the_demo_and_is_pictured() {
     p.t.engine.load_demo().await.unwrap().expect("the demo loads");
     p.log_in("ivanov@romashka.example", DEMO_CLIENT_PASSWORD).await;
     let to_docs = std::env::var("KOPEK_SCREENSHOTS").is_ok_and(|v| v == "1");
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(if to_docs { "../../docs/screenshots" } else { "../../target/screenshots" });
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(if to_docs {
+        "../../docs/screenshots"
+    } else {
+        "../../target/screenshots"
+    });
     std::fs::create_dir_all(&dir).unwrap();
     for (name, path, nav) in PAGES {
         p.go(path).await;

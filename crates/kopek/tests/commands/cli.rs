@@ -127,7 +127,7 @@ backend_test!(async fn led1_check_ledger_passes_on_a_filled_database_and_reports
     assert_eq!(broken.status.code(), Some(1));
     let report = text(&broken.stdout);
     assert!(report.starts_with("LEDGER BROKEN: 2 violation(s)"), "{report}");
-    assert!(report.contains("[balance_is_sum_of_entries] client 2: the cached balance of client 2 is 1726.55, its entries sum to 1850.00"), "{report}");
+    assert!(report.contains("[balance_is_sum_of_entries] client 2: the cached balance of client 2 is 9726.55, its entries sum to 9850.00"), "{report}");
 });
 
 #[test]

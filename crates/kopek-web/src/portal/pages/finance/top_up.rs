@@ -5,7 +5,7 @@
 //! back to the payment's result page.
 
 use axum::extract::State;
-use axum::http::header::{COOKIE, LOCATION, SET_COOKIE};
+use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kopek_engine::EngineError;
@@ -164,14 +164,7 @@ async fn refused(state: &AppState, user: &PortalUser, mut form: Form, err: Engin
 /// The gateway's way back: on to the result of the payment this browser
 /// went to pay (the engine refuses another client's).
 pub async fn back(headers: HeaderMap, _user: PortalUser) -> Response {
-    let id = headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(n, _)| *n == TOP_UP_COOKIE)
-        .and_then(|(_, v)| v.parse::<i64>().ok());
+    let id = crate::extract::cookie(&headers, TOP_UP_COOKIE).and_then(|v| v.parse::<i64>().ok());
     match id {
         Some(id) => redirect(&format!("/finance/payments/{id}/result")),
         None => redirect("/finance/payments"),
