@@ -12,12 +12,15 @@ use crate::payments::payers::PayerInput;
 use crate::shop::orders::CartInput;
 use crate::shop::products::{ProductInput, PromoInput};
 
-/// A demo client's code, and what it buys: (product index, add-ons,
-/// months, domain), and whether it stops the first one.
+/// One order: (product index, add-ons, months, domain).
+type DemoOrder = (usize, &'static [(&'static str, u32)], u32, Option<&'static str>);
+
+/// A demo client's code, its payers, what it buys, and whether it stops
+/// the first service it bought.
 pub(super) struct DemoShopping {
     pub code: &'static str,
     pub payers: &'static [fn() -> Value],
-    pub orders: &'static [(usize, &'static [(&'static str, u32)], u32, Option<&'static str>)],
+    pub orders: &'static [DemoOrder],
     pub stop_first: bool,
 }
 

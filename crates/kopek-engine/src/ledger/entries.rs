@@ -216,14 +216,16 @@ impl Engine {
         ctx.actor.ensure_sees_client(client_id)?;
         let mut conn = self.store.conn().await?;
         existing_client(&mut conn, client_id).await?;
-        let allocations = store::allocations_of_client(&mut conn, client_id).await?;
+        // Grouped once: a client with ten thousand expenses would otherwise
+        // scan every allocation for each expense.
+        let mut allocations: std::collections::HashMap<i64, Vec<_>> = std::collections::HashMap::new();
+        for a in store::allocations_of_client(&mut conn, client_id).await? {
+            allocations.entry(a.expense_id).or_default().push(a);
+        }
         Ok(store::expenses_of(&mut conn, client_id)
             .await?
             .iter()
-            .map(|e| {
-                let mine: Vec<_> = allocations.iter().filter(|a| a.expense_id == e.id).cloned().collect();
-                views::expense(e, &mine)
-            })
+            .map(|e| views::expense(e, allocations.get(&e.id).map_or(&[][..], Vec::as_slice)))
             .collect())
     }
 

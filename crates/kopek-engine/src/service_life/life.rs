@@ -290,17 +290,17 @@ impl Engine {
         uow.finish(()).await
     }
 
-    /// "Товары/Услуги": the client's services bought in the portal.
+    /// "Товары/Услуги": the client's services bought in the portal, read
+    /// over one connection with each product's spec read once.
     pub async fn client_services(&self, ctx: &Ctx, client_id: i64) -> Result<Vec<ClientService>> {
         ctx.actor.ensure_right(Right::Services)?;
         ctx.actor.ensure_sees_client(client_id)?;
-        let ids = {
-            let mut conn = self.store.conn().await?;
-            store::of_client(&mut conn, client_id).await?
-        };
+        let mut conn = self.store.conn().await?;
+        let ids = store::of_client(&mut conn, client_id).await?;
+        let mut names = std::collections::HashMap::new();
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
-            out.push(self.client_service(ctx, id).await?);
+            out.push(service_view(&mut conn, ctx, id, &mut names).await?);
         }
         Ok(out)
     }
@@ -308,46 +308,63 @@ impl Engine {
     pub async fn client_service(&self, ctx: &Ctx, sub_id: i64) -> Result<ClientService> {
         ctx.actor.ensure_right(Right::Services)?;
         let mut conn = self.store.conn().await?;
-        let life = visible(&mut conn, ctx, sub_id).await?;
-        let product_id = life.product_id.ok_or_else(|| EngineError::not_found("service", sub_id))?;
-        let product = kopek_store::products::get(&mut conn, product_id)
-            .await?
-            .ok_or_else(|| EngineError::not_found("product", product_id))?;
-        let spec: ProductSpec = serde_json::from_str(&product.spec)?;
-        let sub = kopek_store::subscriptions::get(&mut conn, sub_id)
-            .await?
-            .ok_or_else(|| EngineError::not_found("subscription", sub_id))?;
-        let state = life.life_state.unwrap_or(ServiceState::Ordered);
-        let operations = store::operations(&mut conn, sub_id).await?.into_iter().map(|o| ServiceOperation {
-            id: o.id,
-            action: o.action,
-            status: o.status.to_string(),
-            attempts: o.attempts,
-            answer: o.answer,
-            error: o.error,
-            created_at: o.created_at,
-        });
-        let staff = ctx.actor.own_client().is_none();
-        Ok(ClientService {
-            subscription_id: sub_id,
-            product_id,
-            product_name: spec.name,
-            state_label: state.label_ru(),
-            state: state.stored(),
-            paid_until: sub.paid_until,
-            auto_renew: sub.auto_renew,
-            config: serde_json::from_str(life.product_config.as_deref().unwrap_or("{}"))?,
-            error: life.life_error.filter(|_| staff),
-            operations: operations
-                .map(|mut o| {
-                    if !staff {
-                        o.error = None;
-                    }
-                    o
-                })
-                .collect(),
-        })
+        service_view(&mut conn, ctx, sub_id, &mut std::collections::HashMap::new()).await
     }
+}
+
+/// A service as its client sees it; `names` keeps the product names read
+/// so far.
+async fn service_view(
+    conn: &mut kopek_store::Conn,
+    ctx: &Ctx,
+    sub_id: i64,
+    names: &mut std::collections::HashMap<i64, String>,
+) -> Result<ClientService> {
+    let life = visible(conn, ctx, sub_id).await?;
+    let product_id = life.product_id.ok_or_else(|| EngineError::not_found("service", sub_id))?;
+    let product_name = match names.get(&product_id) {
+        Some(name) => name.clone(),
+        None => {
+            let product = kopek_store::products::get(conn, product_id)
+                .await?
+                .ok_or_else(|| EngineError::not_found("product", product_id))?;
+            let spec: ProductSpec = serde_json::from_str(&product.spec)?;
+            names.insert(product_id, spec.name.clone());
+            spec.name
+        }
+    };
+    let sub =
+        kopek_store::subscriptions::get(conn, sub_id).await?.ok_or_else(|| EngineError::not_found("subscription", sub_id))?;
+    let state = life.life_state.unwrap_or(ServiceState::Ordered);
+    let operations = store::operations(conn, sub_id).await?.into_iter().map(|o| ServiceOperation {
+        id: o.id,
+        action: o.action,
+        status: o.status.to_string(),
+        attempts: o.attempts,
+        answer: o.answer,
+        error: o.error,
+        created_at: o.created_at,
+    });
+    let staff = ctx.actor.own_client().is_none();
+    Ok(ClientService {
+        subscription_id: sub_id,
+        product_id,
+        product_name,
+        state_label: state.label_ru(),
+        state: state.stored(),
+        paid_until: sub.paid_until,
+        auto_renew: sub.auto_renew,
+        config: serde_json::from_str(life.product_config.as_deref().unwrap_or("{}"))?,
+        error: life.life_error.filter(|_| staff),
+        operations: operations
+            .map(|mut o| {
+                if !staff {
+                    o.error = None;
+                }
+                o
+            })
+            .collect(),
+    })
 }
 
 async fn visible(conn: &mut kopek_store::Conn, ctx: &Ctx, sub_id: i64) -> Result<store::LifeRow> {

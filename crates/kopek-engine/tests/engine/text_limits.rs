@@ -14,7 +14,7 @@ use kopek_store::backend_test;
 fn refused<T: std::fmt::Debug>(r: Result<T, EngineError>, field: &str, max: usize) {
     match r.unwrap_err() {
         EngineError::Invalid { code, message, field: f } => {
-            assert_eq!((code, f.as_deref()), ("text_too_long", Some(field)));
+            assert_eq!((code, f), ("text_too_long", Some(field)));
             assert_eq!(message, format!("{field}: at most {max} characters"));
         }
         other => panic!("{other:?}"),
