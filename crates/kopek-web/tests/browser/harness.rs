@@ -192,6 +192,40 @@ impl Portal {
         self.driver.screenshot(&dir.join(format!("{name}.png"))).await.unwrap();
     }
 
+    /// The virtual server the stories order: 300.00 a month, IPv4
+    /// addresses at 150.00 past the first, disk at 2.50 a GiB past 10;
+    /// its id.
+    pub async fn vds_product(&self) -> i64 {
+        let spec = serde_json::from_value(serde_json::json!({
+            "name": "VDS Fast", "product_type": "virtual_server", "currency": "RUB",
+            "prices": [{ "months": 1, "price": "300.00" }, { "months": 3, "price": "850.00" }],
+            "addons": [
+                { "code": "ipv4", "name": "Публичные IPv4-адреса", "unit": "Шт.", "unit_price": "150.00", "included": 1, "min": 1, "max": 8, "default": 1 },
+                { "code": "disk", "name": "Диск", "unit": "ГиБ", "unit_price": "2.50", "included": 10, "min": 10, "max": 500, "default": 10 }
+            ],
+            "tax_percent": "20", "tax_included": true, "needs_domain": true
+        }))
+        .unwrap();
+        let input = kopek_engine::shop::products::ProductInput { spec, hook: None, archived: false };
+        self.t.engine.create_product(&self.admin, input).await.unwrap().id
+    }
+
+    /// Fills the payer wizard's company fields, with `inn` as typed.
+    pub async fn fill_company_payer(&self, inn: &str) {
+        for (name, value) in [
+            ("name", "ООО Ромашка"),
+            ("contact_person", "Иван"),
+            ("legal_address.city", "Москва"),
+            ("inn", inn),
+            ("kpp", "773601001"),
+            ("ogrn", "1027700132195"),
+            ("bik", "044525225"),
+            ("settlement_account", "40702810938000000001"),
+        ] {
+            self.fill(name, value).await;
+        }
+    }
+
     pub async fn close(self) {
         self.driver.quit().await.unwrap();
     }

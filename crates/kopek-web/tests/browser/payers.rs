@@ -24,18 +24,7 @@ async fn pay2_a_company_payer_is_created_through_the_wizard_wrong_inn_refused() 
     assert_eq!(p.path().await, "/client/payers/new?country=RU&kind=legal_entity");
     assert_eq!(p.text("payer-kind").await, "Юридическое лицо");
 
-    for (name, value) in [
-        ("name", "ООО Ромашка"),
-        ("contact_person", "Иван"),
-        ("legal_address.city", "Москва"),
-        ("inn", "7707083894"),
-        ("kpp", "773601001"),
-        ("ogrn", "1027700132195"),
-        ("bik", "044525225"),
-        ("settlement_account", "40702810938000000001"),
-    ] {
-        p.fill(name, value).await;
-    }
+    p.fill_company_payer("7707083894").await;
     p.click("finish").await;
     assert_eq!(
         p.field_error("inn").await,

@@ -4,7 +4,6 @@
 use chrono::{TimeZone, Utc};
 use kopek_engine::core::amount::Amount;
 use kopek_engine::ledger::entries::CreditPayment;
-use kopek_engine::shop::products::ProductInput;
 
 use crate::harness::Portal;
 
@@ -19,17 +18,7 @@ async fn ord1_svc2_a_client_orders_a_virtual_server_with_addons_sees_it_and_rene
         comment: String::new(),
     };
     p.t.engine.credit_payment(&p.admin, client.id, money).await.unwrap();
-    let spec = serde_json::from_value(serde_json::json!({
-        "name": "VDS Fast", "product_type": "virtual_server", "currency": "RUB",
-        "prices": [{ "months": 1, "price": "300.00" }, { "months": 3, "price": "850.00" }],
-        "addons": [
-            { "code": "ipv4", "name": "Публичные IPv4-адреса", "unit": "Шт.", "unit_price": "150.00", "included": 1, "min": 1, "max": 8, "default": 1 },
-            { "code": "disk", "name": "Диск", "unit": "ГиБ", "unit_price": "2.50", "included": 10, "min": 10, "max": 500, "default": 10 }
-        ],
-        "tax_percent": "20", "tax_included": true, "needs_domain": true
-    }))
-    .unwrap();
-    let product = p.t.engine.create_product(&p.admin, ProductInput { spec, hook: None, archived: false }).await.unwrap().id;
+    let product = p.vds_product().await;
     // 11 March 2026, 00:00 provider time.
     p.t.clock.set(Utc.with_ymd_and_hms(2026, 3, 10, 21, 0, 0).unwrap());
 

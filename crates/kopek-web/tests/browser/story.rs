@@ -9,7 +9,6 @@
 use chrono::{TimeZone, Utc};
 use kopek_engine::core::amount::Amount;
 use kopek_engine::payments::methods::MethodInput;
-use kopek_engine::shop::products::ProductInput;
 use thirtyfour::prelude::*;
 
 use crate::harness::Portal;
@@ -80,17 +79,7 @@ async fn story(w: &Words, javascript: bool) {
         instructions: String::new(),
     };
     p.t.engine.create_payment_method(&p.admin, method).await.unwrap();
-    let spec = serde_json::from_value(serde_json::json!({
-        "name": "VDS Fast", "product_type": "virtual_server", "currency": "RUB",
-        "prices": [{ "months": 1, "price": "300.00" }, { "months": 3, "price": "850.00" }],
-        "addons": [
-            { "code": "ipv4", "name": "Публичные IPv4-адреса", "unit": "Шт.", "unit_price": "150.00", "included": 1, "min": 1, "max": 8, "default": 1 },
-            { "code": "disk", "name": "Диск", "unit": "ГиБ", "unit_price": "2.50", "included": 10, "min": 10, "max": 500, "default": 10 }
-        ],
-        "tax_percent": "20", "tax_included": true, "needs_domain": true
-    }))
-    .unwrap();
-    let product = p.t.engine.create_product(&p.admin, ProductInput { spec, hook: None, archived: false }).await.unwrap().id;
+    let product = p.vds_product().await;
     // 11 March 2026, 00:00 provider time.
     p.t.clock.set(Utc.with_ymd_and_hms(2026, 3, 10, 21, 0, 0).unwrap());
 
@@ -105,18 +94,7 @@ async fn story(w: &Words, javascript: bool) {
     p.click("next").await;
     p.driver.find(By::Css("[data-test='kind-legal_entity']")).await.unwrap().click().await.unwrap();
     p.click("next").await;
-    for (name, value) in [
-        ("name", "ООО Ромашка"),
-        ("contact_person", "Иван"),
-        ("legal_address.city", "Москва"),
-        ("inn", "7707083894"),
-        ("kpp", "773601001"),
-        ("ogrn", "1027700132195"),
-        ("bik", "044525225"),
-        ("settlement_account", "40702810938000000001"),
-    ] {
-        p.fill(name, value).await;
-    }
+    p.fill_company_payer("7707083894").await;
     p.click("finish").await;
     assert_eq!(p.field_error("inn").await, w.wrong_inn);
     p.fill("inn", "7707083893").await;
