@@ -255,3 +255,92 @@ pub async fn allocations_of_client(conn: &mut Conn, client_id: i64) -> Result<Ve
          WHERE client_id = $1 GROUP BY payment_id, expense_id HAVING SUM(amount) <> 0 ORDER BY expense_id, payment_id")
         .bind(client_id).fetch_all(db).await)?)
 }
+
+/// What a filter of a client's expenses finds: how many, and the sums of
+/// those still counted (a reversed expense is listed but no longer owed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct ExpenseTotals {
+    pub found: i64,
+    pub amount: i64,
+    pub unpaid: i64,
+    pub tax: i64,
+}
+
+/// Charge times to bound a window that has no bound on one side: both
+/// backends compare the stored times in order, so far-off instants stand
+/// for "none".
+fn window(from: Option<DateTime<Utc>>, until: Option<DateTime<Utc>>) -> (DateTime<Utc>, DateTime<Utc>) {
+    (from.unwrap_or(DateTime::UNIX_EPOCH), until.unwrap_or_else(far_future))
+}
+
+fn far_future() -> DateTime<Utc> {
+    DateTime::from_timestamp(253_402_214_399, 0).expect("9999-12-31 is a valid time")
+}
+
+/// The totals of a client's expenses charged in `[from, until)`.
+pub async fn expense_totals(
+    conn: &mut Conn,
+    client_id: i64,
+    from: Option<DateTime<Utc>>,
+    until: Option<DateTime<Utc>>,
+) -> Result<ExpenseTotals> {
+    let (from, until) = window(from, until);
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS found,
+                CAST(COALESCE(SUM(CASE WHEN status <> 'reversed' THEN amount ELSE 0 END), 0) AS BIGINT) AS amount,
+                CAST(COALESCE(SUM(CASE WHEN status <> 'reversed' THEN unpaid ELSE 0 END), 0) AS BIGINT) AS unpaid,
+                CAST(COALESCE(SUM(CASE WHEN status <> 'reversed' THEN tax ELSE 0 END), 0) AS BIGINT) AS tax
+         FROM expenses WHERE client_id = $1 AND charged_at >= $2 AND charged_at < $3")
+        .bind(client_id).bind(from).bind(until).fetch_one(db).await)?)
+}
+
+/// One page of a client's expenses charged in `[from, until)`, the newest
+/// charge first.
+pub async fn expenses_page(
+    conn: &mut Conn,
+    client_id: i64,
+    from: Option<DateTime<Utc>>,
+    until: Option<DateTime<Utc>>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<ExpenseRow>> {
+    let (from, until) = window(from, until);
+    Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", EXPENSE_COLS,
+        " FROM expenses WHERE client_id = $1 AND charged_at >= $2 AND charged_at < $3
+          ORDER BY charged_at DESC, id DESC LIMIT $4 OFFSET $5"))
+        .bind(client_id).bind(from).bind(until).bind(limit).bind(offset).fetch_all(db).await)?)
+}
+
+/// A net allocation to an expense, with the number of the payment that
+/// made it, as an expense list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PaidBy {
+    pub expense_id: i64,
+    pub payment_id: i64,
+    pub number: Option<String>,
+    pub amount: i64,
+}
+
+/// The net allocations to some expenses of a client, per payment, with the
+/// payments' numbers.
+pub async fn paid_by(conn: &mut Conn, client_id: i64, expense_ids: &[i64]) -> Result<Vec<PaidBy>> {
+    if expense_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (0..expense_ids.len()).map(|i| format!("${}", i + 2)).collect();
+    let text = format!(
+        "SELECT a.expense_id, a.payment_id, p.number, CAST(SUM(a.amount) AS BIGINT) AS amount
+         FROM allocations a JOIN payments p ON p.id = a.payment_id
+         WHERE a.client_id = $1 AND a.expense_id IN ({})
+         GROUP BY a.expense_id, a.payment_id, p.number HAVING SUM(a.amount) <> 0
+         ORDER BY a.expense_id, a.payment_id",
+        marks.join(", ")
+    );
+    Ok(on_db!(conn, db => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(text.clone())).bind(client_id);
+        for id in expense_ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(db).await
+    })?)
+}

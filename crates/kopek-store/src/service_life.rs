@@ -9,6 +9,10 @@ use kopek_domain::product::life::ServiceState;
 
 use crate::{Conn, Result, StoreError, exec_db, on_db};
 
+macro_rules! sql {
+    ($($part:expr),+ $(,)?) => { sqlx::AssertSqlSafe([$($part),+].concat()) };
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LifeRow {
     pub id: i64,
@@ -18,6 +22,8 @@ pub struct LifeRow {
     /// None for a subscription that is not a product's.
     pub life_state: Option<ServiceState>,
     pub life_error: Option<String>,
+    pub paid_until: Option<DateTime<Utc>>,
+    pub auto_renew: bool,
 }
 
 /// [`LifeRow`] as read, before its state is decoded.
@@ -29,6 +35,28 @@ struct RawLife {
     product_config: Option<String>,
     life_state: Option<String>,
     life_error: Option<String>,
+    paid_until: Option<DateTime<Utc>>,
+    auto_renew: bool,
+}
+
+const LIFE_COLS: &str = "id, client_id, product_id, product_config, life_state, life_error, paid_until, auto_renew";
+
+impl TryFrom<RawLife> for LifeRow {
+    type Error = StoreError;
+
+    fn try_from(r: RawLife) -> Result<LifeRow> {
+        let life_state = r.life_state.map(ServiceState::try_from).transpose().map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(LifeRow {
+            id: r.id,
+            client_id: r.client_id,
+            product_id: r.product_id,
+            product_config: r.product_config,
+            life_state,
+            life_error: r.life_error,
+            paid_until: r.paid_until,
+            auto_renew: r.auto_renew,
+        })
+    }
 }
 
 pub async fn set_product(conn: &mut Conn, id: i64, product_id: i64, config: &str, life_state: ServiceState) -> Result<()> {
@@ -51,19 +79,17 @@ pub async fn set_life(conn: &mut Conn, id: i64, life_state: ServiceState, error:
 }
 
 pub async fn life(conn: &mut Conn, id: i64) -> Result<Option<LifeRow>> {
-    let raw: Option<RawLife> = on_db!(conn, db => sqlx::query_as(
-        "SELECT id, client_id, product_id, product_config, life_state, life_error FROM subscriptions WHERE id = $1")
+    let raw: Option<RawLife> = on_db!(conn, db => sqlx::query_as(sql!("SELECT ", LIFE_COLS, " FROM subscriptions WHERE id = $1"))
         .bind(id).fetch_optional(db).await)?;
-    let Some(r) = raw else { return Ok(None) };
-    let life_state = r.life_state.map(ServiceState::try_from).transpose().map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    Ok(Some(LifeRow {
-        id: r.id,
-        client_id: r.client_id,
-        product_id: r.product_id,
-        product_config: r.product_config,
-        life_state,
-        life_error: r.life_error,
-    }))
+    raw.map(LifeRow::try_from).transpose()
+}
+
+/// The services (product subscriptions) of a client, oldest first.
+pub async fn lives_of_client(conn: &mut Conn, client_id: i64) -> Result<Vec<LifeRow>> {
+    let raw: Vec<RawLife> = on_db!(conn, db => sqlx::query_as(sql!("SELECT ", LIFE_COLS,
+        " FROM subscriptions WHERE client_id = $1 AND product_id IS NOT NULL ORDER BY id"))
+        .bind(client_id).fetch_all(db).await)?;
+    raw.into_iter().map(LifeRow::try_from).collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -81,10 +107,8 @@ pub struct OperationRow {
 }
 
 const OP_COLS: &str = "id, subscription_id, action, status, attempts, answer, error, created_at, updated_at";
-
-macro_rules! sql {
-    ($($part:expr),+ $(,)?) => { sqlx::AssertSqlSafe([$($part),+].concat()) };
-}
+const OP_COLS_OF_O: &str =
+    "o.id, o.subscription_id, o.action, o.status, o.attempts, o.answer, o.error, o.created_at, o.updated_at";
 
 pub async fn insert_operation(conn: &mut Conn, subscription_id: i64, action: &str, now: DateTime<Utc>) -> Result<i64> {
     Ok(on_db!(conn, db => sqlx::query_scalar(
@@ -96,6 +120,15 @@ pub async fn insert_operation(conn: &mut Conn, subscription_id: i64, action: &st
 pub async fn operation(conn: &mut Conn, id: i64) -> Result<Option<OperationRow>> {
     Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", OP_COLS, " FROM service_operations WHERE id = $1"))
         .bind(id).fetch_optional(db).await)?)
+}
+
+/// The provisioning operations of every service of a client, by service
+/// then in order.
+pub async fn operations_of_client(conn: &mut Conn, client_id: i64) -> Result<Vec<OperationRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", OP_COLS_OF_O,
+        " FROM service_operations o JOIN subscriptions s ON s.id = o.subscription_id
+          WHERE s.client_id = $1 ORDER BY o.subscription_id, o.id"))
+        .bind(client_id).fetch_all(db).await)?)
 }
 
 pub async fn operations(conn: &mut Conn, subscription_id: i64) -> Result<Vec<OperationRow>> {

@@ -3,4 +3,5 @@
 //! the allocation of money to debt, oldest first.
 
 pub mod entries;
+pub mod expense_list;
 pub mod funds;

@@ -22,7 +22,7 @@ use crate::core::uow::Uow;
 use crate::core::views::Payment;
 use crate::ledger::entries::{allocate, lock_client, payment_view, reverse_payment_in};
 use crate::payments::gateway::{CreatePayment, GatewayKind, GatewayStatus, PaymentGateway, RefundStatus, WebhookEvent};
-use crate::payments::methods::{price, usable_method};
+use crate::payments::methods::{Method, Priced, price, usable_method};
 use crate::payments::purpose::{MethodPaymentEnd, PaymentPurpose, SavedChoice, link_saved_method, saved_method_request};
 use kopek_store::saved_methods as saved;
 
@@ -114,15 +114,8 @@ impl Engine {
             return self.resume_start(ctx, first.id, &req).await;
         }
         let client = lock_client(&mut uow.conn, client_id).await?;
-        let payer = crate::payments::payers::visible(&mut uow.conn, ctx, req.payer_id).await?;
-        if payer.client_id != client_id {
-            return Err(EngineError::not_found("payer", req.payer_id));
-        }
-        let method = usable_method(&mut uow.conn, req.method_id).await?;
-        if method.gateway != GatewayKind::BankTransfer && !self.gateways.contains_key(&method.gateway) {
-            return Err(EngineError::conflict("gateway_not_configured", format!("gateway {} is not configured", method.gateway)));
-        }
-        let priced = price(&mut uow.conn, &method, payer.kind, &client.currency, req.amount.0, self.local_today()).await?;
+        let (payer, method, priced) =
+            self.checked_payment(&mut uow.conn, ctx, &client, req.payer_id, req.method_id, req.amount.0).await?;
         let row = ledger_store::insert_payment(
             &mut uow.conn,
             &NewPayment {
@@ -367,4 +360,31 @@ pub(crate) async fn locked_payment(uow: &mut Uow<'_>, payment_id: i64) -> Result
     let pay =
         ledger_store::payment(&mut uow.conn, payment_id).await?.ok_or_else(|| EngineError::not_found("payment", payment_id))?;
     Ok((pay, client))
+}
+
+impl Engine {
+    /// The payer and method of a payment of `amount` to `client`, each
+    /// checked (the client's own payer, of a kind the method takes; an
+    /// enabled method whose gateway is configured; the amount within its
+    /// limits), and the amount priced by them.
+    pub(crate) async fn checked_payment(
+        &self,
+        conn: &mut kopek_store::Conn,
+        ctx: &Ctx,
+        client: &kopek_store::clients::ClientRow,
+        payer_id: i64,
+        method_id: i64,
+        amount: rust_decimal::Decimal,
+    ) -> Result<(kopek_store::payers::PayerRow, Method, Priced)> {
+        let payer = crate::payments::payers::visible(conn, ctx, payer_id).await?;
+        if payer.client_id != client.id {
+            return Err(EngineError::not_found("payer", payer_id));
+        }
+        let method = usable_method(conn, method_id).await?;
+        if method.gateway != GatewayKind::BankTransfer && !self.gateways.contains_key(&method.gateway) {
+            return Err(EngineError::conflict("gateway_not_configured", format!("gateway {} is not configured", method.gateway)));
+        }
+        let priced = price(conn, &method, payer.kind, &client.currency, amount, self.local_today()).await?;
+        Ok((payer, method, priced))
+    }
 }

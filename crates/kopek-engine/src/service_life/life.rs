@@ -7,7 +7,7 @@
 //! that fails or hangs is retried with backoff; once its tries are spent the
 //! service stays "processing" with the error shown to staff.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -292,15 +292,22 @@ impl Engine {
 
     /// "Товары/Услуги": the client's services bought in the portal, read
     /// over one connection with each product's spec read once.
+    /// The client's services, read in three statements however many it
+    /// has: their rows, their operations and their products' names.
     pub async fn client_services(&self, ctx: &Ctx, client_id: i64) -> Result<Vec<ClientService>> {
         ctx.actor.ensure_right(Right::Services)?;
         ctx.actor.ensure_sees_client(client_id)?;
         let mut conn = self.store.conn().await?;
-        let ids = store::of_client(&mut conn, client_id).await?;
-        let mut names = std::collections::HashMap::new();
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            out.push(service_view(&mut conn, ctx, id, &mut names).await?);
+        let lives = store::lives_of_client(&mut conn, client_id).await?;
+        let mut operations: HashMap<i64, Vec<store::OperationRow>> = HashMap::new();
+        for o in store::operations_of_client(&mut conn, client_id).await? {
+            operations.entry(o.subscription_id).or_default().push(o);
+        }
+        let mut names = HashMap::new();
+        let mut out = Vec::with_capacity(lives.len());
+        for life in lives {
+            let ops = operations.remove(&life.id).unwrap_or_default();
+            out.push(service_view(&mut conn, ctx, life, ops, &mut names).await?);
         }
         Ok(out)
     }
@@ -308,7 +315,9 @@ impl Engine {
     pub async fn client_service(&self, ctx: &Ctx, sub_id: i64) -> Result<ClientService> {
         ctx.actor.ensure_right(Right::Services)?;
         let mut conn = self.store.conn().await?;
-        service_view(&mut conn, ctx, sub_id, &mut std::collections::HashMap::new()).await
+        let life = visible(&mut conn, ctx, sub_id).await?;
+        let ops = store::operations(&mut conn, sub_id).await?;
+        service_view(&mut conn, ctx, life, ops, &mut HashMap::new()).await
     }
 }
 
@@ -317,10 +326,11 @@ impl Engine {
 async fn service_view(
     conn: &mut kopek_store::Conn,
     ctx: &Ctx,
-    sub_id: i64,
-    names: &mut std::collections::HashMap<i64, String>,
+    life: store::LifeRow,
+    operations: Vec<store::OperationRow>,
+    names: &mut HashMap<i64, String>,
 ) -> Result<ClientService> {
-    let life = visible(conn, ctx, sub_id).await?;
+    let sub_id = life.id;
     let product_id = life.product_id.ok_or_else(|| EngineError::not_found("service", sub_id))?;
     let product_name = match names.get(&product_id) {
         Some(name) => name.clone(),
@@ -333,10 +343,8 @@ async fn service_view(
             spec.name
         }
     };
-    let sub =
-        kopek_store::subscriptions::get(conn, sub_id).await?.ok_or_else(|| EngineError::not_found("subscription", sub_id))?;
     let state = life.life_state.unwrap_or(ServiceState::Ordered);
-    let operations = store::operations(conn, sub_id).await?.into_iter().map(|o| ServiceOperation {
+    let operations = operations.into_iter().map(|o| ServiceOperation {
         id: o.id,
         action: o.action,
         status: o.status.to_string(),
@@ -352,8 +360,8 @@ async fn service_view(
         product_name,
         state_label: state.label_ru(),
         state: state.stored(),
-        paid_until: sub.paid_until,
-        auto_renew: sub.auto_renew,
+        paid_until: life.paid_until,
+        auto_renew: life.auto_renew,
         config: serde_json::from_str(life.product_config.as_deref().unwrap_or("{}"))?,
         error: life.life_error.filter(|_| staff),
         operations: operations

@@ -284,8 +284,14 @@ impl Engine {
         let total: rust_decimal::Decimal = lines.iter().map(|l| l.quote.to_pay).sum();
         let tax: rust_decimal::Decimal = lines.iter().map(|l| l.quote.tax).sum();
         let total_units = decimal_to_units(total)?;
-        if method.is_none() {
-            ensure_funds(client, total_units, "the order")?;
+        match &method {
+            None => ensure_funds(client, total_units, "the order")?,
+            // Checked before the order is written: a payer or method the
+            // gateway would refuse leaves the cart as it was.
+            Some(m) => {
+                let amount = crate::payments::start::payable(total_units, &currency).0;
+                self.checked_payment(&mut uow.conn, &ctx, client, m.payer_id, m.method_id, amount).await.map(|_| ())?
+            }
         }
         let order = store::insert_order(
             &mut uow.conn,

@@ -64,7 +64,7 @@ finance-to = To
 finance-filter = Show
 finance-filter-reset = Reset
 finance-error-date = Enter a date such as 2024-02-21
-finance-error-date-order = The "to" date is before the "from" date
+error-date-order = The "to" date is before the "from" date
 
 finance-renewals-title = Auto-renewing services
 finance-service-name = Service
@@ -151,3 +151,16 @@ error-amount-not-positive-monthly-max = The amount must be above zero
 error-amount-too-precise-monthly-max = At most two decimal places
 error-invalid-field-monthly-max = Enter an amount above zero
 finance-waiting = Waiting to be paid
+
+# Paying an order (PMT-2)
+finance-pay-with = How to pay the order
+finance-pay-from-balance = Personal account (from the balance)
+finance-payer-for-method = When paying by a method: the payer the payment is made for
+finance-save-method = Remember the payment method
+finance-pay-order = Pay the order
+error-not-found-pay-with = Payment method not found
+error-method-disabled-pay-with = This payment method is switched off
+error-gateway-not-configured-pay-with = This payment method is not available now
+error-no-exchange-rate-pay-with = There is no exchange rate for today for this method
+error-amount-below-minimum-pay-with = The order's amount is below this method's minimum
+error-amount-above-maximum-pay-with = The order's amount is above this method's maximum

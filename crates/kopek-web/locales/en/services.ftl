@@ -111,6 +111,7 @@ services-instructions = Instructions
 services-notice-ordered = The order is placed
 services-notice-in-cart = Added to the cart
 services-notice-removed = Removed from the cart
+services-notice-order-not-payable = This order no longer awaits payment
 services-notice-renewed = The service is renewed
 services-notice-changed = The service is changed
 services-notice-deleted = The service is deleted

@@ -64,7 +64,7 @@ finance-to = По
 finance-filter = Показать
 finance-filter-reset = Сбросить
 finance-error-date = Введите дату, например 2024-02-21
-finance-error-date-order = Дата «по» раньше даты «с»
+error-date-order = Дата «по» раньше даты «с»
 
 finance-renewals-title = Услуги на автопродлении
 finance-service-name = Наименование услуги
@@ -151,3 +151,16 @@ error-amount-not-positive-monthly-max = Сумма должна быть бол�
 error-amount-too-precise-monthly-max = Не больше двух знаков после запятой
 error-invalid-field-monthly-max = Введите сумму больше нуля
 finance-waiting = Ожидают оплаты
+
+# Paying an order (PMT-2)
+finance-pay-with = Способ оплаты заказа
+finance-pay-from-balance = Лицевой счёт (с баланса)
+finance-payer-for-method = Для оплаты методом: плательщик, от имени которого идёт платёж
+finance-save-method = Запомнить способ оплаты
+finance-pay-order = Оплатить заказ
+error-not-found-pay-with = Метод оплаты не найден
+error-method-disabled-pay-with = Этот метод оплаты отключён
+error-gateway-not-configured-pay-with = Этот метод оплаты сейчас недоступен
+error-no-exchange-rate-pay-with = Нет курса валюты на сегодня для этого метода оплаты
+error-amount-below-minimum-pay-with = Сумма заказа меньше минимальной для этого метода оплаты
+error-amount-above-maximum-pay-with = Сумма заказа больше максимальной для этого метода оплаты

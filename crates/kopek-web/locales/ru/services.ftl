@@ -111,6 +111,7 @@ services-instructions = Инструкция
 services-notice-ordered = Заказ оформлен
 services-notice-in-cart = Добавлено в корзину
 services-notice-removed = Удалено из корзины
+services-notice-order-not-payable = Этот заказ уже не ждёт оплаты
 services-notice-renewed = Услуга продлена
 services-notice-changed = Услуга изменена
 services-notice-deleted = Услуга удалена

@@ -11,18 +11,6 @@ use serde_json::json;
 use crate::common::pages::{field_error, text_at};
 use crate::common::{App, Gateways};
 
-/// A card method through the sandbox: 5 % + 10.00, from 10.00 to 15000.00.
-async fn sandbox_method(app: &App) -> i64 {
-    app.method(json!({
-        "prefix": "sbx", "name": "Card (sandbox)", "gateway": "sandbox", "currency": "RUB",
-        "commission_percent": "5", "commission_fixed": "10.00", "min_amount": "10.00", "max_amount": "15000.00",
-        "cashback_percent": "0", "payer_kinds": ["individual"], "enabled": true, "instructions": "",
-    }))
-    .await
-}
-
-/// What a person reads at `attr`, with the slashes the templates escape
-/// ("pfx&#x2f;5635") as they are shown.
 /// How many times `needle` occurs in `html`.
 fn count(html: &str, needle: &str) -> usize {
     html.matches(needle).count()
@@ -31,7 +19,7 @@ fn count(html: &str, needle: &str) -> usize {
 backend_test!(async fn pmt1_a_top_up_shows_its_commission_pays_on_the_sandbox_page_and_credits_the_balance(db) {
     let app = App::spawn_with(db, Gateways::Sandbox).await;
     let (client, payer) = app.client("TOPUP", None).await;
-    let method = sandbox_method(&app).await;
+    let method = app.sandbox_method().await;
     let pages = app.pages("TOPUP").await;
     let (m, p) = (method.to_string(), payer.to_string());
 
@@ -88,7 +76,7 @@ backend_test!(async fn pmt1_a_top_up_shows_its_commission_pays_on_the_sandbox_pa
 backend_test!(async fn pmt1_a_bad_amount_is_refused_next_to_its_field_and_starts_nothing(db) {
     let app = App::spawn_with(db, Gateways::Sandbox).await;
     let (client, payer) = app.client("BADSUM", None).await;
-    let method = sandbox_method(&app).await;
+    let method = app.sandbox_method().await;
     let pages = app.pages("BADSUM").await;
     let (m, p) = (method.to_string(), payer.to_string());
     for (amount, action, message) in [

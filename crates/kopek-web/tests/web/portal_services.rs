@@ -27,19 +27,19 @@ fn vds() -> Value {
     })
 }
 
-async fn product(app: &App) -> i64 {
+pub(crate) async fn product(app: &App) -> i64 {
     let (status, p) = app.post("/products", json!({ "spec": vds() })).await;
     assert_eq!(status, StatusCode::CREATED, "{p}");
     p["id"].as_i64().unwrap()
 }
 
 /// 11 March 2026, 00:00 provider time (UTC+3).
-fn march(app: &App) {
+pub(crate) fn march(app: &App) {
     app.t.clock.set(Utc.with_ymd_and_hms(2026, 3, 10, 21, 0, 0).unwrap());
 }
 
 /// The order form's fields for `ipv4` addresses and `disk` GiB, for a month.
-fn order<'a>(product: &'a str, ipv4: &'a str, disk: &'a str, action: &'a str) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn order<'a>(product: &'a str, ipv4: &'a str, disk: &'a str, action: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("product_id", product),
         ("months", "1"),

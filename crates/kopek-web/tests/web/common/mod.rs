@@ -160,6 +160,17 @@ impl App {
         assert_eq!(status, StatusCode::CREATED, "{p}");
     }
 
+    /// A card method through the sandbox for individuals: 5 % + 10.00,
+    /// from 10.00 to 15000.00; its id.
+    pub async fn sandbox_method(&self) -> i64 {
+        self.method(json!({
+            "prefix": "sbx", "name": "Card (sandbox)", "gateway": "sandbox", "currency": "RUB",
+            "commission_percent": "5", "commission_fixed": "10.00", "min_amount": "10.00", "max_amount": "15000.00",
+            "cashback_percent": "0", "payer_kinds": ["individual"], "enabled": true, "instructions": "",
+        }))
+        .await
+    }
+
     /// A payment method created by staff: its id.
     pub async fn method(&self, body: Value) -> i64 {
         let (status, m) = self.post("/payment-methods", body).await;

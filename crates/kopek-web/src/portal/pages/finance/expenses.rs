@@ -9,11 +9,13 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
+use kopek_engine::EngineError;
 use kopek_engine::core::views::Expense;
+use kopek_engine::ledger::expense_list::ExpenseFilter;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{Paging, page_of};
+use super::{Paging, requested_page};
 use crate::AppState;
 use crate::portal::form::Form;
 use crate::portal::pages::error_page;
@@ -67,64 +69,61 @@ fn day(filter: &mut Form, q: &BTreeMap<String, String>, field: &str, state: &App
     }
 }
 
+fn four_places(mut d: Decimal) -> Decimal {
+    d.rescale(EXPENSE_PLACES);
+    d
+}
+
 pub async fn list(State(state): State<AppState>, user: PortalUser, Query(q): Query<BTreeMap<String, String>>) -> Response {
     let mut filter =
         Form::with(&[("from", q.get("from").cloned().unwrap_or_default()), ("to", q.get("to").cloned().unwrap_or_default())]);
     let from = day(&mut filter, &q, "from", &state, &user);
     let to = day(&mut filter, &q, "to", &state, &user);
-    if let (Some(f), Some(t)) = (from, to)
-        && f > t
-    {
-        filter.error("to", state.views.catalog.text(user.locale, "finance-error-date-order", &[]));
-    }
-    let status = if filter.is_ok() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let data =
-        async {
-            let frame = frame(&state, &user, "expenses", "/finance/expenses").await?;
-            let currency = state.engine.balance(&user.ctx, user.client_id).await?.currency;
-            let numbers: BTreeMap<i64, String> =
-                state.engine.payments(&user.ctx, user.client_id).await?.into_iter().map(|p| (p.id, p.number)).collect();
-            let mut found: Vec<Expense> = state
-                .engine
-                .expenses(&user.ctx, user.client_id)
-                .await?
-                .into_iter()
-                .filter(|e| {
-                    let on = state.engine.to_local(e.charged_at).date();
-                    from.is_none_or(|f| on >= f) && to.is_none_or(|t| on <= t)
-                })
-                .collect();
-            found.sort_by_key(|e| std::cmp::Reverse((e.charged_at, e.id)));
-            // A reversed expense is shown, marked, but no longer counts.
-            let counted = found.iter().filter(|e| e.status != "reversed");
-            let totals = counted.fold(Totals { amount: Decimal::ZERO, unpaid: Decimal::ZERO, tax: Decimal::ZERO }, |t, e| {
-                Totals { amount: t.amount + e.amount.0, unpaid: t.unpaid + e.unpaid.0, tax: t.tax + e.tax.0 }
-            });
-            let (shown, paging) = page_of(found, &q);
-            let lines = shown
-                .into_iter()
-                .map(|e| {
-                    let mut amount = e.amount.0;
-                    amount.rescale(EXPENSE_PLACES);
-                    let mut paid_by: Vec<String> = e.paid_by.iter().filter_map(|a| numbers.get(&a.payment_id).cloned()).collect();
-                    paid_by.dedup();
-                    let reversed = e.status == "reversed";
-                    let charged_on = state.engine.to_local(e.charged_at).date();
-                    Line { expense: e, amount, charged_on, paid_by, reversed }
-                })
-                .collect();
-            let mut base = String::from("/finance/expenses?");
-            for key in ["from", "to"] {
-                if let Some(v) = q.get(key).filter(|v| !v.trim().is_empty()) {
-                    base.push_str(&format!("{key}={}&", crate::portal::session::urlencode(v.trim())));
-                }
+    let (page, per_page) = requested_page(&q);
+    let data = async {
+        let frame = frame(&state, &user, "expenses", "/finance/expenses").await?;
+        let mut ask = ExpenseFilter { from, to, offset: ((page - 1) * per_page) as u64, limit: per_page as u64 };
+        let list = match state.engine.expense_list(&user.ctx, user.client_id, ask).await {
+            Err(e @ EngineError::Invalid { .. }) => {
+                filter.refusal(&e, None, &state.views.catalog, user.locale);
+                ask = ExpenseFilter { from: None, to: None, ..ask };
+                state.engine.expense_list(&user.ctx, user.client_id, ask).await?
             }
-            let mut totals = totals;
-            totals.amount.rescale(EXPENSE_PLACES);
-            Ok((frame, Expenses { filter, lines, totals, currency, paging, base }))
+            other => other?,
         };
+        let paging = Paging::new(list.found as usize, per_page, page);
+        // A page past the end shows the last one.
+        let list = if paging.page != page {
+            ask.offset = ((paging.page - 1) * per_page) as u64;
+            state.engine.expense_list(&user.ctx, user.client_id, ask).await?
+        } else {
+            list
+        };
+        let lines = list
+            .lines
+            .into_iter()
+            .map(|l| Line {
+                amount: four_places(l.expense.amount.0),
+                expense: l.expense,
+                charged_on: l.charged_on,
+                paid_by: l.paid_by,
+                reversed: l.reversed,
+            })
+            .collect();
+        let mut base = String::from("/finance/expenses?");
+        for key in ["from", "to"] {
+            if let Some(v) = q.get(key).filter(|v| !v.trim().is_empty()) {
+                base.push_str(&format!("{key}={}&", crate::portal::session::urlencode(v.trim())));
+            }
+        }
+        let totals = Totals { amount: four_places(list.amount.0), unpaid: list.unpaid.0, tax: list.tax.0 };
+        Ok((frame, Expenses { filter, lines, totals, currency: list.currency, paging, base }))
+    };
     match data.await {
-        Ok((frame, page)) => state.views.render_status(status, "portal/finance/expenses.html", &frame, page),
+        Ok((frame, page)) => {
+            let status = if page.filter.is_ok() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+            state.views.render_status(status, "portal/finance/expenses.html", &frame, page)
+        }
         Err(err) => error_page(&state, &user, err),
     }
 }

@@ -6,6 +6,7 @@ pub mod auto_renewals;
 pub mod autopay;
 pub mod credit;
 pub mod expenses;
+pub mod pay_with;
 pub mod payments;
 pub mod top_up;
 
@@ -25,7 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/finance/payments/{id}/result", get(payments::result))
         .route("/finance/payments/{id}/cancel", post(payments::cancel))
         .route("/finance/top-up", get(top_up::form).post(top_up::submit))
-        .route("/finance/top-up/return", get(top_up::back))
+        .route(pay_with::RETURN_PATH, get(pay_with::back))
         .route("/finance/expenses", get(expenses::list))
         .route("/finance/auto-renewals", get(auto_renewals::list))
         .route("/finance/auto-renewals/{id}/method", post(auto_renewals::set_method))
@@ -46,15 +47,29 @@ pub struct Paging {
     pub sizes: [usize; 4],
 }
 
-/// The page `?page=` of `items`, `?per=` to a page (one of [`PER_PAGE`],
-/// 100 otherwise); a page past the end shows the last.
-pub fn page_of<T>(items: Vec<T>, query: &BTreeMap<String, String>) -> (Vec<T>, Paging) {
+/// The page and page size a list's query asks for: `?page=` (from 1) and
+/// `?per=` (one of [`PER_PAGE`], 100 otherwise).
+pub fn requested_page(query: &BTreeMap<String, String>) -> (usize, usize) {
     let per_page = query.get("per").and_then(|p| p.parse().ok()).filter(|p| PER_PAGE.contains(p)).unwrap_or(100);
-    let total = items.len();
-    let pages = total.div_ceil(per_page).max(1);
-    let page = query.get("page").and_then(|p| p.parse::<usize>().ok()).unwrap_or(1).clamp(1, pages);
-    let shown = items.into_iter().skip((page - 1) * per_page).take(per_page).collect();
-    (shown, Paging { total, per_page, page, pages, sizes: PER_PAGE })
+    let page = query.get("page").and_then(|p| p.parse::<usize>().ok()).unwrap_or(1).max(1);
+    (page, per_page)
+}
+
+impl Paging {
+    /// Where page `page` of `total` items lies; a page past the end is the
+    /// last.
+    pub fn new(total: usize, per_page: usize, page: usize) -> Paging {
+        let pages = total.div_ceil(per_page).max(1);
+        Paging { total, per_page, page: page.clamp(1, pages), pages, sizes: PER_PAGE }
+    }
+}
+
+/// The page `?page=` of `items`, `?per=` to a page.
+pub fn page_of<T>(items: Vec<T>, query: &BTreeMap<String, String>) -> (Vec<T>, Paging) {
+    let (page, per_page) = requested_page(query);
+    let paging = Paging::new(items.len(), per_page, page);
+    let shown = items.into_iter().skip((paging.page - 1) * per_page).take(per_page).collect();
+    (shown, paging)
 }
 
 /// The client's payers by id, to name a payment's payer. A user without

@@ -1,7 +1,8 @@
 //! "Корзина" (ORD-2, ORD-3): each item with its lines (value, limit, the
 //! price until the first period's end, then per period), changed on the
-//! order form, removed, given a promo code; the items chosen are paid from
-//! the balance at checkout.
+//! order form, removed, given a promo code; the items chosen are paid at
+//! checkout from the balance or directly by a method (PMT-2), which goes on
+//! to the gateway's page.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -16,6 +17,7 @@ use super::type_key;
 use crate::AppState;
 use crate::portal::form::Form;
 use crate::portal::pages::error_page;
+use crate::portal::pages::finance::pay_with::{Choices, read_choice, refused_field, to_gateway};
 use crate::portal::pages::frame::frame;
 use crate::portal::session::{FormData, PortalUser, redirect_with_notice};
 
@@ -23,8 +25,11 @@ use crate::portal::session::{FormData, PortalUser, redirect_with_notice};
 struct CartPage {
     cart: Cart,
     currency: String,
-    /// The promo code fields ("promo-<item>") and checkout's refusal.
+    /// The promo code fields ("promo-<item>"), the way to pay, and
+    /// checkout's refusal.
     form: Form,
+    #[serde(flatten)]
+    choices: Choices,
 }
 
 fn promo_field(item: i64) -> String {
@@ -46,16 +51,21 @@ async fn render(state: &AppState, user: &PortalUser, status: StatusCode, mut for
         let frame = frame(state, user, "cart", "/client/cart").await?;
         let cart = e.cart(&user.ctx, user.client_id).await?;
         let balance = e.balance(&user.ctx, user.client_id).await?;
-        Ok::<_, EngineError>((frame, cart, balance.currency))
+        let choices = Choices::of(state, user).await?;
+        Ok::<_, EngineError>((frame, cart, balance.currency, choices))
     };
-    let (frame, cart, currency) = match data.await {
+    let (frame, cart, currency, choices) = match data.await {
         Ok(d) => d,
         Err(err) => return error_page(state, user, err),
     };
     for item in &cart.items {
         form.values.entry(promo_field(item.id)).or_insert_with(|| item.promo_code.clone().unwrap_or_default());
     }
-    state.views.render_status(status, "portal/services/cart.html", &frame, CartPage { cart, currency, form })
+    form.values.entry("pay_with".into()).or_insert_with(|| "balance".into());
+    if let Some((payer, _)) = choices.payer_options.first() {
+        form.values.entry("payer_id".into()).or_insert_with(|| payer.to_string());
+    }
+    state.views.render_status(status, "portal/services/cart.html", &frame, CartPage { cart, currency, form, choices })
 }
 
 pub async fn show(State(state): State<AppState>, user: PortalUser) -> Response {
@@ -68,14 +78,28 @@ async fn item(state: &AppState, user: &PortalUser, id: i64) -> Result<CartItem, 
     cart.items.into_iter().find(|i| i.id == id).ok_or_else(|| EngineError::not_found("cart_item", id))
 }
 
-/// "Перейти к оформлению": the items chosen, paid from the balance.
+/// "Перейти к оформлению": the items chosen, paid from the balance or by
+/// the method chosen (then on to its gateway's page).
 pub async fn checkout(State(state): State<AppState>, user: PortalUser, data: FormData) -> Response {
     let items: Vec<i64> = data.all("items").iter().filter_map(|i| i.parse().ok()).collect();
-    match state.engine.checkout(&user.ctx, user.client_id, Checkout { items, method: None }).await {
-        Ok(order) => redirect_with_notice(&format!("/client/orders/{}", order.id), "services-notice-ordered"),
-        Err(e) if page_problem(&e) => error_page(&state, &user, e),
+    let mut form = Form::from_data(&data);
+    let Some(method) = read_choice(&mut form, &data, &state, &user) else {
+        return render(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, form).await;
+    };
+    match state.engine.checkout(&user.ctx, user.client_id, Checkout { items, method }).await {
+        Ok(order) => match &order.payment {
+            Some(payment) => to_gateway(&state, payment),
+            None => redirect_with_notice(&format!("/client/orders/{}", order.id), "services-notice-ordered"),
+        },
         Err(e) => {
-            let form = Form { general: Some(refusal_text(&e, e.field(), &state.views.catalog, user.locale)), ..Form::default() };
+            let field = refused_field(&e);
+            if field.is_none() && page_problem(&e) {
+                return error_page(&state, &user, e);
+            }
+            match field {
+                Some(f) => form.refusal(&e, Some(f), &state.views.catalog, user.locale),
+                None => form.general = Some(refusal_text(&e, e.field(), &state.views.catalog, user.locale)),
+            }
             render(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, form).await
         }
     }
@@ -129,6 +153,7 @@ pub async fn edit(State(state): State<AppState>, user: PortalUser, Path(id): Pat
         product,
         action: format!("/client/cart/{id}"),
         editing: true,
+        choices: None,
     };
     render_order(&state, &frame, StatusCode::OK, page)
 }
@@ -175,6 +200,7 @@ pub async fn save(State(state): State<AppState>, user: PortalUser, Path(id): Pat
         product,
         action: format!("/client/cart/{id}"),
         editing: true,
+        choices: None,
     };
     render_order(&state, &frame, status, page)
 }

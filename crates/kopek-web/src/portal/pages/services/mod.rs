@@ -34,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/client/cart/{id}/remove", post(cart::remove))
         .route("/client/orders", get(orders::list))
         .route("/client/orders/{id}", get(orders::show))
+        .route("/client/orders/{id}/pay", post(orders::pay))
 }
 
 /// The catalog key of a product type's name ("services-type-virtual-server").

@@ -19,6 +19,7 @@ use super::type_key;
 use crate::AppState;
 use crate::portal::form::Form;
 use crate::portal::pages::error_page;
+use crate::portal::pages::finance::pay_with::{Choices, read_choice, refused_field, to_gateway};
 use crate::portal::pages::frame::frame;
 use crate::portal::session::{FormData, PortalUser, redirect_with_notice};
 use crate::portal::view::Frame;
@@ -53,6 +54,9 @@ pub(super) struct OrderForm {
     pub action: String,
     /// A cart item's form: "Сохранить" rather than "Оплатить"/"В корзину".
     pub editing: bool,
+    /// How "Оплатить" pays (PMT-2); a cart item's form has none.
+    #[serde(flatten)]
+    pub choices: Option<Choices>,
 }
 
 /// Refusals a form can't show next to a field: the page's own problem.
@@ -113,8 +117,18 @@ pub async fn show(State(state): State<AppState>, user: PortalUser, Query(pick): 
     };
     // A product that needs a domain name is priced once one is typed.
     let quote = quote_of(&state, &user, &input).await.ok();
+    let choices = match Choices::of(&state, &user).await {
+        Ok(c) => c,
+        Err(e) => return error_page(&state, &user, e),
+    };
+    let mut form = form_of(&input, &product);
+    form.values.insert("pay_with".into(), "balance".into());
+    if let Some((payer, _)) = choices.payer_options.first() {
+        form.values.insert("payer_id".into(), payer.to_string());
+    }
     let page = OrderForm {
-        form: form_of(&input, &product),
+        choices: Some(choices),
+        form,
         type_key: type_key(product.spec.product_type),
         product,
         quote,
@@ -144,11 +158,15 @@ pub async fn send(State(state): State<AppState>, user: PortalUser, data: FormDat
     let mut quote = None;
     if form.is_ok() {
         let done = match data.text("do").as_str() {
-            "pay" => state
-                .engine
-                .order_now(&user.ctx, user.client_id, input.clone(), None)
-                .await
-                .map(|o| Some(redirect_with_notice(&format!("/client/orders/{}", o.id), "services-notice-ordered"))),
+            "pay" => match read_choice(&mut form, &data, &state, &user) {
+                Some(method) => state.engine.order_now(&user.ctx, user.client_id, input.clone(), method).await.map(|o| {
+                    Some(match &o.payment {
+                        Some(payment) => to_gateway(&state, payment),
+                        None => redirect_with_notice(&format!("/client/orders/{}", o.id), "services-notice-ordered"),
+                    })
+                }),
+                None => Ok(None),
+            },
             "cart" => state
                 .engine
                 .add_to_cart(&user.ctx, user.client_id, input.clone())
@@ -162,8 +180,11 @@ pub async fn send(State(state): State<AppState>, user: PortalUser, data: FormDat
         match done {
             Ok(Some(res)) => return res,
             Ok(None) => {}
-            Err(e) if page_problem(&e) => return error_page(&state, &user, e),
-            Err(e) => place_refusal(&mut form, &e, &product.spec, &input.config.addons, "promo_code", catalog, user.locale),
+            Err(e) => match refused_field(&e) {
+                Some(field) => form.refusal(&e, Some(field), catalog, user.locale),
+                None if page_problem(&e) => return error_page(&state, &user, e),
+                None => place_refusal(&mut form, &e, &product.spec, &input.config.addons, "promo_code", catalog, user.locale),
+            },
         }
         // A refusal of the order itself (the money short) still shows the price.
         if quote.is_none() && form.errors.is_empty() {
@@ -171,7 +192,12 @@ pub async fn send(State(state): State<AppState>, user: PortalUser, data: FormDat
         }
     }
     let status = if form.is_ok() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let choices = match Choices::of(&state, &user).await {
+        Ok(c) => c,
+        Err(e) => return error_page(&state, &user, e),
+    };
     let page = OrderForm {
+        choices: Some(choices),
         form,
         type_key: type_key(product.spec.product_type),
         product,
