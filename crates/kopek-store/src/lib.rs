@@ -20,6 +20,7 @@ pub mod payers;
 pub mod payment_methods;
 pub mod payments;
 pub mod products;
+pub mod refused_webhooks;
 pub mod rehearsal;
 pub mod saved_methods;
 pub mod schedules;

@@ -1,12 +1,14 @@
 //! Gateways' webhooks (PMT-4): a notification is proven authentic by its
-//! gateway, then applied once under the client's lock. Every delivery —
-//! applied, repeated, forged or unknown — is recorded in the gateway log
-//! with what it did and why.
+//! gateway, then applied once under the client's lock. Every authentic
+//! delivery — applied, repeated or unknown — is recorded in the gateway log
+//! with what it did and why; one its gateway does not vouch for goes to a
+//! short log of its own.
 
 use kopek_domain::account::PaymentStatus;
 use kopek_domain::money::units_to_decimal;
 use kopek_store::ledger::{self as ledger_store, PaymentRow};
 use kopek_store::payments::{self as store, NewEvent};
+use kopek_store::refused_webhooks;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -28,9 +30,24 @@ pub struct WebhookOutcome {
     pub reason: String,
 }
 
+/// How many refused webhooks are kept: enough to see an attack or a
+/// misconfigured gateway, never more, as anyone can send them (SEC-1).
+pub const REFUSED_KEPT: i64 = 500;
+
+/// A webhook refused because its gateway did not vouch for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RefusedWebhook {
+    pub gateway: String,
+    /// The sender's address, as the web layer trusted it.
+    pub source: Option<String>,
+    pub reason: String,
+    pub received_at: chrono::DateTime<chrono::Utc>,
+}
+
 impl Engine {
     /// A gateway's webhook (PMT-4): proven authentic by the gateway, then
-    /// applied once. A forged one changes nothing and is logged.
+    /// applied once. A forged one changes nothing and is kept only in the
+    /// short log of refused deliveries, without an audit record.
     pub async fn gateway_webhook(&self, kind: GatewayKind, req: &WebhookRequest<'_>) -> Result<WebhookOutcome> {
         let gateway = self.gateways.get(&kind).cloned().ok_or_else(|| EngineError::not_found("gateway", kind))?;
         match gateway.verify_webhook(req).await {
@@ -42,10 +59,24 @@ impl Engine {
                 Err(EngineError::conflict(e.code(), format!("{e}; deliver the notification again later")))
             }
             Err(e) => {
-                self.log_event(kind, None, None, "refused", &e.to_string()).await?;
-                Err(EngineError::invalid(e.code(), e.to_string()))
+                let mut conn = self.store.conn().await?;
+                let source = req.remote_ip.map(|ip| ip.to_string());
+                let reason = e.to_string();
+                refused_webhooks::record(&mut conn, kind.as_str(), source.as_deref(), &reason, self.now(), REFUSED_KEPT).await?;
+                Err(EngineError::invalid(e.code(), reason))
             }
         }
+    }
+
+    /// The latest webhooks refused as unproven, newest first (staff).
+    pub async fn refused_webhooks(&self, ctx: &Ctx) -> Result<Vec<RefusedWebhook>> {
+        ctx.actor.ensure_staff("read the refused webhooks")?;
+        let mut conn = self.store.conn().await?;
+        Ok(refused_webhooks::latest(&mut conn, REFUSED_KEPT)
+            .await?
+            .into_iter()
+            .map(|r| RefusedWebhook { gateway: r.gateway, source: r.source, reason: r.reason, received_at: r.received_at })
+            .collect())
     }
 
     async fn log_event(

@@ -110,6 +110,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(payments::cancel))
         .routes(routes!(payments::refund))
         .routes(routes!(payments::events))
+        .routes(routes!(payments::refused_webhooks))
         .routes(routes!(payments::webhook))
         .routes(routes!(payments::import_statement))
         .routes(routes!(renewals::list_saved_methods, renewals::create_saved_method))

@@ -12,7 +12,7 @@ use kopek_engine::payments::bank_transfer::{StatementLine, StatementReport};
 use kopek_engine::payments::gateway::{GatewayKind, WebhookRequest};
 use kopek_engine::payments::methods::{MethodInput, PaymentMethod, PaymentQuote, Rate, RateInput};
 use kopek_engine::payments::start::StartPayment;
-use kopek_engine::payments::webhook::WebhookOutcome;
+use kopek_engine::payments::webhook::{RefusedWebhook, WebhookOutcome};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -170,6 +170,14 @@ pub async fn events(
             })
             .collect(),
     ))
+}
+
+/// The latest webhooks refused because their gateway did not vouch for
+/// them, newest first (staff; at most the last 500 are kept).
+#[utoipa::path(get, path = "/gateway-events/refused", tag = "payments",
+    responses((status = 200, body = Vec<RefusedWebhook>), (status = 403, body = ErrorBody)))]
+pub async fn refused_webhooks(State(state): State<AppState>, Caller(ctx): Caller) -> ApiResult<Json<Vec<RefusedWebhook>>> {
+    Ok(Json(state.engine.refused_webhooks(&ctx).await?))
 }
 
 /// A gateway's notification. No login: the gateway proves itself by its

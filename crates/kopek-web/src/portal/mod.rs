@@ -22,7 +22,7 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(pages::dashboard::show))
         .route("/login", get(pages::auth::login_form).post(pages::auth::login))
         .route("/logout", post(pages::auth::logout))
-        .route("/lang/{code}", get(pages::auth::switch_language))
+        .route("/lang", post(pages::auth::switch_language))
         .route("/assets/{*name}", get(assets::serve))
         .merge(pages::client::routes())
         .merge(pages::services::routes())

@@ -180,8 +180,7 @@ impl Portal {
     }
 
     pub async fn switch_to(&self, lang: &str) {
-        let path = self.path().await;
-        self.go(&format!("/lang/{lang}?next={path}")).await;
+        self.click(&format!("lang-{lang}")).await;
     }
 
     /// Saves a picture of the page under `target/screenshots/` for a person

@@ -124,21 +124,48 @@ backend_test!(async fn sec1_forged_webhooks_past_the_rate_are_refused_without_a_
         let (status, _) = app.webhook("sandbox", &[], forged).await;
         assert_ne!(status, StatusCode::TOO_MANY_REQUESTS);
     }
-    let audit_rows = |app: &App| {
-        let store = app.t.db.store.clone();
-        async move {
-            let mut conn = store.conn().await.unwrap();
-            let n: i64 = kopek_store::on_db!(conn, db => kopek_store::sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
-                .fetch_one(db).await).unwrap();
-            n
-        }
-    };
-    let before = audit_rows(&app).await;
+    let before = rows_of(&app, "audit_log").await;
     for _ in 0..5 {
         let (status, e) = app.webhook("sandbox", &[], forged).await;
         assert_eq!((status, e["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("too_many_requests")), "{e}");
     }
-    assert_eq!(audit_rows(&app).await, before, "a refused knock writes nothing");
+    assert_eq!(rows_of(&app, "audit_log").await, before, "a refused knock writes nothing");
+});
+
+/// How many rows `table` holds.
+async fn rows_of(app: &App, table: &str) -> i64 {
+    let mut conn = app.t.db.store.conn().await.unwrap();
+    let sql = format!("SELECT COUNT(*) FROM {table}");
+    kopek_store::on_db!(conn, db => kopek_store::sqlx::query_scalar(kopek_store::sqlx::AssertSqlSafe(sql.clone()))
+        .fetch_one(db).await)
+    .unwrap()
+}
+
+backend_test!(async fn sec1_unproven_webhooks_are_logged_without_an_audit_record_and_only_the_latest_are_kept(db) {
+    use kopek_engine::payments::gateway::{GatewayKind, WebhookRequest};
+    use kopek_engine::payments::webhook::REFUSED_KEPT;
+    let app = App::spawn_with(db, crate::common::Gateways::Sandbox).await;
+    let before = rows_of(&app, "audit_log").await;
+    let source = "203.0.113.7".parse().ok();
+    for i in 0..REFUSED_KEPT + 3 {
+        let body = format!(r#"{{"event":"payment.succeeded","payment_id":"forged-{i}"}}"#);
+        let req = WebhookRequest { headers: &[], body: body.as_bytes(), remote_ip: source, now: app.t.engine.now() };
+        let e = app.t.engine.gateway_webhook(GatewayKind::Sandbox, &req).await.unwrap_err();
+        assert_eq!(e.code(), "webhook_forged", "{e}");
+    }
+    assert_eq!(rows_of(&app, "refused_webhooks").await, REFUSED_KEPT, "the log stays bounded");
+    assert_eq!(rows_of(&app, "audit_log").await, before, "nobody vouched for them: nothing audited");
+    assert_eq!(rows_of(&app, "gateway_events").await, 0);
+    let log = app.get("/gateway-events/refused").await;
+    let log = log.as_array().unwrap();
+    assert_eq!(log.len() as i64, REFUSED_KEPT);
+    assert_eq!(log[0]["source"], "203.0.113.7");
+    assert_eq!(log[0]["gateway"], "sandbox");
+    // A client's user may not read it.
+    app.client("PEEK", None).await;
+    let portal = app.portal("PEEK").await;
+    let r = portal.get(app.url("/gateway-events/refused")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
 });
 
 backend_test!(async fn sec1_metrics_with_a_token_answer_only_the_token_and_api_answers_are_not_stored(db) {

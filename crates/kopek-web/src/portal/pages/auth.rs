@@ -1,6 +1,6 @@
 //! Logging in and out of the portal (SEC-1), and the language switcher.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -93,21 +93,17 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap, _: FormDa
 
 /// Remembers the language in a cookie, and in the settings of a user who
 /// is logged in (ACC-5: their saved language wins over the cookie), and
-/// goes back to the page.
-pub async fn switch_language(
-    State(state): State<AppState>,
-    user: Option<PortalUser>,
-    Path(code): Path<String>,
-    Query(q): Query<Next>,
-) -> Response {
-    let Some(locale) = Locale::parse(&code) else { return StatusCode::NOT_FOUND.into_response() };
+/// goes back to the page. A form with the page's token, as it changes what
+/// is saved: a link could be followed from another site.
+pub async fn switch_language(State(state): State<AppState>, user: Option<PortalUser>, data: FormData) -> Response {
+    let Some(locale) = Locale::parse(&data.text("code")) else { return StatusCode::NOT_FOUND.into_response() };
     if let Some(user) = user {
         let change = SettingsChanges { locale: Some(locale.code().into()), ..SettingsChanges::default() };
         if let Err(e) = state.engine.save_my_settings(&user.ctx, change).await {
             return super::error_page(&state, &user, e);
         }
     }
-    let mut res = redirect(&local_path(q.next.as_deref()));
+    let mut res = redirect(&local_path(data.get("next")));
     let c = format!("{LANG_COOKIE}={}; SameSite=Lax; Path=/; Max-Age=31536000", locale.code());
     res.headers_mut().append(SET_COOKIE, HeaderValue::from_str(&c).expect("ASCII"));
     res
