@@ -38,6 +38,10 @@ pub enum DomainError {
          reissue it to the other payer"
     )]
     PayerLockedByAct { payer: i64 },
+    #[error("{field}: not a picture Kopek takes (PNG, JPEG, GIF or WebP, judged by its content, not its name)")]
+    NotAnImage { field: &'static str },
+    #[error("{field}: the file is {size} bytes; at most {max} are taken")]
+    FileTooLarge { field: &'static str, size: usize, max: usize },
 }
 
 impl DomainError {
@@ -58,6 +62,8 @@ impl DomainError {
             DomainError::InvalidTransition { .. } => "invalid_status_transition",
             DomainError::PayerInUse(_) => "payer_in_use",
             DomainError::PayerLockedByAct { .. } => "payer_locked_by_act",
+            DomainError::NotAnImage { .. } => "not_an_image",
+            DomainError::FileTooLarge { .. } => "file_too_large",
         }
     }
 
@@ -68,7 +74,9 @@ impl DomainError {
     /// The form field the error is about, for variants that have one.
     pub fn field(&self) -> Option<&'static str> {
         match self {
-            DomainError::Invalid { field, .. } => Some(field),
+            DomainError::Invalid { field, .. } | DomainError::NotAnImage { field } | DomainError::FileTooLarge { field, .. } => {
+                Some(field)
+            }
             _ => None,
         }
     }

@@ -8,6 +8,7 @@ pub mod charging;
 pub mod clock;
 pub mod credit;
 pub mod error;
+pub mod image;
 pub mod ledger;
 pub mod money;
 pub mod payer;

@@ -4,6 +4,7 @@
 //! each query for both connection types.
 
 pub mod audit;
+pub mod avatars;
 pub mod bench;
 pub mod bulk;
 pub mod catalog;

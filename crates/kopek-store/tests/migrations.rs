@@ -32,6 +32,8 @@ enum Ty {
     Date,
     Boolean,
     Real,
+    /// Raw bytes (an avatar): PostgreSQL's bytea, SQLite's BLOB.
+    Bytes,
     /// A type the normalisation doesn't know; it matches nothing, so a new
     /// type is a failure until it is mapped here on both sides.
     Other(String),
@@ -47,6 +49,7 @@ impl Ty {
             "DATE" => Ty::Date,
             "BOOLEAN" => Ty::Boolean,
             "REAL" | "DOUBLE" | "DOUBLE PRECISION" => Ty::Real,
+            "BLOB" => Ty::Bytes,
             _ => Ty::Other(declared.to_string()),
         }
     }
@@ -59,6 +62,7 @@ impl Ty {
             "date" => Ty::Date,
             "boolean" => Ty::Boolean,
             "double precision" => Ty::Real,
+            "bytea" => Ty::Bytes,
             _ => Ty::Other(data_type.to_string()),
         }
     }

@@ -1,6 +1,7 @@
 //! Client accounts, their users and staff users (ACC-1, ACC-2, ACC-4).
 
 use kopek_domain::account::{ClientState, Right, Rights, StaffRole};
+use kopek_domain::image::check_avatar;
 use kopek_domain::money::decimal_to_units;
 use kopek_domain::{Currency, DomainError};
 use kopek_store::{clients, users};
@@ -187,16 +188,32 @@ impl Engine {
 
     /// Adds a user to a client (ACC-2). The first user becomes its owner.
     pub async fn create_client_user(&self, ctx: &Ctx, client_id: i64, req: NewUser) -> Result<ClientUser> {
+        self.create_client_user_with_avatar(ctx, client_id, req, None).await
+    }
+
+    /// ACC-3's "Создать" with its avatar: the user and the picture are
+    /// written together, or neither when either is refused.
+    pub async fn create_client_user_with_avatar(
+        &self,
+        ctx: &Ctx,
+        client_id: i64,
+        req: NewUser,
+        avatar: Option<&[u8]>,
+    ) -> Result<ClientUser> {
         ctx.actor.ensure_right(Right::Users)?;
         ctx.actor.ensure_sees_client(client_id)?;
+        let picture = avatar.map(|bytes| check_avatar("avatar", bytes).map(|kind| (kind, bytes))).transpose()?;
         let user = self.prepare_user(&req).await?;
         let mut uow = self.begin(ctx).await?;
         clients::lock(&mut uow.conn, client_id).await?.ok_or_else(|| EngineError::not_found("client", client_id))?;
         ensure_email_free(&mut uow.conn, &user.email).await?;
         let is_owner = users::client_users_of(&mut uow.conn, client_id).await?.is_empty();
         let row = insert_user(&mut uow.conn, client_id, &user, is_owner, uow.now).await?;
-        uow.audit("client_user.create", "client_user", row.id, Some(client_id), serde_json::json!({ "email": row.email }))
-            .await?;
+        if let Some((kind, bytes)) = picture {
+            kopek_store::avatars::set(&mut uow.conn, row.id, kind.content_type(), bytes, uow.now).await?;
+        }
+        let audit = serde_json::json!({ "email": row.email, "avatar": picture.is_some() });
+        uow.audit("client_user.create", "client_user", row.id, Some(client_id), audit).await?;
         uow.finish(ClientUser::from(&row)).await
     }
 

@@ -2,6 +2,7 @@
 //! passwords, sessions and API tokens.
 
 pub mod auth;
+pub mod avatars;
 pub mod clients;
 pub mod password;
 pub mod settings;

@@ -168,7 +168,7 @@ pub(crate) fn me(ctx: &Ctx) -> Result<(i64, i64)> {
 
 /// The user, if it belongs to the client; another client's user is "not
 /// found", as if it did not exist.
-async fn user_of(conn: &mut kopek_store::Conn, client_id: i64, user_id: i64) -> Result<ClientUserRow> {
+pub(crate) async fn user_of(conn: &mut kopek_store::Conn, client_id: i64, user_id: i64) -> Result<ClientUserRow> {
     users::client_user(conn, user_id)
         .await?
         .filter(|u| u.client_id == client_id)
@@ -223,7 +223,7 @@ fn changed(actor: &Actor, row: &ClientUserRow, req: &UserChanges) -> Result<Chan
     Ok(Changed { full_name, phone, phone_verified, full_access, rights })
 }
 
-fn is_self(actor: &Actor, row: &ClientUserRow) -> bool {
+pub(crate) fn is_self(actor: &Actor, row: &ClientUserRow) -> bool {
     matches!(actor, Actor::ClientUser { id, .. } if *id == row.id)
 }
 

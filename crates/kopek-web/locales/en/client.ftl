@@ -90,3 +90,14 @@ error-owner-name-fixed = Only the provider's support changes the first user's na
 error-owner-protected = The first user can't be deleted, disabled or lose full access: ask the provider
 error-own-users-right = You can't take away your own right to manage users
 error-own-user = You can't disable or delete yourself
+
+# Avatars (ACC-3)
+user-avatar = Avatar
+user-no-avatar = No avatar yet
+user-avatar-choose = New avatar
+user-avatar-hint = PNG, JPEG, GIF or WebP, at most 512 KiB
+user-avatar-upload = Upload
+user-avatar-remove = Remove the avatar
+error-choose-file = Choose a file
+error-not-an-image-avatar = This is not a picture: PNG, JPEG, GIF or WebP will do
+error-file-too-large-avatar = The file is over 512 KiB

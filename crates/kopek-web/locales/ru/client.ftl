@@ -90,3 +90,14 @@ error-owner-name-fixed = ФИО первого пользователя меня
 error-owner-protected = Первого пользователя нельзя удалить, выключить или лишить полного доступа: обратитесь к провайдеру
 error-own-users-right = Нельзя отнять у себя право управлять пользователями
 error-own-user = Нельзя выключить или удалить самого себя
+
+# Avatars (ACC-3)
+user-avatar = Аватар
+user-no-avatar = Аватар не загружен
+user-avatar-choose = Новый аватар
+user-avatar-hint = PNG, JPEG, GIF или WebP, не больше 512 КиБ
+user-avatar-upload = Загрузить
+user-avatar-remove = Удалить аватар
+error-choose-file = Выберите файл
+error-not-an-image-avatar = Это не картинка: подойдёт PNG, JPEG, GIF или WebP
+error-file-too-large-avatar = Файл больше 512 КиБ

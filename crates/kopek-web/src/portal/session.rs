@@ -192,6 +192,17 @@ pub fn urlencode(s: &str) -> String {
 #[derive(Debug, Clone, Default)]
 pub struct FormData {
     pub fields: Vec<(String, String)>,
+    /// The files of a multipart form that were chosen (an empty file input
+    /// sends nothing here).
+    pub files: Vec<Upload>,
+}
+
+/// One file of a multipart form, as sent: what it is comes from its bytes,
+/// never from its name.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub field: String,
+    pub bytes: Vec<u8>,
 }
 
 impl FormData {
@@ -213,21 +224,62 @@ impl FormData {
     pub fn all(&self, name: &str) -> Vec<String> {
         self.fields.iter().filter(|(n, _)| n == name).map(|(_, v)| v.clone()).collect()
     }
+
+    /// The file chosen in `name`, if one was.
+    pub fn file(&self, name: &str) -> Option<&[u8]> {
+        self.files.iter().find(|f| f.field == name).map(|f| f.bytes.as_slice())
+    }
+}
+
+fn expired() -> Response {
+    (StatusCode::FORBIDDEN, "this form has expired: reload the page and send it again").into_response()
+}
+
+fn too_large() -> Response {
+    (StatusCode::PAYLOAD_TOO_LARGE, "the form is too large").into_response()
+}
+
+/// A form sent as `multipart/form-data` (one with a file input): its text
+/// fields and its chosen files.
+async fn multipart_fields<S: Send + Sync>(req: Request<Body>, state: &S) -> Result<FormData, Response> {
+    let mut parts = axum::extract::Multipart::from_request(req, state).await.map_err(|_| too_large())?;
+    let mut form = FormData::default();
+    while let Some(field) = parts.next_field().await.map_err(|_| too_large())? {
+        let name = field.name().unwrap_or_default().to_string();
+        let is_file = field.file_name().is_some();
+        let bytes = field.bytes().await.map_err(|_| too_large())?;
+        if is_file {
+            if !bytes.is_empty() {
+                form.files.push(Upload { field: name, bytes: bytes.to_vec() });
+            }
+        } else {
+            let text = String::from_utf8(bytes.to_vec())
+                .map_err(|_| (StatusCode::BAD_REQUEST, "a form field is not UTF-8").into_response())?;
+            form.fields.push((name, text));
+        }
+    }
+    Ok(form)
 }
 
 impl<S: Send + Sync> FromRequest<S> for FormData {
     type Rejection = Response;
 
-    async fn from_request(req: Request<Body>, _: &S) -> Result<Self, Response> {
+    async fn from_request(req: Request<Body>, state: &S) -> Result<Self, Response> {
         let expected = req.extensions().get::<CsrfToken>().map(|t| t.0.clone());
-        let bytes = axum::body::to_bytes(req.into_body(), 256 * 1024)
-            .await
-            .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "the form is too large").into_response())?;
-        let fields: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
-        let sent = fields.iter().find(|(n, _)| n == CSRF_FIELD).map(|(_, v)| v.as_str());
-        match (expected.as_deref(), sent) {
-            (Some(e), Some(s)) if !e.is_empty() && e == s => Ok(FormData { fields }),
-            _ => Err((StatusCode::FORBIDDEN, "this form has expired: reload the page and send it again").into_response()),
+        let multipart = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+        let form = if multipart {
+            multipart_fields(req, state).await?
+        } else {
+            let bytes = axum::body::to_bytes(req.into_body(), 256 * 1024).await.map_err(|_| too_large())?;
+            FormData { fields: form_urlencoded::parse(&bytes).into_owned().collect(), files: Vec::new() }
+        };
+        match (expected.as_deref(), form.get(CSRF_FIELD)) {
+            (Some(e), Some(s)) if !e.is_empty() && e == s => Ok(form),
+            _ => Err(expired()),
         }
     }
 }

@@ -10,6 +10,7 @@ mod common;
 mod orders_api;
 mod payments_api;
 mod payments_gateways_api;
+mod portal_avatars;
 mod portal_client;
 mod portal_finance;
 mod portal_limits_api;

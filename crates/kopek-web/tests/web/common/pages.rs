@@ -109,4 +109,20 @@ impl Pages {
         let location = r.headers().get("location").map(|l| l.to_str().unwrap().to_string());
         Sent { status, location, html: r.text().await.unwrap() }
     }
+
+    /// Sends a form with files (`multipart/form-data`) as the browser
+    /// would: `files` are (field, file name, bytes).
+    pub async fn upload(&self, path: &str, fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Sent {
+        let mut body = reqwest::multipart::Form::new().text("_csrf", self.csrf.clone());
+        for (name, value) in fields {
+            body = body.text(name.to_string(), value.to_string());
+        }
+        for (name, file_name, bytes) in files {
+            body = body.part(name.to_string(), reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(file_name.to_string()));
+        }
+        let r = self.http.post(format!("{}{path}", self.base)).multipart(body).send().await.unwrap();
+        let status = r.status();
+        let location = r.headers().get("location").map(|l| l.to_str().unwrap().to_string());
+        Sent { status, location, html: r.text().await.unwrap() }
+    }
 }

@@ -1,6 +1,7 @@
 //! The "client" section of the portal's menu (ACC-2, ACC-3, ACC-5):
 //! "Профиль", "Пользователи" and "Настройки пользователя", a file each.
 
+pub mod avatar;
 pub mod profile;
 pub mod settings;
 pub mod users;
@@ -17,6 +18,8 @@ pub fn routes() -> Router<AppState> {
         .route("/client/users", get(users::list).post(users::create))
         .route("/client/users/new", get(users::new_form))
         .route("/client/users/{id}", get(users::edit_form).post(users::save))
+        .route("/client/users/{id}/avatar", get(avatar::show).post(avatar::upload))
+        .route("/client/users/{id}/avatar/delete", post(avatar::remove))
         .route("/client/users/{id}/rights", get(users::rights_form).post(users::save_rights))
         .route("/client/users/{id}/enable", post(users::enable))
         .route("/client/users/{id}/disable", post(users::disable))

@@ -19,12 +19,14 @@ use crate::portal::pages::error_page;
 use crate::portal::pages::frame::frame;
 use crate::portal::session::{FormData, PortalUser, redirect_with_notice};
 
-const LIST: &str = "/client/users";
+pub(super) const LIST: &str = "/client/users";
 
 #[derive(Serialize)]
 struct ListPage {
     users: Vec<ClientUser>,
     me: String,
+    /// The users that have an avatar.
+    avatars: Vec<i64>,
 }
 
 #[derive(Serialize)]
@@ -33,6 +35,7 @@ struct EditPage {
     user: Option<ClientUser>,
     form: Form,
     rights: Vec<RightBox>,
+    has_avatar: bool,
 }
 
 /// One checkbox of "Права".
@@ -55,10 +58,13 @@ pub async fn list(State(state): State<AppState>, user: PortalUser) -> Response {
     let data = async {
         let frame = frame(&state, &user, "users", LIST).await?;
         let users = state.engine.client_users(&user.ctx, user.client_id).await?;
-        Ok((frame, users))
+        let avatars = state.engine.users_with_avatar(&user.ctx, user.client_id).await?;
+        Ok((frame, users, avatars))
     };
     match data.await {
-        Ok((frame, users)) => state.views.render("portal/client/users.html", &frame, ListPage { users, me: user.email.clone() }),
+        Ok((frame, users, avatars)) => {
+            state.views.render("portal/client/users.html", &frame, ListPage { users, me: user.email.clone(), avatars })
+        }
         Err(err) => error_page(&state, &user, err),
     }
 }
@@ -83,7 +89,7 @@ pub async fn create(State(state): State<AppState>, user: PortalUser, data: FormD
     if form.is_ok() {
         let phone = Some(data.text("phone")).filter(|p| !p.is_empty());
         let req = NewUser { email, full_name, password, phone, full_access: data.checked("full_access"), rights };
-        match state.engine.create_client_user(&user.ctx, user.client_id, req).await {
+        match state.engine.create_client_user_with_avatar(&user.ctx, user.client_id, req, data.file("avatar")).await {
             Ok(_) => return redirect_with_notice(LIST, "notice-user-created"),
             Err(e) if refused_in_form(&e) => form.refusal(&e, field_of(&e), catalog, user.locale),
             Err(e) => return error_page(&state, &user, e),
@@ -93,12 +99,19 @@ pub async fn create(State(state): State<AppState>, user: PortalUser, data: FormD
 }
 
 pub async fn edit_form(State(state): State<AppState>, user: PortalUser, Path(id): Path<i64>) -> Response {
+    show_edit(&state, &user, id, StatusCode::OK, Form::default()).await
+}
+
+/// The user's page with its fields as stored, and `form`'s errors (the
+/// avatar's, after a refused upload).
+pub(super) async fn show_edit(state: &AppState, user: &PortalUser, id: i64, status: StatusCode, mut form: Form) -> Response {
     match state.engine.client_user(&user.ctx, user.client_id, id).await {
         Ok(u) => {
-            let form = Form::with(&[("full_name", u.full_name.clone()), ("phone", u.phone.clone().unwrap_or_default())]);
-            render_edit(&state, &user, StatusCode::OK, Some(u), form, Vec::new()).await
+            form.values.insert("full_name".into(), u.full_name.clone());
+            form.values.insert("phone".into(), u.phone.clone().unwrap_or_default());
+            render_edit(state, user, status, Some(u), form, Vec::new()).await
         }
-        Err(e) => error_page(&state, &user, e),
+        Err(e) => error_page(state, user, e),
     }
 }
 
@@ -216,10 +229,21 @@ async fn render_edit(
     rights: Vec<RightBox>,
 ) -> Response {
     let path = edited.as_ref().map_or_else(|| "/client/users/new".to_string(), |u| format!("{LIST}/{}", u.id));
-    match frame(state, user, "users", &path).await {
-        Ok(frame) => {
-            state.views.render_status(status, "portal/client/user_form.html", &frame, EditPage { user: edited, form, rights })
-        }
+    let data = async {
+        let frame = frame(state, user, "users", &path).await?;
+        let has_avatar = match &edited {
+            Some(u) => state.engine.users_with_avatar(&user.ctx, user.client_id).await?.contains(&u.id),
+            None => false,
+        };
+        Ok::<_, EngineError>((frame, has_avatar))
+    };
+    match data.await {
+        Ok((frame, has_avatar)) => state.views.render_status(
+            status,
+            "portal/client/user_form.html",
+            &frame,
+            EditPage { user: edited, form, rights, has_avatar },
+        ),
         Err(e) => error_page(state, user, e),
     }
 }
@@ -238,7 +262,7 @@ async fn render_rights(
             status,
             "portal/client/user_rights.html",
             &frame,
-            EditPage { user: Some(edited), form, rights },
+            EditPage { user: Some(edited), form, rights, has_avatar: false },
         ),
         Err(e) => error_page(state, user, e),
     }

@@ -51,7 +51,10 @@ fn request(
     catalog: &Catalog,
     locale: Locale,
 ) -> Result<MergeRequest, Form> {
-    let data = FormData { fields: fields.iter().map(|(k, v)| (k.to_string(), v.unwrap_or("").to_string())).collect() };
+    let data = FormData {
+        fields: fields.iter().map(|(k, v)| (k.to_string(), v.unwrap_or("").to_string())).collect(),
+        ..FormData::default()
+    };
     let mut form = Form::from_data(&data);
     let main = form.id(&data, MAIN, catalog, locale);
     let merged = form.id(&data, MERGED, catalog, locale);
