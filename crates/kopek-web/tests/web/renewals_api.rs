@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 impl App {
     /// A card method at the test gateway; `limits` are (min, max).
-    async fn card_method(&self, prefix: &str, name: &str, limits: Option<(&str, &str)>) -> i64 {
+    pub(crate) async fn card_method(&self, prefix: &str, name: &str, limits: Option<(&str, &str)>) -> i64 {
         let mut body =
             json!({ "prefix": prefix, "name": name, "gateway": "sandbox", "currency": "RUB", "payer_kinds": ["individual"] });
         if let Some((min, max)) = limits {
@@ -21,7 +21,7 @@ impl App {
         self.method(body).await
     }
     /// A monthly VDS at `price`, sold in the portal from 2026-01-01.
-    async fn vds(&self, name: &str, price: &str) -> i64 {
+    pub(crate) async fn vds(&self, name: &str, price: &str) -> i64 {
         let spec = json!({ "main": { "name": name, "kind": "periodic" },
             "fee": { "price": price, "write_off": "prepay", "period": "month", "currency": "RUB", "vat_percent": "20" },
             "portal": { "orderable": true } });
@@ -30,7 +30,7 @@ impl App {
         s["id"].as_i64().unwrap()
     }
     /// A saved method set up by the client's owner and paid: its id.
-    async fn saved_method(&self, portal: &Client, client: i64, body: Value) -> i64 {
+    pub(crate) async fn saved_method(&self, portal: &Client, client: i64, body: Value) -> i64 {
         let (status, setup) = json_of(portal.post(self.url(&format!("/clients/{client}/saved-methods"))).json(&body)).await;
         assert_eq!(status, StatusCode::CREATED, "{setup}");
         assert_eq!(self.pay_on_page(&setup["payment"], true).await["outcome"], "credited");
