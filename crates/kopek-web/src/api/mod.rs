@@ -1,5 +1,6 @@
 //! `/api/v1`: the JSON API, described by OpenAPI as it is built.
 
+pub mod avatars;
 pub mod catalog;
 pub mod charging;
 pub mod clients;
@@ -63,6 +64,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(clients::list_users, clients::create_user))
         .routes(routes!(clients::create_staff))
         .routes(routes!(clients::get_user, clients::update_user, clients::delete_user))
+        .routes(routes!(avatars::get_avatar, avatars::put_avatar, avatars::delete_avatar))
         .routes(routes!(clients::enable_user))
         .routes(routes!(clients::disable_user))
         .routes(routes!(clients::my_profile, clients::update_my_profile))

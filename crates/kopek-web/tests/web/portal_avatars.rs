@@ -91,3 +91,31 @@ backend_test!(async fn acc3_an_avatar_is_replaced_refused_when_too_large_and_rem
     assert_eq!(pages.get(&avatar).await.0, StatusCode::NOT_FOUND);
     assert!(pages.page(&page).await.contains("Аватар не загружен"));
 });
+
+backend_test!(async fn acc3_the_api_sets_serves_and_removes_an_avatar_and_refuses_what_is_no_picture(db) {
+    let app = App::spawn(db).await;
+    let client = app.owned_client("APIFACE", None).await;
+    let user = app.get(&format!("/clients/{client}/users")).await[0]["id"].as_i64().unwrap();
+    let url = app.url(&format!("/clients/{client}/users/{user}/avatar"));
+    let staff = |m: reqwest::Method| app.staff(m, &format!("/clients/{client}/users/{user}/avatar"));
+
+    let r = staff(reqwest::Method::PUT).body(b"%PDF-1.7 not a picture".to_vec()).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["code"], "not_an_image");
+    assert_eq!(staff(reqwest::Method::GET).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+
+    let r = staff(reqwest::Method::PUT).body(GIF.to_vec()).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let r = staff(reqwest::Method::GET).send().await.unwrap();
+    assert_eq!((r.status(), r.headers()["content-type"].to_str().unwrap().to_string()), (StatusCode::OK, "image/gif".to_string()));
+    assert_eq!(r.bytes().await.unwrap().as_ref(), GIF);
+    // The client's own user sees it, another client's does not.
+    let portal = app.portal("APIFACE").await;
+    assert_eq!(portal.get(&url).send().await.unwrap().status(), StatusCode::OK);
+    app.owned_client("APIOTHER", None).await;
+    let other = app.portal("APIOTHER").await;
+    assert_eq!(other.get(&url).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+
+    assert_eq!(staff(reqwest::Method::DELETE).send().await.unwrap().status(), StatusCode::NO_CONTENT);
+    assert_eq!(staff(reqwest::Method::GET).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+});
