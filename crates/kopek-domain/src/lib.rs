@@ -10,6 +10,7 @@ pub mod credit;
 pub mod error;
 pub mod ledger;
 pub mod money;
+pub mod notification;
 pub mod payer;
 pub mod payment_method;
 pub mod product;

@@ -13,6 +13,7 @@ mod payments_gateways_api;
 mod portal_client;
 mod portal_finance;
 mod portal_limits_api;
+mod portal_notifications;
 mod portal_pages;
 mod portal_payers;
 mod portal_services;
