@@ -11,6 +11,7 @@ pub mod error;
 pub mod image;
 pub mod ledger;
 pub mod money;
+pub mod notification;
 pub mod payer;
 pub mod payment_method;
 pub mod product;

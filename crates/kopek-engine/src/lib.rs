@@ -9,6 +9,7 @@ pub mod charging;
 pub mod core;
 pub mod jobs;
 pub mod ledger;
+pub mod notifications;
 pub mod payments;
 pub mod service_life;
 pub mod shop;

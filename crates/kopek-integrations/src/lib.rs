@@ -5,6 +5,7 @@
 
 pub mod bank_transfer;
 pub mod client_bank_1c;
+pub mod notifications;
 pub mod provisioning;
 pub mod sandbox;
 pub mod signature;

@@ -53,6 +53,11 @@ pub async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderM
             metrics::gauge!("kopek_outbox_messages", "status" => status).set(n as f64);
         }
     }
+    if let Ok(counts) = state.engine.delivery_counts().await {
+        for (channel, status, n) in counts {
+            metrics::gauge!("kopek_notification_deliveries", "channel" => channel, "status" => status).set(n as f64);
+        }
+    }
     ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
 }
 

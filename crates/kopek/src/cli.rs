@@ -69,6 +69,27 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Notification channels (NTF).
+    Notify {
+        #[command(subcommand)]
+        command: NotifyCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NotifyCommand {
+    /// Send a test message through one configured channel.
+    Test {
+        /// email or sms.
+        #[arg(long)]
+        channel: String,
+        /// The e-mail address or phone number.
+        #[arg(long)]
+        to: String,
+        /// The language of the message: ru or en.
+        #[arg(long, default_value = "ru")]
+        locale: String,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -14,7 +14,7 @@ use kopek_store::Store;
 use kopek_web::AppState;
 use tokio::sync::watch;
 
-use crate::cli::{AdminCommand, BenchCommand, Cli, Command, ServeArgs, TokenCommand};
+use crate::cli::{AdminCommand, BenchCommand, Cli, Command, NotifyCommand, ServeArgs, TokenCommand};
 use crate::config::Config;
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
@@ -36,6 +36,10 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     let mut config = Config::load(cli.config.as_deref(), cli.database_url.as_deref(), listen)?;
     if let Command::Serve(args) = &cli.command {
         config.test_clock |= args.test_clock;
+    }
+    // A test message needs the channels only, not the database.
+    if let Command::Notify { command: NotifyCommand::Test { channel, to, locale } } = &cli.command {
+        return crate::notify::test(&config.channels, channel, to, locale).await;
     }
     // Every command on a database whose clock was advanced reads that
     // clock, so `kopek night` agrees with the server about what has come.
@@ -65,7 +69,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench { .. } => unreachable!("handled before opening the database"),
+        Command::Bench { .. } | Command::Notify { .. } => unreachable!("handled before opening the database"),
         Command::Night(args) => crate::night::run(&engine, args).await,
         Command::Charge { date, dry_run, batch, pause_ms } => charge(&engine, date, dry_run, batch, pause_ms).await,
         Command::Admin { command: AdminCommand::Create { email, name, role, password_stdin: _ } } => {
@@ -112,6 +116,9 @@ async fn serve(
         print_demo(&logins);
     }
     engine.install_schedules().await?;
+    let notifier = Arc::new(crate::notify::notifier(&config.channels)?);
+    notifier.install_schedule(&engine).await?;
+    tracing::info!(channels = ?notifier.channels(), "notifications: the inbox, and these channels");
     let listener =
         tokio::net::TcpListener::bind(&config.listen).await.with_context(|| format!("listening on {}", config.listen))?;
     let addr = listener.local_addr()?;
@@ -124,7 +131,7 @@ async fn serve(
 
     let (stop, stopped) = watch::channel(false);
     let worker_id = format!("{}-{}", hostname(), std::process::id());
-    let mut worker = engine.standard_worker(worker_id);
+    let mut worker = notifier.attach(engine.standard_worker(worker_id));
     if let Some(clock) = &test_clock {
         worker = worker.paused_by(clock.pause());
     }

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use chrono::FixedOffset;
+use kopek_integrations::notifications::{SmsConfig, SmsProvider, SmtpConfig, SmtpSecurity};
 use serde::Deserialize;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://./data/kopek.db";
@@ -40,6 +41,22 @@ struct Layered {
     stripe_secret_key: Option<String>,
     stripe_webhook_secret: Option<String>,
     stripe_base_url: Option<String>,
+    /// NTF: e-mail is on when `smtp_host` and `smtp_from` are set.
+    smtp_host: Option<String>,
+    smtp_port: Option<u16>,
+    /// tls (465), starttls (587, the default) or plain (a local relay).
+    smtp_security: Option<String>,
+    smtp_username: Option<String>,
+    smtp_password: Option<String>,
+    smtp_from: Option<String>,
+    smtp_timeout_seconds: Option<u64>,
+    /// NTF: SMS is on when `sms_provider` is set: smsru or smsc.
+    sms_provider: Option<String>,
+    sms_base_url: Option<String>,
+    /// SMS.ru's api_id, or SMSC's login.
+    sms_login: Option<String>,
+    sms_password: Option<String>,
+    sms_sender: Option<String>,
 }
 
 /// Payment gateways (PMT-4). Bank transfer is always on; the sandbox is on
@@ -57,6 +74,13 @@ pub struct Gateways {
     pub stripe_base_url: Option<String>,
 }
 
+/// NTF: the notification channels; each is off until configured.
+#[derive(Debug, Clone, Default)]
+pub struct Channels {
+    pub smtp: Option<SmtpConfig>,
+    pub sms: Option<SmsConfig>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: String,
@@ -64,6 +88,7 @@ pub struct Config {
     pub provider_offset: FixedOffset,
     pub worker_idle: std::time::Duration,
     pub gateways: Gateways,
+    pub channels: Channels,
     /// The test clock is on (`test_clock = true`, or `serve --test-clock`).
     pub test_clock: bool,
     pub templates_dir: Option<std::path::PathBuf>,
@@ -88,12 +113,14 @@ impl Config {
         builder = builder.add_source(config::Environment::with_prefix("KOPEK").try_parsing(true));
         let layered: Layered =
             builder.build().context("reading configuration")?.try_deserialize().context("configuration values")?;
+        let channels = Channels { smtp: smtp(&layered)?, sms: sms(&layered)? };
         let offset = layered.provider_utc_offset.as_deref().unwrap_or("+03:00");
         Ok(Config {
             database_url: flag_db.map(str::to_string).or(layered.database_url).unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
             listen: flag_listen.map(str::to_string).or(layered.listen).unwrap_or_else(|| DEFAULT_LISTEN.into()),
             provider_offset: offset.parse().with_context(|| format!("provider_utc_offset {offset:?}: use a form like +03:00"))?,
             worker_idle: std::time::Duration::from_secs(layered.worker_idle_seconds.unwrap_or(2).max(1)),
+            channels,
             test_clock: layered.test_clock.unwrap_or(false),
             templates_dir: layered.templates_dir,
             public_url: layered.public_url.map(|u| u.trim_end_matches('/').to_string()),
@@ -117,4 +144,51 @@ impl Config {
             },
         })
     }
+}
+
+fn smtp(l: &Layered) -> Result<Option<SmtpConfig>> {
+    let Some(host) = l.smtp_host.clone().filter(|h| !h.is_empty()) else { return Ok(None) };
+    let Some(from) = l.smtp_from.clone().filter(|f| !f.is_empty()) else { bail!("smtp_host is set: set smtp_from too") };
+    let security = match l.smtp_security.as_deref().unwrap_or("starttls") {
+        "tls" => SmtpSecurity::Tls,
+        "starttls" => SmtpSecurity::Starttls,
+        "plain" => SmtpSecurity::Plain,
+        other => bail!("smtp_security {other:?}: use tls, starttls or plain"),
+    };
+    let port = l.smtp_port.unwrap_or(match security {
+        SmtpSecurity::Tls => 465,
+        SmtpSecurity::Starttls => 587,
+        SmtpSecurity::Plain => 25,
+    });
+    Ok(Some(SmtpConfig {
+        host,
+        port,
+        security,
+        username: l.smtp_username.clone().filter(|u| !u.is_empty()),
+        password: l.smtp_password.clone(),
+        from,
+        timeout_secs: l.smtp_timeout_seconds.unwrap_or(30),
+    }))
+}
+
+fn sms(l: &Layered) -> Result<Option<SmsConfig>> {
+    let (provider, default_url) = match l.sms_provider.as_deref().filter(|p| !p.is_empty()) {
+        None => return Ok(None),
+        Some("smsru") => (SmsProvider::Smsru, "https://sms.ru"),
+        Some("smsc") => (SmsProvider::Smsc, "https://smsc.ru"),
+        Some(other) => bail!("sms_provider {other:?}: use smsru or smsc"),
+    };
+    let Some(login) = l.sms_login.clone().filter(|x| !x.is_empty()) else {
+        bail!("sms_provider is set: set sms_login (SMS.ru's api_id or SMSC's login)")
+    };
+    if provider == SmsProvider::Smsc && l.sms_password.as_deref().unwrap_or("").is_empty() {
+        bail!("SMSC needs sms_password");
+    }
+    Ok(Some(SmsConfig {
+        provider,
+        base_url: l.sms_base_url.clone().unwrap_or_else(|| default_url.into()),
+        login,
+        password: l.sms_password.clone(),
+        sender: l.sms_sender.clone().filter(|x| !x.is_empty()),
+    }))
 }

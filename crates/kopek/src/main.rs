@@ -10,6 +10,7 @@ mod commands;
 mod config;
 mod gateways;
 mod night;
+mod notify;
 
 use clap::Parser;
 

@@ -4,5 +4,6 @@
 //! service's whole life.
 
 mod gateways;
+mod notifications;
 mod provisioning;
 mod provisioning_life;

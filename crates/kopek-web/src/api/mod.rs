@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod charging;
 pub mod clients;
 pub mod ledger;
+pub mod notifications;
 pub mod orders;
 pub mod payers;
 pub mod payments;
@@ -35,6 +36,7 @@ use crate::AppState;
         (name = "payments", description = "Payment methods, rates, payments through gateways, bank statements (PMT, LED-3, LED-4)"),
         (name = "renewals", description = "Saved payment methods, auto-renewal, autopayment and the credit limit (PMT-5, PMT-6, PMT-7, CRD)"),
         (name = "orders", description = "Products, promo codes, the cart, orders and the client's services (CAT-13, ORD, SVC)"),
+        (name = "notifications", description = "The delivery log, sending again, and a user's own inbox (NTF-4)"),
         (name = "test-clock", description = "Staging and demos only, when the server runs with test_clock = true: move time forward and run the nights on the way (OPS-1)"),
     )
 )]
@@ -140,4 +142,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(orders::list_client_services))
         .routes(routes!(orders::ask_question, orders::list_questions))
         .routes(routes!(test_clock::get_test_clock, test_clock::advance_test_clock))
+        .routes(routes!(notifications::list_deliveries))
+        .routes(routes!(notifications::resend_delivery))
+        .routes(routes!(notifications::my_notifications))
+        .routes(routes!(notifications::open_my_notification))
 }

@@ -28,5 +28,6 @@ pub fn routes() -> Router<AppState> {
         .merge(pages::services::routes())
         .merge(pages::finance::routes())
         .merge(pages::payers::routes())
+        .merge(pages::support::routes())
         .layer(axum::middleware::from_fn(session::guard))
 }

@@ -14,6 +14,7 @@ mod portal_avatars;
 mod portal_client;
 mod portal_finance;
 mod portal_limits_api;
+mod portal_notifications;
 mod portal_pages;
 mod portal_pay_order;
 mod portal_payers;

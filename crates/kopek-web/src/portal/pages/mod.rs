@@ -7,6 +7,7 @@ pub mod finance;
 pub mod frame;
 pub mod payers;
 pub mod services;
+pub mod support;
 
 use axum::http::StatusCode;
 use axum::response::Response;

@@ -1,0 +1,96 @@
+//! NTF-1, NTF-2, NTF-4: which category an event belongs to, which channels
+//! a user's choices open for it, and how a delivery moves between its
+//! states. The one place that maps an event's code to its category.
+
+use crate::account::{NotificationCategory, NotificationChannel};
+use crate::stored::stored_enum;
+
+/// Every event the engine emits today, with its category.
+pub const EVENTS: &[(&str, NotificationCategory)] = &[
+    ("credit.invoice_issued", NotificationCategory::Finance),
+    ("credit.due_soon", NotificationCategory::Finance),
+    ("credit.overdue", NotificationCategory::Finance),
+    ("credit.block_soon", NotificationCategory::Finance),
+    ("credit.blocked", NotificationCategory::Finance),
+    ("credit.unblocked", NotificationCategory::Finance),
+    ("renewal.payment_failed", NotificationCategory::Finance),
+    ("autopay.payment_failed", NotificationCategory::Finance),
+    // A test message sent by `kopek notify test`: finance, the category
+    // every user gets by e-mail unless switched off.
+    ("notify.test", NotificationCategory::Finance),
+];
+
+/// The category of an event's code; `None` for a code Kopek does not know.
+pub fn category_of(event: &str) -> Option<NotificationCategory> {
+    EVENTS.iter().find(|(code, _)| *code == event).map(|(_, c)| *c)
+}
+
+/// Whether a user gets `category` by `channel`: the stored choice, or the
+/// channel's default when the user never chose.
+pub fn wants(stored: &[(NotificationCategory, NotificationChannel, bool)], category: NotificationCategory, channel: NotificationChannel) -> bool {
+    stored
+        .iter()
+        .find(|(cat, ch, _)| *cat == category && *ch == channel)
+        .map_or(channel.on_by_default(), |(_, _, enabled)| *enabled)
+}
+
+stored_enum! {
+    /// NTF-4: where one delivery (one user, one channel, one event) stands.
+    DeliveryStatus {
+        /// Written, not tried yet (or sent again by staff).
+        Queued = "queued",
+        /// The provider took it.
+        Sent = "sent",
+        /// The last try failed; tried again at its next attempt time.
+        Failed = "failed",
+        /// Given up: a permanent refusal, or every attempt failed.
+        Dead = "dead",
+    }
+}
+
+/// How many times a delivery is tried before it is dead.
+pub const MAX_DELIVERY_ATTEMPTS: i64 = 8;
+
+impl DeliveryStatus {
+    /// After a failed try number `attempts`: failed (tried again) or dead.
+    pub fn after_failure(attempts: i64, permanent: bool) -> DeliveryStatus {
+        if permanent || attempts >= MAX_DELIVERY_ATTEMPTS { DeliveryStatus::Dead } else { DeliveryStatus::Failed }
+    }
+
+    /// Staff may send again only what did not get through.
+    pub fn can_resend(self) -> bool {
+        matches!(self, DeliveryStatus::Failed | DeliveryStatus::Dead)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ntf1_every_event_has_one_category_and_an_unknown_one_none() {
+        assert_eq!(category_of("credit.due_soon"), Some(NotificationCategory::Finance));
+        assert_eq!(category_of("renewal.payment_failed"), Some(NotificationCategory::Finance));
+        assert_eq!(category_of("no.such"), None);
+        let mut codes: Vec<&str> = EVENTS.iter().map(|(c, _)| *c).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), EVENTS.len());
+    }
+
+    #[test]
+    fn ntf2_a_stored_choice_wins_over_the_default() {
+        let stored = [(NotificationCategory::Finance, NotificationChannel::Email, false)];
+        assert!(!wants(&stored, NotificationCategory::Finance, NotificationChannel::Email));
+        assert!(wants(&stored, NotificationCategory::News, NotificationChannel::Email));
+        assert!(!wants(&stored, NotificationCategory::Finance, NotificationChannel::Sms));
+    }
+
+    #[test]
+    fn ntf4_a_failure_is_retried_until_the_attempts_run_out() {
+        assert_eq!(DeliveryStatus::after_failure(1, false), DeliveryStatus::Failed);
+        assert_eq!(DeliveryStatus::after_failure(MAX_DELIVERY_ATTEMPTS, false), DeliveryStatus::Dead);
+        assert_eq!(DeliveryStatus::after_failure(1, true), DeliveryStatus::Dead);
+        assert!(DeliveryStatus::Dead.can_resend() && !DeliveryStatus::Sent.can_resend());
+    }
+}

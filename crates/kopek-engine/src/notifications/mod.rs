@@ -1,0 +1,12 @@
+//! NTF: the notifications the engine writes to the outbox, delivered. The
+//! worker ([`delivery`]) keeps each one in its users' inbox and queues a
+//! delivery per user and channel the user's choices open; the channels
+//! themselves ([`channels::Courier`]) and the templates
+//! ([`channels::Renderer`]) live in `kopek-integrations`. The portal reads
+//! the inbox ([`inbox`]); staff read the delivery log and send a failed
+//! delivery again ([`log`]).
+
+pub mod channels;
+pub mod delivery;
+pub mod inbox;
+pub mod log;

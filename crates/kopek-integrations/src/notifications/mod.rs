@@ -1,0 +1,11 @@
+//! NTF: the channels the engine's delivery worker sends through — e-mail
+//! over SMTP ([`email`]) and SMS through an HTTP gateway ([`sms`]) — and
+//! the templates shipped with Kopek ([`templates`]).
+
+pub mod email;
+pub mod sms;
+pub mod templates;
+
+pub use email::{EmailCourier, SmtpConfig, SmtpSecurity};
+pub use sms::{SmsConfig, SmsCourier, SmsProvider};
+pub use templates::ShippedTemplates;

@@ -1,0 +1,210 @@
+//! NTF-3: the templates shipped with Kopek, one file per event and
+//! language (`templates/notifications/<locale>/<event>.txt`) with three
+//! blocks — `subject`, `text` and `sms` — and one HTML layout per language
+//! that lays the text out for the e-mail's HTML part. Rendered strictly:
+//! a value a template names and the event does not carry is an error,
+//! never an empty gap in a letter.
+
+use chrono::NaiveDate;
+use kopek_engine::notifications::channels::{Rendered, Renderer};
+use minijinja::{AutoEscape, Environment, State, UndefinedBehavior, Value, context};
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// The languages templates ship in; any other renders in the first.
+pub const TEMPLATE_LOCALES: [&str; 2] = ["ru", "en"];
+
+macro_rules! shipped {
+    ($($event:literal),+ $(,)?) => {
+        &[$(
+            ("ru", $event, include_str!(concat!("../../templates/notifications/ru/", $event, ".txt"))),
+            ("en", $event, include_str!(concat!("../../templates/notifications/en/", $event, ".txt"))),
+        )+]
+    };
+}
+
+/// (locale, event, source) of every shipped template.
+const SHIPPED: &[(&str, &str, &str)] = shipped![
+    "credit.invoice_issued",
+    "credit.due_soon",
+    "credit.overdue",
+    "credit.block_soon",
+    "credit.blocked",
+    "credit.unblocked",
+    "renewal.payment_failed",
+    "autopay.payment_failed",
+    "notify.test",
+];
+
+const LAYOUTS: [(&str, &str); 2] = [
+    ("ru", include_str!("../../templates/notifications/ru/layout.html")),
+    ("en", include_str!("../../templates/notifications/en/layout.html")),
+];
+
+pub struct ShippedTemplates {
+    env: Environment<'static>,
+}
+
+impl Default for ShippedTemplates {
+    fn default() -> Self {
+        ShippedTemplates::new()
+    }
+}
+
+impl ShippedTemplates {
+    pub fn new() -> ShippedTemplates {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_auto_escape_callback(|name| if name.ends_with(".html") { AutoEscape::Html } else { AutoEscape::None });
+        for (locale, event, source) in SHIPPED {
+            env.add_template_owned(format!("{locale}/{event}.txt"), *source).expect("a shipped template parses");
+        }
+        for (locale, source) in LAYOUTS {
+            env.add_template_owned(format!("{locale}/layout.html"), source).expect("a shipped layout parses");
+        }
+        env.add_filter("money", money);
+        env.add_filter("day", day);
+        ShippedTemplates { env }
+    }
+
+    /// The events that have a template in every language.
+    pub fn events(&self) -> Vec<&'static str> {
+        SHIPPED.iter().filter(|(l, _, _)| *l == TEMPLATE_LOCALES[0]).map(|(_, e, _)| *e).collect()
+    }
+}
+
+impl Renderer for ShippedTemplates {
+    fn render(&self, event: &str, locale: &str, data: &serde_json::Value) -> Result<Rendered, String> {
+        let locale = TEMPLATE_LOCALES.into_iter().find(|l| *l == locale).unwrap_or(TEMPLATE_LOCALES[0]);
+        let name = format!("{locale}/{event}.txt");
+        let tmpl = self.env.get_template(&name).map_err(|_| format!("no template for the event {event:?}"))?;
+        let ctx = context! { locale => locale, ..Value::from(minijinja::value::Serde(data)) };
+        let mut captured = tmpl.render_captured(ctx).map_err(|e| describe(&name, &e))?;
+        let blocks = captured.with_state_mut(|state| -> Result<[String; 3], minijinja::Error> {
+            Ok([state.render_block("subject")?, state.render_block("text")?, state.render_block("sms")?])
+        });
+        let [subject, text, sms] = blocks.map_err(|e| describe(&name, &e))?;
+        let subject = subject.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = text.trim().to_string();
+        let paragraphs: Vec<String> =
+            text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect();
+        let layout = format!("{locale}/layout.html");
+        let html = self
+            .env
+            .get_template(&layout)
+            .and_then(|t| t.render(context! { subject => subject.clone(), paragraphs => paragraphs }))
+            .map_err(|e| describe(&layout, &e))?;
+        Ok(Rendered { subject, text, html, sms: sms.trim().to_string() })
+    }
+}
+
+/// The error with the template's name and line.
+fn describe(name: &str, e: &minijinja::Error) -> String {
+    match e.line() {
+        Some(line) => format!("{name}, line {line}: {}", e.detail().unwrap_or(&e.to_string())),
+        None => format!("{name}: {e}"),
+    }
+}
+
+fn locale_of(state: &State) -> String {
+    state.lookup("locale").and_then(|v| v.as_str().map(str::to_string)).unwrap_or_else(|| TEMPLATE_LOCALES[0].into())
+}
+
+/// An amount — a decimal text, as the engine's events carry money, or a
+/// whole number — with two places and its currency, as the language writes it:
+/// "1 234,50 ₽", "1,234.50 RUB".
+fn money(state: &State, amount: Value, currency: String) -> Result<String, minijinja::Error> {
+    let bad = || minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("{amount} is not an amount"));
+    let value = match amount.as_i64() {
+        Some(whole) => Decimal::from(whole),
+        None => amount.as_str().and_then(|s| s.parse::<Decimal>().ok()).ok_or_else(bad)?,
+    };
+    let value = value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    let plain = format!("{:.2}", value.abs());
+    let (whole, cents) = plain.split_once('.').unwrap_or((&plain, "00"));
+    let ru = locale_of(state) == "ru";
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(if ru { '\u{a0}' } else { ',' });
+        }
+        grouped.push(c);
+    }
+    let sign = if value.is_sign_negative() && !value.is_zero() { "-" } else { "" };
+    Ok(match (ru, currency.as_str()) {
+        (true, "RUB") => format!("{sign}{grouped},{cents}\u{a0}₽"),
+        (true, _) => format!("{sign}{grouped},{cents}\u{a0}{currency}"),
+        (false, _) => format!("{sign}{grouped}.{cents} {currency}"),
+    })
+}
+
+/// A date as the language writes it: 15.01.2027, 15 Jan 2027.
+fn day(state: &State, value: String) -> Result<String, minijinja::Error> {
+    let date = NaiveDate::parse_from_str(value.get(..10).unwrap_or(&value), "%Y-%m-%d").map_err(|_| {
+        minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("{value:?} is not a date"))
+    })?;
+    Ok(if locale_of(state) == "ru" { date.format("%d.%m.%Y").to_string() } else { date.format("%-d %b %Y").to_string() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn invoice() -> serde_json::Value {
+        serde_json::json!({
+            "invoice_id": 7, "amount": "1234.5000", "remaining": "1234.5", "currency": "RUB",
+            "due_on": "2027-01-15", "block_on": "2027-01-25",
+        })
+    }
+
+    #[test]
+    fn ntf3_every_event_ships_in_both_languages_and_renders() {
+        let t = ShippedTemplates::new();
+        let mut events: Vec<&str> = kopek_domain::notification::EVENTS.iter().map(|(e, _)| *e).collect();
+        events.sort_unstable();
+        let mut shipped = t.events();
+        shipped.sort_unstable();
+        assert_eq!(shipped, events);
+        let data = serde_json::json!({
+            "invoice_id": 7, "amount": "1", "remaining": 1, "currency": "RUB", "due_on": "2027-01-15",
+            "block_on": "2027-01-25", "subscription_id": 3, "reason": "no money", "retry_on": "2027-01-16",
+            "payment_id": 9, "to": "a@b.ru", "renewed_subscriptions": [],
+        });
+        for event in events {
+            for locale in TEMPLATE_LOCALES {
+                let r = t.render(event, locale, &data).unwrap_or_else(|e| panic!("{event} {locale}: {e}"));
+                assert!(!r.subject.is_empty() && !r.text.is_empty() && !r.sms.is_empty(), "{event} {locale}");
+                assert!(r.html.contains(&r.subject), "{event} {locale}");
+            }
+        }
+    }
+
+    #[test]
+    fn ntf3_a_reminder_reads_in_the_user_s_language() {
+        let t = ShippedTemplates::new();
+        let ru = t.render("credit.due_soon", "ru", &invoice()).unwrap();
+        assert_eq!(ru.subject, "Через три дня срок оплаты счёта № 7");
+        assert!(ru.text.contains("до 15.01.2027. К оплате: 1\u{a0}234,50\u{a0}₽."), "{}", ru.text);
+        let en = t.render("credit.due_soon", "en", &invoice()).unwrap();
+        assert_eq!(en.subject, "Invoice No. 7 is due in three days");
+        assert!(en.text.contains("due by 15 Jan 2027. To pay: 1,234.50 RUB."), "{}", en.text);
+        let other = t.render("credit.due_soon", "de", &invoice()).unwrap();
+        assert_eq!(other.subject, ru.subject, "an unknown language reads as the provider's");
+    }
+
+    #[test]
+    fn ntf3_the_html_part_escapes_what_the_event_carries() {
+        let t = ShippedTemplates::new();
+        let data = serde_json::json!({ "payment_id": 9, "reason": "<script>x</script>" });
+        let r = t.render("autopay.payment_failed", "en", &data).unwrap();
+        assert!(r.text.contains("<script>x</script>"));
+        assert!(r.html.contains("&lt;script&gt;x&lt;&#x2f;script&gt;") && !r.html.contains("<script>"), "{}", r.html);
+    }
+
+    #[test]
+    fn ntf3_a_missing_value_or_an_unknown_event_is_an_error_naming_it() {
+        let t = ShippedTemplates::new();
+        let err = t.render("credit.due_soon", "ru", &serde_json::json!({ "invoice_id": 7 })).unwrap_err();
+        assert!(err.starts_with("ru/credit.due_soon.txt, line "), "{err}");
+        assert_eq!(t.render("no.such", "ru", &invoice()).unwrap_err(), "no template for the event \"no.such\"");
+    }
+}

@@ -1,0 +1,68 @@
+//! NTF-4 for staff: the delivery log with its filters and "send again";
+//! for a client's user, its own inbox (what the portal's "Поддержка —
+//! Уведомления" shows).
+
+use axum::Json;
+use axum::extract::State;
+use kopek_engine::notifications::inbox::{InboxItem, InboxPage};
+use kopek_engine::notifications::log::{Delivery, DeliveryQuery};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::AppState;
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiPath, ApiQuery, Caller};
+
+/// The delivery log, newest first, 50 to a page: each delivery's user,
+/// channel, address, status, tries, last error and the provider's id.
+#[utoipa::path(get, path = "/notification-deliveries", tag = "notifications", params(DeliveryQuery),
+    responses((status = 200, body = Vec<Delivery>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn list_deliveries(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiQuery(q): ApiQuery<DeliveryQuery>,
+) -> ApiResult<Json<Vec<Delivery>>> {
+    Ok(Json(state.engine.notification_deliveries(&ctx, &q).await?))
+}
+
+/// "Send again": a failed or dead delivery is queued for now.
+#[utoipa::path(post, path = "/notification-deliveries/{id}/resend", tag = "notifications", params(("id" = i64, Path)),
+    responses((status = 200, body = Delivery), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+pub async fn resend_delivery(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Delivery>> {
+    Ok(Json(state.engine.resend_delivery(&ctx, id).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct InboxQuery {
+    /// From 1.
+    pub page: Option<i64>,
+}
+
+/// The caller's own notifications, 20 to a page, with the unread count.
+#[utoipa::path(get, path = "/me/notifications", tag = "notifications", params(InboxQuery),
+    responses((status = 200, body = InboxPage), (status = 403, body = ErrorBody)))]
+pub async fn my_notifications(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiQuery(q): ApiQuery<InboxQuery>,
+) -> ApiResult<Json<InboxPage>> {
+    Ok(Json(state.engine.my_notifications(&ctx, q.page.unwrap_or(1)).await?))
+}
+
+/// One of the caller's notifications, marked read.
+#[utoipa::path(get, path = "/me/notifications/{id}", tag = "notifications", params(("id" = i64, Path)),
+    responses((status = 200, body = InboxItem), (status = 404, body = ErrorBody)))]
+pub async fn open_my_notification(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<InboxItem>> {
+    Ok(Json(state.engine.open_my_notification(&ctx, id).await?))
+}
