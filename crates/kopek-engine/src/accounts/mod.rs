@@ -5,4 +5,5 @@ pub mod auth;
 pub mod clients;
 pub mod password;
 pub mod settings;
+pub mod two_factor;
 pub mod users;
