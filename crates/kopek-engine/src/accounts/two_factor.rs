@@ -87,6 +87,17 @@ impl Engine {
         })
     }
 
+    /// The enrolment waiting for its first code, shown again until it is
+    /// confirmed.
+    pub async fn pending_two_factor(&self, ctx: &Ctx) -> Result<Option<Enrolment>> {
+        let p = principal_of(&ctx.actor)?;
+        let mut conn = self.store.conn().await?;
+        match store::get(&mut conn, &p).await?.filter(|r| !r.enabled) {
+            Some(row) => Ok(Some(self.enrolment_of(&ctx.actor, row.secret)?)),
+            None => Ok(None),
+        }
+    }
+
     /// Starts (or starts again) enrolment with a new secret.
     pub async fn enrol_two_factor(&self, ctx: &Ctx) -> Result<Enrolment> {
         let p = principal_of(&ctx.actor)?;
@@ -212,9 +223,14 @@ impl Engine {
             return Err(EngineError::conflict("two_factor_on", "two-step authentication is already on; turn it off first"));
         }
         uow.audit("two_factor.enrol", entity_of(p), p.principal_id, ctx.actor.own_client(), serde_json::json!({})).await?;
-        let otpauth_uri = totp::otpauth_uri(&self.settings.two_factor_issuer, &ctx.actor.label(), &secret);
+        let enrolment = self.enrolment_of(&ctx.actor, secret)?;
+        uow.finish(enrolment).await
+    }
+
+    fn enrolment_of(&self, actor: &Actor, secret: String) -> Result<Enrolment> {
+        let otpauth_uri = totp::otpauth_uri(&self.settings.two_factor_issuer, &actor.label(), &secret);
         let qr_svg = qr_svg(&otpauth_uri)?;
-        uow.finish(Enrolment { secret, otpauth_uri, qr_svg }).await
+        Ok(Enrolment { secret, otpauth_uri, qr_svg })
     }
 
     async fn confirm(&self, ctx: &Ctx, p: &PrincipalRef, code: &str) -> Result<RecoveryCodes> {

@@ -33,6 +33,8 @@ struct EditPage {
     user: Option<ClientUser>,
     form: Form,
     rights: Vec<RightBox>,
+    /// SEC-2: the form asks for a fresh code.
+    two_factor: bool,
 }
 
 /// One checkbox of "Права".
@@ -83,7 +85,7 @@ pub async fn create(State(state): State<AppState>, user: PortalUser, data: FormD
     if form.is_ok() {
         let phone = Some(data.text("phone")).filter(|p| !p.is_empty());
         let req = NewUser { email, full_name, password, phone, full_access: data.checked("full_access"), rights };
-        match state.engine.create_client_user(&user.ctx, user.client_id, req).await {
+        match state.engine.create_client_user(&with_code(&user, &data), user.client_id, req).await {
             Ok(_) => return redirect_with_notice(LIST, "notice-user-created"),
             Err(e) if refused_in_form(&e) => form.refusal(&e, field_of(&e), catalog, user.locale),
             Err(e) => return error_page(&state, &user, e),
@@ -114,7 +116,7 @@ pub async fn save(State(state): State<AppState>, user: PortalUser, Path(id): Pat
             password: Some(password).filter(|p| !p.is_empty()),
             ..UserChanges::default()
         };
-        match state.engine.update_client_user(&user.ctx, user.client_id, id, req).await {
+        match state.engine.update_client_user(&with_code(&user, &data), user.client_id, id, req).await {
             Ok(_) => return redirect_with_notice(LIST, "notice-saved"),
             Err(e) if refused_in_form(&e) => form.refusal(&e, field_of(&e), catalog, user.locale),
             Err(e) => return error_page(&state, &user, e),
@@ -142,7 +144,7 @@ pub async fn save_rights(State(state): State<AppState>, user: PortalUser, Path(i
     let rights = ticked(&data);
     let boxes = right_boxes(|r| rights.contains(&r));
     let req = UserChanges { full_access: Some(data.checked("full_access")), rights: Some(rights), ..UserChanges::default() };
-    match state.engine.update_client_user(&user.ctx, user.client_id, id, req).await {
+    match state.engine.update_client_user(&with_code(&user, &data), user.client_id, id, req).await {
         Ok(_) => redirect_with_notice(LIST, "notice-saved"),
         Err(e) if refused_in_form(&e) => {
             form.refusal(&e, None, &state.views.catalog, user.locale);
@@ -216,10 +218,13 @@ async fn render_edit(
     rights: Vec<RightBox>,
 ) -> Response {
     let path = edited.as_ref().map_or_else(|| "/client/users/new".to_string(), |u| format!("{LIST}/{}", u.id));
-    match frame(state, user, "users", &path).await {
-        Ok(frame) => {
-            state.views.render_status(status, "portal/client/user_form.html", &frame, EditPage { user: edited, form, rights })
-        }
+    match page_frame(state, user, &path).await {
+        Ok((frame, two_factor)) => state.views.render_status(
+            status,
+            "portal/client/user_form.html",
+            &frame,
+            EditPage { user: edited, form, rights, two_factor },
+        ),
         Err(e) => error_page(state, user, e),
     }
 }
@@ -233,13 +238,28 @@ async fn render_rights(
     rights: Vec<RightBox>,
 ) -> Response {
     let path = format!("{LIST}/{}/rights", edited.id);
-    match frame(state, user, "users", &path).await {
-        Ok(frame) => state.views.render_status(
+    match page_frame(state, user, &path).await {
+        Ok((frame, two_factor)) => state.views.render_status(
             status,
             "portal/client/user_rights.html",
             &frame,
-            EditPage { user: Some(edited), form, rights },
+            EditPage { user: Some(edited), form, rights, two_factor },
         ),
         Err(e) => error_page(state, user, e),
     }
+}
+
+/// SEC-2: the code typed in the form, for the engine's check.
+fn with_code(user: &PortalUser, data: &FormData) -> kopek_engine::Ctx {
+    user.ctx.clone().with_second_factor(data.get("code").map(str::to_string))
+}
+
+/// The page's frame, and whether its form asks for a code (SEC-2).
+async fn page_frame(
+    state: &AppState,
+    user: &PortalUser,
+    path: &str,
+) -> Result<(crate::portal::view::Frame, bool), EngineError> {
+    let frame = frame(state, user, "users", path).await?;
+    Ok((frame, state.engine.two_factor_status(&user.ctx).await?.enabled))
 }
