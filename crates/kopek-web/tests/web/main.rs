@@ -20,3 +20,4 @@ mod renewals_api;
 mod security;
 mod spec_schemas;
 mod test_clock_api;
+mod two_factor;
