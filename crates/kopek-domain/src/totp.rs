@@ -229,9 +229,15 @@ mod tests {
 
     #[test]
     fn sec2_base32_round_trips_rfc4648_vectors() {
-        for (plain, encoded) in
-            [("", ""), ("f", "MY"), ("fo", "MZXQ"), ("foo", "MZXW6"), ("foob", "MZXW6YQ"), ("fooba", "MZXW6YTB"), ("foobar", "MZXW6YTBOI")]
-        {
+        for (plain, encoded) in [
+            ("", ""),
+            ("f", "MY"),
+            ("fo", "MZXQ"),
+            ("foo", "MZXW6"),
+            ("foob", "MZXW6YQ"),
+            ("fooba", "MZXW6YTB"),
+            ("foobar", "MZXW6YTBOI"),
+        ] {
             assert_eq!(base32_encode(plain.as_bytes()), encoded);
             assert_eq!(base32_decode(encoded).unwrap(), plain.as_bytes());
         }

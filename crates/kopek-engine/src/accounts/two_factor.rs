@@ -132,8 +132,14 @@ impl Engine {
         let p = principal_ref(LoginKind::Client, user.id);
         let was_on = store::get(&mut uow.conn, &p).await?.is_some_and(|r| r.enabled);
         store::delete(&mut uow.conn, &p).await?;
-        uow.audit("two_factor.reset", "client_user", user.id, Some(client_id), serde_json::json!({ "email": user.email, "was_on": was_on }))
-            .await?;
+        uow.audit(
+            "two_factor.reset",
+            "client_user",
+            user.id,
+            Some(client_id),
+            serde_json::json!({ "email": user.email, "was_on": was_on }),
+        )
+        .await?;
         uow.finish(()).await
     }
 

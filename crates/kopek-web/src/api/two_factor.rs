@@ -138,7 +138,11 @@ pub async fn confirm(
 /// Turn it off, with a fresh code (or a recovery code).
 #[utoipa::path(post, path = "/me/two-factor/disable", tag = "session", request_body = CodeRequest,
     responses((status = 204), (status = 422, body = ErrorBody, description = "second_step_required, invalid_code, code_reused")))]
-pub async fn disable(State(state): State<AppState>, Caller(ctx): Caller, ApiJson(req): ApiJson<CodeRequest>) -> ApiResult<StatusCode> {
+pub async fn disable(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiJson(req): ApiJson<CodeRequest>,
+) -> ApiResult<StatusCode> {
     state.engine.disable_two_factor(&ctx.with_second_factor(Some(req.code))).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -147,7 +151,11 @@ pub async fn disable(State(state): State<AppState>, Caller(ctx): Caller, ApiJson
 #[utoipa::path(post, path = "/clients/{id}/users/{user_id}/two-factor/reset", tag = "clients",
     params(("id" = i64, Path), ("user_id" = i64, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn reset(State(state): State<AppState>, Caller(ctx): Caller, Path((id, user_id)): Path<(i64, i64)>) -> ApiResult<StatusCode> {
+pub async fn reset(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    Path((id, user_id)): Path<(i64, i64)>,
+) -> ApiResult<StatusCode> {
     state.engine.reset_two_factor(&ctx, id, user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

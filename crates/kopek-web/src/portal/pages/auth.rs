@@ -5,8 +5,8 @@ use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kopek_engine::accounts::auth::{LoginKind, Session};
-use kopek_engine::accounts::two_factor::LoginStep;
 use kopek_engine::accounts::settings::SettingsChanges;
+use kopek_engine::accounts::two_factor::LoginStep;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;

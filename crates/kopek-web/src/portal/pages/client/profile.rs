@@ -87,7 +87,12 @@ async fn render(state: &AppState, user: &PortalUser, status: StatusCode, form: O
             let form = form.unwrap_or_else(|| {
                 Form::with(&[("full_name", me.full_name.clone()), ("phone", me.phone.clone().unwrap_or_default())])
             });
-            state.views.render_status(status, "portal/client/profile.html", &frame, ProfilePage { user: me, form, password, two_factor })
+            state.views.render_status(
+                status,
+                "portal/client/profile.html",
+                &frame,
+                ProfilePage { user: me, form, password, two_factor },
+            )
         }
         Err(err) => error_page(state, user, err),
     }

@@ -53,7 +53,9 @@ pub async fn confirm(State(state): State<AppState>, user: PortalUser, data: Form
         match state.engine.confirm_two_factor(&user.ctx, &code).await {
             Ok(codes) => {
                 return match frame(&state, &user, "profile", PATH).await {
-                    Ok(frame) => state.views.render("portal/client/security_codes.html", &frame, CodesPage { codes: codes.codes }),
+                    Ok(frame) => {
+                        state.views.render("portal/client/security_codes.html", &frame, CodesPage { codes: codes.codes })
+                    }
                     Err(e) => error_page(&state, &user, e),
                 };
             }

@@ -255,11 +255,7 @@ fn with_code(user: &PortalUser, data: &FormData) -> kopek_engine::Ctx {
 }
 
 /// The page's frame, and whether its form asks for a code (SEC-2).
-async fn page_frame(
-    state: &AppState,
-    user: &PortalUser,
-    path: &str,
-) -> Result<(crate::portal::view::Frame, bool), EngineError> {
+async fn page_frame(state: &AppState, user: &PortalUser, path: &str) -> Result<(crate::portal::view::Frame, bool), EngineError> {
     let frame = frame(state, user, "users", path).await?;
     Ok((frame, state.engine.two_factor_status(&user.ctx).await?.enabled))
 }
