@@ -26,7 +26,7 @@ CREATE TABLE two_factor_recovery_codes (
 -- due: it opens a session only with a code (or lets staff who must use
 -- two-step authentication enrol). login is the name failures count under.
 CREATE TABLE login_tickets (
-    ticket_hash    TEXT PRIMARY KEY,
+    ticket_hash    TEXT NOT NULL PRIMARY KEY,
     principal_kind TEXT NOT NULL,
     principal_id   BIGINT NOT NULL,
     login          TEXT NOT NULL,
