@@ -20,6 +20,7 @@ pub mod schedule;
 pub mod statement;
 pub mod stored;
 pub mod tax;
+pub mod totp;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::DomainError;

@@ -41,6 +41,11 @@ pub struct Settings {
     /// absolute address a payer is sent back to after paying; without it,
     /// only this site's own paths.
     pub public_url: Option<String>,
+    /// SEC-2: staff log in only with two-step authentication; one without
+    /// it is sent to enrol first.
+    pub staff_two_factor_required: bool,
+    /// SEC-2: the name an authenticator app shows beside the codes.
+    pub two_factor_issuer: String,
 }
 
 impl Settings {
@@ -86,6 +91,8 @@ impl Default for Settings {
             login_lock_for: Duration::minutes(15),
             password_cost: accounts::password::PasswordCost::STANDARD,
             public_url: None,
+            staff_two_factor_required: false,
+            two_factor_issuer: "Kopek".into(),
         }
     }
 }

@@ -59,6 +59,10 @@ fn too_large() -> ApiError {
     )
 }
 
+/// SEC-2: the header a sensitive action's code comes in (turning two-step
+/// authentication off takes it in its body instead).
+pub const SECOND_FACTOR: &str = "x-second-factor";
+
 /// The authenticated caller as an engine context.
 pub struct Caller(pub Ctx);
 
@@ -85,7 +89,9 @@ impl FromRequestParts<AppState> for Caller {
         };
         let actor = actor.ok_or_else(ApiError::unauthenticated)?;
         tracing::Span::current().record("actor", actor.label());
-        Ok(Caller(Ctx::new(actor).with_ip(ip).with_idempotency_key(key)))
+        // SEC-2: the fresh code a sensitive action asks for.
+        let code = parts.headers.get(SECOND_FACTOR).and_then(|v| v.to_str().ok()).map(str::to_string);
+        Ok(Caller(Ctx::new(actor).with_ip(ip).with_idempotency_key(key).with_second_factor(code)))
     }
 }
 

@@ -89,8 +89,8 @@ fn door(method: &Method, path: &str) -> Option<Door> {
         return None;
     }
     match path {
-        "/api/v1/auth/login" => Some(Door::ApiLogin),
-        "/login" => Some(Door::PortalLogin),
+        "/api/v1/auth/login" | "/api/v1/auth/second-step" | "/api/v1/auth/enrol/confirm" => Some(Door::ApiLogin),
+        "/login" | "/login/second-step" => Some(Door::PortalLogin),
         p if p.starts_with("/api/v1/webhooks/") => Some(Door::Webhook),
         _ => None,
     }

@@ -92,8 +92,14 @@ async fn open(config: &Config, clock: Arc<dyn Clock>) -> Result<Engine> {
     let store =
         Store::connect(&config.database_url).await.with_context(|| format!("connecting to {}", redact(&config.database_url)))?;
     store.migrate().await.context("migrating the database")?;
-    let settings =
-        Settings { provider_offset: config.provider_offset, public_url: config.public_url.clone(), ..Settings::default() };
+    let defaults = Settings::default();
+    let settings = Settings {
+        provider_offset: config.provider_offset,
+        public_url: config.public_url.clone(),
+        staff_two_factor_required: config.staff_two_factor_required,
+        two_factor_issuer: config.two_factor_issuer.clone().unwrap_or(defaults.two_factor_issuer.clone()),
+        ..defaults
+    };
     Ok(Engine::new(store, clock, settings))
 }
 

@@ -35,6 +35,10 @@ struct Layered {
     webhook_calls_per_minute: Option<u32>,
     /// When set, `/metrics` answers only `Authorization: Bearer <token>`.
     metrics_token: Option<String>,
+    /// SEC-2: staff log in only with two-step authentication (false).
+    staff_two_factor_required: Option<bool>,
+    /// SEC-2: the name authenticator apps show beside Kopek's codes ("Kopek").
+    two_factor_issuer: Option<String>,
     yookassa_shop_id: Option<String>,
     yookassa_secret_key: Option<String>,
     yookassa_base_url: Option<String>,
@@ -94,6 +98,8 @@ pub struct Config {
     pub templates_dir: Option<std::path::PathBuf>,
     pub public_url: Option<String>,
     pub shield: kopek_web::shield::ShieldConfig,
+    pub staff_two_factor_required: bool,
+    pub two_factor_issuer: Option<String>,
 }
 
 impl Config {
@@ -124,6 +130,8 @@ impl Config {
             test_clock: layered.test_clock.unwrap_or(false),
             templates_dir: layered.templates_dir,
             public_url: layered.public_url.map(|u| u.trim_end_matches('/').to_string()),
+            staff_two_factor_required: layered.staff_two_factor_required.unwrap_or(false),
+            two_factor_issuer: layered.two_factor_issuer.filter(|i| !i.trim().is_empty()),
             shield: {
                 let d = kopek_web::shield::ShieldConfig::default();
                 kopek_web::shield::ShieldConfig {

@@ -8,12 +8,13 @@ use sha2::{Digest, Sha256};
 
 use crate::Engine;
 use crate::accounts::password::verify_password_blocking;
+use crate::accounts::two_factor::LoginStep;
 use crate::core::ctx::{Actor, Ctx};
 use crate::core::error::{EngineError, Result};
 use crate::core::text;
 
 /// A fresh secret for a session or token, and the hash that is stored.
-fn new_secret(prefix: &str) -> (String, String) {
+pub(crate) fn new_secret(prefix: &str) -> (String, String) {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let secret = format!("{prefix}{}", hex::encode(bytes));
@@ -21,7 +22,7 @@ fn new_secret(prefix: &str) -> (String, String) {
     (secret, hash)
 }
 
-fn secret_hash(secret: &str) -> String {
+pub(crate) fn secret_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
@@ -44,24 +45,34 @@ pub struct Session {
 const FAILURES_BEFORE_LOCK: i64 = 5;
 
 impl Engine {
-    /// Checks a password and opens a session. Every attempt on a login
-    /// name is claimed before its password is checked, so five failures in
-    /// a row lock the name for the configured time however many guesses
-    /// arrive at once; an unknown email is checked, counted and locked like
-    /// a known one, in the same time, and reads the same.
+    /// Checks a password and opens a session; a login that has a second
+    /// step due (SEC-2) is refused with `second_step_required` (or
+    /// `two_factor_enrolment_required`), since only [`Engine::login_step`]
+    /// hands out the ticket for it.
     pub async fn login(&self, kind: LoginKind, email: &str, password: &str) -> Result<Session> {
+        match self.login_step(kind, email, password).await? {
+            LoginStep::Session(s) => Ok(s),
+            LoginStep::SecondStep { .. } => Err(EngineError::Unauthorized {
+                code: "second_step_required",
+                message: "this login needs a code from the authenticator app".into(),
+            }),
+            LoginStep::EnrolmentRequired { .. } => Err(enrolment_required()),
+        }
+    }
+
+    /// Checks a password. Every attempt on a login name is claimed before
+    /// its password is checked, so five failures in a row lock the name
+    /// for the configured time however many guesses arrive at once; an
+    /// unknown email is checked, counted and locked like a known one, in
+    /// the same time, and reads the same. With two-step authentication on
+    /// (SEC-2) a right password gives a ticket, not a session, and the
+    /// failures are forgotten only once the code is right too.
+    pub async fn login_step(&self, kind: LoginKind, email: &str, password: &str) -> Result<LoginStep> {
         let email = email.trim().to_lowercase();
-        let now = self.now();
         let name = login_name(kind, &email);
         let user = {
             let mut conn = self.store.conn().await?;
-            let lock_until = now + self.settings.login_lock_for;
-            if login_attempts::claim(&mut conn, &name, FAILURES_BEFORE_LOCK, now, lock_until).await?.is_none() {
-                let until = login_attempts::locked_until(&mut conn, &name, now).await?.unwrap_or(lock_until);
-                return Err(EngineError::Locked {
-                    message: format!("too many failed logins; try again after {}", until.format("%Y-%m-%d %H:%M UTC")),
-                });
-            }
+            self.claim_login(&mut conn, &name).await?;
             match kind {
                 LoginKind::Client => {
                     users::client_user_by_email(&mut conn, &email).await?.map(|u| (u.id, u.password_hash, u.enabled))
@@ -81,12 +92,38 @@ impl Engine {
             return Err(EngineError::Unauthorized { code: "login_disabled", message: "this login is disabled".into() });
         }
         let mut conn = self.store.begin().await?;
-        login_attempts::forget(&mut conn, &name).await?;
         let principal = principal_ref(kind, id);
-        let (token, token_hash) = new_secret("kps_");
-        users::insert_session(&mut conn, &token_hash, &principal, now, now + self.settings.session_ttl).await?;
-        let actor = self.actor_of(&mut conn, &principal).await?;
+        let step = if self.two_factor_on(&mut conn, &principal).await? {
+            LoginStep::SecondStep { ticket: self.issue_ticket(&mut conn, &principal, &name).await? }
+        } else if kind == LoginKind::Staff && self.settings.staff_two_factor_required {
+            LoginStep::EnrolmentRequired { ticket: self.issue_ticket(&mut conn, &principal, &name).await? }
+        } else {
+            login_attempts::forget(&mut conn, &name).await?;
+            LoginStep::Session(self.open_session(&mut conn, &principal).await?)
+        };
         conn.commit().await?;
+        Ok(step)
+    }
+
+    /// Counts an attempt on a login name before anything is checked;
+    /// refused while the name is locked.
+    pub(crate) async fn claim_login(&self, conn: &mut kopek_store::Conn, name: &str) -> Result<()> {
+        let now = self.now();
+        let lock_until = now + self.settings.login_lock_for;
+        if login_attempts::claim(conn, name, FAILURES_BEFORE_LOCK, now, lock_until).await?.is_none() {
+            let until = login_attempts::locked_until(conn, name, now).await?.unwrap_or(lock_until);
+            return Err(EngineError::Locked {
+                message: format!("too many failed logins; try again after {}", until.format("%Y-%m-%d %H:%M UTC")),
+            });
+        }
+        Ok(())
+    }
+
+    pub(crate) async fn open_session(&self, conn: &mut kopek_store::Conn, principal: &PrincipalRef) -> Result<Session> {
+        let now = self.now();
+        let (token, token_hash) = new_secret("kps_");
+        users::insert_session(conn, &token_hash, principal, now, now + self.settings.session_ttl).await?;
+        let actor = self.actor_of(conn, principal).await?;
         Ok(Session { token, actor })
     }
 
@@ -146,7 +183,7 @@ impl Engine {
         }
     }
 
-    async fn actor_of(&self, conn: &mut kopek_store::Conn, p: &PrincipalRef) -> Result<Actor> {
+    pub(crate) async fn actor_of(&self, conn: &mut kopek_store::Conn, p: &PrincipalRef) -> Result<Actor> {
         let gone = || EngineError::Unauthorized { code: "login_disabled", message: "this login is disabled".into() };
         match p.principal_kind.as_str() {
             "staff" => {
@@ -164,7 +201,7 @@ impl Engine {
     }
 }
 
-fn principal_ref(kind: LoginKind, id: i64) -> PrincipalRef {
+pub(crate) fn principal_ref(kind: LoginKind, id: i64) -> PrincipalRef {
     let kind = match kind {
         LoginKind::Client => "client_user",
         LoginKind::Staff => "staff",
@@ -174,10 +211,17 @@ fn principal_ref(kind: LoginKind, id: i64) -> PrincipalRef {
 
 /// The name failures are counted under: the same email may be a client's
 /// user and a staff user, each with its own count.
-fn login_name(kind: LoginKind, email: &str) -> String {
+pub(crate) fn login_name(kind: LoginKind, email: &str) -> String {
     match kind {
         LoginKind::Client => format!("client:{email}"),
         LoginKind::Staff => format!("staff:{email}"),
+    }
+}
+
+pub(crate) fn enrolment_required() -> EngineError {
+    EngineError::Forbidden {
+        code: "two_factor_enrolment_required",
+        message: "staff must use two-step authentication: enrol with the ticket first".into(),
     }
 }
 

@@ -204,6 +204,10 @@ impl Engine {
         ctx.actor.ensure_sees_client(client_id)?;
         let picture = avatar.map(|bytes| check_avatar("avatar", bytes).map(|kind| (kind, bytes))).transpose()?;
         let user = self.prepare_user(&req).await?;
+        if user.full_access {
+            // SEC-2: a user who may do everything is added with a fresh code.
+            self.ensure_second_factor(ctx).await?;
+        }
         let mut uow = self.begin(ctx).await?;
         clients::lock(&mut uow.conn, client_id).await?.ok_or_else(|| EngineError::not_found("client", client_id))?;
         ensure_email_free(&mut uow.conn, &user.email).await?;

@@ -6,4 +6,5 @@ pub mod avatars;
 pub mod clients;
 pub mod password;
 pub mod settings;
+pub mod two_factor;
 pub mod users;

@@ -51,6 +51,14 @@ impl Engine {
             }
             None => None,
         };
+        // SEC-2: a new password, or full access given, needs a fresh code.
+        let before = {
+            let mut conn = self.store.conn().await?;
+            user_of(&mut conn, client_id, user_id).await?
+        };
+        if hash.is_some() || (req.full_access == Some(true) && !before.full_access) {
+            self.ensure_second_factor(ctx).await?;
+        }
         let mut uow = self.begin(ctx).await?;
         let row = user_of(&mut uow.conn, client_id, user_id).await?;
         let changes = changed(&ctx.actor, &row, &req)?;
@@ -133,6 +141,7 @@ impl Engine {
         if !verify_password_blocking(&req.current_password, Some(stored), cost).await? {
             return Err(EngineError::invalid_field("current_password", "wrong_password", "the current password is wrong"));
         }
+        self.ensure_second_factor(ctx).await?;
         let hash = hash_password_blocking(&req.new_password, cost).await?;
         let mut uow = self.begin(ctx).await?;
         let row = user_of(&mut uow.conn, client_id, user_id).await?;

@@ -126,11 +126,15 @@ pub struct Ctx {
     pub actor: Actor,
     pub source_ip: Option<String>,
     pub idempotency_key: Option<String>,
+    /// SEC-2: the one-time (or recovery) code sent with the request, which
+    /// a sensitive action asks for when the login has two-step
+    /// authentication on.
+    pub second_factor: Option<String>,
 }
 
 impl Ctx {
     pub fn new(actor: Actor) -> Ctx {
-        Ctx { actor, source_ip: None, idempotency_key: None }
+        Ctx { actor, source_ip: None, idempotency_key: None, second_factor: None }
     }
 
     pub fn system(name: &str) -> Ctx {
@@ -144,6 +148,11 @@ impl Ctx {
 
     pub fn with_idempotency_key(mut self, key: Option<String>) -> Ctx {
         self.idempotency_key = key;
+        self
+    }
+
+    pub fn with_second_factor(mut self, code: Option<String>) -> Ctx {
+        self.second_factor = code.filter(|c| !c.trim().is_empty());
         self
     }
 }

@@ -224,6 +224,12 @@ impl Engine {
     /// автопродление будет отключено для всех привязанных к ССО услуг".
     pub async fn delete_saved_method(&self, ctx: &Ctx, id: i64) -> Result<DeletedSavedMethod> {
         ctx.actor.ensure_right(Right::Finance)?;
+        {
+            let mut conn = self.store.conn().await?;
+            visible(&mut conn, ctx, id).await?;
+        }
+        // SEC-2: the card's owner proves it is still them with a fresh code.
+        self.ensure_second_factor(ctx).await?;
         let mut uow = self.begin(ctx).await?;
         let row = visible(&mut uow.conn, ctx, id).await?;
         lock_client(&mut uow.conn, row.client_id).await?;

@@ -24,4 +24,5 @@ mod portal;
 mod rights;
 mod simulation;
 mod text_limits;
+mod two_factor;
 mod users;

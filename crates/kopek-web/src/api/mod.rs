@@ -13,6 +13,7 @@ pub mod renewals;
 pub mod session;
 pub mod shop;
 pub mod test_clock;
+pub mod two_factor;
 
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -61,6 +62,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(session::logout))
         .routes(routes!(session::me))
         .routes(routes!(session::create_token))
+        .routes(routes!(two_factor::second_step))
+        .routes(routes!(two_factor::enrol_at_login))
+        .routes(routes!(two_factor::confirm_at_login))
+        .routes(routes!(two_factor::status, two_factor::enrol))
+        .routes(routes!(two_factor::confirm))
+        .routes(routes!(two_factor::disable))
+        .routes(routes!(two_factor::reset))
         .routes(routes!(clients::list_clients, clients::create_client))
         .routes(routes!(clients::get_client, clients::update_client))
         .routes(routes!(clients::list_users, clients::create_user))

@@ -4,14 +4,15 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::response::IntoResponse;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use kopek_engine::Actor;
 use kopek_engine::accounts::auth::LoginKind;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::AppState;
+use crate::api::two_factor::{SecondStepDue, login_answer};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, Caller, session_cookie, session_cookie_header};
 
@@ -61,16 +62,18 @@ pub struct TokenCreated {
     pub token: String,
 }
 
-/// Log in and receive the session cookie.
+/// Log in and receive the session cookie. With two-step authentication
+/// on (SEC-2) a right password answers 401 `second_step_required` with a
+/// ticket for `/auth/second-step`; staff who must use it and have not
+/// enrolled get 403 `two_factor_enrolment_required` with a ticket for
+/// `/auth/enrol`.
 #[utoipa::path(post, path = "/auth/login", tag = "session", request_body = LoginRequest, security(()),
-    responses((status = 200, body = Me), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
-pub async fn login(State(state): State<AppState>, ApiJson(req): ApiJson<LoginRequest>) -> ApiResult<impl IntoResponse> {
+    responses((status = 200, body = Me), (status = 401, body = SecondStepDue, description = "second_step_required (or bad_credentials)"),
+        (status = 403, body = SecondStepDue, description = "two_factor_enrolment_required"), (status = 429, body = ErrorBody)))]
+pub async fn login(State(state): State<AppState>, ApiJson(req): ApiJson<LoginRequest>) -> ApiResult<Response> {
     let kind = if req.staff { LoginKind::Staff } else { LoginKind::Client };
-    let session = state.engine.login(kind, &req.email, &req.password).await?;
-    let cookie = session_cookie_header(state.engine.settings(), Some(&session.token));
-    let mut headers = HeaderMap::new();
-    headers.insert(SET_COOKIE, HeaderValue::from_str(&cookie).expect("cookie is ASCII"));
-    Ok((headers, Json(Me::from(&session.actor))))
+    let step = state.engine.login_step(kind, &req.email, &req.password).await?;
+    Ok(login_answer(&state, step))
 }
 
 /// End the session.

@@ -23,7 +23,7 @@ pub struct Form {
 }
 
 /// Fields never shown back, whatever was typed.
-const SECRET: [&str; 4] = ["password", "new_password", "current_password", "repeat_password"];
+const SECRET: [&str; 5] = ["password", "new_password", "current_password", "repeat_password", "code"];
 
 impl Form {
     /// An empty form with these starting values.

@@ -21,6 +21,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(pages::dashboard::show))
         .route("/login", get(pages::auth::login_form).post(pages::auth::login))
+        .route("/login/second-step", post(pages::auth::second_step))
         .route("/logout", post(pages::auth::logout))
         .route("/lang", post(pages::auth::switch_language))
         .route("/assets/{*name}", get(assets::serve))

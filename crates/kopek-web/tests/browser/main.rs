@@ -10,3 +10,4 @@ mod payers;
 mod screenshots;
 mod services;
 mod story;
+mod two_factor;

@@ -24,3 +24,4 @@ mod renewals_api;
 mod security;
 mod spec_schemas;
 mod test_clock_api;
+mod two_factor;

@@ -4,8 +4,9 @@ use axum::extract::{Query, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use kopek_engine::accounts::auth::LoginKind;
+use kopek_engine::accounts::auth::{LoginKind, Session};
 use kopek_engine::accounts::settings::SettingsChanges;
+use kopek_engine::accounts::two_factor::LoginStep;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
@@ -65,17 +66,62 @@ pub async fn login(
         form.error("password", catalog.text(frame.locale, "error-required", &[]));
     }
     if form.is_ok() {
-        match state.engine.login(LoginKind::Client, &email, &password).await {
-            Ok(session) => {
-                let c = session_cookie_header(state.engine.settings(), Some(&session.token));
-                let mut res = redirect(&next);
-                res.headers_mut().append(SET_COOKIE, HeaderValue::from_str(&c).expect("the token is ASCII"));
-                return res;
+        match state.engine.login_step(LoginKind::Client, &email, &password).await {
+            Ok(LoginStep::Session(session)) => return logged_in(&state, &session, &next),
+            Ok(LoginStep::SecondStep { ticket }) => {
+                let page = CodePage { form: Form::default(), next, ticket };
+                return state.views.render("portal/login_code.html", &frame, page);
             }
+            // Only staff are ever sent to enrol, and staff don't log in here.
+            Ok(LoginStep::EnrolmentRequired { .. }) => form.general = Some(catalog.text(frame.locale, "error-internal", &[])),
             Err(e) => form.general = Some(message(&e, None, catalog, frame.locale)),
         }
     }
     state.views.render_status(StatusCode::UNPROCESSABLE_ENTITY, "portal/login.html", &frame, LoginPage { form, next })
+}
+
+#[derive(Serialize)]
+struct CodePage {
+    form: Form,
+    next: String,
+    ticket: String,
+}
+
+/// SEC-2: the login's second step; a wrong code stays on the page (and
+/// counts toward the lockout), a ticket that ran out goes back to the
+/// password.
+pub async fn second_step(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::Extension(csrf): axum::Extension<CsrfToken>,
+    data: FormData,
+) -> Response {
+    let frame = login_frame(&state, &headers, &csrf);
+    let next = local_path(data.get("next"));
+    let ticket = data.text("ticket");
+    let catalog = &state.views.catalog;
+    let mut form = Form::default();
+    let code = form.required(&data, "code", catalog, frame.locale);
+    if form.is_ok() {
+        match state.engine.login_second_step(&ticket, &code).await {
+            Ok(session) => return logged_in(&state, &session, &next),
+            Err(e) if e.field().is_some() => form.refusal(&e, None, catalog, frame.locale),
+            Err(e) => {
+                let form = Form { general: Some(message(&e, None, catalog, frame.locale)), ..Form::default() };
+                let page = LoginPage { form, next };
+                return state.views.render_status(StatusCode::UNPROCESSABLE_ENTITY, "portal/login.html", &frame, page);
+            }
+        }
+    }
+    let page = CodePage { form, next, ticket };
+    state.views.render_status(StatusCode::UNPROCESSABLE_ENTITY, "portal/login_code.html", &frame, page)
+}
+
+fn logged_in(state: &AppState, session: &Session, next: &str) -> Response {
+    let c = session_cookie_header(state.engine.settings(), Some(&session.token));
+    let mut res = redirect(next);
+    res.headers_mut().append(SET_COOKIE, HeaderValue::from_str(&c).expect("the token is ASCII"));
+    res
 }
 
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap, _: FormData) -> Response {

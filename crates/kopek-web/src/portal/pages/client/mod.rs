@@ -3,6 +3,7 @@
 
 pub mod avatar;
 pub mod profile;
+pub mod security;
 pub mod settings;
 pub mod users;
 
@@ -25,4 +26,8 @@ pub fn routes() -> Router<AppState> {
         .route("/client/users/{id}/disable", post(users::disable))
         .route("/client/users/{id}/delete", get(users::delete_form).post(users::delete))
         .route("/client/settings", get(settings::show).post(settings::save))
+        .route("/client/security", get(security::show))
+        .route("/client/security/enrol", post(security::enrol))
+        .route("/client/security/confirm", post(security::confirm))
+        .route("/client/security/disable", post(security::disable))
 }

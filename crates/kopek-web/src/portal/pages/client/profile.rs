@@ -23,6 +23,8 @@ struct ProfilePage {
     user: ClientUser,
     form: Form,
     password: Form,
+    /// SEC-2: the password form asks for a fresh code.
+    two_factor: bool,
 }
 
 pub async fn show(State(state): State<AppState>, user: PortalUser) -> Response {
@@ -57,7 +59,8 @@ pub async fn change_password(State(state): State<AppState>, user: PortalUser, da
         form.error("repeat_password", catalog.text(user.locale, "error-passwords-differ", &[]));
     }
     if form.is_ok() {
-        match state.engine.change_my_password(&user.ctx, PasswordChange { current_password: current, new_password: new }).await {
+        let ctx = user.ctx.clone().with_second_factor(data.get("code").map(str::to_string));
+        match state.engine.change_my_password(&ctx, PasswordChange { current_password: current, new_password: new }).await {
             Ok(()) => return redirect_with_notice(PATH, "notice-password-changed"),
             Err(e) if refused_in_form(&e) => form.refusal(&e, Some("new_password"), catalog, user.locale),
             Err(e) => return error_page(&state, &user, e),
@@ -76,14 +79,20 @@ async fn render(state: &AppState, user: &PortalUser, status: StatusCode, form: O
     let data = async {
         let frame = frame(state, user, "profile", PATH).await?;
         let me = state.engine.my_profile(&user.ctx).await?;
-        Ok((frame, me))
+        let two_factor = state.engine.two_factor_status(&user.ctx).await?.enabled;
+        Ok((frame, me, two_factor))
     };
     match data.await {
-        Ok((frame, me)) => {
+        Ok((frame, me, two_factor)) => {
             let form = form.unwrap_or_else(|| {
                 Form::with(&[("full_name", me.full_name.clone()), ("phone", me.phone.clone().unwrap_or_default())])
             });
-            state.views.render_status(status, "portal/client/profile.html", &frame, ProfilePage { user: me, form, password })
+            state.views.render_status(
+                status,
+                "portal/client/profile.html",
+                &frame,
+                ProfilePage { user: me, form, password, two_factor },
+            )
         }
         Err(err) => error_page(state, user, err),
     }

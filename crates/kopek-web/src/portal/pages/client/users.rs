@@ -36,6 +36,8 @@ struct EditPage {
     form: Form,
     rights: Vec<RightBox>,
     has_avatar: bool,
+    /// SEC-2: the form asks for a fresh code.
+    two_factor: bool,
 }
 
 /// One checkbox of "Права".
@@ -89,7 +91,7 @@ pub async fn create(State(state): State<AppState>, user: PortalUser, data: FormD
     if form.is_ok() {
         let phone = Some(data.text("phone")).filter(|p| !p.is_empty());
         let req = NewUser { email, full_name, password, phone, full_access: data.checked("full_access"), rights };
-        match state.engine.create_client_user_with_avatar(&user.ctx, user.client_id, req, data.file("avatar")).await {
+        match state.engine.create_client_user_with_avatar(&with_code(&user, &data), user.client_id, req, data.file("avatar")).await {
             Ok(_) => return redirect_with_notice(LIST, "notice-user-created"),
             Err(e) if refused_in_form(&e) => form.refusal(&e, field_of(&e), catalog, user.locale),
             Err(e) => return error_page(&state, &user, e),
@@ -127,7 +129,7 @@ pub async fn save(State(state): State<AppState>, user: PortalUser, Path(id): Pat
             password: Some(password).filter(|p| !p.is_empty()),
             ..UserChanges::default()
         };
-        match state.engine.update_client_user(&user.ctx, user.client_id, id, req).await {
+        match state.engine.update_client_user(&with_code(&user, &data), user.client_id, id, req).await {
             Ok(_) => return redirect_with_notice(LIST, "notice-saved"),
             Err(e) if refused_in_form(&e) => form.refusal(&e, field_of(&e), catalog, user.locale),
             Err(e) => return error_page(&state, &user, e),
@@ -155,7 +157,7 @@ pub async fn save_rights(State(state): State<AppState>, user: PortalUser, Path(i
     let rights = ticked(&data);
     let boxes = right_boxes(|r| rights.contains(&r));
     let req = UserChanges { full_access: Some(data.checked("full_access")), rights: Some(rights), ..UserChanges::default() };
-    match state.engine.update_client_user(&user.ctx, user.client_id, id, req).await {
+    match state.engine.update_client_user(&with_code(&user, &data), user.client_id, id, req).await {
         Ok(_) => redirect_with_notice(LIST, "notice-saved"),
         Err(e) if refused_in_form(&e) => {
             form.refusal(&e, None, &state.views.catalog, user.locale);
@@ -230,19 +232,19 @@ async fn render_edit(
 ) -> Response {
     let path = edited.as_ref().map_or_else(|| "/client/users/new".to_string(), |u| format!("{LIST}/{}", u.id));
     let data = async {
-        let frame = frame(state, user, "users", &path).await?;
+        let (frame, two_factor) = page_frame(state, user, &path).await?;
         let has_avatar = match &edited {
             Some(u) => state.engine.users_with_avatar(&user.ctx, user.client_id).await?.contains(&u.id),
             None => false,
         };
-        Ok::<_, EngineError>((frame, has_avatar))
+        Ok::<_, EngineError>((frame, two_factor, has_avatar))
     };
     match data.await {
-        Ok((frame, has_avatar)) => state.views.render_status(
+        Ok((frame, two_factor, has_avatar)) => state.views.render_status(
             status,
             "portal/client/user_form.html",
             &frame,
-            EditPage { user: edited, form, rights, has_avatar },
+            EditPage { user: edited, form, rights, has_avatar, two_factor },
         ),
         Err(e) => error_page(state, user, e),
     }
@@ -257,13 +259,24 @@ async fn render_rights(
     rights: Vec<RightBox>,
 ) -> Response {
     let path = format!("{LIST}/{}/rights", edited.id);
-    match frame(state, user, "users", &path).await {
-        Ok(frame) => state.views.render_status(
+    match page_frame(state, user, &path).await {
+        Ok((frame, two_factor)) => state.views.render_status(
             status,
             "portal/client/user_rights.html",
             &frame,
-            EditPage { user: Some(edited), form, rights, has_avatar: false },
+            EditPage { user: Some(edited), form, rights, has_avatar: false, two_factor },
         ),
         Err(e) => error_page(state, user, e),
     }
+}
+
+/// SEC-2: the code typed in the form, for the engine's check.
+fn with_code(user: &PortalUser, data: &FormData) -> kopek_engine::Ctx {
+    user.ctx.clone().with_second_factor(data.get("code").map(str::to_string))
+}
+
+/// The page's frame, and whether its form asks for a code (SEC-2).
+async fn page_frame(state: &AppState, user: &PortalUser, path: &str) -> Result<(crate::portal::view::Frame, bool), EngineError> {
+    let frame = frame(state, user, "users", path).await?;
+    Ok((frame, state.engine.two_factor_status(&user.ctx).await?.enabled))
 }

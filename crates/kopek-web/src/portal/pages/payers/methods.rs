@@ -92,29 +92,41 @@ struct DeletePage {
     method: SavedMethod,
     /// The services whose auto-renewal the deletion switches off.
     services: Vec<String>,
+    /// SEC-2: the form asks for a fresh code.
+    two_factor: bool,
+    code_error: String,
 }
 
 pub async fn confirm_delete(State(state): State<AppState>, user: PortalUser, Path(id): Path<i64>) -> Response {
+    delete_page(&state, &user, id, StatusCode::OK, String::new()).await
+}
+
+async fn delete_page(state: &AppState, user: &PortalUser, id: i64, status: StatusCode, code_error: String) -> Response {
     let e = &state.engine;
     let data = async {
         let method = e.saved_method(&user.ctx, id).await?;
         let renewals = e.auto_renewals(&user.ctx, user.client_id).await?;
         let services = renewals.into_iter().filter(|r| r.saved_method_id == Some(id)).map(|r| r.service_name).collect();
-        Ok::<_, EngineError>(DeletePage { method, services })
+        let two_factor = e.two_factor_status(&user.ctx).await?.enabled;
+        Ok::<_, EngineError>(DeletePage { method, services, two_factor, code_error })
     };
     match data.await {
-        Ok(page) => {
-            render(&state, &user, StatusCode::OK, &format!("{LIST}/{id}/delete"), "portal/payers/method_delete.html", page).await
-        }
-        Err(err) => error_page(&state, &user, err),
+        Ok(page) => render(state, user, status, &format!("{LIST}/{id}/delete"), "portal/payers/method_delete.html", page).await,
+        Err(err) => error_page(state, user, err),
     }
 }
 
-/// The method goes and the auto-renewal of every service it paid is off.
-pub async fn delete(State(state): State<AppState>, user: PortalUser, Path(id): Path<i64>, _: FormData) -> Response {
-    match state.engine.delete_saved_method(&user.ctx, id).await {
+/// The method goes and the auto-renewal of every service it paid is off;
+/// with two-step authentication on, only with a fresh code (SEC-2).
+pub async fn delete(State(state): State<AppState>, user: PortalUser, Path(id): Path<i64>, data: FormData) -> Response {
+    let ctx = user.ctx.clone().with_second_factor(data.get("code").map(str::to_string));
+    match state.engine.delete_saved_method(&ctx, id).await {
         Ok(done) if done.auto_renew_switched_off.is_empty() => redirect_with_notice(LIST, "payers-notice-method-deleted"),
         Ok(_) => redirect_with_notice(LIST, "payers-notice-method-deleted-renewals-off"),
+        Err(err) if err.field() == Some("code") => {
+            let text = crate::portal::form::message(&err, Some("code"), &state.views.catalog, user.locale);
+            delete_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, text).await
+        }
         Err(err) => error_page(&state, &user, err),
     }
 }
