@@ -12,6 +12,7 @@ pub mod ledger;
 pub mod money;
 pub mod payer;
 pub mod payment_method;
+pub mod privacy;
 pub mod product;
 pub mod renewal;
 pub mod schedule;

@@ -19,6 +19,7 @@ pub mod paid_period;
 pub mod payers;
 pub mod payment_methods;
 pub mod payments;
+pub mod privacy;
 pub mod products;
 pub mod rehearsal;
 pub mod saved_methods;

@@ -6,3 +6,5 @@ pub mod clients;
 pub mod password;
 pub mod settings;
 pub mod users;
+pub mod personal_data;
+pub mod privacy;
