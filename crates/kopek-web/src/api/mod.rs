@@ -7,6 +7,7 @@ pub mod ledger;
 pub mod orders;
 pub mod payers;
 pub mod payments;
+pub mod privacy;
 pub mod renewals;
 pub mod session;
 pub mod shop;
@@ -137,4 +138,14 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(orders::list_client_services))
         .routes(routes!(orders::ask_question, orders::list_questions))
         .routes(routes!(test_clock::get_test_clock, test_clock::advance_test_clock))
+        .routes(routes!(privacy::my_activity))
+        .routes(routes!(privacy::list_policies, privacy::publish_policy))
+        .routes(routes!(privacy::my_policy))
+        .routes(routes!(privacy::accept_policy))
+        .routes(routes!(privacy::list_exports, privacy::create_export))
+        .routes(routes!(privacy::download_export))
+        .routes(routes!(privacy::my_requests, privacy::file_request))
+        .routes(routes!(privacy::list_requests))
+        .routes(routes!(privacy::carry_out_request))
+        .routes(routes!(privacy::refuse_request))
 }

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiJson, Caller, session_cookie, session_cookie_header};
+use crate::extract::{ApiJson, Caller, LoginPlace, session_cookie, session_cookie_header};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -64,9 +64,14 @@ pub struct TokenCreated {
 /// Log in and receive the session cookie.
 #[utoipa::path(post, path = "/auth/login", tag = "session", request_body = LoginRequest, security(()),
     responses((status = 200, body = Me), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
-pub async fn login(State(state): State<AppState>, ApiJson(req): ApiJson<LoginRequest>) -> ApiResult<impl IntoResponse> {
+pub async fn login(
+    State(state): State<AppState>,
+    place: LoginPlace,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> ApiResult<impl IntoResponse> {
     let kind = if req.staff { LoginKind::Staff } else { LoginKind::Client };
     let session = state.engine.login(kind, &req.email, &req.password).await?;
+    state.engine.record_login(&session, place.ip, place.device.as_deref()).await?;
     let cookie = session_cookie_header(state.engine.settings(), Some(&session.token));
     let mut headers = HeaderMap::new();
     headers.insert(SET_COOKIE, HeaderValue::from_str(&cookie).expect("cookie is ASCII"));

@@ -16,6 +16,7 @@ mod portal_limits_api;
 mod portal_pages;
 mod portal_payers;
 mod portal_services;
+mod privacy;
 mod renewals_api;
 mod security;
 mod spec_schemas;

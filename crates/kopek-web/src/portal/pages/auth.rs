@@ -9,7 +9,7 @@ use kopek_engine::accounts::settings::SettingsChanges;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::extract::{session_cookie, session_cookie_header};
+use crate::extract::{LoginPlace, session_cookie, session_cookie_header};
 use crate::portal::form::{Form, message};
 use crate::portal::i18n::Locale;
 use crate::portal::session::{CsrfToken, FormData, LANG_COOKIE, PortalUser, local_path, redirect, request_locale};
@@ -53,6 +53,7 @@ pub async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
     axum::Extension(csrf): axum::Extension<CsrfToken>,
+    place: LoginPlace,
     data: FormData,
 ) -> Response {
     let frame = login_frame(&state, &headers, &csrf);
@@ -67,6 +68,10 @@ pub async fn login(
     if form.is_ok() {
         match state.engine.login(LoginKind::Client, &email, &password).await {
             Ok(session) => {
+                if let Err(e) = state.engine.record_login(&session, place.ip, place.device.as_deref()).await {
+                    form.general = Some(message(&e, None, catalog, frame.locale));
+                    return state.views.render_status(StatusCode::INTERNAL_SERVER_ERROR, "portal/login.html", &frame, LoginPage { form, next });
+                }
                 let c = session_cookie_header(state.engine.settings(), Some(&session.token));
                 let mut res = redirect(&next);
                 res.headers_mut().append(SET_COOKIE, HeaderValue::from_str(&c).expect("the token is ASCII"));

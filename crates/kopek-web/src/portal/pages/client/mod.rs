@@ -1,6 +1,7 @@
 //! The "client" section of the portal's menu (ACC-2, ACC-3, ACC-5):
 //! "Профиль", "Пользователи" and "Настройки пользователя", a file each.
 
+pub mod privacy;
 pub mod profile;
 pub mod settings;
 pub mod users;
@@ -22,4 +23,10 @@ pub fn routes() -> Router<AppState> {
         .route("/client/users/{id}/disable", post(users::disable))
         .route("/client/users/{id}/delete", get(users::delete_form).post(users::delete))
         .route("/client/settings", get(settings::show).post(settings::save))
+        .route("/client/activity", get(privacy::activity))
+        .route("/client/privacy", get(privacy::show))
+        .route("/client/privacy/export", post(privacy::export))
+        .route("/client/privacy/exports/{id}", get(privacy::download))
+        .route("/client/privacy/requests", post(privacy::file_request))
+        .route(privacy::ACCEPT_PATH, get(privacy::accept_form).post(privacy::accept))
 }
