@@ -4,7 +4,7 @@
 pub mod auth;
 pub mod clients;
 pub mod password;
-pub mod settings;
-pub mod users;
 pub mod personal_data;
 pub mod privacy;
+pub mod settings;
+pub mod users;

@@ -289,7 +289,8 @@ async fn personal_data_csv(uow: &mut Uow<'_>, ctx: &Ctx, user: &ClientUserRow) -
     for (i, r) in actions.into_iter().enumerate() {
         let line = (i + 1).to_string();
         let section = if r.action == super::privacy::LOGIN_ACTION { "login" } else { "action" };
-        let device = serde_json::from_str::<serde_json::Value>(&r.details).ok().and_then(|d| d["device"].as_str().map(str::to_string));
+        let device =
+            serde_json::from_str::<serde_json::Value>(&r.details).ok().and_then(|d| d["device"].as_str().map(str::to_string));
         out.row(&[section, &line, "at", &r.at.to_rfc3339()]);
         out.row(&[section, &line, "action", &r.action]);
         out.row(&[section, &line, "entity", &format!("{} {}", r.entity, r.entity_id)]);
@@ -322,8 +323,7 @@ impl Csv {
             if i > 0 {
                 self.0.push(',');
             }
-            let f: std::borrow::Cow<str> =
-                if f.starts_with(['=', '+', '-', '@']) { format!("'{f}").into() } else { (*f).into() };
+            let f: std::borrow::Cow<str> = if f.starts_with(['=', '+', '-', '@']) { format!("'{f}").into() } else { (*f).into() };
             if f.contains([',', '"', '\n', '\r']) {
                 self.0.push('"');
                 self.0.push_str(&f.replace('"', "\"\""));

@@ -134,7 +134,8 @@ impl Engine {
         let body = body.map(|b| text::bounded("body", b, text::MESSAGE * 10)).transpose()?;
         let url = req.url.as_deref().map(str::trim).filter(|u| !u.is_empty());
         let url = url.map(|u| text::bounded("url", u, text::NOTE)).transpose()?;
-        let web_address = |u: &str| u.starts_with("https://") || u.starts_with("http://") || (u.starts_with('/') && !u.starts_with("//"));
+        let web_address =
+            |u: &str| u.starts_with("https://") || u.starts_with("http://") || (u.starts_with('/') && !u.starts_with("//"));
         if url.is_some_and(|u| !web_address(u)) {
             return Err(EngineError::invalid_field("url", "invalid_url", "the policy's address must be http(s):// or a path"));
         }

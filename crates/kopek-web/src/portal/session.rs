@@ -121,10 +121,12 @@ impl FromRequestParts<AppState> for PortalUser {
         // ACC-5: a policy in force that the user has not accepted comes
         // before any other page.
         let accept = super::pages::client::privacy::ACCEPT_PATH;
-        if parts.uri.path() != accept && state.engine.must_accept_privacy_policy(&ctx).await.map_err(|e| {
-            tracing::error!(error = %e.chain(), "the privacy policy's acceptance could not be read");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        })? {
+        if parts.uri.path() != accept
+            && state.engine.must_accept_privacy_policy(&ctx).await.map_err(|e| {
+                tracing::error!(error = %e.chain(), "the privacy policy's acceptance could not be read");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            })?
+        {
             let next = parts.uri.path_and_query().map_or("/", |p| p.as_str());
             return Err(redirect(&format!("{accept}?next={}", urlencode(next))));
         }

@@ -75,7 +75,7 @@ backend_test!(async fn acc5_http_every_page_asks_for_the_policy_until_it_is_acce
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(pages.get("/").await.0, StatusCode::SEE_OTHER, "a new version asks again");
     let html = pages.page("/privacy/accept").await;
-    assert!(html.contains("href=\"https://provider.example/privacy\""), "{html}");
+    assert!(html.contains("href=\"https:&#x2f;&#x2f;provider.example&#x2f;privacy\""), "{html}");
     let stale = pages.form("/privacy/accept", &[("version", "2026-11"), ("next", "/")]).await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
     assert_eq!(text_at(&stale.html, "data-test=\"form-error\"").as_deref(),
@@ -125,7 +125,7 @@ backend_test!(async fn acc6_http_a_deletion_carried_out_ends_the_login_and_keeps
     let app = App::spawn(db).await;
     let (client, payer) = app.client("FORGET", None).await;
     app.credit(client, "750").await;
-    add_user(&app, client, "leaving@forget.test", &[]).await;
+    add_user(&app, client, "leaving@forget.test", &["finance", "services"]).await;
     let leaving = app.pages_as("leaving@forget.test", "user-password").await;
     leaving.form("/client/privacy/requests", &[("kind", "delete"), ("comment", "Удалите меня")]).await
         .assert_redirect("/client/privacy");

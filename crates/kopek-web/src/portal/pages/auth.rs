@@ -70,7 +70,12 @@ pub async fn login(
             Ok(session) => {
                 if let Err(e) = state.engine.record_login(&session, place.ip, place.device.as_deref()).await {
                     form.general = Some(message(&e, None, catalog, frame.locale));
-                    return state.views.render_status(StatusCode::INTERNAL_SERVER_ERROR, "portal/login.html", &frame, LoginPage { form, next });
+                    return state.views.render_status(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "portal/login.html",
+                        &frame,
+                        LoginPage { form, next },
+                    );
                 }
                 let c = session_cookie_header(state.engine.settings(), Some(&session.token));
                 let mut res = redirect(&next);

@@ -120,8 +120,7 @@ pub async fn download(State(state): State<AppState>, user: PortalUser, Path(id):
     match state.engine.download_personal_data(&user.ctx, id).await {
         Ok(csv) => {
             let disposition = format!("attachment; filename=\"personal-data-{id}.csv\"");
-            ([(CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (CONTENT_DISPOSITION, disposition)], csv)
-                .into_response()
+            ([(CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (CONTENT_DISPOSITION, disposition)], csv).into_response()
         }
         Err(e) if e.code() == "export_gone" => {
             let mut res = error_page(&state, &user, e);
