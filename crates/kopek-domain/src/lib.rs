@@ -14,6 +14,7 @@ pub mod money;
 pub mod notification;
 pub mod payer;
 pub mod payment_method;
+pub mod privacy;
 pub mod product;
 pub mod renewal;
 pub mod schedule;

@@ -21,6 +21,7 @@ pub mod paid_period;
 pub mod payers;
 pub mod payment_methods;
 pub mod payments;
+pub mod privacy;
 pub mod products;
 pub mod refused_webhooks;
 pub mod rehearsal;

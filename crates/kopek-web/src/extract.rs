@@ -220,3 +220,20 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
             .map_err(|e: QueryRejection| ApiError::new(StatusCode::BAD_REQUEST, "bad_query", e.body_text()))
     }
 }
+
+/// ACC-5: where a login comes from — the address and the device (the
+/// User-Agent) — for the user's action log.
+pub struct LoginPlace {
+    pub ip: Option<String>,
+    pub device: Option<String>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for LoginPlace {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+        let device = parts.headers.get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string);
+        Ok(LoginPlace { ip, device })
+    }
+}

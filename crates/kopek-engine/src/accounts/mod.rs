@@ -5,6 +5,8 @@ pub mod auth;
 pub mod avatars;
 pub mod clients;
 pub mod password;
+pub mod personal_data;
+pub mod privacy;
 pub mod settings;
 pub mod two_factor;
 pub mod users;

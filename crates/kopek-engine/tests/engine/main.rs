@@ -21,6 +21,7 @@ mod orders;
 mod paid_period;
 mod payers_payments;
 mod portal;
+mod privacy;
 mod rights;
 mod simulation;
 mod text_limits;

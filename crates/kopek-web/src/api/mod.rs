@@ -9,6 +9,7 @@ pub mod notifications;
 pub mod orders;
 pub mod payers;
 pub mod payments;
+pub mod privacy;
 pub mod renewals;
 pub mod session;
 pub mod shop;
@@ -154,4 +155,14 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(notifications::resend_delivery))
         .routes(routes!(notifications::my_notifications))
         .routes(routes!(notifications::open_my_notification))
+        .routes(routes!(privacy::my_activity))
+        .routes(routes!(privacy::list_policies, privacy::publish_policy))
+        .routes(routes!(privacy::my_policy))
+        .routes(routes!(privacy::accept_policy))
+        .routes(routes!(privacy::list_exports, privacy::create_export))
+        .routes(routes!(privacy::download_export))
+        .routes(routes!(privacy::my_requests, privacy::file_request))
+        .routes(routes!(privacy::list_requests))
+        .routes(routes!(privacy::carry_out_request))
+        .routes(routes!(privacy::refuse_request))
 }

@@ -8,13 +8,14 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kopek_engine::Actor;
 use kopek_engine::accounts::auth::LoginKind;
+use kopek_engine::accounts::two_factor::LoginStep;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::api::two_factor::{SecondStepDue, login_answer};
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiJson, Caller, session_cookie, session_cookie_header};
+use crate::extract::{ApiJson, Caller, LoginPlace, session_cookie, session_cookie_header};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -70,9 +71,12 @@ pub struct TokenCreated {
 #[utoipa::path(post, path = "/auth/login", tag = "session", request_body = LoginRequest, security(()),
     responses((status = 200, body = Me), (status = 401, body = SecondStepDue, description = "second_step_required (or bad_credentials)"),
         (status = 403, body = SecondStepDue, description = "two_factor_enrolment_required"), (status = 429, body = ErrorBody)))]
-pub async fn login(State(state): State<AppState>, ApiJson(req): ApiJson<LoginRequest>) -> ApiResult<Response> {
+pub async fn login(State(state): State<AppState>, place: LoginPlace, ApiJson(req): ApiJson<LoginRequest>) -> ApiResult<Response> {
     let kind = if req.staff { LoginKind::Staff } else { LoginKind::Client };
     let step = state.engine.login_step(kind, &req.email, &req.password).await?;
+    if let LoginStep::Session(session) = &step {
+        state.engine.record_login(session, place.ip, place.device.as_deref()).await?;
+    }
     Ok(login_answer(&state, step))
 }
 

@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::api::session::Me;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiJson, Caller, session_cookie_header};
+use crate::extract::{ApiJson, Caller, LoginPlace, session_cookie_header};
 
 /// A right password whose login has a second step due: 401
 /// `second_step_required` (send the ticket and a code to
@@ -87,8 +87,13 @@ fn with_session(state: &AppState, session: &Session, body: impl IntoResponse) ->
 #[utoipa::path(post, path = "/auth/second-step", tag = "session", request_body = SecondStepRequest, security(()),
     responses((status = 200, body = Me), (status = 401, body = ErrorBody, description = "ticket_expired"),
         (status = 422, body = ErrorBody, description = "invalid_code, code_reused"), (status = 429, body = ErrorBody)))]
-pub async fn second_step(State(state): State<AppState>, ApiJson(req): ApiJson<SecondStepRequest>) -> ApiResult<Response> {
+pub async fn second_step(
+    State(state): State<AppState>,
+    place: LoginPlace,
+    ApiJson(req): ApiJson<SecondStepRequest>,
+) -> ApiResult<Response> {
     let session = state.engine.login_second_step(&req.ticket, &req.code).await?;
+    state.engine.record_login(&session, place.ip, place.device.as_deref()).await?;
     Ok(with_session(&state, &session, Json(Me::from(&session.actor))))
 }
 
@@ -102,8 +107,13 @@ pub async fn enrol_at_login(State(state): State<AppState>, ApiJson(req): ApiJson
 /// The first code turns two-step authentication on and opens the session.
 #[utoipa::path(post, path = "/auth/enrol/confirm", tag = "session", request_body = SecondStepRequest, security(()),
     responses((status = 200, body = EnrolledLogin), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn confirm_at_login(State(state): State<AppState>, ApiJson(req): ApiJson<SecondStepRequest>) -> ApiResult<Response> {
+pub async fn confirm_at_login(
+    State(state): State<AppState>,
+    place: LoginPlace,
+    ApiJson(req): ApiJson<SecondStepRequest>,
+) -> ApiResult<Response> {
     let (codes, session) = state.engine.confirm_two_factor_by_ticket(&req.ticket, &req.code).await?;
+    state.engine.record_login(&session, place.ip, place.device.as_deref()).await?;
     let body = EnrolledLogin { me: Me::from(&session.actor), recovery_codes: codes.codes };
     Ok(with_session(&state, &session, Json(body)))
 }

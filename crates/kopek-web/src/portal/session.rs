@@ -118,6 +118,18 @@ impl FromRequestParts<AppState> for PortalUser {
         let ip = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
         let csrf = parts.extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
         let ctx = Ctx::new(Actor::ClientUser { id, client_id, email: email.clone(), rights }).with_ip(ip);
+        // ACC-5: a policy in force that the user has not accepted comes
+        // before any other page.
+        let accept = super::pages::client::privacy::ACCEPT_PATH;
+        if parts.uri.path() != accept
+            && state.engine.must_accept_privacy_policy(&ctx).await.map_err(|e| {
+                tracing::error!(error = %e.chain(), "the privacy policy's acceptance could not be read");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            })?
+        {
+            let next = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+            return Err(redirect(&format!("{accept}?next={}", urlencode(next))));
+        }
         let notice = notice_key(&parts.headers);
         // ACC-5: the language the user saved wins over the browser's.
         let saved = match state.engine.my_locale(&ctx).await {

@@ -10,7 +10,7 @@ use kopek_engine::accounts::two_factor::LoginStep;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::extract::{session_cookie, session_cookie_header};
+use crate::extract::{LoginPlace, session_cookie, session_cookie_header};
 use crate::portal::form::{Form, message};
 use crate::portal::i18n::Locale;
 use crate::portal::session::{CsrfToken, FormData, LANG_COOKIE, PortalUser, local_path, redirect, request_locale};
@@ -54,6 +54,7 @@ pub async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
     axum::Extension(csrf): axum::Extension<CsrfToken>,
+    place: LoginPlace,
     data: FormData,
 ) -> Response {
     let frame = login_frame(&state, &headers, &csrf);
@@ -67,7 +68,7 @@ pub async fn login(
     }
     if form.is_ok() {
         match state.engine.login_step(LoginKind::Client, &email, &password).await {
-            Ok(LoginStep::Session(session)) => return logged_in(&state, &session, &next),
+            Ok(LoginStep::Session(session)) => return logged_in(&state, &session, &next, &place).await,
             Ok(LoginStep::SecondStep { ticket }) => {
                 let page = CodePage { form: Form::default(), next, ticket };
                 return state.views.render("portal/login_code.html", &frame, page);
@@ -94,6 +95,7 @@ pub async fn second_step(
     State(state): State<AppState>,
     headers: HeaderMap,
     axum::Extension(csrf): axum::Extension<CsrfToken>,
+    place: LoginPlace,
     data: FormData,
 ) -> Response {
     let frame = login_frame(&state, &headers, &csrf);
@@ -104,7 +106,7 @@ pub async fn second_step(
     let code = form.required(&data, "code", catalog, frame.locale);
     if form.is_ok() {
         match state.engine.login_second_step(&ticket, &code).await {
-            Ok(session) => return logged_in(&state, &session, &next),
+            Ok(session) => return logged_in(&state, &session, &next, &place).await,
             Err(e) if e.field().is_some() => form.refusal(&e, None, catalog, frame.locale),
             Err(e) => {
                 let form = Form { general: Some(message(&e, None, catalog, frame.locale)), ..Form::default() };
@@ -117,7 +119,17 @@ pub async fn second_step(
     state.views.render_status(StatusCode::UNPROCESSABLE_ENTITY, "portal/login_code.html", &frame, page)
 }
 
-fn logged_in(state: &AppState, session: &Session, next: &str) -> Response {
+/// The session's cookie, on to `next`, the login written to the user's
+/// action log (ACC-5) with where it came from.
+async fn logged_in(state: &AppState, session: &Session, next: &str, place: &LoginPlace) -> Response {
+    if let Err(e) = state.engine.record_login(session, place.ip.clone(), place.device.as_deref()).await {
+        // Not let in unrecorded: the action log must hold every login.
+        tracing::error!(error = %e.chain(), "the login could not be recorded");
+        if let Err(e) = state.engine.logout(&session.token).await {
+            tracing::warn!(error = %e.chain(), "the unrecorded session could not be ended");
+        }
+        return (StatusCode::INTERNAL_SERVER_ERROR, "the login could not be recorded; try again").into_response();
+    }
     let c = session_cookie_header(state.engine.settings(), Some(&session.token));
     let mut res = redirect(next);
     res.headers_mut().append(SET_COOKIE, HeaderValue::from_str(&c).expect("the token is ASCII"));

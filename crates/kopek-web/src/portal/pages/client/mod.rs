@@ -2,6 +2,7 @@
 //! "Профиль", "Пользователи" and "Настройки пользователя", a file each.
 
 pub mod avatar;
+pub mod privacy;
 pub mod profile;
 pub mod security;
 pub mod settings;
@@ -30,4 +31,10 @@ pub fn routes() -> Router<AppState> {
         .route("/client/security/enrol", post(security::enrol))
         .route("/client/security/confirm", post(security::confirm))
         .route("/client/security/disable", post(security::disable))
+        .route("/client/activity", get(privacy::activity))
+        .route("/client/privacy", get(privacy::show))
+        .route("/client/privacy/export", post(privacy::export))
+        .route("/client/privacy/exports/{id}", get(privacy::download))
+        .route("/client/privacy/requests", post(privacy::file_request))
+        .route(privacy::ACCEPT_PATH, get(privacy::accept_form).post(privacy::accept))
 }

@@ -1,0 +1,66 @@
+# Privacy (ACC-5, ACC-6): the activity log, the privacy policy, actions on
+# personal data.
+privacy-section = Privacy
+activity-title = Activity
+activity-at = Time
+activity-action = Action
+activity-address = Address
+activity-device = Device
+activity-empty = No actions yet
+activity-pages = Activity pages
+activity-paging = Total: { $total }, page { $page } of { $pages }
+activity-client-user-login = Logged in
+activity-privacy-policy-accept = Accepted the privacy policy
+activity-client-user-settings = Changed the user settings
+activity-client-user-password = Changed the password
+activity-client-user-update-profile = Changed the profile
+activity-client-user-create = Created a user
+activity-client-user-update = Changed a user
+activity-client-user-delete = Deleted a user
+activity-privacy-export-create = Asked for a personal data export
+activity-privacy-export-download = Downloaded a personal data export
+activity-privacy-request-file = Filed a personal data request
+activity-token-create = Issued an API token
+activity-payer-create = Added a payer
+activity-payment-cancel = Cancelled a payment
+
+privacy-title = Privacy and personal data
+privacy-policy = Privacy policy
+privacy-policy-version = Version { $version }
+privacy-policy-version-col = Version
+privacy-policy-open = Open the privacy policy
+privacy-policy-accepted = You have accepted the version in force.
+privacy-accepted-at = Accepted
+privacy-no-policy = The provider has not published a privacy policy.
+privacy-accept-title = Privacy policy
+privacy-accept-hint = To go on using the portal, read the privacy policy and accept it.
+privacy-accept = I accept
+privacy-continue = Continue
+privacy-logout = Log out
+
+privacy-data-actions = Actions on personal data
+privacy-export = Export personal data
+privacy-export-hint = A CSV file with your data, to download once; you are notified by email when it is ready.
+privacy-export-button = Export
+privacy-requested-at = Requested
+privacy-file = File
+privacy-download = Download CSV
+privacy-downloaded = Downloaded { $at }
+privacy-request = Personal data request
+privacy-request-kind = Request
+privacy-kind-delete = Request to delete personal data
+privacy-kind-restrict = Request to forget / restrict the use of personal data
+privacy-comment = Comment
+privacy-request-send = Send the request
+privacy-filed-at = Filed
+privacy-due-on = Answer due
+privacy-status = State
+privacy-status-open = Under review
+privacy-status-done = Done
+privacy-status-refused = Refused
+privacy-notice-export = The export is ready: download it below
+privacy-notice-request = The request was sent
+
+error-export-gone = This file was downloaded already; ask for a new export
+error-policy-version-changed = The privacy policy has changed: read the new version
+error-no-privacy-policy = The provider has not published a privacy policy

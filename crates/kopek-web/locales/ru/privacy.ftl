@@ -1,0 +1,66 @@
+# Конфиденциальность (ACC-5, ACC-6): журнал действий, политика
+# конфиденциальности, действия над персональными данными.
+privacy-section = Конфиденциальность
+activity-title = Журнал действий
+activity-at = Время
+activity-action = Действие
+activity-address = Адрес
+activity-device = Устройство
+activity-empty = Действий пока нет
+activity-pages = Страницы журнала
+activity-paging = Всего: { $total }, страница { $page } из { $pages }
+activity-client-user-login = Вход в личный кабинет
+activity-privacy-policy-accept = Принята политика конфиденциальности
+activity-client-user-settings = Изменены настройки пользователя
+activity-client-user-password = Изменён пароль
+activity-client-user-update-profile = Изменён профиль
+activity-client-user-create = Создан пользователь
+activity-client-user-update = Изменён пользователь
+activity-client-user-delete = Удалён пользователь
+activity-privacy-export-create = Запрошен экспорт персональных данных
+activity-privacy-export-download = Скачан экспорт персональных данных
+activity-privacy-request-file = Подан запрос о персональных данных
+activity-token-create = Выпущен API-токен
+activity-payer-create = Добавлен плательщик
+activity-payment-cancel = Отменён платёж
+
+privacy-title = Конфиденциальность и персональные данные
+privacy-policy = Политика конфиденциальности
+privacy-policy-version = Редакция { $version }
+privacy-policy-version-col = Редакция
+privacy-policy-open = Открыть политику конфиденциальности
+privacy-policy-accepted = Вы приняли действующую редакцию.
+privacy-accepted-at = Принята
+privacy-no-policy = Провайдер не опубликовал политику конфиденциальности.
+privacy-accept-title = Политика конфиденциальности
+privacy-accept-hint = Чтобы продолжить работу в личном кабинете, ознакомьтесь с политикой конфиденциальности и примите её.
+privacy-accept = Принимаю
+privacy-continue = Продолжить
+privacy-logout = Выйти
+
+privacy-data-actions = Действия над персональными данными
+privacy-export = Экспорт персональных данных
+privacy-export-hint = Файл в формате CSV с вашими данными можно скачать один раз; о готовности придёт уведомление на email.
+privacy-export-button = Экспортировать
+privacy-requested-at = Запрошен
+privacy-file = Файл
+privacy-download = Скачать CSV
+privacy-downloaded = Скачан { $at }
+privacy-request = Запрос о персональных данных
+privacy-request-kind = Запрос
+privacy-kind-delete = Запрос на удаление персональных данных
+privacy-kind-restrict = Запрос на забвение/ограничение использования персональных данных
+privacy-comment = Комментарий
+privacy-request-send = Отправить запрос
+privacy-filed-at = Подан
+privacy-due-on = Срок ответа
+privacy-status = Состояние
+privacy-status-open = На рассмотрении
+privacy-status-done = Выполнен
+privacy-status-refused = Отказано
+privacy-notice-export = Экспорт готов: скачайте его ниже
+privacy-notice-request = Запрос отправлен
+
+error-export-gone = Этот файл уже скачан; запросите новый экспорт
+error-policy-version-changed = Политика конфиденциальности изменилась: ознакомьтесь с новой редакцией
+error-no-privacy-policy = Провайдер не опубликовал политику конфиденциальности
