@@ -42,10 +42,16 @@ async fn ntf4_kopek_notify_test_refuses_an_unconfigured_channel_and_sends_throug
     let out = notify_test(dir.path(), &env).await;
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{said} {}", String::from_utf8_lossy(&out.stderr));
-    assert!(said.starts_with("sent a test email to ops@provider.test: <kopek-test@provider.test> 2.0.0 Ok: queued as Q1"), "{said}");
+    assert!(
+        said.starts_with("sent a test email to ops@provider.test: <kopek-test@provider.test> 2.0.0 Ok: queued as Q1"),
+        "{said}"
+    );
     let letters = mailbox.letters();
     assert_eq!(letters.len(), 1);
-    assert_eq!((letters[0].from.as_str(), letters[0].to.clone()), ("billing@provider.test", vec!["ops@provider.test".to_string()]));
+    assert_eq!(
+        (letters[0].from.as_str(), letters[0].to.clone()),
+        ("billing@provider.test", vec!["ops@provider.test".to_string()])
+    );
     assert!(letters[0].data.contains("Subject: Kopek notification test\r\n"), "{}", letters[0].data);
 
     let bad = [("KOPEK_SMTP_HOST", "127.0.0.1".to_string())];
