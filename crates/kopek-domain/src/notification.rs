@@ -27,7 +27,11 @@ pub fn category_of(event: &str) -> Option<NotificationCategory> {
 
 /// Whether a user gets `category` by `channel`: the stored choice, or the
 /// channel's default when the user never chose.
-pub fn wants(stored: &[(NotificationCategory, NotificationChannel, bool)], category: NotificationCategory, channel: NotificationChannel) -> bool {
+pub fn wants(
+    stored: &[(NotificationCategory, NotificationChannel, bool)],
+    category: NotificationCategory,
+    channel: NotificationChannel,
+) -> bool {
     stored
         .iter()
         .find(|(cat, ch, _)| *cat == category && *ch == channel)

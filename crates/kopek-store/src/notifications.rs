@@ -52,8 +52,10 @@ pub async fn insert_inbox(conn: &mut Conn, n: &NewInbox<'_>) -> Result<InboxRow>
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (outbox_id, client_user_id) DO NOTHING")
         .bind(n.outbox_id).bind(n.client_id).bind(n.client_user_id).bind(n.event).bind(n.category).bind(n.locale)
         .bind(n.data).bind(n.subject).bind(n.body).bind(n.created_at).execute(db).await)?;
-    Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", INBOX_COLS, " FROM notification_inbox WHERE outbox_id = $1 AND client_user_id = $2"))
-        .bind(n.outbox_id).bind(n.client_user_id).fetch_one(db).await)?)
+    Ok(
+        on_db!(conn, db => sqlx::query_as(sql!("SELECT ", INBOX_COLS, " FROM notification_inbox WHERE outbox_id = $1 AND client_user_id = $2"))
+        .bind(n.outbox_id).bind(n.client_user_id).fetch_one(db).await)?,
+    )
 }
 
 pub async fn inbox_entry(conn: &mut Conn, id: i64) -> Result<Option<InboxRow>> {

@@ -72,8 +72,7 @@ impl Engine {
         if let Some(event) = q.event.as_deref().filter(|e| category_of(e).is_none()) {
             return Err(EngineError::invalid_field("event", "unknown_event", format!("no notification event {event:?}")));
         }
-        let filter =
-            DeliveryFilter { event: q.event.clone(), channel: q.channel, status: q.status, client_id: q.client_id };
+        let filter = DeliveryFilter { event: q.event.clone(), channel: q.channel, status: q.status, client_id: q.client_id };
         let page = q.page.unwrap_or(1).max(1);
         let mut conn = self.store.conn().await?;
         let rows = store::deliveries(&mut conn, &filter, LOG_PAGE_SIZE, (page - 1) * LOG_PAGE_SIZE).await?;

@@ -46,13 +46,8 @@ impl SmsCourier {
 
     async fn post(&self, path: &str, form: &[(&str, &str)]) -> Result<serde_json::Value, SendError> {
         let url = format!("{}{path}", self.cfg.base_url.trim_end_matches('/'));
-        let answer = self
-            .http
-            .post(&url)
-            .form(form)
-            .send()
-            .await
-            .map_err(|e| SendError::transient(format!("sms gateway: {e}")))?;
+        let answer =
+            self.http.post(&url).form(form).send().await.map_err(|e| SendError::transient(format!("sms gateway: {e}")))?;
         let status = answer.status();
         if status.is_server_error() {
             return Err(SendError::transient(format!("sms gateway: HTTP {status}")));

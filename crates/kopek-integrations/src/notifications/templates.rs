@@ -85,8 +85,7 @@ impl Renderer for ShippedTemplates {
         let [subject, text, sms] = blocks.map_err(|e| describe(&name, &e))?;
         let subject = subject.split_whitespace().collect::<Vec<_>>().join(" ");
         let text = text.trim().to_string();
-        let paragraphs: Vec<String> =
-            text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect();
+        let paragraphs: Vec<String> = text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect();
         let layout = format!("{locale}/layout.html");
         let html = self
             .env
@@ -139,9 +138,8 @@ fn money(state: &State, amount: Value, currency: String) -> Result<String, minij
 
 /// A date as the language writes it: 15.01.2027, 15 Jan 2027.
 fn day(state: &State, value: String) -> Result<String, minijinja::Error> {
-    let date = NaiveDate::parse_from_str(value.get(..10).unwrap_or(&value), "%Y-%m-%d").map_err(|_| {
-        minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("{value:?} is not a date"))
-    })?;
+    let date = NaiveDate::parse_from_str(value.get(..10).unwrap_or(&value), "%Y-%m-%d")
+        .map_err(|_| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("{value:?} is not a date")))?;
     Ok(if locale_of(state) == "ru" { date.format("%d.%m.%Y").to_string() } else { date.format("%-d %b %Y").to_string() })
 }
 

@@ -81,12 +81,8 @@ fn choice(category: NotificationCategory, channel: NotificationChannel, enabled:
 
 /// Queues a notification as the engine does, for the worker to find.
 async fn emit(t: &TestEngine, client_id: i64, recipients: &[&str], event: &str, data: serde_json::Value) -> i64 {
-    let note = Notification {
-        event: event.into(),
-        client_id,
-        recipients: recipients.iter().map(|r| r.to_string()).collect(),
-        data,
-    };
+    let note =
+        Notification { event: event.into(), client_id, recipients: recipients.iter().map(|r| r.to_string()).collect(), data };
     let now = t.engine.now();
     let mut conn = t.engine.store().conn().await.unwrap();
     let payload = serde_json::to_string(&note).unwrap();

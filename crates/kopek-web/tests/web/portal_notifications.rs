@@ -30,7 +30,14 @@ async fn notify(app: &App, client: i64, emails: &[&str], count: i64) {
         };
         let payload = serde_json::to_string(&note).unwrap();
         let now = engine.now();
-        let m = NewMessage { topic: "notification", payload: &payload, dedup_key: None, max_attempts: 10, available_at: now, created_at: now };
+        let m = NewMessage {
+            topic: "notification",
+            payload: &payload,
+            dedup_key: None,
+            max_attempts: 10,
+            available_at: now,
+            created_at: now,
+        };
         let id = {
             let mut conn = engine.store().conn().await.unwrap();
             outbox::enqueue(&mut conn, &m).await.unwrap().unwrap()

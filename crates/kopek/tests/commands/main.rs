@@ -4,4 +4,5 @@
 mod charge;
 mod cli;
 mod night;
+mod notify;
 mod test_clock;
