@@ -12,6 +12,7 @@ pub mod ledger;
 pub mod payments;
 pub mod service_life;
 pub mod shop;
+pub mod support;
 
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -40,6 +41,8 @@ pub struct Settings {
     /// absolute address a payer is sent back to after paying; without it,
     /// only this site's own paths.
     pub public_url: Option<String>,
+    /// SUP-1, SUP-2: auto-close days and attachment limits.
+    pub support: kopek_domain::support::SupportSettings,
 }
 
 impl Settings {
@@ -85,6 +88,7 @@ impl Default for Settings {
             login_lock_for: Duration::minutes(15),
             password_cost: accounts::password::PasswordCost::STANDARD,
             public_url: None,
+            support: kopek_domain::support::SupportSettings::default(),
         }
     }
 }

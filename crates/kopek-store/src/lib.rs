@@ -27,6 +27,7 @@ pub mod saved_methods;
 pub mod schedules;
 pub mod service_life;
 pub mod subscriptions;
+pub mod support;
 pub mod users;
 
 #[cfg(feature = "testing")]
