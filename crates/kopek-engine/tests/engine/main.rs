@@ -25,3 +25,4 @@ mod rights;
 mod simulation;
 mod text_limits;
 mod users;
+mod support;

@@ -12,6 +12,7 @@ pub mod renewals;
 pub mod session;
 pub mod shop;
 pub mod test_clock;
+pub mod support;
 
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -35,6 +36,7 @@ use crate::AppState;
         (name = "payments", description = "Payment methods, rates, payments through gateways, bank statements (PMT, LED-3, LED-4)"),
         (name = "renewals", description = "Saved payment methods, auto-renewal, autopayment and the credit limit (PMT-5, PMT-6, PMT-7, CRD)"),
         (name = "orders", description = "Products, promo codes, the cart, orders and the client's services (CAT-13, ORD, SVC)"),
+        (name = "support", description = "Support tickets, their files, departments and staff (SUP-1, SUP-2, ACC-4)"),
         (name = "test-clock", description = "Staging and demos only, when the server runs with test_clock = true: move time forward and run the nights on the way (OPS-1)"),
     )
 )]
@@ -140,4 +142,16 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(orders::list_client_services))
         .routes(routes!(orders::ask_question, orders::list_questions))
         .routes(routes!(test_clock::get_test_clock, test_clock::advance_test_clock))
+        .routes(routes!(support::list_tickets, support::open_ticket))
+        .routes(routes!(support::get_ticket))
+        .routes(routes!(support::reply_ticket))
+        .routes(routes!(support::archive_ticket))
+        .routes(routes!(support::close_ticket))
+        .routes(routes!(support::reopen_ticket))
+        .routes(routes!(support::move_ticket))
+        .routes(routes!(support::assign_ticket))
+        .routes(routes!(support::get_file))
+        .routes(routes!(support::list_departments, support::create_department))
+        .routes(routes!(support::update_department))
+        .routes(routes!(support::add_department_staff, support::remove_department_staff))
 }
