@@ -86,7 +86,7 @@ backend_test!(
     assert_eq!(archived.state, TicketState::Archived);
     assert_eq!(t.engine.archive_ticket(&agent, id).await.unwrap_err().code(), "forbidden");
     // Staff reopen, close; the client can't.
-    assert_eq!(t.engine.reopen_ticket(&agent, id).await.unwrap().state, TicketState::AwaitingReply);
+    assert_eq!(t.engine.reopen_ticket(&agent, id).await.unwrap().state, TicketState::NewMessages, "the last answer is unread");
     assert_eq!(t.engine.close_ticket(&owner, id).await.unwrap_err().code(), "forbidden");
     assert_eq!(t.engine.close_ticket(&agent, id).await.unwrap().state, TicketState::Closed);
     assert_eq!(t.engine.assign_ticket(&admin, id, Some(agent_id)).await.unwrap().assignee_id, Some(agent_id));
