@@ -250,10 +250,13 @@ mod tests {
     fn sup1_attachments_are_checked_by_size_count_and_kind() {
         let s = SupportSettings { max_file_bytes: 10, max_message_bytes: 15, max_files: 2, ..SupportSettings::default() };
         let ok = s.check_files("files", &[("../etc/log.txt", b"hello"), ("scan.pdf", b"%PDF-1.4")]).unwrap();
-        assert_eq!(ok, vec![
-            CheckedFile { name: "log.txt".into(), kind: FileKind::Text },
-            CheckedFile { name: "scan.pdf".into(), kind: FileKind::Pdf }
-        ]);
+        assert_eq!(
+            ok,
+            vec![
+                CheckedFile { name: "log.txt".into(), kind: FileKind::Text },
+                CheckedFile { name: "scan.pdf".into(), kind: FileKind::Pdf }
+            ]
+        );
         let big = s.check_files("files", &[("a.txt", b"01234567890")]).unwrap_err();
         assert_eq!((big.code(), big.field()), ("file_too_large", Some("files")));
         let total = s.check_files("files", &[("a.txt", b"0123456789"), ("b.txt", b"012345")]).unwrap_err();
@@ -264,7 +267,10 @@ mod tests {
         assert_eq!(exe.code(), "file_kind_refused");
         let only_pdf = SupportSettings { allowed_kinds: vec![FileKind::Pdf], ..SupportSettings::default() };
         let text = only_pdf.check_files("files", &[("a.txt", b"hi")]).unwrap_err();
-        assert_eq!(text.to_string(), "files: \"a.txt\" is not a kind of file taken here (taken: pdf; judged by its content, not its name)");
+        assert_eq!(
+            text.to_string(),
+            "files: \"a.txt\" is not a kind of file taken here (taken: pdf; judged by its content, not its name)"
+        );
     }
 
     #[test]

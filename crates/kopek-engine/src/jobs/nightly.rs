@@ -74,14 +74,8 @@ pub enum NightStep {
 
 impl NightStep {
     /// The night, in order.
-    pub const ALL: [NightStep; 6] = [
-        NightStep::Charges,
-        NightStep::Credit,
-        NightStep::Autopay,
-        NightStep::Renewals,
-        NightStep::Expiries,
-        NightStep::Tickets,
-    ];
+    pub const ALL: [NightStep; 6] =
+        [NightStep::Charges, NightStep::Credit, NightStep::Autopay, NightStep::Renewals, NightStep::Expiries, NightStep::Tickets];
 
     pub fn name(self) -> &'static str {
         match self {

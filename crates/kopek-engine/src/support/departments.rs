@@ -61,8 +61,14 @@ impl Engine {
         };
         let row = row.ok_or_else(|| EngineError::not_found("department", id))?;
         let staff = store::department_staff(&mut uow.conn, id).await?;
-        uow.audit("support.department_updated", "department", id, None, serde_json::json!({ "name": name, "enabled": input.enabled }))
-            .await?;
+        uow.audit(
+            "support.department_updated",
+            "department",
+            id,
+            None,
+            serde_json::json!({ "name": name, "enabled": input.enabled }),
+        )
+        .await?;
         uow.finish(Department { id: row.id, name: row.name, enabled: row.enabled, staff }).await
     }
 
@@ -92,7 +98,11 @@ impl Engine {
             .ok_or_else(|| EngineError::not_found("department", department_id))?;
         let staff = kopek_store::users::staff_user(&mut uow.conn, staff_id).await?;
         if !staff.is_some_and(|s| matches!(s.role, StaffRole::Admin | StaffRole::Support)) {
-            return Err(EngineError::invalid_field("staff_id", "unknown_support_staff", format!("no admin or support staff user {staff_id}")));
+            return Err(EngineError::invalid_field(
+                "staff_id",
+                "unknown_support_staff",
+                format!("no admin or support staff user {staff_id}"),
+            ));
         }
         let changed = if member {
             store::add_staff(&mut uow.conn, department_id, staff_id).await?

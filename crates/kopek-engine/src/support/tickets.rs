@@ -16,8 +16,10 @@ use crate::core::ctx::{Actor, Ctx};
 use crate::core::error::{EngineError, Result};
 use crate::core::notify::notify_client;
 use crate::core::uow::Uow;
-use crate::support::{Scope, Ticket, TicketDetail, TicketFile, TicketMessage, Upload, ensure_staff_side, scope, state_of, ticket_view,
-    visible_ticket};
+use crate::support::{
+    Scope, Ticket, TicketDetail, TicketFile, TicketMessage, Upload, ensure_staff_side, scope, state_of, ticket_view,
+    visible_ticket,
+};
 
 /// The outbox topic telling staff of a new ticket.
 pub const NEW_TICKET_TOPIC: &str = "support.ticket_created";
@@ -63,12 +65,14 @@ impl Engine {
         if let Some(sub) = input.subscription_id {
             let life = kopek_store::service_life::life(&mut uow.conn, sub).await?;
             if life.is_none_or(|l| l.client_id != client_id) {
-                return Err(EngineError::invalid_field("subscription_id", "unknown_service", format!("no service {sub} of this client")));
+                return Err(EngineError::invalid_field(
+                    "subscription_id",
+                    "unknown_service",
+                    format!("no service {sub} of this client"),
+                ));
             }
         }
-        let id = self
-            .insert_ticket(&mut uow, client_id, department_id, input.subscription_id, &subject, &text, &files)
-            .await?;
+        let id = self.insert_ticket(&mut uow, client_id, department_id, input.subscription_id, &subject, &text, &files).await?;
         let row = reread(&mut uow.conn, id).await?;
         let detail = load_detail(&mut uow.conn, &ctx.actor, row).await?;
         uow.finish(detail).await
@@ -101,7 +105,8 @@ impl Engine {
             "ticket_id": row.id, "client_id": client_id, "department_id": department_id, "subject": subject, "staff": staff,
         });
         uow.emit(NEW_TICKET_TOPIC, &notice, Some(&format!("ticket-{}", row.id))).await?;
-        let audit = serde_json::json!({ "department_id": department_id, "subscription_id": subscription_id, "files": files.len() });
+        let audit =
+            serde_json::json!({ "department_id": department_id, "subscription_id": subscription_id, "files": files.len() });
         uow.audit("support.ticket_opened", "ticket", row.id, Some(client_id), audit).await?;
         Ok(row.id)
     }
@@ -144,7 +149,8 @@ impl Engine {
         let checked = self.settings.support.check_files("files", &pairs)?;
         let actor = &uow.ctx().actor;
         let label = actor.label();
-        let new = NewMessage { ticket_id: row.id, author_kind: author, author_id: actor.id(), author_label: &label, text, internal };
+        let new =
+            NewMessage { ticket_id: row.id, author_kind: author, author_id: actor.id(), author_label: &label, text, internal };
         let message = store::insert_message(&mut uow.conn, &new, uow.now).await?;
         for (file, upload) in checked.iter().zip(files) {
             store::insert_file(&mut uow.conn, row.id, message.id, &file.name, file.kind.content_type(), &upload.bytes, uow.now)
@@ -247,7 +253,11 @@ impl Engine {
                 u.enabled && matches!(u.role, kopek_domain::account::StaffRole::Admin | kopek_domain::account::StaffRole::Support)
             });
             if !handles {
-                return Err(EngineError::invalid_field("assignee_id", "unknown_assignee", format!("no admin or support staff user {s}")));
+                return Err(EngineError::invalid_field(
+                    "assignee_id",
+                    "unknown_assignee",
+                    format!("no admin or support staff user {s}"),
+                ));
             }
         }
         store::set_assignee(&mut uow.conn, id, staff_id).await?;
@@ -273,8 +283,14 @@ impl Engine {
         for row in store::awaiting_client_since(&mut uow.conn, cutoff).await? {
             if auto_close_due(state_of(&row), row.last_message_at, now, days) {
                 store::set_status(&mut uow.conn, row.id, TicketStatus::Closed).await?;
-                uow.audit("support.ticket_auto_closed", "ticket", row.id, Some(row.client_id), serde_json::json!({ "days": days }))
-                    .await?;
+                uow.audit(
+                    "support.ticket_auto_closed",
+                    "ticket",
+                    row.id,
+                    Some(row.client_id),
+                    serde_json::json!({ "days": days }),
+                )
+                .await?;
                 report.closed.push(row.id);
             }
         }

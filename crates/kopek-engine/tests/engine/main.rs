@@ -23,6 +23,6 @@ mod payers_payments;
 mod portal;
 mod rights;
 mod simulation;
+mod support;
 mod text_limits;
 mod users;
-mod support;

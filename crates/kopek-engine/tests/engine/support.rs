@@ -13,7 +13,10 @@ use kopek_engine::{Actor, Ctx};
 use kopek_store::backend_test;
 
 async fn support_staff(t: &TestEngine, admin: &Ctx, email: &str) -> Ctx {
-    let new = NewStaff { email: email.into(), full_name: "Агент".into(), password: "support-password".into(), role: "support".into() };
+    let new =
+        NewStaff {
+            email: email.into(), full_name: "Агент".into(), password: "support-password".into(), role: "support".into()
+        };
     let s = t.engine.create_staff_user(admin, new).await.unwrap();
     Ctx::new(Actor::Staff { id: s.id, email: s.email, role: StaffRole::Support })
 }
@@ -23,7 +26,9 @@ async fn department(t: &TestEngine, admin: &Ctx, name: &str) -> i64 {
 }
 
 fn open(dep: i64, subject: &str) -> OpenTicket {
-    OpenTicket { department_id: Some(dep), subscription_id: None, subject: subject.into(), text: "Сервер не отвечает".into() }
+    OpenTicket {
+        department_id: Some(dep), subscription_id: None, subject: subject.into(), text: "Сервер не отвечает".into()
+    }
 }
 
 fn reply(text: &str, internal: bool) -> ReplyTicket {

@@ -11,8 +11,8 @@ pub mod payments;
 pub mod renewals;
 pub mod session;
 pub mod shop;
-pub mod test_clock;
 pub mod support;
+pub mod test_clock;
 
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};

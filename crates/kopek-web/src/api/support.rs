@@ -123,7 +123,11 @@ pub async fn open_ticket(
 /// staff's answer read (and never sees internal notes).
 #[utoipa::path(get, path = "/support/tickets/{id}", tag = "support", params(("id" = i64, Path)),
     responses((status = 200, body = TicketDetail), (status = 404, body = ErrorBody, description = "no such ticket the caller sees")))]
-pub async fn get_ticket(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<TicketDetail>> {
+pub async fn get_ticket(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<TicketDetail>> {
     Ok(Json(state.engine.ticket(&ctx, id).await?))
 }
 
@@ -153,7 +157,11 @@ pub async fn reply_ticket(
     responses((status = 200, body = Ticket), (status = 403, body = ErrorBody, description = "staff"),
               (status = 404, body = ErrorBody, description = "no such ticket the caller sees"),
               (status = 422, body = ErrorBody, description = "the ticket does not await the client's reply")))]
-pub async fn archive_ticket(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Ticket>> {
+pub async fn archive_ticket(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Ticket>> {
     Ok(Json(state.engine.archive_ticket(&ctx, id).await?))
 }
 
@@ -162,7 +170,11 @@ pub async fn archive_ticket(State(state): State<AppState>, Caller(ctx): Caller, 
     responses((status = 200, body = Ticket), (status = 403, body = ErrorBody, description = "not staff handling tickets"),
               (status = 404, body = ErrorBody, description = "no such ticket the caller sees"),
               (status = 422, body = ErrorBody, description = "not open")))]
-pub async fn close_ticket(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Ticket>> {
+pub async fn close_ticket(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Ticket>> {
     Ok(Json(state.engine.close_ticket(&ctx, id).await?))
 }
 
@@ -171,7 +183,11 @@ pub async fn close_ticket(State(state): State<AppState>, Caller(ctx): Caller, Ap
     responses((status = 200, body = Ticket), (status = 403, body = ErrorBody, description = "not staff handling tickets"),
               (status = 404, body = ErrorBody, description = "no such ticket the caller sees"),
               (status = 422, body = ErrorBody, description = "already open")))]
-pub async fn reopen_ticket(State(state): State<AppState>, Caller(ctx): Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Ticket>> {
+pub async fn reopen_ticket(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Ticket>> {
     Ok(Json(state.engine.reopen_ticket(&ctx, id).await?))
 }
 
