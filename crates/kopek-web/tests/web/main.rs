@@ -22,4 +22,5 @@ mod portal_services;
 mod renewals_api;
 mod security;
 mod spec_schemas;
+mod support_api;
 mod test_clock_api;
