@@ -42,6 +42,14 @@ pub enum DomainError {
     NotAnImage { field: &'static str },
     #[error("{field}: the file is {size} bytes; at most {max} are taken")]
     FileTooLarge { field: &'static str, size: usize, max: usize },
+    #[error("{field}: {name:?} is not a kind of file taken here (taken: {allowed}; judged by its content, not its name)")]
+    FileKindRefused { field: &'static str, name: String, allowed: String },
+    #[error("{field}: the files are {size} bytes together; at most {max} are taken in one message")]
+    AttachmentsTooLarge { field: &'static str, size: usize, max: usize },
+    #[error("{field}: {count} files; at most {max} are taken in one message")]
+    TooManyFiles { field: &'static str, count: usize, max: usize },
+    #[error("a ticket that is {state} can't be {action}")]
+    TicketActionRefused { state: String, action: String },
 }
 
 impl DomainError {
@@ -64,6 +72,10 @@ impl DomainError {
             DomainError::PayerLockedByAct { .. } => "payer_locked_by_act",
             DomainError::NotAnImage { .. } => "not_an_image",
             DomainError::FileTooLarge { .. } => "file_too_large",
+            DomainError::FileKindRefused { .. } => "file_kind_refused",
+            DomainError::AttachmentsTooLarge { .. } => "attachments_too_large",
+            DomainError::TooManyFiles { .. } => "too_many_files",
+            DomainError::TicketActionRefused { .. } => "ticket_action_refused",
         }
     }
 
@@ -74,9 +86,12 @@ impl DomainError {
     /// The form field the error is about, for variants that have one.
     pub fn field(&self) -> Option<&'static str> {
         match self {
-            DomainError::Invalid { field, .. } | DomainError::NotAnImage { field } | DomainError::FileTooLarge { field, .. } => {
-                Some(field)
-            }
+            DomainError::Invalid { field, .. }
+            | DomainError::NotAnImage { field }
+            | DomainError::FileTooLarge { field, .. }
+            | DomainError::FileKindRefused { field, .. }
+            | DomainError::AttachmentsTooLarge { field, .. }
+            | DomainError::TooManyFiles { field, .. } => Some(field),
             _ => None,
         }
     }

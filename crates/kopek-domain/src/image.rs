@@ -1,54 +1,21 @@
 //! Pictures people upload (ACC-3: a user's avatar). What a file is comes
-//! from its first bytes, never from its name or the type the browser
-//! claims, so nothing but a picture is ever served back as one.
+//! from its first bytes ([`FileKind::sniff`]), never from its name or the
+//! type the browser claims, so nothing but a picture is ever served back
+//! as one.
 
 use crate::DomainError;
-
-/// The kinds of picture Kopek takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImageKind {
-    Png,
-    Jpeg,
-    Gif,
-    Webp,
-}
-
-impl ImageKind {
-    /// The kind the bytes are, by their signature.
-    pub fn sniff(bytes: &[u8]) -> Option<ImageKind> {
-        if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-            Some(ImageKind::Png)
-        } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-            Some(ImageKind::Jpeg)
-        } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
-            Some(ImageKind::Gif)
-        } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-            Some(ImageKind::Webp)
-        } else {
-            None
-        }
-    }
-
-    pub fn content_type(self) -> &'static str {
-        match self {
-            ImageKind::Png => "image/png",
-            ImageKind::Jpeg => "image/jpeg",
-            ImageKind::Gif => "image/gif",
-            ImageKind::Webp => "image/webp",
-        }
-    }
-}
+use crate::file_kind::FileKind;
 
 /// The largest avatar taken: a face in a list needs no more.
 pub const AVATAR_MAX_BYTES: usize = 512 * 1024;
 
 /// Checks an uploaded avatar: a picture of a kind Kopek takes, not too
 /// large. `field` names the form field for the error.
-pub fn check_avatar(field: &'static str, bytes: &[u8]) -> Result<ImageKind, DomainError> {
+pub fn check_avatar(field: &'static str, bytes: &[u8]) -> Result<FileKind, DomainError> {
     if bytes.len() > AVATAR_MAX_BYTES {
         return Err(DomainError::FileTooLarge { field, size: bytes.len(), max: AVATAR_MAX_BYTES });
     }
-    ImageKind::sniff(bytes).ok_or(DomainError::NotAnImage { field })
+    FileKind::sniff(bytes).filter(|k| k.is_picture()).ok_or(DomainError::NotAnImage { field })
 }
 
 #[cfg(test)]
@@ -57,16 +24,17 @@ mod tests {
 
     #[test]
     fn acc3_a_picture_is_known_by_its_bytes_not_its_name() {
-        assert_eq!(check_avatar("avatar", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Ok(ImageKind::Png));
-        assert_eq!(check_avatar("avatar", &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]), Ok(ImageKind::Jpeg));
-        assert_eq!(check_avatar("avatar", b"GIF89a\x01\0\x01\0"), Ok(ImageKind::Gif));
-        assert_eq!(check_avatar("avatar", b"RIFF\x24\0\0\0WEBPVP8 "), Ok(ImageKind::Webp));
-        assert_eq!(ImageKind::Webp.content_type(), "image/webp");
+        assert_eq!(check_avatar("avatar", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Ok(FileKind::Png));
+        assert_eq!(check_avatar("avatar", &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]), Ok(FileKind::Jpeg));
+        assert_eq!(check_avatar("avatar", b"GIF89a\x01\0\x01\0"), Ok(FileKind::Gif));
+        assert_eq!(check_avatar("avatar", b"RIFF\x24\0\0\0WEBPVP8 "), Ok(FileKind::Webp));
+        assert_eq!(FileKind::Webp.content_type(), "image/webp");
         // A page named "photo.png" is still a page.
         let html = check_avatar("avatar", b"<html><script>alert(1)</script>").unwrap_err();
         assert_eq!(html.code(), "not_an_image");
         assert_eq!(html.field(), Some("avatar"));
         assert_eq!(check_avatar("avatar", b"").unwrap_err().code(), "not_an_image");
+        assert_eq!(check_avatar("avatar", b"%PDF-1.4").unwrap_err().code(), "not_an_image", "a file, not a picture");
     }
 
     #[test]

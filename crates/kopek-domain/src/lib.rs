@@ -8,6 +8,7 @@ pub mod charging;
 pub mod clock;
 pub mod credit;
 pub mod error;
+pub mod file_kind;
 pub mod image;
 pub mod ledger;
 pub mod money;
@@ -20,6 +21,7 @@ pub mod renewal;
 pub mod schedule;
 pub mod statement;
 pub mod stored;
+pub mod support;
 pub mod tax;
 pub mod totp;
 

@@ -13,6 +13,7 @@ pub mod notifications;
 pub mod payments;
 pub mod service_life;
 pub mod shop;
+pub mod support;
 
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -46,6 +47,8 @@ pub struct Settings {
     pub staff_two_factor_required: bool,
     /// SEC-2: the name an authenticator app shows beside the codes.
     pub two_factor_issuer: String,
+    /// SUP-1, SUP-2: auto-close days and attachment limits.
+    pub support: kopek_domain::support::SupportSettings,
 }
 
 impl Settings {
@@ -93,6 +96,7 @@ impl Default for Settings {
             public_url: None,
             staff_two_factor_required: false,
             two_factor_issuer: "Kopek".into(),
+            support: kopek_domain::support::SupportSettings::default(),
         }
     }
 }

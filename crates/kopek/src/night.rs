@@ -99,6 +99,7 @@ struct Totals {
     renewals_failed: usize,
     renewals_held: usize,
     expired: usize,
+    tickets_closed: usize,
 }
 
 impl Totals {
@@ -118,6 +119,7 @@ impl Totals {
         self.renewals_failed += r.renewals.failed;
         self.renewals_held += r.renewals.held;
         self.expired += r.expired;
+        self.tickets_closed += r.tickets_closed.len();
     }
 
     fn print(&self) {
@@ -132,5 +134,6 @@ impl Totals {
             self.renewed, self.renewal_payments, self.renewals_failed, self.renewals_held
         );
         println!("  expiries: {} paid period(s) expired", self.expired);
+        println!("  tickets: {} ticket(s) closed awaiting the client's reply", self.tickets_closed);
     }
 }

@@ -1,7 +1,7 @@
 //! The scheduled money jobs: the nightly run at 02:00 provider time — the
 //! charges (CHG-1, CAT-7), the credit-limit cycle (CRD), autopayments
-//! (PMT-5), auto-renewals (PMT-7) and the expiry of paid periods not
-//! renewed, in that order so that a top-up of the night pays the renewals
+//! (PMT-5), auto-renewals (PMT-7), the expiry of paid periods not
+//! renewed and the auto-close of tickets (SUP-2), in that order so that a top-up of the night pays the renewals
 //! after it — and the hourly expiry of promised payments (CHG-4). Each
 //! handler is idempotent, so a message that runs again after a crash
 //! changes nothing more.
@@ -68,12 +68,14 @@ pub enum NightStep {
     Autopay,
     Renewals,
     Expiries,
+    /// SUP-2: tickets left awaiting the client's reply close themselves.
+    Tickets,
 }
 
 impl NightStep {
     /// The night, in order.
-    pub const ALL: [NightStep; 5] =
-        [NightStep::Charges, NightStep::Credit, NightStep::Autopay, NightStep::Renewals, NightStep::Expiries];
+    pub const ALL: [NightStep; 6] =
+        [NightStep::Charges, NightStep::Credit, NightStep::Autopay, NightStep::Renewals, NightStep::Expiries, NightStep::Tickets];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -82,6 +84,7 @@ impl NightStep {
             NightStep::Autopay => "autopay",
             NightStep::Renewals => "renewals",
             NightStep::Expiries => "expiries",
+            NightStep::Tickets => "tickets",
         }
     }
 }
@@ -95,6 +98,8 @@ pub struct NightReport {
     pub autopay: AutopayReport,
     pub renewals: RenewalReport,
     pub expired: usize,
+    /// The tickets the auto-close closed.
+    pub tickets_closed: Vec<i64>,
 }
 
 impl NightReport {
@@ -106,6 +111,7 @@ impl NightReport {
             autopay: AutopayReport::default(),
             renewals: RenewalReport::default(),
             expired: 0,
+            tickets_closed: Vec::new(),
         }
     }
 }
@@ -134,6 +140,7 @@ impl Engine {
             NightStep::Autopay => r.autopay = self.run_autopay(ctx, date).await?,
             NightStep::Renewals => r.renewals = self.run_auto_renewals(ctx, date).await?,
             NightStep::Expiries => r.expired = self.expire_paid_periods(ctx).await?,
+            NightStep::Tickets => r.tickets_closed = self.auto_close_tickets(ctx).await?.closed,
         }
         Ok(())
     }

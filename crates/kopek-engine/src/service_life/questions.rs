@@ -1,6 +1,6 @@
 //! SVC-2 "Вопрос": a client asks the provider about one of its services.
-//! The question is kept with the service and queued for support, which
-//! answers it in a ticket linked back to it.
+//! The question is kept with the service and becomes a support ticket
+//! (SUP-1) linked back to it, in the same transaction.
 
 use chrono::{DateTime, Utc};
 use kopek_domain::DomainError;
@@ -43,6 +43,12 @@ impl Engine {
         let life = life.ok_or_else(|| EngineError::not_found("service", sub_id))?;
         let asked_by = ctx.actor.label();
         let row = store::insert_question(&mut uow.conn, sub_id, life.client_id, &asked_by, text, uow.now).await?;
+        // SUP-1: the question is a ticket about the service, not yet sorted
+        // into a department, so support reads and answers it there.
+        let subject = question_subject(sub_id, text);
+        let ticket_id = self.insert_ticket(&mut uow, life.client_id, None, Some(sub_id), &subject, text, &[]).await?;
+        kopek_store::support::link_question(&mut uow.conn, row.id, ticket_id).await?;
+        let row = store::QuestionRow { ticket_id: Some(ticket_id), ..row };
         uow.emit(
             "support.question",
             &serde_json::json!({
@@ -63,6 +69,15 @@ impl Engine {
         life.ok_or_else(|| EngineError::not_found("service", sub_id))?;
         Ok(store::questions(&mut conn, sub_id).await?.into_iter().map(view).collect())
     }
+}
+
+/// A ticket's subject from the question: the service and the text's
+/// beginning.
+fn question_subject(sub_id: i64, text: &str) -> String {
+    let first = text.lines().next().unwrap_or("").trim();
+    let short: String = first.chars().take(80).collect();
+    let cut = if short.chars().count() < first.chars().count() { "…" } else { "" };
+    format!("#{sub_id}: {short}{cut}")
 }
 
 fn view(r: store::QuestionRow) -> ServiceQuestion {

@@ -24,6 +24,7 @@ mod portal;
 mod privacy;
 mod rights;
 mod simulation;
+mod support;
 mod text_limits;
 mod two_factor;
 mod users;

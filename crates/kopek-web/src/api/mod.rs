@@ -13,6 +13,7 @@ pub mod privacy;
 pub mod renewals;
 pub mod session;
 pub mod shop;
+pub mod support;
 pub mod test_clock;
 pub mod two_factor;
 
@@ -39,6 +40,7 @@ use crate::AppState;
         (name = "renewals", description = "Saved payment methods, auto-renewal, autopayment and the credit limit (PMT-5, PMT-6, PMT-7, CRD)"),
         (name = "orders", description = "Products, promo codes, the cart, orders and the client's services (CAT-13, ORD, SVC)"),
         (name = "notifications", description = "The delivery log, sending again, and a user's own inbox (NTF-4)"),
+        (name = "support", description = "Support tickets, their files, departments and staff (SUP-1, SUP-2, ACC-4)"),
         (name = "test-clock", description = "Staging and demos only, when the server runs with test_clock = true: move time forward and run the nights on the way (OPS-1)"),
     )
 )]
@@ -165,4 +167,16 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(privacy::list_requests))
         .routes(routes!(privacy::carry_out_request))
         .routes(routes!(privacy::refuse_request))
+        .routes(routes!(support::list_tickets, support::open_ticket))
+        .routes(routes!(support::get_ticket))
+        .routes(routes!(support::reply_ticket))
+        .routes(routes!(support::archive_ticket))
+        .routes(routes!(support::close_ticket))
+        .routes(routes!(support::reopen_ticket))
+        .routes(routes!(support::move_ticket))
+        .routes(routes!(support::assign_ticket))
+        .routes(routes!(support::get_file))
+        .routes(routes!(support::list_departments, support::create_department))
+        .routes(routes!(support::update_department))
+        .routes(routes!(support::add_department_staff, support::remove_department_staff))
 }

@@ -24,5 +24,6 @@ mod privacy;
 mod renewals_api;
 mod security;
 mod spec_schemas;
+mod support_api;
 mod test_clock_api;
 mod two_factor;
