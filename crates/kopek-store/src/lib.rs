@@ -29,8 +29,8 @@ pub mod saved_methods;
 pub mod schedules;
 pub mod service_life;
 pub mod subscriptions;
-pub mod two_factor;
 pub mod support;
+pub mod two_factor;
 pub mod users;
 
 #[cfg(feature = "testing")]

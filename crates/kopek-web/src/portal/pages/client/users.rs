@@ -91,7 +91,11 @@ pub async fn create(State(state): State<AppState>, user: PortalUser, data: FormD
     if form.is_ok() {
         let phone = Some(data.text("phone")).filter(|p| !p.is_empty());
         let req = NewUser { email, full_name, password, phone, full_access: data.checked("full_access"), rights };
-        match state.engine.create_client_user_with_avatar(&with_code(&user, &data), user.client_id, req, data.file("avatar")).await {
+        match state
+            .engine
+            .create_client_user_with_avatar(&with_code(&user, &data), user.client_id, req, data.file("avatar"))
+            .await
+        {
             Ok(_) => return redirect_with_notice(LIST, "notice-user-created"),
             Err(e) if refused_in_form(&e) => form.refusal(&e, field_of(&e), catalog, user.locale),
             Err(e) => return error_page(&state, &user, e),
