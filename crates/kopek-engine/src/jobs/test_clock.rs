@@ -170,7 +170,13 @@ impl Engine {
                 let mut conn = self.store.conn().await?;
                 schedules::all(&mut conn).await?.into_iter().filter(|s| s.enabled).collect()
             };
-            let Some(next) = due.iter().map(|s| s.next_run_at).min().filter(|n| *n <= to) else { break };
+            // The clock stops at the calendar's rounds (nights, month
+            // starts). A round every few seconds (the notifications'
+            // retries) is fired at each stop where it is due, as after a
+            // busy spell: stopping every 30 seconds through a month would
+            // take hours.
+            let stops = due.iter().filter(|s| !is_interval(&s.recurrence));
+            let Some(next) = stops.map(|s| s.next_run_at).min().filter(|n| *n <= to) else { break };
             if next > self.now() {
                 clock.set(next);
             }
@@ -264,4 +270,12 @@ impl Engine {
         self.ensure_night_has_come(date)?;
         self.at_moment(self.night_moment(date)).run_night(ctx, date).await
     }
+}
+
+/// Whether a stored recurrence is "every N seconds".
+fn is_interval(recurrence: &str) -> bool {
+    matches!(
+        serde_json::from_str::<kopek_domain::schedule::Recurrence>(recurrence),
+        Ok(kopek_domain::schedule::Recurrence::Seconds { .. })
+    )
 }
