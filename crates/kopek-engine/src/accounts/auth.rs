@@ -8,7 +8,6 @@ use sha2::{Digest, Sha256};
 
 use crate::Engine;
 use crate::accounts::password::verify_password_blocking;
-use crate::accounts::two_factor::LoginStep;
 use crate::core::ctx::{Actor, Ctx};
 use crate::core::error::{EngineError, Result};
 use crate::core::text;
@@ -33,6 +32,18 @@ pub enum LoginKind {
     Client,
     /// A staff user, into the admin panel.
     Staff,
+}
+
+/// What a right password leads to.
+#[derive(Debug, Clone)]
+pub enum LoginStep {
+    /// Logged in.
+    Session(Session),
+    /// Two-step authentication is on: the ticket and a code open a session.
+    SecondStep { ticket: String },
+    /// Staff must use two-step authentication and this one has not
+    /// enrolled: the ticket lets it enrol, and its first code logs it in.
+    EnrolmentRequired { ticket: String },
 }
 
 /// A session that was opened: the cookie value and who it belongs to.

@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use crate::Engine;
+pub use crate::accounts::auth::LoginStep;
 use crate::accounts::auth::{LoginKind, Session, login_name, new_secret, principal_ref, secret_hash};
 use crate::core::ctx::{Actor, Ctx};
 use crate::core::error::{EngineError, Result};
@@ -57,18 +58,6 @@ pub struct TwoFactorStatus {
 #[serde(deny_unknown_fields)]
 pub struct CodeRequest {
     pub code: String,
-}
-
-/// What a right password leads to.
-#[derive(Debug, Clone)]
-pub enum LoginStep {
-    /// Logged in.
-    Session(Session),
-    /// Two-step authentication is on: the ticket and a code open a session.
-    SecondStep { ticket: String },
-    /// Staff must use two-step authentication and this one has not
-    /// enrolled: the ticket lets it enrol, and its first code logs it in.
-    EnrolmentRequired { ticket: String },
 }
 
 /// How long a ticket waits for its code.

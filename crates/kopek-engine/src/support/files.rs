@@ -7,7 +7,7 @@ use kopek_store::support as store;
 use crate::Engine;
 use crate::core::ctx::{Actor, Ctx};
 use crate::core::error::{EngineError, Result};
-use crate::support::visible_ticket;
+use crate::support::views::visible_ticket;
 
 /// A file ready to be sent as an attachment.
 #[derive(Debug, Clone, PartialEq, Eq)]

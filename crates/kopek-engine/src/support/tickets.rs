@@ -16,7 +16,7 @@ use crate::core::ctx::{Actor, Ctx};
 use crate::core::error::{EngineError, Result};
 use crate::core::notify::notify_client;
 use crate::core::uow::Uow;
-use crate::support::{
+use crate::support::views::{
     Scope, Ticket, TicketDetail, TicketFile, TicketMessage, Upload, ensure_staff_side, scope, state_of, ticket_view,
     visible_ticket,
 };

@@ -11,7 +11,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kopek_engine::support::departments::{Department, DepartmentInput};
 use kopek_engine::support::tickets::{OpenTicket, ReplyTicket};
-use kopek_engine::support::{Ticket, TicketDetail, Upload};
+use kopek_engine::support::views::{Ticket, TicketDetail, Upload};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -66,7 +66,7 @@ async fn read_form(mut multipart: Multipart) -> Result<Form, ApiError> {
 
 /// The fields of `POST /support/tickets` (multipart/form-data).
 #[derive(ToSchema)]
-#[allow(dead_code)]
+#[allow(dead_code, reason = "read only by the OpenAPI document: the handler parses the multipart body itself")]
 struct OpenTicketForm {
     department_id: Option<i64>,
     subscription_id: Option<i64>,
@@ -79,7 +79,7 @@ struct OpenTicketForm {
 
 /// The fields of `POST /support/tickets/{id}/messages` (multipart/form-data).
 #[derive(ToSchema)]
-#[allow(dead_code)]
+#[allow(dead_code, reason = "read only by the OpenAPI document: the handler parses the multipart body itself")]
 struct ReplyForm {
     text: String,
     /// "true": a staff note the client never sees.
