@@ -50,7 +50,7 @@ async fn acc3_the_owner_creates_a_user_with_limited_rights_who_sees_only_its_men
 
     p.log_in("manager@teamb.test", "manager-password").await;
     assert_eq!(p.heading().await, "Главная");
-    assert_eq!(menu(&p).await, ["dashboard", "profile", "cart", "orders", "settings", "services", "order"]);
+    assert_eq!(menu(&p).await, ["dashboard", "profile", "cart", "orders", "settings", "services", "order", "notifications"]);
     p.go("/client/users").await;
     assert_eq!(p.text("problem").await, "Недостаточно прав");
     p.go("/client/profile").await;
