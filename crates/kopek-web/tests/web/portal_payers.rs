@@ -162,7 +162,7 @@ backend_test!(async fn pay2_a_wrong_identifier_is_refused_next_to_its_field_and_
         field_error(&sent.html, "inn").as_deref(),
         Some("Неверный ИНН: у физического лица и ИП 12 цифр, две последние — контрольные; проверьте, нет ли опечатки")
     );
-    pages.form("/lang", &[("code", "en"), ("next", "/")]).await.assert_redirect("/");
+    pages.form("/lang", &[("lang", "en"), ("next", "/")]).await.assert_redirect("/");
     let sent = pages.form("/client/payers/new", &company_with("inn", "7707083894")).await;
     assert_eq!(field_error(&sent.html, "inn").as_deref(), Some("Wrong INN: a legal entity's has 10 digits, the last a check digit; look for a typo"));
     let person = [("country", "RU"), ("kind", "individual"), ("name", "Аня Банана"), ("birth_date", "31.02.1999")];

@@ -154,7 +154,7 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap, _: FormDa
 /// goes back to the page. A form with the page's token, as it changes what
 /// is saved: a link could be followed from another site.
 pub async fn switch_language(State(state): State<AppState>, user: Option<PortalUser>, data: FormData) -> Response {
-    let Some(locale) = Locale::parse(&data.text("code")) else { return StatusCode::NOT_FOUND.into_response() };
+    let Some(locale) = Locale::parse(&data.text("lang")) else { return StatusCode::NOT_FOUND.into_response() };
     if let Some(user) = user {
         let change = SettingsChanges { locale: Some(locale.code().into()), ..SettingsChanges::default() };
         if let Err(e) = state.engine.save_my_settings(&user.ctx, change).await {
