@@ -15,6 +15,7 @@ pub mod money;
 pub mod notification;
 pub mod payer;
 pub mod payment_method;
+pub mod phone;
 pub mod privacy;
 pub mod product;
 pub mod renewal;

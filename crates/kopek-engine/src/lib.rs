@@ -49,6 +49,8 @@ pub struct Settings {
     pub two_factor_issuer: String,
     /// SUP-1, SUP-2: auto-close days and attachment limits.
     pub support: kopek_domain::support::SupportSettings,
+    /// ACC-2: SMS is configured, so phone numbers can be confirmed by code.
+    pub sms_enabled: bool,
 }
 
 impl Settings {
@@ -97,6 +99,7 @@ impl Default for Settings {
             staff_two_factor_required: false,
             two_factor_issuer: "Kopek".into(),
             support: kopek_domain::support::SupportSettings::default(),
+            sms_enabled: false,
         }
     }
 }

@@ -22,9 +22,10 @@ pub struct TestEngine {
 }
 
 /// Settings for tests: a cheap password hash, so tests that create many
-/// users stay fast; everything else as in production.
+/// users stay fast; SMS on (tests stub its gateway); everything else as in
+/// production.
 pub fn test_settings() -> Settings {
-    Settings { password_cost: PasswordCost { memory_kib: 256, iterations: 1 }, ..Settings::default() }
+    Settings { password_cost: PasswordCost { memory_kib: 256, iterations: 1 }, sms_enabled: true, ..Settings::default() }
 }
 
 impl TestEngine {

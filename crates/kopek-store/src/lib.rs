@@ -19,6 +19,7 @@ pub mod orders;
 pub mod outbox;
 pub mod paid_period;
 pub mod payers;
+pub mod phone_codes;
 pub mod payment_methods;
 pub mod payments;
 pub mod privacy;

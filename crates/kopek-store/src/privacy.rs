@@ -259,6 +259,7 @@ pub async fn pseudonymise_client_user(conn: &mut Conn, id: i64, p: &Pseudonym<'_
         exec_db!(conn, db => sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(id).execute(db).await)?;
     }
     exec_db!(conn, db => sqlx::query("DELETE FROM user_avatars WHERE user_id = $1").bind(id).execute(db).await)?;
+    exec_db!(conn, db => sqlx::query("DELETE FROM phone_codes WHERE client_user_id = $1").bind(id).execute(db).await)?;
     exec_db!(conn, db => sqlx::query("UPDATE notification_deliveries SET address = $2 WHERE client_user_id = $1")
         .bind(id).bind(p.email).execute(db).await)?;
     exec_db!(conn, db => sqlx::query(

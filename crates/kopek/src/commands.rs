@@ -98,6 +98,7 @@ async fn open(config: &Config, clock: Arc<dyn Clock>) -> Result<Engine> {
         public_url: config.public_url.clone(),
         staff_two_factor_required: config.staff_two_factor_required,
         two_factor_issuer: config.two_factor_issuer.clone().unwrap_or(defaults.two_factor_issuer.clone()),
+        sms_enabled: config.channels.sms.is_some(),
         ..defaults
     };
     Ok(Engine::new(store, clock, settings))

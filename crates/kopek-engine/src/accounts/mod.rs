@@ -6,6 +6,7 @@ pub mod avatars;
 pub mod clients;
 pub mod password;
 pub mod personal_data;
+pub mod phone;
 pub mod privacy;
 pub mod settings;
 pub mod two_factor;

@@ -46,7 +46,7 @@ impl Engine {
         // Hashed before the transaction opens and off the async runtime.
         let hash = match &req.password {
             Some(p) => {
-                check_password_strength(p).map_err(|e| on_field(e, "password"))?;
+                check_password_strength(p).map_err(|e| e.on_field("password"))?;
                 Some(hash_password_blocking(p, self.settings.password_cost).await?)
             }
             None => None,
@@ -132,7 +132,7 @@ impl Engine {
     /// current one.
     pub async fn change_my_password(&self, ctx: &Ctx, req: PasswordChange) -> Result<()> {
         let (client_id, user_id) = me(ctx)?;
-        check_password_strength(&req.new_password).map_err(|e| on_field(e, "new_password"))?;
+        check_password_strength(&req.new_password).map_err(|e| e.on_field("new_password"))?;
         let stored = {
             let mut conn = self.store.conn().await?;
             user_of(&mut conn, client_id, user_id).await?.password_hash
@@ -218,7 +218,15 @@ fn changed(actor: &Actor, row: &ClientUserRow, req: &UserChanges) -> Result<Chan
         Some(p) => Some(parse_phone(p)?),
         None => row.phone.clone(),
     };
-    // A number is verified by its SMS code; a new number is not.
+    // A number is verified by its SMS code; a new number is not. Its own
+    // confirmed number a user changes only by a code sent to it, so a
+    // stolen session can't move the account's SMS elsewhere.
+    if is_self(actor, row) && row.phone_verified && phone != row.phone {
+        return Err(EngineError::conflict(
+            "phone_confirmed",
+            "a confirmed number is changed with a code sent to it: use \"change number\"",
+        ));
+    }
     let phone_verified = row.phone_verified && phone == row.phone;
     let full_access = req.full_access.unwrap_or(row.full_access);
     if row.is_owner && !full_access {
@@ -248,12 +256,4 @@ fn ensure_not_self(actor: &Actor, row: &ClientUserRow, what: &str) -> Result<()>
         return Err(EngineError::conflict("own_user", format!("a user can't {what} itself")));
     }
     Ok(())
-}
-
-/// A password refusal placed on the field the password came in.
-fn on_field(e: EngineError, field: &'static str) -> EngineError {
-    match e {
-        EngineError::Invalid { code, message, .. } => EngineError::Invalid { code, message, field: Some(field) },
-        other => other,
-    }
 }

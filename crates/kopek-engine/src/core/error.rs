@@ -63,6 +63,15 @@ impl EngineError {
         EngineError::Invalid { code, message: message.into(), field: Some(field) }
     }
 
+    /// The same refusal placed on `field`, the input it came in by (a
+    /// number checked the same way whichever form field carried it).
+    pub fn on_field(self, field: &'static str) -> Self {
+        match self {
+            EngineError::Invalid { code, message, .. } => EngineError::Invalid { code, message, field: Some(field) },
+            other => other,
+        }
+    }
+
     /// The input at fault, when the error names one.
     pub fn field(&self) -> Option<&'static str> {
         match self {

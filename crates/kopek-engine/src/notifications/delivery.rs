@@ -20,6 +20,7 @@ use kopek_store::notifications::{self as store, NewInbox};
 use kopek_store::users;
 
 use crate::Engine;
+use crate::accounts::phone::{PHONE_CODE_EVENT, PHONE_CODE_TOPIC, PhoneCodeMessage};
 use crate::core::error::{EngineError, Result};
 use crate::core::notify::{NOTIFICATION_TOPIC, Notification};
 use crate::jobs::worker::{Handler, Message, Worker, backoff};
@@ -77,7 +78,7 @@ impl Notifier {
     /// Adds the handlers of notifications and of their retries to a worker.
     pub fn attach(self: &Arc<Self>, worker: Worker) -> Worker {
         let job: Arc<dyn Handler> = Arc::new(NotificationJob(self.clone()));
-        worker.handle(NOTIFICATION_TOPIC, job.clone()).handle(RETRY_TOPIC, job)
+        worker.handle(NOTIFICATION_TOPIC, job.clone()).handle(RETRY_TOPIC, job.clone()).handle(PHONE_CODE_TOPIC, job)
     }
 
     /// Declares the schedule that retries failed deliveries.
@@ -121,7 +122,8 @@ impl Notifier {
             for channel in self.channels() {
                 let address = match channel {
                     NotificationChannel::Email => Some(user.email.clone()),
-                    NotificationChannel::Sms => user.phone.clone().filter(|p| !p.trim().is_empty()),
+                    // Only to a number the user proved is its own (ACC-2).
+                    NotificationChannel::Sms => user.phone.clone().filter(|p| user.phone_verified && !p.trim().is_empty()),
                     NotificationChannel::Messenger | NotificationChannel::Portal => None,
                 };
                 if let Some(address) = address.filter(|_| wants(&stored, category, channel)) {
@@ -205,6 +207,29 @@ impl Notifier {
         self.renderer.render(event, locale, data).map_err(|e| EngineError::invalid("template_failed", e))
     }
 
+    /// ACC-2: a phone confirmation code, by SMS only and never kept in an
+    /// inbox. A code that expired while it waited is dropped; a refusal the
+    /// gateway calls permanent (a number that does not exist) is not tried
+    /// again; anything else is, by the outbox.
+    pub async fn send_phone_code(&self, engine: &Engine, m: &PhoneCodeMessage) -> std::result::Result<(), String> {
+        if engine.now() >= m.expires_at {
+            tracing::info!(code = m.code_id, "phone code expired before it could be sent");
+            return Ok(());
+        }
+        let courier = self.couriers.get(&NotificationChannel::Sms).ok_or("the SMS channel is not configured")?;
+        let locale = m.locale.as_deref().unwrap_or(DEFAULT_LOCALE);
+        let content = self.renderer.render(PHONE_CODE_EVENT, locale, &serde_json::json!({ "code": m.code }))?;
+        let key = format!("kopek-phone-code-{}", m.code_id);
+        match courier.send(&Outgoing { to: &m.to, content: &content, key: &key }).await {
+            Ok(_) => Ok(()),
+            Err(e) if e.permanent => {
+                tracing::warn!(code = m.code_id, error = %e.message, "phone code refused by the SMS gateway");
+                Ok(())
+            }
+            Err(e) => Err(e.message),
+        }
+    }
+
     /// `kopek notify test`: the test message straight through one channel,
     /// nothing stored. Returns the provider's id for it.
     pub async fn send_test(&self, channel: NotificationChannel, to: &str, locale: &str) -> Result<String> {
@@ -231,6 +256,10 @@ struct NotificationJob(Arc<Notifier>);
 #[async_trait]
 impl Handler for NotificationJob {
     async fn handle(&self, engine: &Engine, message: &Message) -> std::result::Result<(), String> {
+        if message.topic == PHONE_CODE_TOPIC {
+            let code: PhoneCodeMessage = serde_json::from_value(message.payload.clone()).map_err(|e| e.to_string())?;
+            return self.0.send_phone_code(engine, &code).await;
+        }
         if message.topic == NOTIFICATION_TOPIC {
             let note: Notification = serde_json::from_value(message.payload.clone()).map_err(|e| e.to_string())?;
             self.0.accept(engine, message.id, &note).await.map_err(|e| e.chain())?;

@@ -20,6 +20,7 @@ mod night;
 mod orders;
 mod paid_period;
 mod payers_payments;
+mod phone;
 mod portal;
 mod privacy;
 mod rights;

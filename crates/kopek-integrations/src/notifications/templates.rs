@@ -33,6 +33,7 @@ const SHIPPED: &[(&str, &str, &str)] = shipped![
     "renewal.payment_failed",
     "autopay.payment_failed",
     "notify.test",
+    "account.phone_code",
 ];
 
 const LAYOUTS: [(&str, &str); 2] = [

@@ -3,6 +3,7 @@
 //! `notification` messages, keeps each in its users' inbox, and delivers
 //! by each user's own choices — once, whatever is run again.
 
+mod phone;
 mod smtp;
 
 use std::sync::Arc;
@@ -73,6 +74,13 @@ fn read(letter: &Letter) -> (String, String, String, String) {
 
 fn user_ctx(id: i64, client_id: i64, email: &str) -> Ctx {
     Ctx::new(Actor::ClientUser { id, client_id, email: email.into(), rights: Rights::ALL })
+}
+
+/// Marks the user's number confirmed, as its SMS code would (ACC-2; the
+/// code's own path is tested in `phone`).
+async fn confirmed(t: &TestEngine, user_id: i64, phone: &str) {
+    let mut conn = t.engine.store().conn().await.unwrap();
+    kopek_store::phone_codes::set_phone(&mut conn, user_id, Some(phone), true).await.unwrap();
 }
 
 fn choice(category: NotificationCategory, channel: NotificationChannel, enabled: bool) -> NotificationChoice {
@@ -236,6 +244,9 @@ backend_test!(
             rights: Vec::new(),
         };
         let u = t.engine.create_client_user(&owner, client.id, new).await.unwrap();
+        if let Some(phone) = &u.phone {
+            confirmed(&t, u.id, phone).await;
+        }
         ctxs.push(user_ctx(u.id, client.id, email));
     }
     let off = vec![choice(NotificationCategory::Finance, NotificationChannel::Email, false)];
@@ -294,6 +305,7 @@ backend_test!(
     let admin = t.admin().await;
     let (client, owner) = t.client("NTF4", 0).await;
     t.engine.update_my_profile(&owner, serde_json::from_value(json!({ "phone": "+79160000001" })).unwrap()).await.unwrap();
+    confirmed(&t, owner.actor.id().unwrap(), "+79160000001").await;
     let only_sms = vec![
         choice(NotificationCategory::Finance, NotificationChannel::Email, false),
         choice(NotificationCategory::Finance, NotificationChannel::Sms, true),
