@@ -9,6 +9,7 @@ pub mod notifications;
 pub mod orders;
 pub mod payers;
 pub mod payments;
+pub mod phone;
 pub mod privacy;
 pub mod renewals;
 pub mod session;
@@ -82,6 +83,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(clients::disable_user))
         .routes(routes!(clients::my_profile, clients::update_my_profile))
         .routes(routes!(clients::change_my_password))
+        .routes(routes!(phone::send_code, phone::pending_code))
+        .routes(routes!(phone::confirm))
         .routes(routes!(clients::my_settings, clients::save_my_settings))
         .routes(routes!(ledger::list_payments, ledger::credit_payment))
         .routes(routes!(ledger::list_expenses, ledger::post_expense))

@@ -2,10 +2,12 @@
 //! clicked through in Russian and English. A test binary of its own, so the
 //! browser's dependencies link once and apart from the API tests.
 
+mod avatars;
 mod client;
 mod finance;
 mod harness;
 mod login;
+mod pay_order;
 mod payers;
 mod screenshots;
 mod services;

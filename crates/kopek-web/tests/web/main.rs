@@ -17,6 +17,7 @@ mod portal_limits_api;
 mod portal_notifications;
 mod portal_pages;
 mod portal_pay_order;
+mod portal_phone;
 mod portal_payers;
 mod portal_renewals;
 mod portal_services;

@@ -2,6 +2,7 @@
 //! "Профиль", "Пользователи" and "Настройки пользователя", a file each.
 
 pub mod avatar;
+pub mod phone;
 pub mod privacy;
 pub mod profile;
 pub mod security;
@@ -17,6 +18,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/client/profile", get(profile::show).post(profile::save))
         .route("/client/profile/password", post(profile::change_password))
+        .route("/client/profile/phone/code", post(phone::send_code))
+        .route("/client/profile/phone/confirm", post(phone::confirm))
         .route("/client/users", get(users::list).post(users::create))
         .route("/client/users/new", get(users::new_form))
         .route("/client/users/{id}", get(users::edit_form).post(users::save))

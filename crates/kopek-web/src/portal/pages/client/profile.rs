@@ -1,11 +1,13 @@
 //! "Профиль" (ACC-2): the user's email and name (the first user's only
-//! staff change), the phone with its confirmation state, and a new
-//! password given with the current one.
+//! staff change), the phone with its confirmation state (confirmed by an
+//! SMS code: [`super::phone`]), and a new password given with the current
+//! one.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use kopek_engine::EngineError;
+use kopek_engine::accounts::phone::PhoneCodeSent;
 use kopek_engine::accounts::users::{PasswordChange, ProfileChanges};
 use kopek_engine::core::views::ClientUser;
 use serde::Serialize;
@@ -16,19 +18,34 @@ use crate::portal::pages::error_page;
 use crate::portal::pages::frame::frame;
 use crate::portal::session::{FormData, PortalUser, redirect_with_notice};
 
-const PATH: &str = "/client/profile";
+pub(super) const PATH: &str = "/client/profile";
 
 #[derive(Serialize)]
 struct ProfilePage {
     user: ClientUser,
     form: Form,
     password: Form,
+    /// The phone's code forms: asking for one, entering it.
+    phone: Form,
     /// SEC-2: the password form asks for a fresh code.
     two_factor: bool,
+    /// ACC-2: the code that can still be entered.
+    pending: Option<PhoneCodeSent>,
+    /// Whether SMS is set up, so numbers can be confirmed at all.
+    sms: bool,
+}
+
+/// The page's forms as a refusal leaves them; `profile: None` shows the
+/// user's stored values.
+#[derive(Default)]
+pub(super) struct Forms {
+    pub profile: Option<Form>,
+    pub password: Form,
+    pub phone: Form,
 }
 
 pub async fn show(State(state): State<AppState>, user: PortalUser) -> Response {
-    render(&state, &user, StatusCode::OK, None, Form::default()).await
+    render(&state, &user, StatusCode::OK, Forms::default()).await
 }
 
 pub async fn save(State(state): State<AppState>, user: PortalUser, data: FormData) -> Response {
@@ -37,9 +54,13 @@ pub async fn save(State(state): State<AppState>, user: PortalUser, data: FormDat
     match state.engine.update_my_profile(&user.ctx, change).await {
         Ok(_) => redirect_with_notice(PATH, "notice-saved"),
         Err(e) if refused_in_form(&e) => {
-            let field = if e.code() == "owner_name_fixed" { Some("full_name") } else { None };
+            let field = match e.code() {
+                "owner_name_fixed" => Some("full_name"),
+                "phone_confirmed" => Some("phone"),
+                _ => None,
+            };
             form.refusal(&e, field, &state.views.catalog, user.locale);
-            render(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, Some(form), Form::default()).await
+            render(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, Forms { profile: Some(form), ..Forms::default() }).await
         }
         Err(e) => error_page(&state, &user, e),
     }
@@ -66,7 +87,7 @@ pub async fn change_password(State(state): State<AppState>, user: PortalUser, da
             Err(e) => return error_page(&state, &user, e),
         }
     }
-    render(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, None, form).await
+    render(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, Forms { password: form, ..Forms::default() }).await
 }
 
 /// Bad input and a rule's refusal go next to the form; a missing right or
@@ -75,24 +96,29 @@ pub(super) fn refused_in_form(e: &EngineError) -> bool {
     matches!(e, EngineError::Invalid { .. } | EngineError::Conflict { .. })
 }
 
-async fn render(state: &AppState, user: &PortalUser, status: StatusCode, form: Option<Form>, password: Form) -> Response {
+pub(super) async fn render(state: &AppState, user: &PortalUser, status: StatusCode, forms: Forms) -> Response {
     let data = async {
         let frame = frame(state, user, "profile", PATH).await?;
         let me = state.engine.my_profile(&user.ctx).await?;
         let two_factor = state.engine.two_factor_status(&user.ctx).await?.enabled;
-        Ok((frame, me, two_factor))
+        let pending = state.engine.pending_phone_code(&user.ctx).await?;
+        Ok((frame, me, two_factor, pending))
     };
     match data.await {
-        Ok((frame, me, two_factor)) => {
-            let form = form.unwrap_or_else(|| {
+        Ok((frame, me, two_factor, pending)) => {
+            let form = forms.profile.unwrap_or_else(|| {
                 Form::with(&[("full_name", me.full_name.clone()), ("phone", me.phone.clone().unwrap_or_default())])
             });
-            state.views.render_status(
-                status,
-                "portal/client/profile.html",
-                &frame,
-                ProfilePage { user: me, form, password, two_factor },
-            )
+            let page = ProfilePage {
+                user: me,
+                form,
+                password: forms.password,
+                phone: forms.phone,
+                two_factor,
+                pending,
+                sms: state.engine.settings().sms_enabled,
+            };
+            state.views.render_status(status, "portal/client/profile.html", &frame, page)
         }
         Err(err) => error_page(state, user, err),
     }
