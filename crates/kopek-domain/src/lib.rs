@@ -3,6 +3,7 @@
 //! the money rules can be tested with exact amounts and no setup.
 
 pub mod account;
+pub mod amount_in_words;
 pub mod catalog;
 pub mod charging;
 pub mod clock;

@@ -1,0 +1,25 @@
+//! The "Печать" view: the same model as the PDF, laid out in HTML with
+//! print CSS (A4), escaped as HTML wherever a value lands.
+
+use minijinja::{AutoEscape, Environment};
+use serde::Serialize;
+
+const TEMPLATES: [(&str, &str); 1] = [("invoice.html", include_str!("../templates/invoice.html"))];
+
+fn env() -> &'static Environment<'static> {
+    static ENV: std::sync::OnceLock<Environment<'static>> = std::sync::OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        env.set_auto_escape_callback(|_| AutoEscape::Html);
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source).expect("a shipped document template parses");
+        }
+        env
+    })
+}
+
+/// Renders the shipped HTML template `name` over the document `d`.
+pub fn render(name: &str, d: &impl Serialize) -> Result<String, minijinja::Error> {
+    env().get_template(name)?.render(minijinja::context! { d => minijinja::Value::from_serialize(d) })
+}

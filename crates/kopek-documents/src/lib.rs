@@ -1,0 +1,14 @@
+//! Kopek's accounting documents (DOC-1 … DOC-5): each is a model whose
+//! every amount, date and «сумма прописью» is computed and formatted here
+//! in Rust, with exact decimals, then laid out twice from the same model —
+//! as HTML for "Печать" in a browser tab and as PDF through typst, with
+//! the fonts inside the binary and no network at render time. This is the
+//! only crate that depends on the PDF engine, so the rest builds fast.
+
+pub mod format;
+pub mod html;
+pub mod invoice;
+pub mod pdf;
+
+pub use invoice::{Invoice, InvoiceInput, InvoiceLineInput, Party};
+pub use pdf::{RenderError, RenderedPdf};

@@ -1,0 +1,4 @@
+//! Documents rendered for real (DOC-1 … DOC-5): through typst to PDF with
+//! the fonts in the binary, and to HTML for printing, from one model.
+
+mod invoice;
