@@ -20,6 +20,7 @@ mod portal_pay_order;
 mod portal_payers;
 mod portal_renewals;
 mod portal_services;
+mod portal_support;
 mod privacy;
 mod renewals_api;
 mod security;
