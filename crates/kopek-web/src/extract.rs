@@ -75,7 +75,12 @@ pub async fn limit_body(State(state): State<AppState>, req: Request, next: Next)
 }
 
 fn too_large(limit: usize) -> ApiError {
-    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", format!("the request body is larger than {limit} bytes"))
+    let mib = limit as f64 / (1024.0 * 1024.0);
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body_too_large",
+        format!("the request body is larger than {limit} bytes ({mib} MiB)"),
+    )
 }
 
 /// SEC-2: the header a sensitive action's code comes in (turning two-step
