@@ -75,7 +75,8 @@ pub async fn limit_body(State(state): State<AppState>, req: Request, next: Next)
 }
 
 fn too_large(limit: usize) -> ApiError {
-    let mib = limit as f64 / (1024.0 * 1024.0);
+    // Whole MiB, rounded up: the limits are BODY_LIMIT plus whole MiB.
+    let mib = limit.div_ceil(1024 * 1024);
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         "body_too_large",
