@@ -216,3 +216,31 @@ backend_test!(
     assert_eq!(text_at(&list, "data-test=\"state\"").as_deref(), Some("В архиве"));
     assert_eq!(app.get(&format!("/support/tickets/{id}")).await["ticket"]["state"], "archived");
 });
+
+backend_test!(
+    /// SUP-1: a service's page leads to "Запрос" with the service chosen,
+    /// and the ticket is about that service.
+    async fn sup1_a_services_page_asks_with_the_service_preselected(db) {
+    let app = App::spawn(db).await;
+    let dep = department(&app, "Технический").await;
+    let (client, _) = app.client("TSVC", None).await;
+    app.credit(client, "1000.00").await;
+    let vds = crate::portal_services::product(&app).await;
+    crate::portal_services::march(&app);
+    let pages = app.pages("TSVC").await;
+    let sid = crate::portal_services::bought(&pages, vds).await;
+
+    let service = pages.page(&format!("/services/{sid}")).await;
+    let link = format!("href=\"/support/tickets/new?service={sid}\"");
+    assert!(service.contains(&link), "{service}");
+    let form = pages.page(&format!("/support/tickets/new?service={sid}")).await;
+    assert!(form.contains(&format!("<option value=\"{sid}\" selected>VDS Fast (№ {sid})</option>")), "{form}");
+
+    let (dep_s, sid_s) = (dep.to_string(), sid.to_string());
+    let fields = [("subject", "Сервер"), ("department_id", dep_s.as_str()), ("subscription_id", sid_s.as_str()), ("text", "Не грузится")];
+    let sent = pages.upload("/support/tickets", &fields, &[]).await;
+    let id = ticket_id(sent.location.as_deref().unwrap());
+    assert_eq!(app.get(&format!("/support/tickets/{id}")).await["ticket"]["subscription_id"], sid);
+    let page = pages.page(&format!("/support/tickets/{id}")).await;
+    assert_eq!(text_at(&page, "data-test=\"service\"").as_deref(), Some(format!("№ {sid}").as_str()));
+});
