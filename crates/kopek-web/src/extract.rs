@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 
 use axum::body::Body;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request, State};
 use axum::http::StatusCode;
 use axum::http::header::{AUTHORIZATION, CONTENT_LENGTH, COOKIE};
 use axum::http::request::Parts;
@@ -25,14 +25,37 @@ pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 /// The largest request body, in bytes.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
-/// Reads the body whole, up to [`BODY_LIMIT`], before the route sees it:
-/// a body too large is the same JSON 413 whether it declared its length
-/// or came chunked, and whatever the route would have read it as (JSON, a
-/// webhook's raw bytes, a statement's text, a form).
-pub async fn limit_body(req: Request, next: Next) -> Response {
+/// Whether a request carries a ticket's files (SUP-1): opening a ticket
+/// or replying, through the API or the portal's forms.
+fn carries_ticket_files(req: &Request) -> bool {
+    let path = req.uri().path();
+    let path = path.strip_prefix("/api/v1").unwrap_or(path);
+    let Some(rest) = path.strip_prefix("/support/tickets") else { return false };
+    let rest = rest.trim_end_matches('/');
+    req.method() == axum::http::Method::POST
+        && (rest.is_empty()
+            || rest.strip_prefix('/').is_some_and(|id| {
+                let id = id.strip_suffix("/messages").unwrap_or(id);
+                !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())
+            }))
+}
+
+/// The largest body `req` may have: [`BODY_LIMIT`], and for a ticket's
+/// files the provider's limit per message on top, so the engine, not this
+/// layer, refuses a file too big — next to its field.
+fn body_limit(state: &AppState, req: &Request) -> usize {
+    if carries_ticket_files(req) { BODY_LIMIT + state.engine.settings().support.max_message_bytes } else { BODY_LIMIT }
+}
+
+/// Reads the body whole, up to its limit ([`body_limit`]), before the
+/// route sees it: a body too large is the same JSON 413 whether it
+/// declared its length or came chunked, and whatever the route would have
+/// read it as (JSON, a webhook's raw bytes, a statement's text, a form).
+pub async fn limit_body(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let limit = body_limit(&state, &req);
     let declared = req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     let declared = match declared {
-        Some(n) if n > BODY_LIMIT as u64 => return too_large().into_response(),
+        Some(n) if n > limit as u64 => return too_large(limit).into_response(),
         Some(n) => n as usize,
         None => 0,
     };
@@ -43,19 +66,21 @@ pub async fn limit_body(req: Request, next: Next) -> Response {
         let Ok(chunk) = chunk else {
             return ApiError::new(StatusCode::BAD_REQUEST, "bad_body", "the request body could not be read").into_response();
         };
-        if read.len() + chunk.len() > BODY_LIMIT {
-            return too_large().into_response();
+        if read.len() + chunk.len() > limit {
+            return too_large(limit).into_response();
         }
         read.extend_from_slice(&chunk);
     }
     next.run(Request::from_parts(parts, Body::from(read))).await
 }
 
-fn too_large() -> ApiError {
+fn too_large(limit: usize) -> ApiError {
+    // Whole MiB, rounded up: the limits are BODY_LIMIT plus whole MiB.
+    let mib = limit.div_ceil(1024 * 1024);
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         "body_too_large",
-        format!("the request body is larger than {BODY_LIMIT} bytes (1 MiB)"),
+        format!("the request body is larger than {limit} bytes ({mib} MiB)"),
     )
 }
 

@@ -82,7 +82,10 @@ pub fn router(state: AppState) -> Router {
         .route("/sandbox/pay/{id}", get(sandbox::page).post(sandbox::settle))
         .merge(portal::routes())
         .fallback(ops::not_found)
-        .layer(axum::middleware::from_fn(extract::limit_body))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), extract::limit_body))
+        // `limit_body` bounds every body, a ticket's files included (SUP-1);
+        // axum's own 2 MiB for a multipart form would cut those off first.
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn_with_state(state.clone(), shield::guard))
         .layer(axum::middleware::from_fn(ops::track))
         // Every log line of a request — the engine's record of a change, an

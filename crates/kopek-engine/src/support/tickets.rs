@@ -333,9 +333,14 @@ async fn load_detail(conn: &mut kopek_store::Conn, actor: &Actor, row: TicketRow
     let staff = !matches!(actor, Actor::ClientUser { .. });
     let messages = store::messages(conn, row.id, staff).await?;
     let files = store::files(conn, row.id).await?;
-    let messages = messages
+    let mut named = Vec::with_capacity(messages.len());
+    for m in messages {
+        let author = author_name(conn, staff, &m).await?;
+        named.push((m, author));
+    }
+    let messages = named
         .into_iter()
-        .map(|m| TicketMessage {
+        .map(|(m, author)| TicketMessage {
             files: files
                 .iter()
                 .filter(|f| f.message_id == m.id)
@@ -343,11 +348,21 @@ async fn load_detail(conn: &mut kopek_store::Conn, actor: &Actor, row: TicketRow
                 .collect(),
             id: m.id,
             author_kind: m.author_kind,
-            author: m.author_label,
+            author,
             text: m.text,
             internal: m.internal,
             created_at: m.created_at,
         })
         .collect();
     Ok(TicketDetail { ticket: ticket_view(conn, row).await?, messages })
+}
+
+/// Who wrote a message as the reader sees it: staff see the author's
+/// login; a client's user sees a staff member by name, never its login.
+async fn author_name(conn: &mut kopek_store::Conn, staff_reads: bool, m: &store::MessageRow) -> Result<String> {
+    if staff_reads || m.author_kind != AuthorKind::Staff {
+        return Ok(m.author_label.clone());
+    }
+    let Some(id) = m.author_id else { return Ok(m.author_label.clone()) };
+    Ok(kopek_store::users::staff_user(conn, id).await?.map_or_else(|| m.author_label.clone(), |u| u.full_name))
 }

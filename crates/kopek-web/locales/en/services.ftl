@@ -134,3 +134,4 @@ services-error-promo-used-up = The promo code has been used up
 services-error-promo-used-by-client = You have already used this promo code
 services-error-promo-not-for-product = The promo code does not apply to this product
 services-error-invalid-field-addons = The add-on values are unchanged
+services-ask-ticket = Open a support request with files

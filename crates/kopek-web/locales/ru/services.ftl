@@ -134,3 +134,4 @@ services-error-promo-used-up = Промокод больше не действу
 services-error-promo-used-by-client = Вы уже использовали этот промокод
 services-error-promo-not-for-product = Промокод не действует для этого товара
 services-error-invalid-field-addons = Значения ресурсов не изменились
+services-ask-ticket = Создать запрос в поддержку с файлами

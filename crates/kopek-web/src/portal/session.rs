@@ -214,6 +214,9 @@ pub struct FormData {
 #[derive(Debug, Clone)]
 pub struct Upload {
     pub field: String,
+    /// The name the browser gave it: shown and offered back on download,
+    /// never trusted for its kind.
+    pub name: String,
     pub bytes: Vec<u8>,
 }
 
@@ -258,11 +261,11 @@ async fn multipart_fields<S: Send + Sync>(req: Request<Body>, state: &S) -> Resu
     let mut form = FormData::default();
     while let Some(field) = parts.next_field().await.map_err(|_| too_large())? {
         let name = field.name().unwrap_or_default().to_string();
-        let is_file = field.file_name().is_some();
+        let file_name = field.file_name().map(str::to_string);
         let bytes = field.bytes().await.map_err(|_| too_large())?;
-        if is_file {
+        if let Some(file_name) = file_name {
             if !bytes.is_empty() {
-                form.files.push(Upload { field: name, bytes: bytes.to_vec() });
+                form.files.push(Upload { field: name, name: file_name, bytes: bytes.to_vec() });
             }
         } else {
             let text = String::from_utf8(bytes.to_vec())

@@ -12,4 +12,5 @@ mod payers;
 mod screenshots;
 mod services;
 mod story;
+mod support;
 mod two_factor;

@@ -21,6 +21,7 @@ mod portal_phone;
 mod portal_payers;
 mod portal_renewals;
 mod portal_services;
+mod portal_support;
 mod privacy;
 mod renewals_api;
 mod security;

@@ -66,7 +66,7 @@ fn ids_after(html: &str, prefix: &str) -> Vec<i64> {
 
 /// Orders a VDS with 3 addresses and 20 GiB from the balance: the
 /// service's id.
-async fn bought(pages: &Pages, product: i64) -> i64 {
+pub(crate) async fn bought(pages: &Pages, product: i64) -> i64 {
     let id = product.to_string();
     let sent = pages.form("/services/order", &order(&id, "3", "20", "pay")).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.html);
