@@ -32,6 +32,15 @@ const SHIPPED: &[(&str, &str, &str)] = shipped![
     "credit.unblocked",
     "renewal.payment_failed",
     "autopay.payment_failed",
+    "payment.credited",
+    "payment.failed",
+    "renewal.done",
+    "service.opened",
+    "service.stopped",
+    "service.blocked",
+    "service.unblocked",
+    "service.expiring",
+    "service.deleted",
     "notify.test",
 ];
 
@@ -165,7 +174,9 @@ mod tests {
         let data = serde_json::json!({
             "invoice_id": 7, "amount": "1", "remaining": 1, "currency": "RUB", "due_on": "2027-01-15",
             "block_on": "2027-01-25", "subscription_id": 3, "reason": "no money", "retry_on": "2027-01-16",
-            "payment_id": 9, "to": "a@b.ru", "renewed_subscriptions": [],
+            "payment_id": 9, "to": "a@b.ru", "renewed_subscriptions": [], "number": "P-9", "balance": "-3.5",
+            "balance_currency": "RUB", "service": "Хостинг", "months": 3, "paid_until": "2027-04-15", "state": "active",
+            "auto_renew": true,
         });
         for event in events {
             for locale in TEMPLATE_LOCALES {
