@@ -117,3 +117,57 @@ backend_test!(async fn ntf1_a_service_blocked_below_its_threshold_and_back_stopp
     assert_eq!(notes(e, c.id, "service.opened").await.len(), 1);
     assert_eq!(notes(e, c.id, "payment.credited").await.len(), 2);
 });
+
+backend_test!(async fn ntf1_a_card_payment_the_gateway_refused_is_told_once_and_one_paid_is_credited(db) {
+    use kopek_domain::payer::PayerDetails;
+    use kopek_engine::payments::gateway::{GatewayKind, WebhookRequest};
+    use kopek_engine::payments::methods::MethodInput;
+    use kopek_engine::payments::payers::PayerInput;
+    use kopek_engine::payments::start::StartPayment;
+    let t = TestEngine::over(db);
+    let gw = kopek_engine::testing::CardGateway::new();
+    let e = t.engine.clone().with_gateway(gw.clone());
+    let admin = t.admin().await;
+    let (c, user) = t.client("NE3", 0).await;
+    let details = PayerDetails { country: "RU".into(), name: "Анна Банана".into(), ..PayerDetails::default() };
+    let payer = e.create_payer(&user, c.id, PayerInput { kind: "individual".into(), details }).await.unwrap().id;
+    let method = MethodInput {
+        prefix: "card".into(),
+        name: "ЮKassa".into(),
+        gateway: "sandbox".into(),
+        currency: "RUB".into(),
+        commission_percent: None,
+        commission_fixed: None,
+        min_amount: None,
+        max_amount: None,
+        cashback_percent: None,
+        payer_kinds: vec!["individual".into()],
+        enabled: true,
+        instructions: String::new(),
+    };
+    let method_id = e.create_payment_method(&admin, method).await.unwrap().id;
+    let start = StartPayment {
+        payer_id: payer, method_id, amount: crate::common::amt("250.00"), return_url: None, save_method: false, saved_method_id: None,
+    };
+    let hook = |body: Vec<u8>| {
+        let e = e.clone();
+        async move {
+            let req = WebhookRequest { headers: &[], body: &body, remote_ip: None, now: e.now() };
+            e.gateway_webhook(GatewayKind::Sandbox, &req).await.unwrap().outcome
+        }
+    };
+    let refused = e.start_payment(&user, c.id, start.clone()).await.unwrap();
+    let body = gw.pay(&refused.flow.clone().unwrap().external_id.unwrap(), false);
+    assert_eq!(hook(body.clone()).await, "failed");
+    assert_eq!(hook(body).await, "refused", "a repeated notice changes nothing");
+    assert_eq!(notes(&e, c.id, "payment.failed").await, vec![json!({
+        "payment_id": refused.id, "number": refused.number, "amount": "250.0000", "currency": "RUB", "balance": "0.0000",
+        "balance_currency": "RUB", "reason": "declined on the page", "to": ["ne3@client.test"],
+    })]);
+    let paid = e.start_payment(&user, c.id, start).await.unwrap();
+    assert_eq!(hook(gw.pay(&paid.flow.clone().unwrap().external_id.unwrap(), true)).await, "credited");
+    assert_eq!(notes(&e, c.id, "payment.credited").await, vec![json!({
+        "payment_id": paid.id, "number": paid.number, "amount": "250.0000", "currency": "RUB", "balance": "250.0000",
+        "balance_currency": "RUB", "to": ["ne3@client.test"],
+    })]);
+});
