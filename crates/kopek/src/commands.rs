@@ -100,7 +100,8 @@ async fn open(config: &Config, clock: Arc<dyn Clock>) -> Result<Engine> {
         two_factor_issuer: config.two_factor_issuer.clone().unwrap_or(defaults.two_factor_issuer.clone()),
         ..defaults
     };
-    Ok(Engine::new(store, clock, settings))
+    let templates = Arc::new(kopek_integrations::notifications::ShippedTemplates::new());
+    Ok(Engine::new(store, clock, settings).with_renderer(templates))
 }
 
 async fn serve(

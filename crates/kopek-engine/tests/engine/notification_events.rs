@@ -31,9 +31,13 @@ async fn notes(e: &Engine, client_id: i64, event: &str) -> Vec<Value> {
 }
 
 async fn vds(e: &Engine, admin: &Ctx) -> i64 {
-    service(e, admin, json!({ "main": { "name": "VDS-2", "kind": "periodic" },
+    service(
+        e,
+        admin,
+        json!({ "main": { "name": "VDS-2", "kind": "periodic" },
         "fee": { "price": "300.00", "write_off": "prepay", "period": "month", "currency": "RUB", "vat_percent": "20" },
-        "portal": { "orderable": true } }))
+        "portal": { "orderable": true } }),
+    )
     .await
 }
 
