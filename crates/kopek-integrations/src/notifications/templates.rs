@@ -136,7 +136,7 @@ impl Renderer for ShippedTemplates {
             let mut unknown: Vec<String> = parsed
                 .undeclared_variables(false)
                 .into_iter()
-                .filter(|v| !known.contains(v) && !(part == "html" && matches!(v.as_str(), "subject" | "text")))
+                .filter(|v| !(known.contains(v) || (part == "html" && matches!(v.as_str(), "subject" | "text"))))
                 .collect();
             unknown.sort_unstable();
             if let Some(var) = unknown.first() {
