@@ -2,7 +2,7 @@
 //! a user's choices open for it, and how a delivery moves between its
 //! states. The one place that maps an event's code to its category.
 
-use crate::account::{NotificationCategory, NotificationChannel};
+use crate::account::{NotificationCategory, NotificationChannel, SubscriptionState};
 use crate::stored::stored_enum;
 
 /// Every event the engine emits today, with its category.
@@ -15,6 +15,15 @@ pub const EVENTS: &[(&str, NotificationCategory)] = &[
     ("credit.unblocked", NotificationCategory::Finance),
     ("renewal.payment_failed", NotificationCategory::Finance),
     ("autopay.payment_failed", NotificationCategory::Finance),
+    ("payment.credited", NotificationCategory::Finance),
+    ("payment.failed", NotificationCategory::Finance),
+    ("renewal.done", NotificationCategory::Finance),
+    ("service.opened", NotificationCategory::Services),
+    ("service.stopped", NotificationCategory::Services),
+    ("service.blocked", NotificationCategory::Services),
+    ("service.unblocked", NotificationCategory::Services),
+    ("service.expiring", NotificationCategory::Services),
+    ("service.deleted", NotificationCategory::Services),
     // A test message sent by `kopek notify test`: finance, the category
     // every user gets by e-mail unless switched off.
     ("notify.test", NotificationCategory::Finance),
@@ -23,6 +32,28 @@ pub const EVENTS: &[(&str, NotificationCategory)] = &[
 /// The category of an event's code; `None` for a code Kopek does not know.
 pub fn category_of(event: &str) -> Option<NotificationCategory> {
     EVENTS.iter().find(|(code, _)| *code == event).map(|(_, c)| *c)
+}
+
+/// How many days before a paid period ends the client is told it expires.
+pub const EXPIRY_NOTICE_DAYS: i64 = 3;
+
+/// The event a subscription's move from `from` (none: just connected) to
+/// `to` tells the client of; `None` for a move the client is not told of
+/// (waiting for a first session, a stop that merely goes on).
+pub fn service_event(from: Option<SubscriptionState>, to: SubscriptionState) -> Option<&'static str> {
+    use SubscriptionState::*;
+    let off_for_money = |s: SubscriptionState| matches!(s, BlockedForDebt | DeactivatedByThreshold);
+    match (from, to) {
+        (Some(f), t) if f == t => None,
+        (None, Active) => Some("service.opened"),
+        (None, _) => None,
+        (_, Disconnected) => Some("service.deleted"),
+        (_, t) if off_for_money(t) => Some("service.blocked"),
+        (Some(f), Active) if off_for_money(f) => Some("service.unblocked"),
+        (Some(AwaitingSession), Active) => Some("service.opened"),
+        (_, StoppedByClient | StoppedByAdmin | Expired) => Some("service.stopped"),
+        _ => None,
+    }
 }
 
 /// Whether a user gets `category` by `channel`: the stored choice, or the
@@ -80,6 +111,26 @@ mod tests {
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), EVENTS.len());
+    }
+
+    #[test]
+    fn ntf1_a_service_s_move_names_its_event() {
+        use SubscriptionState::*;
+        assert_eq!(service_event(None, Active), Some("service.opened"));
+        assert_eq!(service_event(None, AwaitingSession), None);
+        assert_eq!(service_event(Some(AwaitingSession), Active), Some("service.opened"));
+        assert_eq!(service_event(Some(Active), BlockedForDebt), Some("service.blocked"));
+        assert_eq!(service_event(Some(Active), DeactivatedByThreshold), Some("service.blocked"));
+        assert_eq!(service_event(Some(BlockedForDebt), Active), Some("service.unblocked"));
+        assert_eq!(service_event(Some(DeactivatedByThreshold), Active), Some("service.unblocked"));
+        assert_eq!(service_event(Some(Active), StoppedByClient), Some("service.stopped"));
+        assert_eq!(service_event(Some(Active), Expired), Some("service.stopped"));
+        assert_eq!(service_event(Some(StoppedByClient), Active), None);
+        assert_eq!(service_event(Some(Active), Disconnected), Some("service.deleted"));
+        assert_eq!(service_event(Some(Disconnected), Disconnected), None);
+        for event in ["service.opened", "service.blocked", "service.unblocked", "service.stopped", "service.deleted"] {
+            assert_eq!(category_of(event), Some(NotificationCategory::Services), "{event}");
+        }
     }
 
     #[test]

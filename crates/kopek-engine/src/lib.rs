@@ -113,6 +113,9 @@ pub struct Engine {
     pub(crate) gateways: Arc<HashMap<payments::gateway::GatewayKind, Arc<dyn payments::gateway::PaymentGateway>>>,
     /// Builds the provisioning hooks products name (SVC-3).
     pub(crate) hooks: Option<Arc<dyn service_life::provisioning::HookFactory>>,
+    /// Checks staff's own notification templates before they are stored
+    /// (NTF-3); without it they are refused.
+    pub(crate) renderer: Option<Arc<dyn notifications::channels::Renderer>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -123,7 +126,7 @@ impl std::fmt::Debug for Engine {
 
 impl Engine {
     pub fn new(store: Store, clock: Arc<dyn Clock>, settings: Settings) -> Engine {
-        Engine { store, clock, settings, gateways: Arc::default(), hooks: None }
+        Engine { store, clock, settings, gateways: Arc::default(), hooks: None, renderer: None }
     }
 
     /// Adds (or replaces) the gateway of its kind.
@@ -134,6 +137,11 @@ impl Engine {
 
     pub fn with_hooks(mut self, factory: Arc<dyn service_life::provisioning::HookFactory>) -> Engine {
         self.hooks = Some(factory);
+        self
+    }
+
+    pub fn with_renderer(mut self, renderer: Arc<dyn notifications::channels::Renderer>) -> Engine {
+        self.renderer = Some(renderer);
         self
     }
 

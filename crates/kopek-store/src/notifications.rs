@@ -210,3 +210,42 @@ pub async fn count_by_channel_and_status(conn: &mut Conn) -> Result<Vec<(String,
         "SELECT channel, status, COUNT(*) FROM notification_deliveries GROUP BY channel, status ORDER BY channel, status")
         .fetch_all(db).await)?)
 }
+
+/// NTF-3: a staff's own template of one event in one language.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TemplateRow {
+    pub event: String,
+    pub locale: String,
+    pub subject: String,
+    pub text: String,
+    pub sms: String,
+    pub html: Option<String>,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: String,
+}
+
+pub async fn template(conn: &mut Conn, event: &str, locale: &str) -> Result<Option<TemplateRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT event, locale, subject, text, sms, html, updated_at, updated_by FROM notification_templates
+         WHERE event = $1 AND locale = $2")
+        .bind(event).bind(locale).fetch_optional(db).await)?)
+}
+
+/// Stores (or replaces) the template of `row.event` in `row.locale`.
+pub async fn put_template(conn: &mut Conn, row: &TemplateRow) -> Result<()> {
+    exec_db!(conn, db => sqlx::query(
+        "INSERT INTO notification_templates (event, locale, subject, text, sms, html, updated_at, updated_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (event, locale) DO UPDATE SET subject = excluded.subject, text = excluded.text, sms = excluded.sms,
+             html = excluded.html, updated_at = excluded.updated_at, updated_by = excluded.updated_by")
+        .bind(&row.event).bind(&row.locale).bind(&row.subject).bind(&row.text).bind(&row.sms).bind(&row.html)
+        .bind(row.updated_at).bind(&row.updated_by).execute(db).await)?;
+    Ok(())
+}
+
+/// Removes a stored template; answers whether there was one.
+pub async fn delete_template(conn: &mut Conn, event: &str, locale: &str) -> Result<bool> {
+    let n = exec_db!(conn, db => sqlx::query("DELETE FROM notification_templates WHERE event = $1 AND locale = $2")
+        .bind(event).bind(locale).execute(db).await)?;
+    Ok(n > 0)
+}

@@ -39,6 +39,15 @@ pub async fn run_out(conn: &mut Conn, now: DateTime<Utc>) -> Result<Vec<(i64, i6
         .bind(now).fetch_all(db).await)?)
 }
 
+/// Active paid-period subscriptions whose paid time ends in (from, until]:
+/// (id, client).
+pub async fn running_out(conn: &mut Conn, from: DateTime<Utc>, until: DateTime<Utc>) -> Result<Vec<(i64, i64)>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT id, client_id FROM subscriptions
+         WHERE style = 'paid_period' AND state = 'active' AND paid_until > $1 AND paid_until <= $2 ORDER BY id")
+        .bind(from).bind(until).fetch_all(db).await)?)
+}
+
 /// What auto-renewal needs of a paid-period subscription (PMT-7).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct RenewalRow {

@@ -101,7 +101,8 @@ async fn open(config: &Config, clock: Arc<dyn Clock>) -> Result<Engine> {
         sms_enabled: config.channels.sms.is_some(),
         ..defaults
     };
-    Ok(Engine::new(store, clock, settings))
+    let templates = Arc::new(kopek_integrations::notifications::ShippedTemplates::new());
+    Ok(Engine::new(store, clock, settings).with_renderer(templates))
 }
 
 async fn serve(

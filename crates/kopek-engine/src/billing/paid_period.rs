@@ -5,11 +5,12 @@
 //! period start), so a renewal repeated by a retry or a double click pays
 //! once.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use kopek_domain::DomainError;
 use kopek_domain::catalog::{ServiceKind, ServiceSpec};
 use kopek_domain::charging::paid_period::{period_cost, period_end, renewal_start};
 use kopek_domain::money::decimal_to_units;
+use kopek_domain::notification::EXPIRY_NOTICE_DAYS;
 use kopek_domain::renewal::autorenew_period;
 use kopek_store::clients::ClientRow;
 use kopek_store::paid_period as store;
@@ -28,6 +29,7 @@ use crate::charging::state::{State, SubscriptionStyle, change_state};
 use crate::charging::subscriptions::{ConnectInput, Subscription, view};
 use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};
+use crate::core::notify::{notify_client, service_name};
 use crate::core::uow::Uow;
 use crate::core::views::Payment;
 use crate::ledger::entries::{allocate, lock_client};
@@ -216,6 +218,7 @@ impl Engine {
     /// over and that were not renewed are switched off. Run again, it finds
     /// nothing more to do.
     pub async fn expire_paid_periods(&self, ctx: &Ctx) -> Result<usize> {
+        self.warn_of_expiry(ctx).await?;
         let due = {
             let mut conn = self.store.conn().await?;
             store::run_out(&mut conn, self.now()).await?
@@ -253,6 +256,35 @@ impl Engine {
         Ok(expired)
     }
 
+    /// NTF-1: services whose paid time ends within the notice days are
+    /// told of once per service and end date (the outbox's dedup key), however
+    /// many nights see them.
+    async fn warn_of_expiry(&self, ctx: &Ctx) -> Result<()> {
+        let now = self.now();
+        let soon = {
+            let mut conn = self.store.conn().await?;
+            store::running_out(&mut conn, now, now + Duration::days(EXPIRY_NOTICE_DAYS)).await?
+        };
+        for (id, client_id) in soon {
+            let mut uow = self.begin(ctx).await?;
+            let Some(sub) = subs::get(&mut uow.conn, id).await? else { continue };
+            let Some(paid_until) = sub.paid_until.filter(|p| *p > uow.now && sub.state == State::Active) else { continue };
+            if sub.parent_id.is_some() {
+                continue;
+            }
+            let service = service_name(&mut uow, sub.service_id).await?;
+            let data = serde_json::json!({
+                "subscription_id": id, "service": service, "paid_until": self.to_local(paid_until).date().to_string(),
+                "auto_renew": sub.auto_renew,
+            });
+            notify_client(&mut uow, client_id, "service.expiring", data, &format!("{id}-{}", paid_until.timestamp())).await?;
+            let audit = serde_json::json!({ "paid_until": paid_until });
+            uow.audit("subscription.expiry_notice", "subscription", id, Some(client_id), audit).await?;
+            uow.finish(()).await?;
+        }
+        Ok(())
+    }
+
     /// Pays the next period of a paid-period subscription (`months`, or its
     /// renewal period): from the end of its paid time while it is active,
     /// from now once it expired (it opens again). Returns (start, end,
@@ -284,6 +316,11 @@ impl Engine {
             subs::record_state(&mut uow.conn, sub.id, client.id, uow.now, Some(sub.state), State::Active, why, &actor).await?;
         }
         self.tell_the_hook(uow, sub.id, kopek_domain::product::life::Action::Renew).await?;
+        let data = serde_json::json!({
+            "subscription_id": sub.id, "service": spec.main.name, "months": months,
+            "paid_until": self.to_local(end).date().to_string(),
+        });
+        notify_client(uow, client.id, "renewal.done", data, &format!("{}-{}", sub.id, end.timestamp())).await?;
         Ok((start, end, months))
     }
 

@@ -5,12 +5,13 @@
 use kopek_store::subscriptions::{self as subs, SubscriptionRow};
 
 use crate::core::error::Result;
+use crate::core::notify::notify_service;
 use crate::core::uow::Uow;
 
 pub use kopek_domain::account::{SubscriptionState as State, SubscriptionStyle};
 
-/// Moves a subscription to another state, with its history record and an
-/// outbox message for notifications and provisioning.
+/// Moves a subscription to another state, with its history record, an
+/// outbox message for provisioning and the client's notification (NTF-1).
 pub(crate) async fn change_state(
     uow: &mut Uow<'_>,
     sub: &SubscriptionRow,
@@ -29,6 +30,7 @@ pub(crate) async fn change_state(
         None,
     )
     .await?;
+    notify_service(uow, sub, Some(sub.state), to, reason).await?;
     changes.push((sub.id, to.as_str().to_string()));
     Ok(())
 }

@@ -21,6 +21,7 @@ use crate::charging::state::{State, SubscriptionStyle, change_state};
 use crate::core::amount::Amount;
 use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};
+use crate::core::notify::notify_service;
 use crate::core::uow::Uow;
 use crate::ledger::entries::{allocate, post_expense_in, reverse_expense_in};
 
@@ -230,6 +231,7 @@ impl Engine {
             .await?;
             let actor = uow.ctx().actor.label();
             subs::record_state(&mut uow.conn, row.id, client_id, uow.now, None, state, "connected", &actor).await?;
+            notify_service(uow, &row, None, state, "connected").await?;
             uow.emit("subscription.connected", &serde_json::json!({ "subscription_id": row.id, "client_id": client_id }), None)
                 .await?;
             if spec.main.kind == ServiceKind::Package {

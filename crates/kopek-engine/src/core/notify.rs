@@ -3,9 +3,13 @@
 //! user of the client; the delivery worker sends them by each user's
 //! channels. A dedup key makes a repeated run write one message.
 
+use kopek_domain::account::SubscriptionState;
+use kopek_domain::notification::service_event;
 use serde::{Deserialize, Serialize};
 
-use crate::core::error::Result;
+use kopek_domain::money::units_to_decimal;
+
+use crate::core::error::{EngineError, Result};
 use crate::core::uow::Uow;
 
 /// The outbox topic notifications go to.
@@ -36,4 +40,52 @@ pub(crate) async fn notify_client(
     let note = Notification { event: event.to_string(), client_id, recipients, data };
     uow.emit(NOTIFICATION_TOPIC, &note, Some(&format!("notify:{event}:{dedup}"))).await?;
     Ok(())
+}
+
+/// NTF-1: the one entry point of the services' events. A subscription
+/// moved from `from` (none: just connected) to `to`; the client hears of
+/// the moves [`service_event`] names, once per move. A package's members
+/// move with it and are not told of one by one.
+pub(crate) async fn notify_service(
+    uow: &mut Uow<'_>,
+    sub: &kopek_store::subscriptions::SubscriptionRow,
+    from: Option<SubscriptionState>,
+    to: SubscriptionState,
+    reason: &str,
+) -> Result<()> {
+    let Some(event) = service_event(from, to) else { return Ok(()) };
+    if sub.parent_id.is_some() {
+        return Ok(());
+    }
+    let service = service_name(uow, sub.service_id).await?;
+    let data = serde_json::json!({
+        "subscription_id": sub.id, "service": service, "state": to.as_str(), "reason": reason,
+    });
+    notify_client(uow, sub.client_id, event, data, &format!("{}-{}", sub.id, uow.now.timestamp_micros())).await
+}
+
+/// A service's name as the catalog keeps it.
+pub(crate) async fn service_name(uow: &mut Uow<'_>, service_id: i64) -> Result<String> {
+    Ok(kopek_store::catalog::service(&mut uow.conn, service_id).await?.map(|s| s.name).unwrap_or_default())
+}
+
+/// NTF-1: the one entry point of a payment's events — "payment.credited"
+/// (with the balance it left) and "payment.failed" (with why) — once per
+/// payment and event.
+pub(crate) async fn notify_payment(uow: &mut Uow<'_>, payment_id: i64, event: &str, reason: Option<&str>) -> Result<()> {
+    let pay = kopek_store::ledger::payment(&mut uow.conn, payment_id)
+        .await?
+        .ok_or_else(|| EngineError::not_found("payment", payment_id))?;
+    let client = kopek_store::clients::get(&mut uow.conn, pay.client_id)
+        .await?
+        .ok_or_else(|| EngineError::not_found("client", pay.client_id))?;
+    let mut data = serde_json::json!({
+        "payment_id": pay.id, "number": pay.number.clone().unwrap_or_else(|| pay.id.to_string()),
+        "amount": units_to_decimal(pay.amount).to_string(), "currency": pay.currency,
+        "balance": units_to_decimal(client.balance).to_string(), "balance_currency": client.currency,
+    });
+    if let Some(reason) = reason {
+        data["reason"] = serde_json::Value::from(reason);
+    }
+    notify_client(uow, pay.client_id, event, data, &pay.id.to_string()).await
 }

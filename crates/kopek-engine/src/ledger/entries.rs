@@ -20,6 +20,7 @@ use crate::Engine;
 use crate::core::amount::Amount;
 use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};
+use crate::core::notify::notify_payment;
 use crate::core::text;
 use crate::core::uow::Uow;
 use crate::core::views::{self, Balance, Expense, Payment, currency_of};
@@ -91,6 +92,7 @@ impl Engine {
         )
         .await?;
         uow.emit("payment.credited", &serde_json::json!({ "payment_id": row.id, "client_id": client_id }), None).await?;
+        notify_payment(&mut uow, row.id, "payment.credited", None).await?;
         let view = payment_view(&mut uow.conn, row.id).await?;
         uow.finish(view).await
     }

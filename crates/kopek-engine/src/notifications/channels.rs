@@ -17,10 +17,33 @@ pub struct Rendered {
     pub sms: String,
 }
 
+/// NTF-3: a staff's own template of one event in one language: the same
+/// parts as a shipped one; without `html` the text is laid out as usual.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateSource {
+    pub subject: String,
+    pub text: String,
+    pub sms: String,
+    pub html: Option<String>,
+}
+
 pub trait Renderer: Send + Sync {
     /// Renders `event`'s templates in `locale` with the notification's
     /// data; an error names the template and what went wrong.
     fn render(&self, event: &str, locale: &str, data: &serde_json::Value) -> Result<Rendered, String>;
+
+    /// Renders a staff's own template instead of the shipped one.
+    fn render_source(
+        &self,
+        event: &str,
+        locale: &str,
+        source: &TemplateSource,
+        data: &serde_json::Value,
+    ) -> Result<Rendered, String>;
+
+    /// Whether a staff's template may be stored: it parses, and names only
+    /// values the event carries. The error names the part and its line.
+    fn check(&self, event: &str, locale: &str, source: &TemplateSource) -> Result<(), String>;
 }
 
 /// A refused or failed send. A permanent one (a mailbox that does not

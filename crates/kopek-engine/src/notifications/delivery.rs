@@ -17,7 +17,7 @@ use kopek_domain::account::{NotificationCategory, NotificationChannel};
 use kopek_domain::notification::{DeliveryStatus, category_of, wants};
 use kopek_domain::schedule::Recurrence;
 use kopek_store::notifications::{self as store, NewInbox};
-use kopek_store::users;
+use kopek_store::{Conn, users};
 
 use crate::Engine;
 use crate::accounts::phone::{PHONE_CODE_EVENT, PHONE_CODE_TOPIC, PhoneCodeMessage};
@@ -25,6 +25,7 @@ use crate::core::error::{EngineError, Result};
 use crate::core::notify::{NOTIFICATION_TOPIC, Notification};
 use crate::jobs::worker::{Handler, Message, Worker, backoff};
 use crate::notifications::channels::{Courier, Outgoing, Rendered, Renderer, SendError};
+use crate::notifications::templates::stored_source;
 
 /// The schedule that tries again the deliveries whose next attempt came.
 pub const RETRY_SCHEDULE: &str = "notifications.retry";
@@ -101,7 +102,7 @@ impl Notifier {
                 continue;
             }
             let locale = user.locale.clone().unwrap_or_else(|| DEFAULT_LOCALE.to_string());
-            let content = self.render(&note.event, &locale, &note.data)?;
+            let content = self.render(&mut conn, &note.event, &locale, &note.data).await?;
             let inbox = store::insert_inbox(
                 &mut conn,
                 &NewInbox {
@@ -200,11 +201,26 @@ impl Notifier {
             .await?
             .ok_or_else(|| EngineError::Internal(format!("delivery {} lost its notification", d.id)))?;
         let data: serde_json::Value = serde_json::from_str(&inbox.data)?;
-        Ok(self.renderer.render(&inbox.event, &inbox.locale, &data).map_err(SendError::permanent))
+        Ok(self.render_any(&mut conn, &inbox.event, &inbox.locale, &data).await?.map_err(SendError::permanent))
     }
 
-    fn render(&self, event: &str, locale: &str, data: &serde_json::Value) -> Result<Rendered> {
-        self.renderer.render(event, locale, data).map_err(|e| EngineError::invalid("template_failed", e))
+    async fn render(&self, conn: &mut Conn, event: &str, locale: &str, data: &serde_json::Value) -> Result<Rendered> {
+        self.render_any(conn, event, locale, data).await?.map_err(|e| EngineError::invalid("template_failed", e))
+    }
+
+    /// NTF-3: staff's own template of the event and language when there is
+    /// one, else the shipped one.
+    async fn render_any(
+        &self,
+        conn: &mut Conn,
+        event: &str,
+        locale: &str,
+        data: &serde_json::Value,
+    ) -> Result<std::result::Result<Rendered, String>> {
+        Ok(match stored_source(conn, event, locale).await? {
+            Some(source) => self.renderer.render_source(event, locale, &source, data),
+            None => self.renderer.render(event, locale, data),
+        })
     }
 
     /// ACC-2: a phone confirmation code, by SMS only and never kept in an
@@ -237,7 +253,10 @@ impl Notifier {
             .couriers
             .get(&channel)
             .ok_or_else(|| EngineError::invalid("channel_off", format!("the {channel} channel is not configured")))?;
-        let content = self.render("notify.test", locale, &serde_json::json!({ "to": to }))?;
+        let content = self
+            .renderer
+            .render("notify.test", locale, &serde_json::json!({ "to": to }))
+            .map_err(|e| EngineError::invalid("template_failed", e))?;
         courier
             .send(&Outgoing { to, content: &content, key: "kopek-test" })
             .await

@@ -26,7 +26,7 @@ use crate::Engine;
 use crate::catalog::services::load_price_book;
 use crate::charging::promised::PROMISED_METHOD;
 use crate::core::error::{EngineError, Result};
-use crate::core::notify::notify_client;
+use crate::core::notify::{notify_client, notify_payment};
 use crate::core::uow::Uow;
 use crate::core::views::currency_of;
 use crate::ledger::entries::{allocate, credit_awaiting_in, credit_in, lock_client, reverse_payment_in};
@@ -49,7 +49,7 @@ impl Engine {
         self.money_in(uow, client.id, pay.id).await?;
         self.payment_ended(uow, client, pay.id, MethodPaymentEnd::Succeeded(method_token)).await?;
         uow.emit("payment.credited", &serde_json::json!({ "payment_id": pay.id, "client_id": client.id }), None).await?;
-        Ok(())
+        notify_payment(uow, pay.id, "payment.credited", None).await
     }
 
     /// What follows any money credited to the balance: it pays debt oldest
@@ -88,7 +88,17 @@ impl Engine {
         payment_id: i64,
         end: MethodPaymentEnd<'_>,
     ) -> Result<()> {
-        let Some(link) = purpose(&mut uow.conn, payment_id).await? else { return Ok(()) };
+        let link = purpose(&mut uow.conn, payment_id).await?;
+        if let MethodPaymentEnd::Failed(reason) = end {
+            // A renewal and an autopayment tell of their own failure.
+            let told_elsewhere = link.as_ref().is_some_and(|l| {
+                l.purpose == PurposeKind::Autopay || (l.purpose == PurposeKind::Renewal && l.renewal_months.is_none())
+            });
+            if !told_elsewhere {
+                notify_payment(uow, payment_id, "payment.failed", Some(reason)).await?;
+            }
+        }
+        let Some(link) = link else { return Ok(()) };
         let by_kept_card = match end {
             MethodPaymentEnd::Declined(_) => saved_method_request(&mut uow.conn, payment_id).await?.1.is_some(),
             _ => false,

@@ -25,6 +25,7 @@ use crate::charging::state::State;
 use crate::core::amount::Amount;
 use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};
+use crate::core::notify::notify_service;
 use crate::core::uow::Uow;
 use crate::core::views::currency_of;
 use crate::ledger::entries::{allocate, credit_in, lock_client, post_expense_in};
@@ -154,6 +155,7 @@ impl Engine {
         let actor = uow.ctx().actor.label();
         subs::record_state(&mut uow.conn, sub_id, client.id, uow.now, Some(l.sub.state), State::Disconnected, "deleted", &actor)
             .await?;
+        notify_service(&mut uow, &l.sub, Some(l.sub.state), State::Disconnected, "deleted").await?;
         let name = format!("{}: неиспользованный период до {}", l.spec.name, self.to_local(end).date());
         self.settle(&mut uow, &client, &name, -decimal_to_units(refund)?, l.spec.tax_percent).await?;
         uow.audit("service.delete", "subscription", sub_id, Some(client.id), serde_json::json!({ "refund": refund })).await?;

@@ -17,6 +17,7 @@ mod ledger_props;
 mod login;
 mod money_in;
 mod night;
+mod notification_events;
 mod orders;
 mod paid_period;
 mod payers_payments;

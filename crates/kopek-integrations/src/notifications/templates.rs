@@ -6,7 +6,7 @@
 //! never an empty gap in a letter.
 
 use chrono::NaiveDate;
-use kopek_engine::notifications::channels::{Rendered, Renderer};
+use kopek_engine::notifications::channels::{Rendered, Renderer, TemplateSource};
 use minijinja::{AutoEscape, Environment, State, UndefinedBehavior, Value, context};
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -32,6 +32,15 @@ const SHIPPED: &[(&str, &str, &str)] = shipped![
     "credit.unblocked",
     "renewal.payment_failed",
     "autopay.payment_failed",
+    "payment.credited",
+    "payment.failed",
+    "renewal.done",
+    "service.opened",
+    "service.stopped",
+    "service.blocked",
+    "service.unblocked",
+    "service.expiring",
+    "service.deleted",
     "notify.test",
     "account.phone_code",
 ];
@@ -84,17 +93,91 @@ impl Renderer for ShippedTemplates {
             Ok([state.render_block("subject")?, state.render_block("text")?, state.render_block("sms")?])
         });
         let [subject, text, sms] = blocks.map_err(|e| describe(&name, &e))?;
+        self.finish(locale, &subject, &text, &sms, None)
+    }
+
+    fn render_source(
+        &self,
+        event: &str,
+        locale: &str,
+        source: &TemplateSource,
+        data: &serde_json::Value,
+    ) -> Result<Rendered, String> {
+        let locale = TEMPLATE_LOCALES.into_iter().find(|l| *l == locale).unwrap_or(TEMPLATE_LOCALES[0]);
+        let ctx = context! { locale => locale, ..Value::from(minijinja::value::Serde(data)) };
+        let part = |part: &str, src: &str| {
+            let name = format!("{locale}/{event}.{part}");
+            self.env.render_named_str(&name, src, ctx.clone()).map_err(|e| describe(&name, &e))
+        };
+        let (subject, text, sms) = (part("subject", &source.subject)?, part("text", &source.text)?, part("sms", &source.sms)?);
+        let html = match &source.html {
+            Some(src) => {
+                let name = format!("{locale}/{event}.html");
+                let subject = subject.split_whitespace().collect::<Vec<_>>().join(" ");
+                let ctx = context! { subject => subject, text => text.trim(), ..ctx.clone() };
+                Some(self.env.render_named_str(&name, src, ctx).map_err(|e| describe(&name, &e))?)
+            }
+            None => None,
+        };
+        self.finish(locale, &subject, &text, &sms, html)
+    }
+
+    fn check(&self, event: &str, locale: &str, source: &TemplateSource) -> Result<(), String> {
+        let shipped = format!("{locale}/{event}.txt");
+        let tmpl = self.env.get_template(&shipped).map_err(|_| format!("no template for the event {event:?}"))?;
+        let mut known = tmpl.undeclared_variables(false);
+        known.insert("locale".into());
+        let mut parts = vec![("subject", source.subject.as_str()), ("text", source.text.as_str()), ("sms", source.sms.as_str())];
+        if let Some(html) = &source.html {
+            parts.push(("html", html.as_str()));
+        }
+        for (part, src) in parts {
+            let name = format!("{locale}/{event}.{part}");
+            let parsed = self.env.template_from_named_str(&name, src).map_err(|e| describe(&name, &e))?;
+            let mut unknown: Vec<String> = parsed
+                .undeclared_variables(false)
+                .into_iter()
+                .filter(|v| !(known.contains(v) || (part == "html" && matches!(v.as_str(), "subject" | "text"))))
+                .collect();
+            unknown.sort_unstable();
+            if let Some(var) = unknown.first() {
+                let line = src.lines().position(|l| mentions(l, var)).map_or(1, |i| i + 1);
+                return Err(format!("{name}, line {line}: {var:?} is not a value of the event {event}"));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl ShippedTemplates {
+    /// The rendered parts tidied, with the HTML part laid out from the
+    /// text unless the template has its own.
+    fn finish(&self, locale: &str, subject: &str, text: &str, sms: &str, html: Option<String>) -> Result<Rendered, String> {
         let subject = subject.split_whitespace().collect::<Vec<_>>().join(" ");
         let text = text.trim().to_string();
-        let paragraphs: Vec<String> = text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect();
-        let layout = format!("{locale}/layout.html");
-        let html = self
-            .env
-            .get_template(&layout)
-            .and_then(|t| t.render(context! { subject => subject.clone(), paragraphs => paragraphs }))
-            .map_err(|e| describe(&layout, &e))?;
+        let html = match html {
+            Some(html) => html,
+            None => {
+                let paragraphs: Vec<String> = text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect();
+                let layout = format!("{locale}/layout.html");
+                self.env
+                    .get_template(&layout)
+                    .and_then(|t| t.render(context! { subject => subject.clone(), paragraphs => paragraphs }))
+                    .map_err(|e| describe(&layout, &e))?
+            }
+        };
         Ok(Rendered { subject, text, html, sms: sms.trim().to_string() })
     }
+}
+
+/// Whether a template's line names `var` as a whole word.
+fn mentions(line: &str, var: &str) -> bool {
+    line.match_indices(var).any(|(i, _)| {
+        let word = |c: char| c.is_alphanumeric() || c == '_';
+        let before = line[..i].chars().next_back().is_none_or(|c| !word(c));
+        let after = line[i + var.len()..].chars().next().is_none_or(|c| !word(c));
+        before && after
+    })
 }
 
 /// The error with the template's name and line.
@@ -166,7 +249,9 @@ mod tests {
         let data = serde_json::json!({
             "invoice_id": 7, "amount": "1", "remaining": 1, "currency": "RUB", "due_on": "2027-01-15",
             "block_on": "2027-01-25", "subscription_id": 3, "reason": "no money", "retry_on": "2027-01-16",
-            "payment_id": 9, "to": "a@b.ru", "renewed_subscriptions": [],
+            "payment_id": 9, "to": "a@b.ru", "renewed_subscriptions": [], "number": "P-9", "balance": "-3.5",
+            "balance_currency": "RUB", "service": "Хостинг", "months": 3, "paid_until": "2027-04-15", "state": "active",
+            "auto_renew": true,
         });
         for event in events {
             for locale in TEMPLATE_LOCALES {
@@ -197,6 +282,32 @@ mod tests {
         let r = t.render("autopay.payment_failed", "en", &data).unwrap();
         assert!(r.text.contains("<script>x</script>"));
         assert!(r.html.contains("&lt;script&gt;x&lt;&#x2f;script&gt;") && !r.html.contains("<script>"), "{}", r.html);
+    }
+
+    #[test]
+    fn ntf3_staff_s_template_is_checked_and_rendered_in_place_of_the_shipped_one() {
+        let t = ShippedTemplates::new();
+        let own = TemplateSource {
+            subject: "Счёт {{ invoice_id }}".into(),
+            text: "Оплатите {{ remaining|money(currency) }}\nдо {{ due_on|day }}".into(),
+            sms: "{{ invoice_id }}".into(),
+            html: Some("<p>{{ subject }}: {{ text }}</p>".into()),
+        };
+        assert_eq!(t.check("credit.due_soon", "ru", &own), Ok(()));
+        let data = serde_json::json!({ "invoice_id": 7, "remaining": "1234.5", "currency": "RUB", "due_on": "2027-01-15", "block_on": "2027-01-25" });
+        let r = t.render_source("credit.due_soon", "ru", &own, &data).unwrap();
+        assert_eq!(
+            (r.subject.as_str(), r.text.as_str(), r.sms.as_str()),
+            ("Счёт 7", "Оплатите 1\u{a0}234,50\u{a0}₽\nдо 15.01.2027", "7")
+        );
+        assert_eq!(r.html, "<p>Счёт 7: Оплатите 1\u{a0}234,50\u{a0}₽\nдо 15.01.2027</p>");
+        let unknown = TemplateSource { sms: "ok\n{{ bonus }}".into(), ..own.clone() };
+        assert_eq!(
+            t.check("credit.due_soon", "ru", &unknown).unwrap_err(),
+            "ru/credit.due_soon.sms, line 2: \"bonus\" is not a value of the event credit.due_soon"
+        );
+        let broken = TemplateSource { text: "a\n{% if x %}".into(), ..own };
+        assert!(t.check("credit.due_soon", "en", &broken).unwrap_err().starts_with("en/credit.due_soon.text, line "));
     }
 
     #[test]

@@ -160,6 +160,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(notifications::resend_delivery))
         .routes(routes!(notifications::my_notifications))
         .routes(routes!(notifications::open_my_notification))
+        .routes(routes!(notifications::get_template, notifications::put_template, notifications::delete_template))
         .routes(routes!(privacy::my_activity))
         .routes(routes!(privacy::list_policies, privacy::publish_policy))
         .routes(routes!(privacy::my_policy))

@@ -1,17 +1,19 @@
 //! NTF-4 for staff: the delivery log with its filters and "send again";
 //! for a client's user, its own inbox (what the portal's "Поддержка —
-//! Уведомления" shows).
+//! Уведомления" shows); staff's own templates (NTF-3).
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
 use kopek_engine::notifications::inbox::{InboxItem, InboxPage};
 use kopek_engine::notifications::log::{Delivery, DeliveryQuery};
+use kopek_engine::notifications::templates::{NotificationTemplate, TemplateInput};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiPath, ApiQuery, Caller};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Caller};
 
 /// The delivery log, newest first, 50 to a page: each delivery's user,
 /// channel, address, status, tries, last error and the provider's id.
@@ -65,4 +67,45 @@ pub async fn open_my_notification(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<InboxItem>> {
     Ok(Json(state.engine.open_my_notification(&ctx, id).await?))
+}
+
+/// NTF-3: staff's own template of an event in a language (ru, en).
+#[utoipa::path(get, path = "/notification-templates/{event}/{locale}", tag = "notifications",
+    params(("event" = String, Path), ("locale" = String, Path)),
+    responses((status = 200, body = NotificationTemplate), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn get_template(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath((event, locale)): ApiPath<(String, String)>,
+) -> ApiResult<Json<NotificationTemplate>> {
+    Ok(Json(state.engine.notification_template(&ctx, &event, &locale).await?))
+}
+
+/// Stores staff's template; one that does not render (a syntax error, a
+/// value the event does not carry) is refused with `template_invalid`
+/// naming its part and line.
+#[utoipa::path(put, path = "/notification-templates/{event}/{locale}", tag = "notifications",
+    params(("event" = String, Path), ("locale" = String, Path)), request_body = TemplateInput,
+    responses((status = 200, body = NotificationTemplate), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_template(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath((event, locale)): ApiPath<(String, String)>,
+    ApiJson(input): ApiJson<TemplateInput>,
+) -> ApiResult<Json<NotificationTemplate>> {
+    Ok(Json(state.engine.save_notification_template(&ctx, &event, &locale, input).await?))
+}
+
+/// Removes staff's template: the one shipped with Kopek is used again.
+#[utoipa::path(delete, path = "/notification-templates/{event}/{locale}", tag = "notifications",
+    params(("event" = String, Path), ("locale" = String, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn delete_template(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath((event, locale)): ApiPath<(String, String)>,
+) -> ApiResult<StatusCode> {
+    state.engine.delete_notification_template(&ctx, &event, &locale).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -7,6 +7,7 @@
 mod api;
 mod charging_api;
 mod common;
+mod notification_templates_api;
 mod orders_api;
 mod payments_api;
 mod payments_gateways_api;

@@ -81,6 +81,7 @@ impl App {
         for g in gateways {
             t.engine = t.engine.clone().with_gateway(g);
         }
+        t.engine = t.engine.clone().with_renderer(Arc::new(kopek_integrations::notifications::ShippedTemplates::new()));
         let admin = t.admin().await;
         let token = t.engine.create_token(&Ctx::system("test"), &admin.actor.label(), "tests").await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
