@@ -49,6 +49,9 @@ pub struct Settings {
     pub two_factor_issuer: String,
     /// SUP-1, SUP-2: auto-close days and attachment limits.
     pub support: kopek_domain::support::SupportSettings,
+    /// NTF-5: the provider's Telegram bot (without @), for the one-time
+    /// links the settings page shows; none while the bot is off.
+    pub telegram_bot_name: Option<String>,
 }
 
 impl Settings {
@@ -97,6 +100,7 @@ impl Default for Settings {
             staff_two_factor_required: false,
             two_factor_issuer: "Kopek".into(),
             support: kopek_domain::support::SupportSettings::default(),
+            telegram_bot_name: None,
         }
     }
 }

@@ -10,3 +10,4 @@ pub mod channels;
 pub mod delivery;
 pub mod inbox;
 pub mod log;
+pub mod telegram;

@@ -5,6 +5,8 @@
 //! Anything else is "not found", so ids can't be probed.
 
 pub mod departments;
+pub mod bot;
+pub mod bot_texts;
 pub mod files;
 pub mod tickets;
 pub mod views;
