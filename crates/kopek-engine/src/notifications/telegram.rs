@@ -192,4 +192,3 @@ fn empty_link(user_id: i64, now: chrono::DateTime<chrono::Utc>) -> LinkRow {
         updated_at: now,
     }
 }
-

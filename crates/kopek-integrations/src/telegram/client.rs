@@ -133,8 +133,7 @@ impl TelegramClient {
         }
         let path = file["file_path"].as_str().ok_or_else(|| ApiError::transient("telegram getFile: no file_path"))?;
         let url = format!("{}/file/bot{}/{path}", self.cfg.api_url.trim_end_matches('/'), self.cfg.token);
-        let resp =
-            self.http.get(url).send().await.map_err(|e| ApiError::transient(format!("telegram file download: {e}")))?;
+        let resp = self.http.get(url).send().await.map_err(|e| ApiError::transient(format!("telegram file download: {e}")))?;
         if !resp.status().is_success() {
             return Err(ApiError::transient(format!("telegram file download: HTTP {}", resp.status())));
         }

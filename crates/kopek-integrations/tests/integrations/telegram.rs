@@ -139,11 +139,8 @@ async fn drain(bot: &Bot) {
 /// `from` by the one-time link, support on.
 async fn bound_owner(t: &TestEngine, stub: &Stub, bot: &Bot, code: &str, from: i64) -> Ctx {
     let (_, owner) = t.client(code, 0).await;
-    let changes = SettingsChanges {
-        telegram: Some("ivan_petrov".into()),
-        telegram_support: Some(true),
-        ..SettingsChanges::default()
-    };
+    let changes =
+        SettingsChanges { telegram: Some("ivan_petrov".into()), telegram_support: Some(true), ..SettingsChanges::default() };
     t.engine.save_my_settings(&owner, changes).await.unwrap();
     let link = t.engine.my_telegram(&owner).await.unwrap().link.unwrap();
     let token = link.strip_prefix("https://t.me/kopek_bot?start=").unwrap();
