@@ -25,6 +25,7 @@ pub mod statement;
 pub mod stored;
 pub mod support;
 pub mod tax;
+pub mod telegram;
 pub mod totp;
 
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -51,6 +51,9 @@ pub struct Settings {
     pub support: kopek_domain::support::SupportSettings,
     /// ACC-2: SMS is configured, so phone numbers can be confirmed by code.
     pub sms_enabled: bool,
+    /// NTF-5: the provider's Telegram bot (without @), for the one-time
+    /// links the settings page shows; none while the bot is off.
+    pub telegram_bot_name: Option<String>,
 }
 
 impl Settings {
@@ -100,6 +103,7 @@ impl Default for Settings {
             two_factor_issuer: "Kopek".into(),
             support: kopek_domain::support::SupportSettings::default(),
             sms_enabled: false,
+            telegram_bot_name: None,
         }
     }
 }

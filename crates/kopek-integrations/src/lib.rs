@@ -10,6 +10,7 @@ pub mod provisioning;
 pub mod sandbox;
 pub mod signature;
 pub mod stripe;
+pub mod telegram;
 pub mod yookassa;
 
 mod support;

@@ -31,6 +31,7 @@ pub mod schedules;
 pub mod service_life;
 pub mod subscriptions;
 pub mod support;
+pub mod telegram;
 pub mod two_factor;
 pub mod users;
 

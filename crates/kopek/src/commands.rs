@@ -99,6 +99,7 @@ async fn open(config: &Config, clock: Arc<dyn Clock>) -> Result<Engine> {
         staff_two_factor_required: config.staff_two_factor_required,
         two_factor_issuer: config.two_factor_issuer.clone().unwrap_or(defaults.two_factor_issuer.clone()),
         sms_enabled: config.channels.sms.is_some(),
+        telegram_bot_name: config.channels.telegram.as_ref().and_then(|t| t.bot_name.clone()),
         ..defaults
     };
     let templates = Arc::new(kopek_integrations::notifications::ShippedTemplates::new());
@@ -143,6 +144,15 @@ async fn serve(
     if let Some(clock) = &test_clock {
         worker = worker.paused_by(clock.pause());
     }
+    let bot = match &config.channels.telegram {
+        Some(tg) => {
+            let client = kopek_integrations::telegram::client::TelegramClient::new(tg.clone()).map_err(anyhow::Error::msg)?;
+            let bot = kopek_integrations::telegram::poller::Bot::new(engine.clone(), client);
+            tracing::info!(bot = ?tg.bot_name, "telegram: polling the Bot API");
+            Some(tokio::spawn(bot.run(stopped.clone())))
+        }
+        None => None,
+    };
     let worker = tokio::spawn(worker.run(config.worker_idle, stopped));
     let state = AppState::new(engine.clone())
         .with_sandbox(sandbox)
@@ -152,6 +162,9 @@ async fn serve(
     kopek_web::serve(listener, state, shutdown_signal()).await?;
     let _ = stop.send(true);
     let _ = worker.await;
+    if let Some(bot) = bot {
+        let _ = bot.await;
+    }
     engine.store().close().await;
     Ok(ExitCode::SUCCESS)
 }

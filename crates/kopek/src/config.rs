@@ -6,6 +6,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use chrono::FixedOffset;
 use kopek_integrations::notifications::{SmsConfig, SmsProvider, SmtpConfig, SmtpSecurity};
+use kopek_integrations::telegram::client::{DEFAULT_API_URL, TelegramConfig};
 use serde::Deserialize;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://./data/kopek.db";
@@ -61,6 +62,12 @@ struct Layered {
     sms_login: Option<String>,
     sms_password: Option<String>,
     sms_sender: Option<String>,
+    /// NTF-5, SUP-3: the Telegram bot is on when `telegram_bot_token` is set.
+    telegram_bot_token: Option<String>,
+    /// The Bot API's address (https://api.telegram.org).
+    telegram_api_url: Option<String>,
+    /// The bot's name without @, for the links the settings page shows.
+    telegram_bot_name: Option<String>,
 }
 
 /// Payment gateways (PMT-4). Bank transfer is always on; the sandbox is on
@@ -83,6 +90,7 @@ pub struct Gateways {
 pub struct Channels {
     pub smtp: Option<SmtpConfig>,
     pub sms: Option<SmsConfig>,
+    pub telegram: Option<TelegramConfig>,
 }
 
 #[derive(Debug, Clone)]
@@ -119,7 +127,7 @@ impl Config {
         builder = builder.add_source(config::Environment::with_prefix("KOPEK").try_parsing(true));
         let layered: Layered =
             builder.build().context("reading configuration")?.try_deserialize().context("configuration values")?;
-        let channels = Channels { smtp: smtp(&layered)?, sms: sms(&layered)? };
+        let channels = Channels { smtp: smtp(&layered)?, sms: sms(&layered)?, telegram: telegram(&layered)? };
         let offset = layered.provider_utc_offset.as_deref().unwrap_or("+03:00");
         Ok(Config {
             database_url: flag_db.map(str::to_string).or(layered.database_url).unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
@@ -198,5 +206,18 @@ fn sms(l: &Layered) -> Result<Option<SmsConfig>> {
         login,
         password: l.sms_password.clone(),
         sender: l.sms_sender.clone().filter(|x| !x.is_empty()),
+    }))
+}
+
+fn telegram(l: &Layered) -> Result<Option<TelegramConfig>> {
+    let Some(token) = l.telegram_bot_token.clone().filter(|t| !t.is_empty()) else { return Ok(None) };
+    let Some(bot_name) = l.telegram_bot_name.clone().map(|n| n.trim_start_matches('@').to_string()).filter(|n| !n.is_empty())
+    else {
+        bail!("telegram_bot_token is set: set telegram_bot_name too (the bot's name, for the links users open)")
+    };
+    Ok(Some(TelegramConfig {
+        token,
+        api_url: l.telegram_api_url.clone().filter(|u| !u.is_empty()).unwrap_or_else(|| DEFAULT_API_URL.into()),
+        bot_name: Some(bot_name),
     }))
 }

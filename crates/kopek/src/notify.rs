@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 use kopek_domain::account::NotificationChannel;
 use kopek_engine::notifications::delivery::Notifier;
 use kopek_integrations::notifications::{EmailCourier, ShippedTemplates, SmsCourier};
+use kopek_integrations::telegram::client::{TelegramClient, TelegramCourier};
 
 use crate::config::Channels;
 
@@ -18,6 +19,10 @@ pub fn notifier(c: &Channels) -> Result<Notifier> {
     }
     if let Some(sms) = &c.sms {
         n = n.with_courier(Arc::new(SmsCourier::new(sms.clone()).map_err(anyhow::Error::msg).context("SMS channel")?));
+    }
+    if let Some(tg) = &c.telegram {
+        let client = TelegramClient::new(tg.clone()).map_err(anyhow::Error::msg).context("Telegram channel")?;
+        n = n.with_courier(Arc::new(TelegramCourier(client)));
     }
     Ok(n)
 }

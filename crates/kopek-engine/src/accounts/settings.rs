@@ -69,6 +69,9 @@ pub struct SettingsChanges {
     pub locale: Option<String>,
     pub timezone: Option<String>,
     pub telegram: Option<String>,
+    /// SUP-3: "enable support" through the Telegram bot.
+    #[serde(default)]
+    pub telegram_support: Option<bool>,
     /// The cells to set; the others stay.
     #[serde(default)]
     pub notifications: Vec<NotificationChoice>,
@@ -100,9 +103,11 @@ impl Engine {
         let new = UserSettingsRow {
             locale: locale.unwrap_or(row.locale),
             timezone: timezone.unwrap_or(row.timezone),
-            telegram: telegram.unwrap_or(row.telegram),
+            telegram: telegram.unwrap_or_else(|| row.telegram.clone()),
         };
         users::set_user_settings(&mut uow.conn, user_id, &new).await?;
+        let username_changed = new.telegram != row.telegram;
+        self.telegram_settings_changed(&mut uow.conn, user_id, username_changed, req.telegram_support).await?;
         for c in &req.notifications {
             let p = NotificationPreferenceRow {
                 category: c.category.as_str().into(),

@@ -125,7 +125,11 @@ impl Notifier {
                     NotificationChannel::Email => Some(user.email.clone()),
                     // Only to a number the user proved is its own (ACC-2).
                     NotificationChannel::Sms => user.phone.clone().filter(|p| user.phone_verified && !p.trim().is_empty()),
-                    NotificationChannel::Messenger | NotificationChannel::Portal => None,
+                    // NTF-5: the chat the user bound by the one-time link.
+                    NotificationChannel::Messenger => {
+                        kopek_store::telegram::bound_chat(&mut conn, user.id).await?.map(|c| c.to_string())
+                    }
+                    NotificationChannel::Portal => None,
                 };
                 if let Some(address) = address.filter(|_| wants(&stored, category, channel)) {
                     store::insert_delivery(&mut conn, &inbox, channel, &address, now).await?;

@@ -10,4 +10,5 @@ pub mod channels;
 pub mod delivery;
 pub mod inbox;
 pub mod log;
+pub mod telegram;
 pub mod templates;

@@ -4,6 +4,8 @@
 //! staff user its departments' (and the unsorted ones); an admin all.
 //! Anything else is "not found", so ids can't be probed.
 
+pub mod bot;
+pub mod bot_texts;
 pub mod departments;
 pub mod files;
 pub mod tickets;

@@ -140,6 +140,7 @@ backend_test!(async fn acc5_a_user_saves_its_language_time_zone_telegram_and_not
         locale: Some("en".into()),
         timezone: Some("Asia/Novosibirsk".into()),
         telegram: Some("@ivan_petrov".into()),
+        telegram_support: None,
         notifications: vec![
             choice(NotificationCategory::News, NotificationChannel::Email, false),
             choice(NotificationCategory::Finance, NotificationChannel::Sms, true),

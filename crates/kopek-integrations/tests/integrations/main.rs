@@ -7,3 +7,4 @@ mod gateways;
 mod notifications;
 mod provisioning;
 mod provisioning_life;
+mod telegram;

@@ -69,6 +69,12 @@ notify-support = Support center notifications
 settings-telegram = Telegram
 settings-telegram-username = Telegram
 settings-telegram-hint = Your username without @; then send /start to the provider's bot.
+settings-telegram-support = Enable support through the bot
+settings-telegram-state = State
+settings-telegram-link = Confirm in Telegram (one-time link)
+telegram-state-needs_setup = Needs setup
+telegram-state-configuring = Configuring
+telegram-state-confirmed = Confirmed
 
 notice-password-changed = Password changed
 notice-user-created = User created

@@ -69,6 +69,12 @@ notify-support = Получать уведомления центра подде
 settings-telegram = Настройка работы с Telegram
 settings-telegram-username = Telegram
 settings-telegram-hint = Имя пользователя без @; затем отправьте боту провайдера команду /start.
+settings-telegram-support = Включить работу с поддержкой
+settings-telegram-state = Состояние
+settings-telegram-link = Подтвердить в Telegram (одноразовая ссылка)
+telegram-state-needs_setup = Требуется настройка
+telegram-state-configuring = Настраивается
+telegram-state-confirmed = Подтверждено
 
 notice-password-changed = Пароль изменён
 notice-user-created = Пользователь создан

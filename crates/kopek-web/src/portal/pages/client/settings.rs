@@ -1,12 +1,14 @@
 //! "Настройки пользователя" (ACC-5): language (the portal then speaks
 //! it), time zone, the Telegram username (NTF-5) and the notification
-//! table, category × channel (NTF-2). Every user sets its own.
+//! table, category × channel (NTF-2); the Telegram state, the one-time
+//! link and "enable support" (NTF-5, SUP-3). Every user sets its own.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use kopek_domain::account::{NotificationCategory, NotificationChannel};
 use kopek_engine::accounts::settings::{LOCALES, NotificationChoice, SettingsChanges, TIME_ZONES};
+use kopek_engine::notifications::telegram::TelegramStatus;
 use serde::Serialize;
 
 use super::profile::refused_in_form;
@@ -26,6 +28,8 @@ struct SettingsPage {
     channels: Vec<&'static str>,
     /// One row per category: its name and a checkbox per channel.
     table: Vec<Row>,
+    /// NTF-5: the state, the bot and a fresh one-time link.
+    telegram: TelegramStatus,
 }
 
 #[derive(Serialize)]
@@ -99,6 +103,7 @@ pub async fn save(State(state): State<AppState>, user: PortalUser, data: FormDat
         locale: Some(data.text("locale")),
         timezone: Some(data.text("timezone")),
         telegram: Some(data.text("telegram")),
+        telegram_support: Some(data.checked("telegram_support")),
         notifications,
     };
     match state.engine.save_my_settings(&user.ctx, req).await {
@@ -112,9 +117,14 @@ pub async fn save(State(state): State<AppState>, user: PortalUser, data: FormDat
 }
 
 async fn render(state: &AppState, user: &PortalUser, status: StatusCode, form: Form, table: Vec<Row>) -> Response {
+    let telegram = match state.engine.my_telegram(&user.ctx).await {
+        Ok(t) => t,
+        Err(e) => return error_page(state, user, e),
+    };
     match frame(state, user, "settings", PATH).await {
         Ok(frame) => {
             let page = SettingsPage {
+                telegram,
                 form,
                 locales: &LOCALES,
                 time_zones: &TIME_ZONES,
