@@ -21,5 +21,5 @@ fn env() -> &'static Environment<'static> {
 
 /// Renders the shipped HTML template `name` over the document `d`.
 pub fn render(name: &str, d: &impl Serialize) -> Result<String, minijinja::Error> {
-    env().get_template(name)?.render(minijinja::context! { d => minijinja::Value::from_serialize(d) })
+    env().get_template(name)?.render(minijinja::context! { d => minijinja::Value::from(minijinja::value::Serde(d)) })
 }

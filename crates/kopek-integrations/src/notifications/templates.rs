@@ -41,6 +41,7 @@ const SHIPPED: &[(&str, &str, &str)] = shipped![
     "service.unblocked",
     "service.expiring",
     "service.deleted",
+    "support.reply",
     "notify.test",
     "account.phone_code",
 ];
