@@ -6,9 +6,8 @@ use kopek_domain::money::round_half_up;
 use kopek_domain::payer::Address;
 use rust_decimal::Decimal;
 
-const MONTHS_GENITIVE: [&str; 12] = [
-    "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря",
-];
+const MONTHS_GENITIVE: [&str; 12] =
+    ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"];
 
 /// An amount in roubles to the kopeck, its thousands apart: "1 234,56".
 pub fn amount(value: Decimal) -> String {

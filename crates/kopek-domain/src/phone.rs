@@ -81,10 +81,7 @@ mod tests {
     fn acc2_a_code_waits_a_minute_and_five_a_day() {
         let now = at("2026-03-01T10:00:00Z");
         assert_eq!(may_send(None, 0, now), Ok(()));
-        assert_eq!(
-            may_send(Some(at("2026-03-01T09:59:20Z")), 1, now),
-            Err(SendRefusal::TooSoon { wait_seconds: 20 })
-        );
+        assert_eq!(may_send(Some(at("2026-03-01T09:59:20Z")), 1, now), Err(SendRefusal::TooSoon { wait_seconds: 20 }));
         assert_eq!(may_send(Some(at("2026-03-01T09:59:00Z")), 1, now), Ok(()));
         assert_eq!(may_send(Some(at("2026-03-01T09:00:00Z")), 5, now), Err(SendRefusal::DailyLimit));
     }

@@ -34,7 +34,9 @@ fn buyer() -> PayerDetails {
         name: "ООО «Ромашка»".into(),
         inn: Some("7707083893".into()),
         kpp: Some("773601001".into()),
-        legal_address: Some(Address { city: Some("Москва".into()), address: Some("ул. Ленина, 1".into()), ..Address::default() }),
+        legal_address: Some(Address {
+            city: Some("Москва".into()), address: Some("ул. Ленина, 1".into()), ..Address::default()
+        }),
         ..PayerDetails::default()
     }
 }
@@ -46,8 +48,12 @@ fn input(vat_percent: Option<rust_decimal::Decimal>, vat_mode: VatMode) -> Invoi
         seller: provider(),
         buyer: buyer(),
         lines: vec![
-            InvoiceLineInput { name: "VDS Fast, 1 месяц".into(), quantity: dec!(1), unit: "мес.".into(), price: dec!(300.00) },
-            InvoiceLineInput { name: "Публичный IPv4-адрес".into(), quantity: dec!(2), unit: "шт.".into(), price: dec!(150.00) },
+            InvoiceLineInput {
+                name: "VDS Fast, 1 месяц".into(), quantity: dec!(1), unit: "мес.".into(), price: dec!(300.00)
+            },
+            InvoiceLineInput {
+                name: "Публичный IPv4-адрес".into(), quantity: dec!(2), unit: "шт.".into(), price: dec!(150.00)
+            },
             InvoiceLineInput { name: "Диск, ГиБ".into(), quantity: dec!(10), unit: "ГиБ".into(), price: dec!(2.5) },
         ],
         vat_percent,

@@ -156,7 +156,11 @@ impl Engine {
                 return Err(EngineError::invalid_field("code", "code_expired", "the code expired: ask for a new one"));
             }
             if !store::spend_try(&mut conn, row.id, MAX_TRIES).await? {
-                return Err(EngineError::invalid_field("code", "code_tries_exhausted", "too many wrong codes: ask for a new one"));
+                return Err(EngineError::invalid_field(
+                    "code",
+                    "code_tries_exhausted",
+                    "too many wrong codes: ask for a new one",
+                ));
             }
             (user, row)
         };
@@ -195,12 +199,9 @@ fn code_hash(user_id: i64, code: &str) -> String {
 
 fn refused(r: SendRefusal) -> EngineError {
     match r {
-        SendRefusal::TooSoon { wait_seconds } => EngineError::conflict(
-            "phone_code_too_soon",
-            format!("a code was sent a moment ago: ask again in {wait_seconds} s"),
-        ),
-        SendRefusal::DailyLimit => {
-            EngineError::conflict("phone_code_daily_limit", "too many codes today: try again tomorrow")
+        SendRefusal::TooSoon { wait_seconds } => {
+            EngineError::conflict("phone_code_too_soon", format!("a code was sent a moment ago: ask again in {wait_seconds} s"))
         }
+        SendRefusal::DailyLimit => EngineError::conflict("phone_code_daily_limit", "too many codes today: try again tomorrow"),
     }
 }

@@ -85,6 +85,8 @@ impl World {
         (d.status, s(&d.available), s(&d.to_pay), s(&d.overdue), s(&d.unpaid_since_invoice))
     }
 
+    /// The credit cycle's notifications (CRD-3) to the client, in order;
+    /// the services' and payments' own events are tested apart.
     async fn notifications(&self) -> Vec<String> {
         let mut conn = self.e().store().conn().await.unwrap();
         kopek_store::outbox::by_topic(&mut conn, "notification")
@@ -94,6 +96,7 @@ impl World {
             .map(|r| serde_json::from_str::<serde_json::Value>(&r.payload).unwrap())
             .filter(|v| v["client_id"] == self.client.id)
             .map(|v| v["event"].as_str().unwrap().to_string())
+            .filter(|event| event.starts_with("credit."))
             .collect()
     }
 }

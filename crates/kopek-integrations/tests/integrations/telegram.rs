@@ -291,10 +291,10 @@ backend_test!(
     stub.button(555, &format!("t:{id}"));
     drain(&bot).await;
     assert_eq!(stub.last_buttons(), [format!("r:{id}"), format!("a:{id}")]);
-    let admin_label = admin.actor.label();
+    // A client sees staff by their full name, not their login.
     assert_eq!(
         stub.take(555),
-        [format!("Номер запроса: {id}\nТема запроса: Добавить можно\nСостояние: Ожидает вашего ответа\nОт: {admin_label}\nСообщение: для примера")]
+        [format!("Номер запроса: {id}\nТема запроса: Добавить можно\nСостояние: Ожидает вашего ответа\nОт: Test Admin\nСообщение: для примера")]
     );
     assert_eq!(*stub.documents.lock().unwrap(), 1);
 
