@@ -100,6 +100,7 @@ async fn open(config: &Config, clock: Arc<dyn Clock>) -> Result<Engine> {
         two_factor_issuer: config.two_factor_issuer.clone().unwrap_or(defaults.two_factor_issuer.clone()),
         sms_enabled: config.channels.sms.is_some(),
         telegram_bot_name: config.channels.telegram.as_ref().and_then(|t| t.bot_name.clone()),
+        support: config.support.clone(),
         ..defaults
     };
     let templates = Arc::new(kopek_integrations::notifications::ShippedTemplates::new());

@@ -3,8 +3,10 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use chrono::FixedOffset;
+use kopek_domain::file_kind::FileKind;
+use kopek_domain::support::SupportSettings;
 use kopek_integrations::notifications::{SmsConfig, SmsProvider, SmtpConfig, SmtpSecurity};
 use kopek_integrations::telegram::client::{DEFAULT_API_URL, TelegramConfig};
 use serde::Deserialize;
@@ -68,6 +70,17 @@ struct Layered {
     telegram_api_url: Option<String>,
     /// The bot's name without @, for the links the settings page shows.
     telegram_bot_name: Option<String>,
+    /// SUP-2: a ticket awaiting the client's reply closes after this many
+    /// days (7); 0 keeps it open.
+    support_auto_close_days: Option<u32>,
+    /// SUP-1: the largest attachment (5120 KiB), all files of one message
+    /// (10240 KiB), files per message (5), and the kinds taken, by their
+    /// bytes: a comma-separated list of png, jpeg, gif, webp, pdf, zip,
+    /// text (all of them).
+    support_max_file_kib: Option<u64>,
+    support_max_message_kib: Option<u64>,
+    support_max_files: Option<usize>,
+    support_allowed_kinds: Option<String>,
 }
 
 /// Payment gateways (PMT-4). Bank transfer is always on; the sandbox is on
@@ -108,6 +121,7 @@ pub struct Config {
     pub shield: kopek_web::shield::ShieldConfig,
     pub staff_two_factor_required: bool,
     pub two_factor_issuer: Option<String>,
+    pub support: SupportSettings,
 }
 
 impl Config {
@@ -128,6 +142,7 @@ impl Config {
         let layered: Layered =
             builder.build().context("reading configuration")?.try_deserialize().context("configuration values")?;
         let channels = Channels { smtp: smtp(&layered)?, sms: sms(&layered)?, telegram: telegram(&layered)? };
+        let support = support(&layered)?;
         let offset = layered.provider_utc_offset.as_deref().unwrap_or("+03:00");
         Ok(Config {
             database_url: flag_db.map(str::to_string).or(layered.database_url).unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
@@ -140,6 +155,7 @@ impl Config {
             public_url: layered.public_url.map(|u| u.trim_end_matches('/').to_string()),
             staff_two_factor_required: layered.staff_two_factor_required.unwrap_or(false),
             two_factor_issuer: layered.two_factor_issuer.filter(|i| !i.trim().is_empty()),
+            support,
             shield: {
                 let d = kopek_web::shield::ShieldConfig::default();
                 kopek_web::shield::ShieldConfig {
@@ -160,6 +176,46 @@ impl Config {
             },
         })
     }
+}
+
+/// SUP-1, SUP-2: the provider's support limits, each checked here so a
+/// wrong value stops Kopek at start with its key named.
+fn support(l: &Layered) -> Result<SupportSettings> {
+    let d = SupportSettings::default();
+    let kib = |value: Option<u64>, key: &str, default: usize| -> Result<usize> {
+        match value {
+            None => Ok(default),
+            Some(0) => bail!("{key} must be above 0"),
+            Some(k) => usize::try_from(k.saturating_mul(1024)).map_err(|_| anyhow!("{key} {k} is too large")),
+        }
+    };
+    let max_file_bytes = kib(l.support_max_file_kib, "support_max_file_kib", d.max_file_bytes)?;
+    let max_message_bytes = kib(l.support_max_message_kib, "support_max_message_kib", d.max_message_bytes)?;
+    if max_file_bytes > max_message_bytes {
+        bail!("support_max_file_kib is above support_max_message_kib: no such file could be sent");
+    }
+    let max_files = match l.support_max_files {
+        Some(0) => bail!("support_max_files must be above 0"),
+        n => n.unwrap_or(d.max_files),
+    };
+    let allowed_kinds = match l.support_allowed_kinds.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+        None => d.allowed_kinds,
+        Some(list) => list
+            .split(',')
+            .map(|k| {
+                FileKind::parse(k.trim()).ok_or_else(|| {
+                    anyhow!("support_allowed_kinds: {:?} is not one of png, jpeg, gif, webp, pdf, zip, text", k.trim())
+                })
+            })
+            .collect::<Result<Vec<_>>>()?,
+    };
+    Ok(SupportSettings {
+        auto_close_days: l.support_auto_close_days.unwrap_or(d.auto_close_days),
+        max_file_bytes,
+        max_message_bytes,
+        max_files,
+        allowed_kinds,
+    })
 }
 
 fn smtp(l: &Layered) -> Result<Option<SmtpConfig>> {
@@ -220,4 +276,48 @@ fn telegram(l: &Layered) -> Result<Option<TelegramConfig>> {
         api_url: l.telegram_api_url.clone().filter(|u| !u.is_empty()).unwrap_or_else(|| DEFAULT_API_URL.into()),
         bot_name: Some(bot_name),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layered(toml: &str) -> Layered {
+        config::Config::builder()
+            .add_source(config::File::from_str(toml, config::FileFormat::Toml))
+            .build()
+            .unwrap()
+            .try_deserialize()
+            .unwrap()
+    }
+
+    #[test]
+    fn sup1_support_limits_come_from_the_file_and_a_wrong_one_names_its_key() {
+        assert_eq!(support(&layered("")).unwrap(), SupportSettings::default());
+        let s = support(&layered(
+            "support_auto_close_days = 3\nsupport_max_file_kib = 1024\nsupport_max_message_kib = 2048\n\
+             support_max_files = 2\nsupport_allowed_kinds = \"png, pdf\"",
+        ))
+        .unwrap();
+        assert_eq!(
+            s,
+            SupportSettings {
+                auto_close_days: 3,
+                max_file_bytes: 1024 * 1024,
+                max_message_bytes: 2048 * 1024,
+                max_files: 2,
+                allowed_kinds: vec![FileKind::Png, FileKind::Pdf],
+            }
+        );
+        let refused = |toml: &str| support(&layered(toml)).unwrap_err().to_string();
+        assert_eq!(
+            refused("support_allowed_kinds = \"png,exe\""),
+            "support_allowed_kinds: \"exe\" is not one of png, jpeg, gif, webp, pdf, zip, text"
+        );
+        assert_eq!(refused("support_max_files = 0"), "support_max_files must be above 0");
+        assert_eq!(
+            refused("support_max_file_kib = 4096\nsupport_max_message_kib = 1024"),
+            "support_max_file_kib is above support_max_message_kib: no such file could be sent"
+        );
+    }
 }
