@@ -24,6 +24,8 @@ pub const EVENTS: &[(&str, NotificationCategory)] = &[
     ("service.unblocked", NotificationCategory::Services),
     ("service.expiring", NotificationCategory::Services),
     ("service.deleted", NotificationCategory::Services),
+    // NTF-1: the provider's news, to the users who keep news on.
+    ("news.published", NotificationCategory::News),
     // SUP-1: staff answered a ticket the client can see.
     ("support.reply", NotificationCategory::Support),
     // A test message sent by `kopek notify test`: finance, the category

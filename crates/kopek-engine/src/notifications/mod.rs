@@ -10,5 +10,6 @@ pub mod channels;
 pub mod delivery;
 pub mod inbox;
 pub mod log;
+pub mod news;
 pub mod telegram;
 pub mod templates;

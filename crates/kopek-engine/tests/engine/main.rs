@@ -16,6 +16,7 @@ mod ledger;
 mod ledger_props;
 mod login;
 mod money_in;
+mod news;
 mod night;
 mod notification_events;
 mod orders;

@@ -42,6 +42,7 @@ const SHIPPED: &[(&str, &str, &str)] = shipped![
     "service.expiring",
     "service.deleted",
     "support.reply",
+    "news.published",
     "notify.test",
     "account.phone_code",
 ];
@@ -256,7 +257,7 @@ mod tests {
             "block_on": "2027-01-25", "subscription_id": 3, "reason": "no money", "retry_on": "2027-01-16",
             "payment_id": 9, "to": "a@b.ru", "renewed_subscriptions": [], "number": "P-9", "balance": "-3.5",
             "balance_currency": "RUB", "service": "Хостинг", "months": 3, "paid_until": "2027-04-15", "state": "active",
-            "auto_renew": true, "ticket_id": 5, "subject": "Вопрос", "code": "042917",
+            "auto_renew": true, "ticket_id": 5, "subject": "Вопрос", "code": "042917", "news_id": 4, "title": "Работы", "body": "Ночью",
         });
         for event in events {
             for locale in TEMPLATE_LOCALES {

@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod charging;
 pub mod clients;
 pub mod ledger;
+pub mod news;
 pub mod notifications;
 pub mod orders;
 pub mod payers;
@@ -85,6 +86,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(clients::change_my_password))
         .routes(routes!(phone::send_code, phone::pending_code))
         .routes(routes!(phone::confirm))
+        .routes(routes!(news::publish))
+        .routes(routes!(news::for_client))
         .routes(routes!(clients::my_settings, clients::save_my_settings))
         .routes(routes!(ledger::list_payments, ledger::credit_payment))
         .routes(routes!(ledger::list_expenses, ledger::post_expense))

@@ -25,3 +25,29 @@ backend_test!(async fn sec1_a_portal_form_without_its_token_is_refused(db) {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(pages.get("/").await.0, StatusCode::OK, "still logged in");
 });
+
+backend_test!(async fn acc7_ntf1_news_published_through_the_api_shows_on_the_dashboards_it_is_for(db) {
+    let app = App::spawn(db).await;
+    let (mine, _) = app.client("NEWSME", None).await;
+    let (other, _) = app.client("NEWSOTHER", None).await;
+    let pages = app.pages("NEWSME").await;
+    let html = pages.page("/").await;
+    assert!(html.contains("Новостей пока нет."), "{html}");
+
+    let (status, all) = app.post("/news", serde_json::json!({ "title": "Плановые работы", "body": "1 марта с 02:00 до 04:00." })).await;
+    assert_eq!(status, StatusCode::CREATED, "{all}");
+    let body = serde_json::json!({ "title": "Только для соседа", "body": "Скидка", "client_ids": [other] });
+    let (status, theirs) = app.post("/news", body).await;
+    assert_eq!(status, StatusCode::CREATED, "{theirs}");
+    let (status, bad) = app.post("/news", serde_json::json!({ "title": "", "body": "x" })).await;
+    assert_eq!((status, bad["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_field")), "{bad}");
+
+    let html = pages.page("/").await;
+    let id = all["id"].as_i64().unwrap();
+    let shown = text_at(&html, &format!("data-test=\"news-{id}\"")).unwrap();
+    assert!(shown.starts_with("Плановые работы") && shown.ends_with("1 марта с 02:00 до 04:00."), "{shown}");
+    assert!(!html.contains("Только для соседа"), "another client's news is not shown");
+    let listed = app.get(&format!("/clients/{mine}/news")).await;
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    assert_eq!(app.get(&format!("/clients/{other}/news")).await.as_array().unwrap().len(), 2);
+});

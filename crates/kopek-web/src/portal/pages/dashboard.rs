@@ -1,9 +1,10 @@
 //! "Главная" (ACC-7): the account, its balance and debt, quick access, the
-//! client's services with their state and expiry.
+//! client's services with their state and expiry, the provider's news.
 
 use axum::extract::State;
 use axum::response::Response;
 use kopek_engine::core::views::{Balance, Client};
+use kopek_engine::notifications::news::{DASHBOARD_NEWS, News};
 use kopek_engine::service_life::life::ClientService;
 use serde::Serialize;
 
@@ -17,6 +18,7 @@ struct Dashboard {
     client: Client,
     balance: Balance,
     services: Vec<ClientService>,
+    news: Vec<News>,
 }
 
 pub async fn show(State(state): State<AppState>, user: PortalUser) -> Response {
@@ -26,7 +28,8 @@ pub async fn show(State(state): State<AppState>, user: PortalUser) -> Response {
         let client = e.client(&user.ctx, user.client_id).await?;
         let balance = e.balance(&user.ctx, user.client_id).await?;
         let services = e.client_services(&user.ctx, user.client_id).await?;
-        Ok((frame, Dashboard { client, balance, services }))
+        let news = e.client_news(&user.ctx, user.client_id, DASHBOARD_NEWS).await?;
+        Ok((frame, Dashboard { client, balance, services, news }))
     };
     match data.await {
         Ok((frame, page)) => state.views.render("portal/dashboard.html", &frame, page),
