@@ -1,6 +1,7 @@
 //! What the engine's tests share: the provider's clock (UTC+3) set by local
 //! time, a catalog service from its spec, money credited by staff,
-//! a connection, and a balance as the API writes it.
+//! a connection, a payment method for individuals, and a balance as the
+//! API writes it.
 
 #![allow(dead_code, reason = "each test file uses the part it needs")]
 
@@ -9,6 +10,7 @@ use kopek_engine::catalog::services::ServiceInput;
 use kopek_engine::charging::subscriptions::ConnectInput;
 use kopek_engine::core::amount::Amount;
 use kopek_engine::ledger::entries::CreditPayment;
+use kopek_engine::payments::methods::MethodInput;
 use kopek_engine::testing::TestEngine;
 use kopek_engine::{Ctx, Engine};
 use serde_json::{Value, json};
@@ -63,4 +65,23 @@ pub async fn connect(e: &Engine, admin: &Ctx, client: i64, service_id: i64) -> i
 
 pub async fn balance(e: &Engine, ctx: &Ctx, client: i64) -> String {
     e.balance(ctx, client).await.unwrap().balance.0.to_string()
+}
+
+/// A payment method in roubles for individuals, with no commission and no
+/// limits, through `gateway` ("sandbox", "bank_transfer").
+pub fn method_input(prefix: &str, name: &str, gateway: &str) -> MethodInput {
+    MethodInput {
+        prefix: prefix.into(),
+        name: name.into(),
+        gateway: gateway.into(),
+        currency: "RUB".into(),
+        commission_percent: None,
+        commission_fixed: None,
+        min_amount: None,
+        max_amount: None,
+        cashback_percent: None,
+        payer_kinds: vec!["individual".into()],
+        enabled: true,
+        instructions: String::new(),
+    }
 }

@@ -11,7 +11,6 @@ use kopek_engine::catalog::services::ServiceInput;
 use kopek_engine::core::amount::Amount;
 use kopek_engine::ledger::entries::CreditPayment;
 use kopek_engine::payments::bank_transfer::StatementLine;
-use kopek_engine::payments::methods::MethodInput;
 use kopek_engine::payments::payers::PayerInput;
 use kopek_engine::payments::start::PayByMethod;
 use kopek_engine::shop::orders::{CartInput, Order};
@@ -39,20 +38,7 @@ impl Transfer {
             details: PayerDetails { country: "RU".into(), name: "Пётр Петров".into(), ..PayerDetails::default() },
         };
         let payer = t.engine.create_payer(&user, client.id, payer).await.unwrap();
-        let method = MethodInput {
-            prefix: "bank".into(),
-            name: "Bank transfer".into(),
-            gateway: "bank_transfer".into(),
-            currency: "RUB".into(),
-            commission_percent: None,
-            commission_fixed: None,
-            min_amount: None,
-            max_amount: None,
-            cashback_percent: None,
-            payer_kinds: vec!["individual".into()],
-            enabled: true,
-            instructions: String::new(),
-        };
+        let method = crate::common::method_input("bank", "Bank transfer", "bank_transfer");
         let method = t.engine.create_payment_method(&admin, method).await.unwrap();
         let by_transfer = PayByMethod { method_id: method.id, payer_id: payer.id, save_method: false, return_url: None };
         Transfer { t, admin, client: client.id, user, by_transfer }

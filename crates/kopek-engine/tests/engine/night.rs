@@ -14,7 +14,6 @@ use kopek_engine::core::amount::Amount;
 use kopek_engine::jobs::nightly::{NightReport, NightStep};
 use kopek_engine::ledger::entries::PostExpense;
 use kopek_engine::payments::gateway::{GatewayKind, WebhookRequest};
-use kopek_engine::payments::methods::MethodInput;
 use kopek_engine::payments::payers::PayerInput;
 use kopek_engine::payments::saved_methods::NewSavedMethod;
 use kopek_engine::testing::{CardGateway, TestEngine};
@@ -139,11 +138,7 @@ backend_test!(async fn pmt5_a_dry_run_asks_no_gateway_for_the_autopayment_it_rep
     let (client, user) = t.client("AP9", 0).await;
     let details = PayerDetails { country: "RU".into(), name: "Анна Банана".into(), ..PayerDetails::default() };
     let payer = e.create_payer(&user, client.id, PayerInput { kind: "individual".into(), details }).await.unwrap().id;
-    let method = MethodInput {
-        prefix: "card".into(), name: "Card".into(), gateway: "sandbox".into(), currency: "RUB".into(),
-        commission_percent: None, commission_fixed: None, min_amount: None, max_amount: None, cashback_percent: None,
-        payer_kinds: vec!["individual".into()], enabled: true, instructions: String::new(),
-    };
+    let method = crate::common::method_input("card", "Card", "sandbox");
     let method = e.create_payment_method(&admin, method).await.unwrap().id;
     let req = NewSavedMethod { payer_id: payer, method_id: method, name: None, amount: Some(Amount("10.00".parse().unwrap())), return_url: None };
     let setup = e.create_saved_method(&user, client.id, req).await.unwrap();

@@ -125,7 +125,6 @@ backend_test!(async fn ntf1_a_service_blocked_below_its_threshold_and_back_stopp
 backend_test!(async fn ntf1_a_card_payment_the_gateway_refused_is_told_once_and_one_paid_is_credited(db) {
     use kopek_domain::payer::PayerDetails;
     use kopek_engine::payments::gateway::{GatewayKind, WebhookRequest};
-    use kopek_engine::payments::methods::MethodInput;
     use kopek_engine::payments::payers::PayerInput;
     use kopek_engine::payments::start::StartPayment;
     let t = TestEngine::over(db);
@@ -135,20 +134,7 @@ backend_test!(async fn ntf1_a_card_payment_the_gateway_refused_is_told_once_and_
     let (c, user) = t.client("NE3", 0).await;
     let details = PayerDetails { country: "RU".into(), name: "Анна Банана".into(), ..PayerDetails::default() };
     let payer = e.create_payer(&user, c.id, PayerInput { kind: "individual".into(), details }).await.unwrap().id;
-    let method = MethodInput {
-        prefix: "card".into(),
-        name: "ЮKassa".into(),
-        gateway: "sandbox".into(),
-        currency: "RUB".into(),
-        commission_percent: None,
-        commission_fixed: None,
-        min_amount: None,
-        max_amount: None,
-        cashback_percent: None,
-        payer_kinds: vec!["individual".into()],
-        enabled: true,
-        instructions: String::new(),
-    };
+    let method = crate::common::method_input("card", "ЮKassa", "sandbox");
     let method_id = e.create_payment_method(&admin, method).await.unwrap().id;
     let start = StartPayment {
         payer_id: payer, method_id, amount: crate::common::amt("250.00"), return_url: None, save_method: false, saved_method_id: None,

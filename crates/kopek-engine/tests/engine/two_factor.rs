@@ -14,7 +14,6 @@ use kopek_engine::accounts::clients::NewUser;
 use kopek_engine::accounts::two_factor::LoginStep;
 use kopek_engine::accounts::users::{PasswordChange, UserChanges};
 use kopek_engine::core::amount::Amount;
-use kopek_engine::payments::methods::MethodInput;
 use kopek_engine::payments::payers::PayerInput;
 use kopek_engine::payments::saved_methods::NewSavedMethod;
 use kopek_engine::testing::{CardGateway, TestEngine, test_settings};
@@ -287,20 +286,7 @@ backend_test!(
 );
 
 async fn card_method(e: &Engine, admin: &Ctx) -> i64 {
-    let input = MethodInput {
-        prefix: "card".into(),
-        name: "Карта".into(),
-        gateway: "sandbox".into(),
-        currency: "RUB".into(),
-        commission_percent: None,
-        commission_fixed: None,
-        min_amount: None,
-        max_amount: None,
-        cashback_percent: None,
-        payer_kinds: vec!["individual".into()],
-        enabled: true,
-        instructions: String::new(),
-    };
+    let input = crate::common::method_input("card", "Карта", "sandbox");
     e.create_payment_method(admin, input).await.unwrap().id
 }
 
