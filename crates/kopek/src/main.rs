@@ -17,7 +17,9 @@ use clap::Parser;
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
-    init_logging(cli.log_json);
+    // A benchmark seeds thousands of changes; its figures are what is read.
+    let default_level = if matches!(cli.command, cli::Command::Bench { .. }) { "warn" } else { "info" };
+    init_logging(cli.log_json, default_level);
     match commands::run(cli).await {
         Ok(code) => code,
         Err(e) => {
@@ -27,9 +29,10 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
-fn init_logging(json: bool) {
+/// Logs to stderr at `default_level` unless `RUST_LOG` says otherwise.
+fn init_logging(json: bool, default_level: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("{default_level},sqlx=warn,tower_http=info")));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     if json {
         builder.json().init();
