@@ -29,6 +29,23 @@ pub fn test_settings() -> Settings {
 }
 
 impl TestEngine {
+    /// Writes a notification to the outbox as the engine's use cases do,
+    /// for the delivery worker to find; answers the message's id.
+    pub async fn queue_notification(&self, note: &crate::core::notify::Notification) -> i64 {
+        let payload = serde_json::to_string(note).expect("a notification serialises");
+        let now = self.engine.now();
+        let m = kopek_store::outbox::NewMessage {
+            topic: crate::core::notify::NOTIFICATION_TOPIC,
+            payload: &payload,
+            dedup_key: None,
+            max_attempts: 10,
+            available_at: now,
+            created_at: now,
+        };
+        let mut conn = self.engine.store().conn().await.expect("a connection");
+        kopek_store::outbox::enqueue(&mut conn, &m).await.expect("queued").expect("no dedup key, so always queued")
+    }
+
     pub fn over(db: TestDb) -> TestEngine {
         let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap());
         let engine = Engine::new(db.store.clone(), Arc::new(clock.clone()), test_settings());

@@ -25,7 +25,7 @@ use kopek_integrations::notifications::{
     EmailCourier, ShippedTemplates, SmsConfig, SmsCourier, SmsProvider, SmtpConfig, SmtpSecurity,
 };
 use kopek_store::backend_test;
-use kopek_store::outbox::{self, NewMessage};
+use kopek_store::outbox;
 use serde_json::json;
 use smtp::{Letter, SmtpServer};
 use wiremock::matchers::{body_string_contains, method, path};
@@ -91,18 +91,7 @@ fn choice(category: NotificationCategory, channel: NotificationChannel, enabled:
 async fn emit(t: &TestEngine, client_id: i64, recipients: &[&str], event: &str, data: serde_json::Value) -> i64 {
     let note =
         Notification { event: event.into(), client_id, recipients: recipients.iter().map(|r| r.to_string()).collect(), data };
-    let now = t.engine.now();
-    let mut conn = t.engine.store().conn().await.unwrap();
-    let payload = serde_json::to_string(&note).unwrap();
-    let m = NewMessage {
-        topic: "notification",
-        payload: &payload,
-        dedup_key: None,
-        max_attempts: 10,
-        available_at: now,
-        created_at: now,
-    };
-    outbox::enqueue(&mut conn, &m).await.unwrap().unwrap()
+    t.queue_notification(&note).await
 }
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {

@@ -9,7 +9,7 @@ use kopek_engine::core::notify::Notification;
 use kopek_engine::notifications::delivery::Notifier;
 use kopek_integrations::notifications::ShippedTemplates;
 use kopek_store::backend_test;
-use kopek_store::outbox::{self, NewMessage};
+
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -28,20 +28,7 @@ async fn notify(app: &App, client: i64, emails: &[&str], count: i64) {
             recipients: emails.iter().map(|e| e.to_string()).collect(),
             data: json!({ "payment_id": i, "reason": "карта отклонена" }),
         };
-        let payload = serde_json::to_string(&note).unwrap();
-        let now = engine.now();
-        let m = NewMessage {
-            topic: "notification",
-            payload: &payload,
-            dedup_key: None,
-            max_attempts: 10,
-            available_at: now,
-            created_at: now,
-        };
-        let id = {
-            let mut conn = engine.store().conn().await.unwrap();
-            outbox::enqueue(&mut conn, &m).await.unwrap().unwrap()
-        };
+        let id = app.t.queue_notification(&note).await;
         n.accept(engine, id, &note).await.unwrap();
     }
 }
