@@ -9,6 +9,7 @@ mod harness;
 mod login;
 mod pay_order;
 mod payers;
+mod phone;
 mod screenshots;
 mod services;
 mod story;
