@@ -15,6 +15,22 @@ pub enum VatMode {
     Added,
 }
 
+/// Russia's standard VAT rate by period: 20% until 2025-12-31, 22% from
+/// 2026-01-01 (425-ФЗ of 28.11.2025). A new law is a new row here; what was
+/// charged or issued before it keeps the rate of its own day.
+const RU_STANDARD_RATES: [(i32, u32, u32, i64); 2] = [(2019, 1, 1, 20), (2026, 1, 1, 22)];
+
+/// The standard VAT rate in force on `day`, in percent.
+pub fn standard_rate_on(day: chrono::NaiveDate) -> Decimal {
+    let rate = RU_STANDARD_RATES
+        .iter()
+        .rev()
+        .find(|(y, m, d, _)| chrono::NaiveDate::from_ymd_opt(*y, *m, *d).is_some_and(|from| day >= from))
+        .or(RU_STANDARD_RATES.first())
+        .map_or(0, |r| r.3);
+    Decimal::from(rate)
+}
+
 /// The split of a taxed amount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TaxSplit {
@@ -70,6 +86,16 @@ mod tests {
             assert_eq!(split.net.amount, net, "net of {gross}");
             assert_eq!(split.gross.amount, gross);
         }
+    }
+
+    /// LED-5: the rate changes at the start of 2026, not a day earlier.
+    #[test]
+    fn led5_standard_rate_by_date() {
+        let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(standard_rate_on(day(2025, 12, 31)), dec!(20));
+        assert_eq!(standard_rate_on(day(2026, 1, 1)), dec!(22));
+        assert_eq!(standard_rate_on(day(2024, 6, 1)), dec!(20));
+        assert_eq!(standard_rate_on(day(2030, 6, 1)), dec!(22));
     }
 
     #[test]
