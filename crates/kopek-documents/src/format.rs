@@ -35,6 +35,11 @@ pub fn date(day: NaiveDate) -> String {
     format!("{} {} {} г.", day.day(), MONTHS_GENITIVE[day.month0() as usize], day.year())
 }
 
+/// A date in a table's cell: "01.03.2026".
+pub fn short_date(day: NaiveDate) -> String {
+    day.format("%d.%m.%Y").to_string()
+}
+
 /// An address on one line, the parts that are filled in.
 pub fn address(a: &Address) -> String {
     [&a.postcode, &a.city, &a.address]

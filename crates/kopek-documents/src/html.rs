@@ -4,7 +4,12 @@
 use minijinja::{AutoEscape, Environment};
 use serde::Serialize;
 
-const TEMPLATES: [(&str, &str); 1] = [("invoice.html", include_str!("../templates/invoice.html"))];
+const TEMPLATES: [(&str, &str); 4] = [
+    ("contract.html", include_str!("../templates/contract.html")),
+    ("invoice.html", include_str!("../templates/invoice.html")),
+    ("act.html", include_str!("../templates/act.html")),
+    ("reconciliation.html", include_str!("../templates/reconciliation.html")),
+];
 
 fn env() -> &'static Environment<'static> {
     static ENV: std::sync::OnceLock<Environment<'static>> = std::sync::OnceLock::new();

@@ -7,43 +7,13 @@
 use chrono::NaiveDate;
 use kopek_domain::amount_in_words::roubles_in_words;
 use kopek_domain::money::{Currency, Money, round_half_up};
+use kopek_domain::document::InvoiceInput;
 use kopek_domain::payer::PayerDetails;
 use kopek_domain::tax::{VatMode, vat};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::format;
-
-/// One line as sold.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InvoiceLineInput {
-    pub name: String,
-    pub quantity: Decimal,
-    /// "шт.", "мес.", "ГиБ".
-    pub unit: String,
-    /// The price of one unit, tax as the invoice's mode says.
-    pub price: Decimal,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct InvoiceInput {
-    /// Assigned when the invoice is issued, never before.
-    pub number: String,
-    pub issued_on: NaiveDate,
-    /// The provider as it stood on the day of issue.
-    pub seller: PayerDetails,
-    /// The payer as it stood on the day of issue (DOC-5).
-    pub buyer: PayerDetails,
-    pub lines: Vec<InvoiceLineInput>,
-    /// None: "Без налога (НДС)".
-    pub vat_percent: Option<Decimal>,
-    pub vat_mode: VatMode,
-    /// Who signs for the seller, and as what.
-    pub signer_name: String,
-    pub signer_position: String,
-    /// What the payment order must say, e.g. "Оплата по счёту № 2026-000123".
-    pub payment_purpose: String,
-}
 
 /// A party as the document prints it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -61,7 +31,7 @@ pub struct Party {
 }
 
 impl Party {
-    fn of(d: &PayerDetails) -> Party {
+    pub(crate) fn of(d: &PayerDetails) -> Party {
         let text = |v: &Option<String>| v.as_deref().map(str::trim).unwrap_or_default().to_string();
         let address = d.legal_address.as_ref().map(format::address).unwrap_or_default();
         let mut parts = vec![d.name.trim().to_string()];

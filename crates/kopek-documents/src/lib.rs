@@ -5,10 +5,18 @@
 //! the fonts inside the binary and no network at render time. This is the
 //! only crate that depends on the PDF engine, so the rest builds fast.
 
+pub mod act;
+pub mod contract;
 pub mod format;
 pub mod html;
 pub mod invoice;
 pub mod pdf;
+pub mod reconciliation;
+pub mod render;
 
-pub use invoice::{Invoice, InvoiceInput, InvoiceLineInput, Party};
+pub use act::Act;
+pub use contract::Contract;
+pub use invoice::{Invoice, Party};
+pub use kopek_domain::document::{InvoiceInput, InvoiceLineInput};
+pub use reconciliation::Reconciliation;
 pub use pdf::{RenderError, RenderedPdf};

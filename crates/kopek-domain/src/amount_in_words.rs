@@ -117,6 +117,75 @@ pub fn roubles_in_words(amount: Decimal) -> String {
     capitalised(&text)
 }
 
+const ONES_EN: [&str; 20] = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
+    "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+];
+const TENS_EN: [&str; 10] = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+const SCALES_EN: [&str; 5] = ["", "thousand", "million", "billion", "trillion"];
+
+/// Below a thousand in English words: "one hundred twenty-three".
+fn below_thousand_en(n: u64) -> String {
+    let (hundreds, rest) = (n / 100, n % 100);
+    let mut parts = Vec::new();
+    if hundreds > 0 {
+        parts.push(format!("{} hundred", ONES_EN[hundreds as usize]));
+    }
+    if rest >= 20 {
+        let (tens, ones) = (rest / 10, rest % 10);
+        parts.push(if ones == 0 {
+            TENS_EN[tens as usize].to_string()
+        } else {
+            format!("{}-{}", TENS_EN[tens as usize], ONES_EN[ones as usize])
+        });
+    } else if rest > 0 {
+        parts.push(ONES_EN[rest as usize].to_string());
+    }
+    parts.join(" ")
+}
+
+/// A whole number in English words: "one million two hundred thousand".
+pub fn number_in_words_en(n: u64) -> String {
+    if n == 0 {
+        return "zero".to_string();
+    }
+    let mut groups = Vec::new();
+    let mut rest = n;
+    while rest > 0 {
+        groups.push(rest % 1000);
+        rest /= 1000;
+    }
+    let mut words = Vec::new();
+    for (scale, g) in groups.iter().enumerate().rev() {
+        if *g == 0 {
+            continue;
+        }
+        words.push(below_thousand_en(*g));
+        if let Some(name) = SCALES_EN.get(scale).filter(|s| !s.is_empty()) {
+            words.push((*name).to_string());
+        }
+    }
+    words.join(" ")
+}
+
+/// The amount in words on an English document: "One thousand two hundred
+/// fifty roubles 00 kopecks", "One rouble 01 kopeck".
+pub fn roubles_in_words_en(amount: Decimal) -> String {
+    let amount = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    let kopecks_total = u128::try_from((amount.abs() * Decimal::from(100)).trunc()).unwrap_or(u128::MAX);
+    let roubles = u64::try_from(kopecks_total / 100).unwrap_or(u64::MAX);
+    let kopecks = (kopecks_total % 100) as u64;
+    let sign = if amount.is_sign_negative() && !amount.is_zero() { "minus " } else { "" };
+    let rouble = if roubles == 1 { "rouble" } else { "roubles" };
+    let kopeck = if kopecks == 1 { "kopeck" } else { "kopecks" };
+    capitalised(&format!("{sign}{} {rouble} {kopecks:02} {kopeck}", number_in_words_en(roubles)))
+}
+
+/// «Сумма прописью» in the document's language.
+pub fn amount_in_words(amount: Decimal, locale: &str) -> String {
+    if locale.starts_with("en") { roubles_in_words_en(amount) } else { roubles_in_words(amount) }
+}
+
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
@@ -178,6 +247,27 @@ mod tests {
         for n in (0..1_000_000u64).step_by(997) {
             let w = number_in_words(n);
             assert!(!w.is_empty() && !w.contains("  ") && !w.starts_with(' ') && !w.ends_with(' '), "{n}: {w:?}");
+        }
+    }
+
+    /// DOC-1: the sums the documents issue names, in both languages.
+    #[test]
+    fn doc1_the_issue_s_sums_in_russian_and_english() {
+        for (amount, ru, en) in [
+            ("0.01", "Ноль рублей 01 копейка", "Zero roubles 01 kopeck"),
+            ("1.00", "Один рубль 00 копеек", "One rouble 00 kopecks"),
+            ("21.00", "Двадцать один рубль 00 копеек", "Twenty-one roubles 00 kopecks"),
+            ("1000000.00", "Один миллион рублей 00 копеек", "One million roubles 00 kopecks"),
+            (
+                "1234567.89",
+                "Один миллион двести тридцать четыре тысячи пятьсот шестьдесят семь рублей 89 копеек",
+                "One million two hundred thirty-four thousand five hundred sixty-seven roubles 89 kopecks",
+            ),
+            ("1250", "Одна тысяча двести пятьдесят рублей 00 копеек", "One thousand two hundred fifty roubles 00 kopecks"),
+        ] {
+            let a: Decimal = amount.parse().unwrap();
+            assert_eq!(amount_in_words(a, "ru"), ru, "{amount}");
+            assert_eq!(amount_in_words(a, "en"), en, "{amount}");
         }
     }
 }

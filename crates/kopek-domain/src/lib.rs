@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod charging;
 pub mod clock;
 pub mod credit;
+pub mod document;
 pub mod error;
 pub mod file_kind;
 pub mod image;

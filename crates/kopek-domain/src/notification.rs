@@ -18,6 +18,11 @@ pub const EVENTS: &[(&str, NotificationCategory)] = &[
     ("payment.credited", NotificationCategory::Finance),
     ("payment.failed", NotificationCategory::Finance),
     ("renewal.done", NotificationCategory::Finance),
+    // DOC-1, DOC-2, DOC-4: a document was issued to one of the client's
+    // payers.
+    ("invoice.issued", NotificationCategory::Finance),
+    ("act.issued", NotificationCategory::Finance),
+    ("contract.issued", NotificationCategory::Finance),
     ("service.opened", NotificationCategory::Services),
     ("service.stopped", NotificationCategory::Services),
     ("service.blocked", NotificationCategory::Services),

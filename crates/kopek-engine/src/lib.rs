@@ -7,6 +7,7 @@ pub mod billing;
 pub mod catalog;
 pub mod charging;
 pub mod core;
+pub mod documents;
 pub mod jobs;
 pub mod ledger;
 pub mod notifications;

@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod check;
 pub mod clients;
 pub mod credit;
+pub mod documents;
 pub mod idempotency;
 pub mod ledger;
 pub mod login_attempts;

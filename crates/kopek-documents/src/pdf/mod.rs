@@ -15,6 +15,9 @@ use world::DocumentWorld;
 
 /// The typst sources of the shipped documents.
 pub const INVOICE: &str = include_str!("../../templates/invoice.typ");
+pub const ACT: &str = include_str!("../../templates/act.typ");
+pub const RECONCILIATION: &str = include_str!("../../templates/reconciliation.typ");
+pub const CONTRACT: &str = include_str!("../../templates/contract.typ");
 
 /// A rendered document: the PDF's bytes and the text on its pages.
 #[derive(Debug, Clone)]

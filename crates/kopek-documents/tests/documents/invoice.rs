@@ -8,7 +8,7 @@ use kopek_domain::payer::{Address, PayerDetails};
 use kopek_domain::tax::VatMode;
 use rust_decimal_macros::dec;
 
-fn provider() -> PayerDetails {
+pub fn provider() -> PayerDetails {
     PayerDetails {
         country: "RU".into(),
         name: "ООО «Копейка Хостинг»".into(),
@@ -28,7 +28,7 @@ fn provider() -> PayerDetails {
     }
 }
 
-fn buyer() -> PayerDetails {
+pub fn buyer() -> PayerDetails {
     PayerDetails {
         country: "RU".into(),
         name: "ООО «Ромашка»".into(),

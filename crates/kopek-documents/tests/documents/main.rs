@@ -2,3 +2,4 @@
 //! the fonts in the binary, and to HTML for printing, from one model.
 
 mod invoice;
+mod act;

@@ -22,6 +22,7 @@ use crate::billing::credit_limit::CreditReport;
 use crate::charging::run::RunReport;
 use crate::core::amount::Amount;
 use crate::core::ctx::Ctx;
+use crate::documents::acts::ActsReport;
 use crate::core::error::Result;
 use crate::jobs::worker::{Handler, Message, ScheduledRun};
 
@@ -70,12 +71,21 @@ pub enum NightStep {
     Expiries,
     /// SUP-2: tickets left awaiting the client's reply close themselves.
     Tickets,
+    /// DOC-2: on the 1st, last month's acts of completed work.
+    Acts,
 }
 
 impl NightStep {
     /// The night, in order.
-    pub const ALL: [NightStep; 6] =
-        [NightStep::Charges, NightStep::Credit, NightStep::Autopay, NightStep::Renewals, NightStep::Expiries, NightStep::Tickets];
+    pub const ALL: [NightStep; 7] = [
+        NightStep::Charges,
+        NightStep::Credit,
+        NightStep::Autopay,
+        NightStep::Renewals,
+        NightStep::Expiries,
+        NightStep::Tickets,
+        NightStep::Acts,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -85,6 +95,7 @@ impl NightStep {
             NightStep::Renewals => "renewals",
             NightStep::Expiries => "expiries",
             NightStep::Tickets => "tickets",
+            NightStep::Acts => "acts",
         }
     }
 }
@@ -100,6 +111,8 @@ pub struct NightReport {
     pub expired: usize,
     /// The tickets the auto-close closed.
     pub tickets_closed: Vec<i64>,
+    /// The acts of completed work the 1st issued.
+    pub acts: ActsReport,
 }
 
 impl NightReport {
@@ -112,6 +125,7 @@ impl NightReport {
             renewals: RenewalReport::default(),
             expired: 0,
             tickets_closed: Vec::new(),
+            acts: ActsReport::default(),
         }
     }
 }
@@ -141,6 +155,7 @@ impl Engine {
             NightStep::Renewals => r.renewals = self.run_auto_renewals(ctx, date).await?,
             NightStep::Expiries => r.expired = self.expire_paid_periods(ctx).await?,
             NightStep::Tickets => r.tickets_closed = self.auto_close_tickets(ctx).await?.closed,
+            NightStep::Acts => r.acts = self.issue_monthly_acts(ctx, date).await?,
         }
         Ok(())
     }

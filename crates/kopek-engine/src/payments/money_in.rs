@@ -45,6 +45,7 @@ impl Engine {
         method_token: Option<&str>,
     ) -> Result<()> {
         credit_awaiting_in(uow, client, pay).await?;
+        crate::documents::contracts::contract_with_first_payment(uow, flow.payer_id, self.local_today()).await?;
         self.pay_cashback(uow, client, pay, flow).await?;
         self.money_in(uow, client.id, pay.id).await?;
         self.payment_ended(uow, client, pay.id, MethodPaymentEnd::Succeeded(method_token)).await?;

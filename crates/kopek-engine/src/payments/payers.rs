@@ -160,13 +160,13 @@ impl Engine {
         let mut uow = self.begin(ctx).await?;
         let row = visible(&mut uow.conn, ctx, payer_id).await?;
         let open = store::open_payments(&mut uow.conn, payer_id).await?;
-        // Acts come with the documents; until then no expense is in one.
-        let usage = PayerUsage { unpaid_expenses_in_acts: 0, open_invoices: open.len() as u64 };
+        let in_acts = kopek_store::documents::unpaid_expenses_in_acts(&mut uow.conn, payer_id).await?;
+        let usage = PayerUsage { unpaid_expenses_in_acts: u64::try_from(in_acts).unwrap_or_default(), open_invoices: open.len() as u64 };
         rules::check_delete(&usage).map_err(|e| {
             EngineError::from(DomainError::PayerInUse(format!(
-                "payer {} has {e}: payments awaiting money {}; cancel or credit them first",
+                "payer {} has {e}{}; pay or cancel them first",
                 row.name,
-                open.join(", ")
+                if open.is_empty() { String::new() } else { format!(": payments awaiting money {}", open.join(", ")) }
             )))
         })?;
         store::mark_deleted(&mut uow.conn, payer_id, uow.now).await?;

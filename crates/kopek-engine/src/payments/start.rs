@@ -157,6 +157,10 @@ impl Engine {
         )
         .await?;
         saved::set_purpose(&mut uow.conn, row.id, &link).await?;
+        if method.gateway == GatewayKind::BankTransfer {
+            // DOC-1: the payer's bank pays by the invoice.
+            crate::documents::invoices::invoice_with_transfer(&mut uow, &row, self.local_today()).await?;
+        }
         uow.audit(
             "payment.start",
             "payment",
@@ -380,6 +384,9 @@ impl Engine {
         if payer.client_id != client.id {
             return Err(EngineError::not_found("payer", payer_id));
         }
+        // PAY-5: unpaid expenses in an act stay with that act's payer.
+        let locked = kopek_store::documents::payer_locked_by_act(conn, client.id).await?;
+        kopek_domain::payer::rules::check_payment_payer(payer.id, locked)?;
         let method = usable_method(conn, method_id).await?;
         if method.gateway != GatewayKind::BankTransfer && !self.gateways.contains_key(&method.gateway) {
             return Err(EngineError::conflict("gateway_not_configured", format!("gateway {} is not configured", method.gateway)));

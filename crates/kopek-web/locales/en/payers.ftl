@@ -115,7 +115,7 @@ payers-error-invalid-field-actual-address-postcode = Postcode: 6 digits in Russi
 payers-error-invalid-field-legal-address-address = Enter the address: it is needed to receive documents by post
 payers-error-invalid-field-actual-address-address = Enter the address: it is needed to receive documents by post
 payers-error-invalid-field-merged-payer-id = Choose another payer: two different payers of one client can be merged
-payers-error-payer-in-use = Payer "{ $name }" can't be deleted: money is awaited from it on unpaid invoices. Pay or cancel them first.
+payers-error-payer-in-use = Payer "{ $name }" can't be deleted: money is awaited from it on unpaid invoices, or an act of completed work holds its unpaid expenses. Pay or cancel them first.
 
 payers-notice-created = The payer is created
 payers-notice-deleted = The payer is deleted

@@ -115,7 +115,7 @@ payers-error-invalid-field-actual-address-postcode = Индекс: 6 цифр д
 payers-error-invalid-field-legal-address-address = Укажите адрес: он нужен, чтобы получать документы по почте
 payers-error-invalid-field-actual-address-address = Укажите адрес: он нужен, чтобы получать документы по почте
 payers-error-invalid-field-merged-payer-id = Выберите другого плательщика: объединять можно двух разных плательщиков одного клиента
-payers-error-payer-in-use = Плательщика «{ $name }» нельзя удалить: от него ожидаются деньги по неоплаченным счетам. Оплатите или отмените их.
+payers-error-payer-in-use = Плательщика «{ $name }» нельзя удалить: от него ожидаются деньги по неоплаченным счетам или в акте выполненных работ есть его неоплаченные расходы. Оплатите или отмените их.
 
 payers-notice-created = Плательщик создан
 payers-notice-deleted = Плательщик удален

@@ -4,6 +4,7 @@ pub mod avatars;
 pub mod catalog;
 pub mod charging;
 pub mod clients;
+pub mod documents;
 pub mod ledger;
 pub mod news;
 pub mod notifications;
@@ -38,6 +39,7 @@ use crate::AppState;
         (name = "catalog", description = "Services with every option, versions, tariffs, holidays (CAT)"),
         (name = "charging", description = "Subscriptions, the charge run, usage, promised payments (CHG)"),
         (name = "payers", description = "Payers and their contracts (PAY)"),
+        (name = "documents", description = "Invoices, acts of completed work, reconciliation acts and the provider's details, as JSON, HTML and PDF (DOC)"),
         (name = "payments", description = "Payment methods, rates, payments through gateways, bank statements (PMT, LED-3, LED-4)"),
         (name = "renewals", description = "Saved payment methods, auto-renewal, autopayment and the credit limit (PMT-5, PMT-6, PMT-7, CRD)"),
         (name = "orders", description = "Products, promo codes, the cart, orders and the client's services (CAT-13, ORD, SVC)"),
@@ -122,6 +124,14 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(payers::merge_preview))
         .routes(routes!(payers::merge))
         .routes(routes!(payers::list_contracts, payers::add_contract))
+        .routes(routes!(documents::list_documents))
+        .routes(routes!(documents::get_document))
+        .routes(routes!(documents::document_file))
+        .routes(routes!(documents::payment_invoice))
+        .routes(routes!(documents::reconciliation))
+        .routes(routes!(documents::get_provider_details, documents::put_provider_details))
+        .routes(routes!(documents::reissue))
+        .routes(routes!(documents::issue_acts))
         .routes(routes!(payments::list_methods, payments::create_method))
         .routes(routes!(payments::update_method))
         .routes(routes!(payments::list_rates, payments::set_rate))

@@ -6,6 +6,7 @@
 
 mod api;
 mod charging_api;
+mod documents_api;
 mod common;
 mod notification_templates_api;
 mod orders_api;

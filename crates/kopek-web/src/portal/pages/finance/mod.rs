@@ -5,6 +5,7 @@
 pub mod auto_renewals;
 pub mod autopay;
 pub mod credit;
+pub mod documents;
 pub mod expenses;
 pub mod pay_with;
 pub mod payments;
@@ -25,6 +26,10 @@ pub fn routes() -> Router<AppState> {
         .route("/finance/payments", get(payments::list))
         .route("/finance/payments/{id}/result", get(payments::result))
         .route("/finance/payments/{id}/cancel", post(payments::cancel))
+        .route("/finance/payments/{id}/invoice", get(documents::payment_invoice))
+        .route("/finance/acts", get(documents::acts))
+        .route("/client/contracts", get(documents::contracts))
+        .route("/documents/{id}", get(documents::document))
         .route("/finance/top-up", get(top_up::form).post(top_up::submit))
         .route(pay_with::RETURN_PATH, get(pay_with::back))
         .route("/finance/expenses", get(expenses::list))

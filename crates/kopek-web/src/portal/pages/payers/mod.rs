@@ -7,6 +7,7 @@ mod edit;
 mod list;
 mod merge;
 mod methods;
+mod reconciliation;
 mod wizard;
 
 use axum::Router;
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/client/payers/merge/preview", get(merge::preview))
         .route("/client/payers/{id}/edit", get(edit::show).post(edit::save))
         .route("/client/payers/{id}/delete", get(list::confirm_delete).post(list::delete))
+        .route("/client/payers/{id}/reconciliation", get(reconciliation::reconciliation))
         .route("/client/payment-methods", get(methods::show))
         .route("/client/payment-methods/{id}/rename", get(methods::rename_form).post(methods::rename))
         .route("/client/payment-methods/{id}/delete", get(methods::confirm_delete).post(methods::delete))

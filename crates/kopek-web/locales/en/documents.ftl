@@ -1,0 +1,25 @@
+## Accounting documents (DOC-1 … DOC-3)
+nav-acts = Acts of completed work
+documents-acts-title = Acts of completed work
+documents-number = Number
+documents-date = Date
+documents-period = Period
+documents-print = Print
+documents-pdf = PDF
+documents-download = Download
+documents-no-acts = No acts yet: a month's act is issued on the night of the next month's first day.
+documents-reconciliation = Reconciliation act
+documents-reconciliation-hint = Choose a period: the act shows the balance at its start, every act and payment in it, and the balance at its end.
+documents-from = From
+documents-to = To
+documents-back-to-payers = Back to payers
+documents-invoice = Invoice
+error-not-a-date = Enter a date, e.g. 2026-01-31
+error-invalid-field-to = The period can't end before it starts
+error-invalid-field-from = A period of at most five years
+error-payer-locked-by-act = This payer has unpaid expenses in an act of completed work: pay them from the same payer or ask the provider to reissue the act.
+error-provider-details-missing = The provider has not set its details yet, so the document can't be made now. Please contact support.
+error-payment-without-payer = This payment names no payer, so there is no one to invoice.
+error-payment-not-invoiceable = A failed or cancelled payment is not invoiced.
+nav-contracts = Contracts
+documents-no-contracts = No contracts yet: a contract is made in the portal after the first payment.

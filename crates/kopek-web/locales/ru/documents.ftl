@@ -1,0 +1,25 @@
+## Accounting documents (DOC-1 … DOC-3)
+nav-acts = Акты выполненных работ
+documents-acts-title = Акты выполненных работ
+documents-number = Номер
+documents-date = Дата
+documents-period = Период
+documents-print = Печать
+documents-pdf = PDF
+documents-download = Скачать
+documents-no-acts = Актов пока нет: акт за месяц формируется в ночь на первое число следующего месяца.
+documents-reconciliation = Акт сверки
+documents-reconciliation-hint = Укажите период: акт сверки покажет сальдо на его начало, все акты и платежи за период и сальдо на конец.
+documents-from = С
+documents-to = По
+documents-back-to-payers = К плательщикам
+documents-invoice = Счёт
+error-not-a-date = Введите дату, например 2026-01-31
+error-invalid-field-to = Конец периода не может быть раньше его начала
+error-invalid-field-from = Период не длиннее пяти лет
+error-payer-locked-by-act = У этого плательщика есть неоплаченные расходы в акте выполненных работ: оплатите их от того же плательщика или попросите провайдера переоформить акт.
+error-provider-details-missing = Провайдер ещё не указал свои реквизиты, поэтому документ сейчас не сформировать. Обратитесь в поддержку.
+error-payment-without-payer = У этого платежа нет плательщика, счёт выставить некому.
+error-payment-not-invoiceable = Счёт на неуспешный или отменённый платёж не выставляется.
+nav-contracts = Договоры
+documents-no-contracts = Договоров пока нет: договор формируется в личном кабинете после первой оплаты.
