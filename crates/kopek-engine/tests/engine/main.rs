@@ -31,3 +31,4 @@ mod support;
 mod text_limits;
 mod two_factor;
 mod users;
+mod vat_by_date;
