@@ -87,7 +87,10 @@ backend_test!(async fn led5_standard_vat_over_http_and_a_fixed_rate_with_it_refu
     both["spec"]["fee"]["vat_rate"] = json!("standard");
     let (status, e) = app.post("/services", both).await;
     assert_eq!((status, e["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_field")), "{e}");
-    assert_eq!(e["message"], "PLACEHOLDER");
+    assert_eq!(
+        e["message"],
+        "fee.vat_rate: the standard rate is set by date; give either vat_rate \"standard\" or a fixed vat_percent, not both"
+    );
     assert_eq!(app.get("/services").await.as_array().unwrap().len(), services, "nothing created");
 
     let mut standard = internet(0);
