@@ -76,10 +76,10 @@ backend_test!(async fn catalog_refuses_bad_options_with_clear_errors(db) {
     assert!(app.get(&format!("/clients/{}/subscriptions", client["id"])).await.as_array().unwrap().is_empty());
 });
 
-/// LED-5 over HTTP: a service takes "standard" VAT or a fixed percent, and
-/// both at once is a 422 naming the field, creating nothing; a standard
-/// service charged in March 2026 is taxed at 22% and each expense shows
-/// the rate it was charged at.
+// LED-5 over HTTP: a service takes "standard" VAT or a fixed percent, and
+// both at once is a 422 naming the field, creating nothing; a standard
+// service charged in March 2026 is taxed at 22% and each expense shows
+// the rate it was charged at.
 backend_test!(async fn led5_standard_vat_over_http_and_a_fixed_rate_with_it_refused(db) {
     let app = App::spawn(db).await;
     let services = app.get("/services").await.as_array().unwrap().len();
