@@ -5,4 +5,4 @@
 pub mod entries;
 pub mod expense_list;
 pub mod funds;
-pub(crate) mod vat;
+pub mod vat;
