@@ -12,6 +12,7 @@ use crate::charging::fees::ChargeTerms;
 use crate::charging::lifetime::Lifetime;
 use crate::charging::run::FundsOptions;
 use crate::charging::usage::UsageRates;
+use crate::tax::{VatRate, VatRateKind};
 
 crate::stored::stored_enum! {
     /// CAT-1: what a service is.
@@ -63,9 +64,14 @@ pub struct FeeTab {
     pub period: PeriodUnit,
     /// The ISO 4217 code of the price, e.g. RUB.
     pub currency: String,
-    /// VAT in percent, 0 to 100, included in the price.
+    /// VAT in percent, 0 to 100, included in the price; with `vat_rate`
+    /// "standard" it is left out (or 0).
     #[serde(default)]
     pub vat_percent: Decimal,
+    /// LED-5: "fixed" (the default) charges `vat_percent` whatever the day;
+    /// "standard" the standard rate in force on each charge day.
+    #[serde(default)]
+    pub vat_rate: VatRateKind,
     /// Loyalty discounts apply only when the service is part of a tariff.
     #[serde(default)]
     pub discount_only_for_tariff_services: bool,
@@ -277,6 +283,15 @@ impl ServiceSpec {
         if f.vat_percent < Decimal::ZERO || f.vat_percent > Decimal::ONE_HUNDRED {
             return Err(DomainError::invalid("fee.vat_percent", "between 0 and 100"));
         }
+        if f.vat_percent.normalize().scale() > 4 {
+            return Err(DomainError::invalid("fee.vat_percent", "at most four decimal places"));
+        }
+        if f.vat_rate == VatRateKind::Standard && !f.vat_percent.is_zero() {
+            return Err(DomainError::invalid(
+                "fee.vat_rate",
+                "the standard rate is set by date; give either vat_rate \"standard\" or a fixed vat_percent, not both",
+            ));
+        }
         if f.write_off == WriteOff::Daily && f.period == PeriodUnit::Day && f.shift_charge_date {
             return Err(DomainError::invalid("fee.shift_charge_date", "a daily period has no date to shift"));
         }
@@ -308,6 +323,14 @@ impl ServiceSpec {
             || self.fee.period != old.fee.period
             || self.fee.write_off != old.fee.write_off
             || self.conditions.speed != old.conditions.speed
+    }
+
+    /// LED-5: the VAT the fee carries, resolved on each charge day.
+    pub fn vat(&self) -> VatRate {
+        match self.fee.vat_rate {
+            VatRateKind::Fixed => VatRate::Fixed(self.fee.vat_percent),
+            VatRateKind::Standard => VatRate::Standard,
+        }
     }
 
     pub fn funds(&self) -> FundsOptions {
@@ -424,6 +447,30 @@ mod tests {
             "fee": { "price": "1", "write_off": "weekly", "currency": "RUB" }
         }));
         assert!(bad.is_err());
+    }
+
+    /// LED-5: "standard" or a fixed percent, never both; an old spec
+    /// without `vat_rate` keeps its fixed percent.
+    #[test]
+    fn led5_a_service_takes_the_standard_rate_or_a_fixed_one() {
+        let s = internet();
+        assert_eq!((s.fee.vat_rate, s.vat()), (VatRateKind::Fixed, VatRate::Fixed(dec!(20))));
+        let mut both = internet();
+        both.fee.vat_rate = VatRateKind::Standard;
+        let err = both.validate().unwrap_err();
+        assert_eq!(err.field(), Some("fee.vat_rate"));
+        both.fee.vat_percent = Decimal::ZERO;
+        assert!(both.validate().is_ok());
+        assert_eq!(both.vat(), VatRate::Standard);
+        let standard: ServiceSpec = serde_json::from_value(serde_json::json!({
+            "main": { "name": "Hosting", "kind": "periodic" },
+            "fee": { "price": "300.00", "write_off": "daily", "currency": "RUB", "vat_rate": "standard" }
+        }))
+        .unwrap();
+        assert_eq!(standard.vat(), VatRate::Standard);
+        let mut fine = internet();
+        fine.fee.vat_percent = dec!(20.00001);
+        assert_eq!(fine.validate().unwrap_err().field(), Some("fee.vat_percent"));
     }
 
     #[test]

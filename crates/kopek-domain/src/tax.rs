@@ -31,6 +31,36 @@ pub fn standard_rate_on(day: chrono::NaiveDate) -> Decimal {
     Decimal::from(rate)
 }
 
+/// Which VAT a fee carries, as a service states it (LED-5).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum VatRateKind {
+    /// The service's own percent whatever the day (0: no VAT).
+    #[default]
+    Fixed,
+    /// The standard rate in force on the charge day ([`standard_rate_on`]),
+    /// so a change in the law needs no edit of the catalog.
+    Standard,
+}
+
+/// A VAT rate still to be resolved on a charge day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VatRate {
+    Fixed(Decimal),
+    Standard,
+}
+
+impl VatRate {
+    /// The rate in percent in force on `day`.
+    pub fn on(self, day: chrono::NaiveDate) -> Decimal {
+        match self {
+            VatRate::Fixed(rate) => rate,
+            VatRate::Standard => standard_rate_on(day),
+        }
+    }
+}
+
 /// The split of a taxed amount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TaxSplit {
@@ -96,6 +126,34 @@ mod tests {
         assert_eq!(standard_rate_on(day(2026, 1, 1)), dec!(22));
         assert_eq!(standard_rate_on(day(2024, 6, 1)), dec!(20));
         assert_eq!(standard_rate_on(day(2030, 6, 1)), dec!(22));
+    }
+
+    /// LED-5: a fixed rate ignores the date; "standard" follows the law's
+    /// table day by day, including the last day before a change.
+    #[test]
+    fn led5_rate_on_the_boundary() {
+        let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        for d in [day(2025, 12, 31), day(2026, 1, 1)] {
+            assert_eq!(VatRate::Fixed(dec!(10)).on(d), dec!(10));
+            assert_eq!(VatRate::Fixed(dec!(0)).on(d), dec!(0));
+        }
+        assert_eq!(VatRate::Standard.on(day(2025, 12, 31)), dec!(20));
+        assert_eq!(VatRate::Standard.on(day(2026, 1, 1)), dec!(22));
+        assert_eq!(VatRate::Standard.on(day(2018, 12, 31)), dec!(20), "before the table: its first rate");
+    }
+
+    /// LED-5: the guide's examples hold at the 2025 rate, and 2026's 22%
+    /// on the same prices.
+    #[test]
+    fn led5_included_vat_at_each_years_standard_rate() {
+        let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let tax = |gross, d| vat(rub(gross), VatRate::Standard.on(d), VatMode::Included).tax.amount;
+        assert_eq!(tax(dec!(250.00), day(2025, 12, 31)), dec!(41.67));
+        assert_eq!(tax(dec!(100.00), day(2025, 12, 31)), dec!(16.67));
+        assert_eq!(tax(dec!(20.00), day(2025, 12, 31)), dec!(3.33));
+        assert_eq!(tax(dec!(250.00), day(2026, 1, 1)), dec!(45.08));
+        assert_eq!(tax(dec!(100.00), day(2026, 1, 1)), dec!(18.03));
+        assert_eq!(tax(dec!(20.00), day(2026, 1, 1)), dec!(3.61));
     }
 
     #[test]

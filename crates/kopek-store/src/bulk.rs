@@ -266,6 +266,8 @@ pub struct ExpenseIn {
     pub name: String,
     pub amount: i64,
     pub tax: i64,
+    /// The rate `tax` was computed at (ten-thousandths of a percent).
+    pub vat_percent: i64,
     pub unpaid: i64,
     pub currency: String,
     pub charged_at: DateTime<Utc>,
@@ -303,16 +305,18 @@ pub async fn insert_expenses(conn: &mut Conn, rows: &[ExpenseIn], now: DateTime<
         DbRef::Pg(db) => {
             let col = |f: fn(&ExpenseIn) -> i64| rows.iter().map(f).collect::<Vec<_>>();
             let (ids, clients, amounts, unpaid) = (col(|r| r.id), col(|r| r.client_id), col(|r| r.amount), col(|r| r.unpaid));
-            let taxes = col(|r| r.tax);
+            let (taxes, rates) = (col(|r| r.tax), col(|r| r.vat_percent));
             let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
             let currencies: Vec<&str> = rows.iter().map(|r| r.currency.as_str()).collect();
             let at: Vec<DateTime<Utc>> = rows.iter().map(|r| r.charged_at).collect();
             sqlx::query(
-                "INSERT INTO expenses (id, client_id, name, amount, tax, unpaid, currency, status, charged_at, created_at)
-                 SELECT i, c, n, a, tx, u, cur, 'posted', t, $8
-                 FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::TEXT[], $4::BIGINT[], $5::BIGINT[], $6::TEXT[], $7::TIMESTAMPTZ[], $9::BIGINT[])
-                      AS x(i, c, n, a, u, cur, t, tx)")
+                "INSERT INTO expenses (id, client_id, name, amount, tax, unpaid, currency, status, charged_at, created_at, vat_percent)
+                 SELECT i, c, n, a, tx, u, cur, 'posted', t, $8, r
+                 FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::TEXT[], $4::BIGINT[], $5::BIGINT[], $6::TEXT[], $7::TIMESTAMPTZ[], $9::BIGINT[],
+                             $10::BIGINT[])
+                      AS x(i, c, n, a, u, cur, t, tx, r)")
                 .bind(&ids).bind(&clients).bind(&names).bind(&amounts).bind(&unpaid).bind(&currencies).bind(&at).bind(now).bind(&taxes)
+                .bind(&rates)
                 .execute(&mut *db).await?;
             let signed: Vec<i64> = rows.iter().map(|r| EntryKind::Expense.signed(r.amount)).collect();
             sqlx::query(
@@ -334,13 +338,25 @@ pub async fn insert_expenses(conn: &mut Conn, rows: &[ExpenseIn], now: DateTime<
                 .iter()
                 .map(|r| {
                     let signed = EntryKind::Expense.signed(r.amount);
-                    json!([r.id, r.client_id, r.name, r.amount, r.unpaid, r.currency, ts(r.charged_at), r.tax, signed])
+                    json!([
+                        r.id,
+                        r.client_id,
+                        r.name,
+                        r.amount,
+                        r.unpaid,
+                        r.currency,
+                        ts(r.charged_at),
+                        r.tax,
+                        signed,
+                        r.vat_percent
+                    ])
                 })
                 .collect();
             let data = Value::Array(data).to_string();
             sqlx::query(
-                "INSERT INTO expenses (id, client_id, name, amount, tax, unpaid, currency, status, charged_at, created_at)
-                 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 7, value ->> 4, value ->> 5, 'posted', value ->> 6, $2
+                "INSERT INTO expenses (id, client_id, name, amount, tax, unpaid, currency, status, charged_at, created_at, vat_percent)
+                 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 7, value ->> 4, value ->> 5, 'posted', value ->> 6, $2,
+                        value ->> 9
                  FROM json_each($1)")
                 .bind(&data).bind(ts(now)).execute(&mut *db).await?;
             sqlx::query(

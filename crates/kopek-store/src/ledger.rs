@@ -38,6 +38,10 @@ pub struct ExpenseRow {
     pub status: ExpenseStatus,
     pub charged_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
+    /// LED-5: the VAT rate the tax was computed at, in ten-thousandths of a
+    /// percent (20% is 200000); `None` for expenses written before rates
+    /// were kept.
+    pub vat_percent: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -75,7 +79,7 @@ pub struct AllocationSum {
 
 const PAYMENT_COLS: &str =
     "id, client_id, number, method, amount, currency, status, unallocated, comment, created_at, credited_at";
-const EXPENSE_COLS: &str = "id, client_id, name, amount, tax, unpaid, currency, status, charged_at, created_at";
+const EXPENSE_COLS: &str = "id, client_id, name, amount, tax, unpaid, currency, status, charged_at, created_at, vat_percent";
 const ENTRY_COLS: &str = "id, client_id, kind, amount, currency, payment_id, expense_id, reverses_entry_id, reason, created_at";
 
 macro_rules! sql {
@@ -141,6 +145,8 @@ pub struct NewExpense<'a> {
     pub name: &'a str,
     pub amount: i64,
     pub tax: i64,
+    /// The rate `tax` was computed at, as [`ExpenseRow::vat_percent`].
+    pub vat_percent: i64,
     pub currency: &'a str,
     pub charged_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
@@ -148,10 +154,10 @@ pub struct NewExpense<'a> {
 
 pub async fn insert_expense(conn: &mut Conn, e: &NewExpense<'_>) -> Result<ExpenseRow> {
     Ok(on_db!(conn, db => sqlx::query_as(sql!(
-        "INSERT INTO expenses (client_id, name, amount, tax, unpaid, currency, status, charged_at, created_at)
-         VALUES ($1, $2, $3, $4, $3, $5, 'posted', $6, $7) RETURNING ", EXPENSE_COLS))
+        "INSERT INTO expenses (client_id, name, amount, tax, unpaid, currency, status, charged_at, created_at, vat_percent)
+         VALUES ($1, $2, $3, $4, $3, $5, 'posted', $6, $7, $8) RETURNING ", EXPENSE_COLS))
         .bind(e.client_id).bind(e.name).bind(e.amount).bind(e.tax).bind(e.currency)
-        .bind(e.charged_at).bind(e.created_at)
+        .bind(e.charged_at).bind(e.created_at).bind(e.vat_percent)
         .fetch_one(db).await)?)
 }
 

@@ -136,7 +136,7 @@ pub async fn ledger_fingerprint(store: &Store) -> Vec<String> {
     const TABLES: &[(&str, &str)] = &[
         ("clients", "id, balance, credit_limit, credit_blocked, state"),
         ("payments", "id, client_id, method, amount, status, unallocated"),
-        ("expenses", "id, client_id, name, amount, tax, unpaid, status, charged_at"),
+        ("expenses", "id, client_id, name, amount, tax, vat_percent, unpaid, status, charged_at"),
         ("ledger_entries", "id, client_id, kind, amount, payment_id, expense_id, reverses_entry_id, reason"),
         ("allocations", "id, client_id, payment_id, expense_id, amount"),
         ("charges", "id, subscription_id, period_start, period_end, amount, expense_id, run_date"),

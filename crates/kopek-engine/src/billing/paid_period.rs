@@ -24,7 +24,6 @@ use crate::Engine;
 use crate::catalog::portal::{Offer, ensure_may_acquire};
 use crate::catalog::services::load_price_book;
 use crate::charging::booking::{Booking, book_charge};
-use crate::charging::run::included_vat;
 use crate::charging::state::{State, SubscriptionStyle, change_state};
 use crate::charging::subscriptions::{ConnectInput, Subscription, view};
 use crate::core::ctx::Ctx;
@@ -34,6 +33,7 @@ use crate::core::uow::Uow;
 use crate::core::views::Payment;
 use crate::ledger::entries::{allocate, lock_client};
 use crate::ledger::funds::ensure_funds;
+use crate::ledger::vat::ExpenseVat;
 use crate::payments::purpose::PaymentPurpose;
 use crate::payments::start::PayByMethod;
 
@@ -355,7 +355,7 @@ impl Engine {
             ensure_funds(client, units, &format!("{months} month(s) of {}", spec.main.name))?;
         }
         let end = period_end(start, months)?;
-        let paid = PaidSpan { start, end, units, tax: included_vat(units, spec.fee.vat_percent, &client.currency)? };
+        let paid = PaidSpan { start, end, units, vat: self.expense_vat(units, spec.vat(), uow.now, &client.currency)? };
         self.post_paid_span(uow, client, sub.id, &spec.main.name, &paid).await?;
         Ok(end)
     }
@@ -381,7 +381,7 @@ impl Engine {
                 start: paid.start,
                 end: paid.end,
                 units: paid.units,
-                tax: paid.tax,
+                vat: paid.vat,
                 name: &name,
                 charged_at: uow.now,
                 run_date: self.local_today(),
@@ -402,7 +402,7 @@ pub(crate) struct PaidSpan {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
     pub units: i64,
-    pub tax: i64,
+    pub vat: ExpenseVat,
 }
 
 /// What `months` of a paid-period subscription cost: a product's

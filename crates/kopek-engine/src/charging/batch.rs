@@ -20,7 +20,7 @@ use kopek_store::subscriptions::SubscriptionRow;
 use crate::Engine;
 use crate::catalog::services::PriceBook;
 use crate::charging::client::{Pending, Reach, charge_name, charges_in_state};
-use crate::charging::run::{ChargeLine, ClientRun, Night, included_vat, nominal};
+use crate::charging::run::{ChargeLine, ClientRun, Night, nominal};
 use crate::charging::state::State;
 use crate::charging::switches::switched_off;
 use crate::core::amount::Amount;
@@ -104,8 +104,8 @@ impl Engine {
                     let end = self.to_utc(line.end);
                     let expense_id = if line.units > 0 {
                         let id = ids_pool.next().expect("an id reserved per line");
-                        let tax = included_vat(line.units, p.vat_percent, &client.currency)?;
-                        new_expenses.push((id, line.units, tax, charge_name(&p.name, line)));
+                        let vat = self.expense_vat(line.units, p.vat, charged_at, &client.currency)?;
+                        new_expenses.push((id, line.units, vat, charge_name(&p.name, line)));
                         Some(id)
                     } else {
                         None
@@ -141,14 +141,15 @@ impl Engine {
                 &open.iter().map(|p| OpenItem { id: p.id, open_units: p.unallocated }).collect::<Vec<_>>(),
                 &new_expenses.iter().map(|(id, units, _, _)| OpenItem { id: *id, open_units: *units }).collect::<Vec<_>>(),
             );
-            for (id, units, tax, name) in new_expenses {
+            for (id, units, vat, name) in new_expenses {
                 let paid: i64 = plan.iter().filter(|a| a.expense_id == id).map(|a| a.units).sum();
                 writes.expenses.push(ExpenseIn {
                     id,
                     client_id: client.id,
                     name,
                     amount: units,
-                    tax,
+                    tax: vat.tax,
+                    vat_percent: vat.rate,
                     unpaid: units - paid,
                     currency: client.currency.clone(),
                     charged_at,

@@ -10,6 +10,7 @@ use kopek_store::subscriptions::{self as subs, NewCharge};
 use crate::core::error::Result;
 use crate::core::uow::Uow;
 use crate::ledger::entries::post_expense_in;
+use crate::ledger::vat::ExpenseVat;
 
 /// A span of a subscription and what it costs, tax included.
 pub(crate) struct Booking<'a> {
@@ -17,7 +18,7 @@ pub(crate) struct Booking<'a> {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
     pub units: i64,
-    pub tax: i64,
+    pub vat: ExpenseVat,
     /// The expense's name, as the client reads it.
     pub name: &'a str,
     /// When the expense counts as charged (the nominal 02:00 of a run).
@@ -40,7 +41,7 @@ pub(crate) async fn book_charge(uow: &mut Uow<'_>, client: &ClientRow, b: &Booki
     };
     let Some(charge_id) = subs::insert_charge(&mut uow.conn, &charge).await? else { return Ok(None) };
     if b.units > 0 {
-        let expense = post_expense_in(uow, client, b.name, b.units, b.tax, b.charged_at).await?;
+        let expense = post_expense_in(uow, client, b.name, b.units, b.vat, b.charged_at).await?;
         subs::set_charge_expense(&mut uow.conn, charge_id, Some(expense.id), b.units).await?;
     }
     Ok(Some(charge_id))

@@ -19,7 +19,7 @@ use rust_decimal::Decimal;
 use crate::Engine;
 use crate::catalog::services::PriceBook;
 use crate::charging::booking::{Booking, book_charge};
-use crate::charging::run::{ChargeLine, ClientRun, Night, included_vat, nominal};
+use crate::charging::run::{ChargeLine, ClientRun, Night, nominal};
 use crate::charging::state::{State, change_state};
 use crate::core::amount::Amount;
 use crate::core::error::{EngineError, Result};
@@ -285,16 +285,7 @@ impl Engine {
         let lifetime_end = ends_at(&spec.lifetime, self.to_local(sub.connected_at));
         // With nothing more to charge, a lifetime still ends on its day.
         let next = activity.and_then(|a| next_run_date(&terms, a, last_end)).or(lifetime_end.map(|e| e.date()));
-        Ok(Pending {
-            sub: sub.clone(),
-            name: spec.main.name.clone(),
-            vat_percent: spec.fee.vat_percent,
-            lines,
-            last_end,
-            next,
-            horizon,
-            immediate,
-        })
+        Ok(Pending { sub: sub.clone(), name: spec.main.name.clone(), vat: spec.vat(), lines, last_end, next, horizon, immediate })
     }
 
     /// Posts a subscription's priced lines: charge rows (idempotent by
@@ -314,14 +305,15 @@ impl Engine {
             let start = self.to_utc(line.key);
             let end = self.to_utc(line.end);
             let name = charge_name(&p.name, line);
+            let charged_at = if p.immediate { uow.now } else { self.to_utc(nominal(date)) };
             let booking = Booking {
                 subscription_id: p.sub.id,
                 start,
                 end,
                 units: line.units,
-                tax: included_vat(line.units, p.vat_percent, &client.currency)?,
+                vat: self.expense_vat(line.units, p.vat, charged_at, &client.currency)?,
                 name: &name,
-                charged_at: if p.immediate { uow.now } else { self.to_utc(nominal(date)) },
+                charged_at,
                 run_date: date,
             };
             let Some(charge_id) = book_charge(uow, client, &booking).await? else { continue };
@@ -357,7 +349,7 @@ pub(crate) struct Pending {
     pub(crate) sub: SubscriptionRow,
     pub(crate) name: String,
     /// LED-5: the service's VAT, included in its price.
-    pub(crate) vat_percent: Decimal,
+    pub(crate) vat: kopek_domain::tax::VatRate,
     pub(crate) lines: Vec<Line>,
     pub(crate) last_end: Option<NaiveDateTime>,
     pub(crate) next: Option<NaiveDate>,

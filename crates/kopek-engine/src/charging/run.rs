@@ -225,13 +225,3 @@ fn waiting_services(book: &PriceBook, night: Night) -> Vec<i64> {
         })
         .collect()
 }
-
-/// LED-5: the VAT included in a charge, in stored units, rounded to the
-/// currency's minor unit as documents show it.
-pub(crate) fn included_vat(units: i64, vat_percent: Decimal, currency: &str) -> Result<i64> {
-    if vat_percent.is_zero() {
-        return Ok(0);
-    }
-    let money = kopek_domain::Money::from_units(units, crate::core::views::currency_of(currency)?);
-    Ok(kopek_domain::tax::vat(money, vat_percent, kopek_domain::tax::VatMode::Included).tax.to_units()?)
-}

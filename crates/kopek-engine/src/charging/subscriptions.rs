@@ -438,7 +438,8 @@ impl Engine {
                         start.format("%Y-%m-%d %H:%M"),
                         self.to_local(now).format("%Y-%m-%d %H:%M")
                     );
-                    Some(post_expense_in(uow, &client, &name, used, 0, now).await?.id)
+                    let vat = self.expense_vat(used, spec.vat(), now, &client.currency)?;
+                    Some(post_expense_in(uow, &client, &name, used, vat, now).await?.id)
                 } else {
                     None
                 };

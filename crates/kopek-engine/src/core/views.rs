@@ -119,6 +119,10 @@ pub struct Expense {
     pub name: String,
     pub amount: Amount,
     pub tax: Amount,
+    /// LED-5: the VAT rate in percent `tax` was computed at, the one in
+    /// force on the charge day; null for expenses charged before rates
+    /// were kept.
+    pub vat_percent: Option<Amount>,
     /// What no payment has covered yet.
     pub unpaid: Amount,
     pub currency: String,
@@ -251,6 +255,7 @@ pub(crate) fn expense(r: &ExpenseRow, paid_by: &[AllocationSum]) -> Expense {
         name: r.name.clone(),
         amount: Amount::from_units(r.amount, m),
         tax: Amount::from_units(r.tax, m),
+        vat_percent: r.vat_percent.map(|v| Amount::from_units(v, 0)),
         unpaid: Amount::from_units(r.unpaid, m),
         currency: r.currency.clone(),
         status: r.status.to_string(),

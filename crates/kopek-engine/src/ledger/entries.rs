@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use kopek_domain::account::{ExpenseStatus, PaymentStatus, Right};
 use kopek_domain::ledger::{EntryKind, OpenItem, plan_allocations};
 use kopek_domain::money::{parse_expense_amount, parse_payment_amount};
-use kopek_domain::tax::{VatMode, vat};
+use kopek_domain::tax::VatRate;
 use kopek_domain::{Currency, DomainError, Money};
 use kopek_store::clients::{self, ClientRow};
 use kopek_store::ledger::{self as store, NewEntry};
@@ -24,6 +24,7 @@ use crate::core::notify::notify_payment;
 use crate::core::text;
 use crate::core::uow::Uow;
 use crate::core::views::{self, Balance, Expense, Payment, currency_of};
+use crate::ledger::vat::ExpenseVat;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -111,9 +112,11 @@ impl Engine {
         }
         let client = lock_client(&mut uow.conn, client_id).await?;
         let money = parse_expense_amount(req.amount.0, same_currency(&client, &req.currency)?)?;
-        let tax = expense_tax(money, req.vat_percent)?;
         let charged_at = req.charged_at.unwrap_or(uow.now);
-        let row = post_expense_in(&mut uow, &client, name, money.to_units()?, tax.to_units()?, charged_at).await?;
+        let units = money.to_units()?;
+        let vat = self.expense_vat(units, expense_rate(req.vat_percent)?, charged_at, &client.currency)?;
+        let row = post_expense_in(&mut uow, &client, name, units, vat, charged_at).await?;
+        let tax = Money::from_units(vat.tax, money.currency).round_for_payment();
         allocate(&mut uow.conn, client_id, uow.now).await?;
         uow.audit(
             "expense.post",
@@ -282,12 +285,14 @@ fn reason(req: &Reversal) -> Result<&str> {
     Ok(r)
 }
 
-fn expense_tax(money: Money, vat_percent: Option<Amount>) -> Result<Money> {
-    let Some(Amount(rate)) = vat_percent else { return Ok(Money::zero(money.currency)) };
+/// A staff expense's VAT: the percent given (none is 0), fixed whatever
+/// the charge day.
+fn expense_rate(vat_percent: Option<Amount>) -> Result<VatRate> {
+    let Some(Amount(rate)) = vat_percent else { return Ok(VatRate::Fixed(Decimal::ZERO)) };
     if rate < Decimal::ZERO || rate > Decimal::ONE_HUNDRED {
         return Err(DomainError::invalid("vat_percent", "between 0 and 100").into());
     }
-    Ok(vat(money, rate, VatMode::Included).tax)
+    Ok(VatRate::Fixed(rate))
 }
 
 /// Posts an expense and its entry inside a unit of work that holds the
@@ -297,7 +302,7 @@ pub(crate) async fn post_expense_in(
     client: &ClientRow,
     name: &str,
     units: i64,
-    tax_units: i64,
+    vat: ExpenseVat,
     charged_at: DateTime<Utc>,
 ) -> Result<store::ExpenseRow> {
     let row = store::insert_expense(
@@ -306,7 +311,8 @@ pub(crate) async fn post_expense_in(
             client_id: client.id,
             name,
             amount: units,
-            tax: tax_units,
+            tax: vat.tax,
+            vat_percent: vat.rate,
             currency: &client.currency,
             charged_at,
             created_at: uow.now,

@@ -5,3 +5,4 @@
 pub mod entries;
 pub mod expense_list;
 pub mod funds;
+pub mod vat;

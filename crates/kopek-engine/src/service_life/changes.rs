@@ -10,6 +10,7 @@ use kopek_domain::money::{decimal_to_units, units_to_decimal};
 use kopek_domain::product::ProductSpec;
 use kopek_domain::product::life::{Action, change_difference, deletion_refund};
 use kopek_domain::product::quote::{OrderConfig, period_price, resolve};
+use kopek_domain::tax::VatRate;
 use kopek_domain::{DomainError, Money};
 use kopek_store::service_life as store;
 use kopek_store::subscriptions::{self as subs, NewCharge, SubscriptionRow};
@@ -20,7 +21,6 @@ use utoipa::ToSchema;
 use kopek_domain::account::Right;
 
 use crate::Engine;
-use crate::charging::run::included_vat;
 use crate::charging::state::State;
 use crate::core::amount::Amount;
 use crate::core::ctx::Ctx;
@@ -205,8 +205,8 @@ impl Engine {
     ) -> Result<Option<i64>> {
         let mut expense = None;
         if units > 0 {
-            let tax = included_vat(units, tax_percent, &client.currency)?;
-            expense = Some(post_expense_in(uow, client, name, units, tax, uow.now).await?.id);
+            let vat = self.expense_vat(units, VatRate::Fixed(tax_percent), uow.now, &client.currency)?;
+            expense = Some(post_expense_in(uow, client, name, units, vat, uow.now).await?.id);
         } else if units < 0 {
             let money = Money::new(units_to_decimal(-units), currency_of(&client.currency)?);
             credit_in(uow, client, "refund", money, name).await?;

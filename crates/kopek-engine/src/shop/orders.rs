@@ -26,6 +26,7 @@ use crate::core::uow::Uow;
 use crate::core::views::{Payment, minor};
 use crate::ledger::entries::lock_client;
 use crate::ledger::funds::ensure_funds;
+use crate::ledger::vat::ExpenseVat;
 use crate::payments::purpose::PaymentPurpose;
 use crate::payments::start::PayByMethod;
 use crate::shop::products::{on_sale, usable_promo};
@@ -421,7 +422,8 @@ impl Engine {
             kopek_store::paid_period::make_paid(&mut uow.conn, row.id, end, i64::from(quote.months), item.auto_renew).await?;
             let state = if product.hook.is_some() { ServiceState::Processing(Operation::Opening) } else { ServiceState::Active };
             kopek_store::service_life::set_product(&mut uow.conn, row.id, product.id, &item.config, state).await?;
-            let paid = PaidSpan { start: uow.now, end, units: item.amount, tax: decimal_to_units(quote.tax)? };
+            let paid =
+                PaidSpan { start: uow.now, end, units: item.amount, vat: ExpenseVat::quoted(quote.tax, quote.tax_percent)? };
             self.post_paid_span(uow, client, row.id, &spec.name, &paid).await?;
             store::set_item_subscription(&mut uow.conn, item.id, row.id).await?;
             if product.hook.is_some() {

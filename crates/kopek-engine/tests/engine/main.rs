@@ -32,3 +32,4 @@ mod support;
 mod text_limits;
 mod two_factor;
 mod users;
+mod vat_by_date;

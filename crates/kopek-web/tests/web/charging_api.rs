@@ -75,3 +75,40 @@ backend_test!(async fn catalog_refuses_bad_options_with_clear_errors(db) {
     assert_eq!((status, e["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
     assert!(app.get(&format!("/clients/{}/subscriptions", client["id"])).await.as_array().unwrap().is_empty());
 });
+
+// LED-5 over HTTP: a service takes "standard" VAT or a fixed percent, and
+// both at once is a 422 naming the field, creating nothing; a standard
+// service charged in March 2026 is taxed at 22% and each expense shows
+// the rate it was charged at.
+backend_test!(async fn led5_standard_vat_over_http_and_a_fixed_rate_with_it_refused(db) {
+    let app = App::spawn(db).await;
+    let services = app.get("/services").await.as_array().unwrap().len();
+    let mut both = internet(0);
+    both["spec"]["fee"]["vat_rate"] = json!("standard");
+    let (status, e) = app.post("/services", both).await;
+    assert_eq!((status, e["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_field")), "{e}");
+    assert_eq!(
+        e["message"],
+        "fee.vat_rate: the standard rate is set by date; give either vat_rate \"standard\" or a fixed vat_percent, not both"
+    );
+    assert_eq!(app.get("/services").await.as_array().unwrap().len(), services, "nothing created");
+
+    let mut standard = internet(0);
+    standard["spec"]["fee"] = json!({ "price": "310.00", "write_off": "daily", "currency": "RUB", "vat_rate": "standard" });
+    let (status, svc) = app.post("/services", standard).await;
+    assert_eq!(status, StatusCode::CREATED, "{svc}");
+    assert_eq!(svc["versions"][0]["spec"]["fee"]["vat_rate"], "standard");
+    let (_, client) = app.post("/clients", json!({ "name": "Abonent", "credit_limit": "100", "disconnect_threshold": "-100" })).await;
+    let id = client["id"].as_i64().unwrap();
+    app.post(&format!("/clients/{id}/subscriptions"), json!({ "service_id": svc["id"] })).await;
+    app.post("/charge-runs", json!({ "date": "2026-03-02" })).await;
+    let expenses = app.get(&format!("/clients/{id}/expenses")).await;
+    let shown: Vec<(&str, &str, &str)> = expenses
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| (x["amount"].as_str().unwrap(), x["tax"].as_str().unwrap(), x["vat_percent"].as_str().unwrap()))
+        .collect();
+    // 22 % included: 5.00 → 0.90 (at connection), 10.00 → 1.80 (the run).
+    assert_eq!(shown, vec![("5.00", "0.90", "22"), ("10.00", "1.80", "22")]);
+});

@@ -17,6 +17,7 @@ use kopek_domain::payer::{Address, DocumentDelivery, PayerDetails};
 use kopek_domain::product::promo::{PromoCode, PromoValue};
 use kopek_domain::product::quote::{OrderConfig, Quote, QuoteLine};
 use kopek_domain::product::{Addon, DeletionRule, Parameter, PeriodPrice, ProductSpec, ProductType};
+use kopek_domain::tax::VatRateKind;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
@@ -59,6 +60,7 @@ fn service() -> ServiceSpec {
             period: PeriodUnit::Month,
             currency: "RUB".into(),
             vat_percent: Decimal::new(20, 0),
+            vat_rate: VatRateKind::Fixed,
             discount_only_for_tariff_services: true,
             shift_charge_date: true,
             start_charging_after_first_session: true,
