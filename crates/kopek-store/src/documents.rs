@@ -128,12 +128,11 @@ pub async fn invoice_of_payment(conn: &mut Conn, payment_id: i64) -> Result<Opti
         .bind(payment_id).fetch_optional(db).await)?)
 }
 
-/// A payer's current acts whose periods end in `[from, to]`, oldest first.
-pub async fn acts_of_payer(conn: &mut Conn, payer_id: i64, from: NaiveDate, to: NaiveDate) -> Result<Vec<DocumentRow>> {
+/// A payer's current acts dated up to `to`, oldest first.
+pub async fn acts_of_payer(conn: &mut Conn, payer_id: i64, to: NaiveDate) -> Result<Vec<DocumentRow>> {
     Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", COLS,
-        " FROM documents WHERE payer_id = $1 AND kind = 'act' AND NOT replaced AND issued_on >= $2 AND issued_on <= $3
-          ORDER BY issued_on, id"))
-        .bind(payer_id).bind(from).bind(to).fetch_all(db).await)?)
+        " FROM documents WHERE payer_id = $1 AND kind = 'act' AND NOT replaced AND issued_on <= $2 ORDER BY issued_on, id"))
+        .bind(payer_id).bind(to).fetch_all(db).await)?)
 }
 
 pub async fn mark_replaced(conn: &mut Conn, id: i64) -> Result<()> {

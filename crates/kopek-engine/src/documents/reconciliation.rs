@@ -37,8 +37,7 @@ impl Engine {
             store::first_contract(&mut conn, payer_id).await?.map(|(number, signed_on)| ContractRef { number, signed_on });
         let mut opening = Decimal::ZERO;
         let mut entries = Vec::new();
-        let earliest = NaiveDate::MIN;
-        for act in store::acts_of_payer(&mut conn, payer_id, earliest, to).await? {
+        for act in store::acts_of_payer(&mut conn, payer_id, to).await? {
             let amount = units_to_decimal(act.amount);
             if act.issued_on < from {
                 opening += amount;

@@ -77,11 +77,9 @@ async fn books(t: &TestEngine, code: &str) -> (Ctx, i64, Ctx, PayerSummary, i64)
     t.engine.set_provider_details(&admin, provider()).await.unwrap();
     let (client, user) = t.client(code, 100_000).await;
     let payer = t.engine.create_payer(&user, client.id, company("ООО «Ромашка»")).await.unwrap();
-    let method = t.engine.create_payment_method(&admin, method_input("bank", "Банковский перевод", "bank_transfer")).await;
-    let method = match method {
-        Ok(m) => m.id,
-        Err(_) => t.engine.payment_methods(&admin).await.unwrap().into_iter().find(|m| m.prefix == "bank").unwrap().id,
-    };
+    let mut bank = method_input("bank", "Банковский перевод", "bank_transfer");
+    bank.payer_kinds = vec!["legal_entity".into()];
+    let method = t.engine.create_payment_method(&admin, bank).await.unwrap().id;
     let payer = t.engine.payers(&user, client.id).await.unwrap().into_iter().find(|p| p.id == payer.id).unwrap();
     (admin, client.id, user, payer, method)
 }
