@@ -4,7 +4,6 @@
 //! the one rule of `kopek_domain::tax`) and every text formatted, so both
 //! layouts only place strings.
 
-use chrono::NaiveDate;
 use kopek_domain::amount_in_words::roubles_in_words;
 use kopek_domain::money::{Currency, Money, round_half_up};
 use kopek_domain::document::InvoiceInput;
