@@ -42,3 +42,45 @@ pub async fn analyze(conn: &mut Conn) -> Result<()> {
     exec_db!(conn, db => sqlx::query("ANALYZE").execute(db).await)?;
     Ok(())
 }
+
+/// Inserts `n` clients (codes `D1`…`Dn`), each with a company payer whose
+/// details are `payer_details` and `per_client` unpaid expenses charged at
+/// `charged_at`: the month an act run reads.
+pub async fn seed_payers_with_expenses(
+    conn: &mut Conn,
+    n: i64,
+    per_client: i64,
+    charged_at: DateTime<Utc>,
+    payer_details: &str,
+) -> Result<()> {
+    exec_db!(conn, db => sqlx::query(
+        "WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $1)
+         INSERT INTO clients (code, name, country, currency, balance, state, created_at)
+         SELECT 'D' || CAST(i AS TEXT), 'Bench ' || CAST(i AS TEXT), 'RU', 'RUB', 0, 'active', $2 FROM seq")
+        .bind(n).bind(charged_at).execute(db).await)?;
+    exec_db!(conn, db => sqlx::query(
+        "INSERT INTO payers (client_id, kind, name, country, details, created_at, updated_at)
+         SELECT id, 'legal_entity', 'ООО «Ромашка»', 'RU', $1, $2, $2 FROM clients WHERE code LIKE 'D%'")
+        .bind(payer_details).bind(charged_at).execute(db).await)?;
+    exec_db!(conn, db => sqlx::query(
+        "WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $1)
+         INSERT INTO expenses (client_id, name, amount, tax, unpaid, currency, status, charged_at, created_at, vat_percent)
+         SELECT c.id, 'VDS ' || CAST(seq.i AS TEXT), 2500000, 450800, 2500000, 'RUB', 'posted', $2, $2, 220000
+           FROM clients c CROSS JOIN seq WHERE c.code LIKE 'D%'")
+        .bind(per_client).bind(charged_at).execute(db).await)?;
+    Ok(())
+}
+
+/// The floor an act run is measured against: `n` rows of the same width
+/// written set-based in one statement, into a scratch table that is gone
+/// afterwards.
+pub async fn floor_rows(conn: &mut Conn, n: i64, width: usize) -> Result<()> {
+    let data = "x".repeat(width);
+    exec_db!(conn, db => sqlx::query("CREATE TEMPORARY TABLE bench_floor (id BIGINT, data TEXT)").execute(db).await)?;
+    exec_db!(conn, db => sqlx::query(
+        "WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $1)
+         INSERT INTO bench_floor (id, data) SELECT i, $2 FROM seq")
+        .bind(n).bind(&data).execute(db).await)?;
+    exec_db!(conn, db => sqlx::query("DROP TABLE bench_floor").execute(db).await)?;
+    Ok(())
+}

@@ -169,6 +169,18 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 300)]
         requests: u32,
     },
+    /// Time the night of the 1st issuing acts for many payers, and one
+    /// act's PDF.
+    Documents {
+        #[arg(long, default_value_t = 100_000)]
+        payers: i64,
+        /// Expenses per payer in the month.
+        #[arg(long, default_value_t = 3)]
+        expenses: i64,
+        /// PDF renders timed.
+        #[arg(long, default_value_t = 50)]
+        renders: u32,
+    },
     /// Time the nightly charge run.
     Charge {
         #[arg(long, default_value_t = 100_000)]

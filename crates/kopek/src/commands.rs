@@ -23,6 +23,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             BenchCommand::Charge { subscriptions, batch } => {
                 crate::bench::charge(cli.database_url.as_deref(), *subscriptions, *batch).await?;
             }
+            BenchCommand::Documents { payers, expenses, renders } => {
+                crate::bench_documents::documents(cli.database_url.as_deref(), *payers, *expenses, *renders).await?;
+            }
             BenchCommand::Portal { expenses, services, requests } => {
                 crate::bench_portal::portal(cli.database_url.as_deref(), *expenses, *services, *requests).await?;
             }
