@@ -63,9 +63,9 @@ fn test_channel(name: &str) -> Result<NotificationChannel> {
 fn is_chat_id(to: &str) -> bool {
     let digits = to.strip_prefix('-').unwrap_or(to);
     let numeric = !digits.is_empty() && digits.len() <= 20 && digits.bytes().all(|b| b.is_ascii_digit());
-    let channel = to.strip_prefix('@').is_some_and(|n| {
-        (5..=32).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-    });
+    let channel = to
+        .strip_prefix('@')
+        .is_some_and(|n| (5..=32).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
     numeric || channel
 }
 

@@ -30,7 +30,9 @@ fn names_in(dir: &std::path::Path) -> Vec<String> {
 }
 
 fn open(dep: i64, subject: &str) -> OpenTicket {
-    OpenTicket { department_id: Some(dep), subscription_id: None, subject: subject.into(), text: "Счёт во вложении".into() }
+    OpenTicket {
+        department_id: Some(dep), subscription_id: None, subject: subject.into(), text: "Счёт во вложении".into()
+    }
 }
 
 backend_test!(

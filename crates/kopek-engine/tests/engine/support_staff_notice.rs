@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use kopek_domain::account::NotificationChannel;
 use kopek_domain::notification::DeliveryStatus;
+use kopek_engine::Ctx;
 use kopek_engine::accounts::clients::NewStaff;
 use kopek_engine::core::notify::NewTicketNotice;
 use kopek_engine::jobs::worker::Worker;
@@ -18,7 +19,6 @@ use kopek_engine::notifications::log::DeliveryQuery;
 use kopek_engine::support::departments::DepartmentInput;
 use kopek_engine::support::tickets::OpenTicket;
 use kopek_engine::testing::TestEngine;
-use kopek_engine::Ctx;
 use kopek_store::backend_test;
 
 /// Renders an event as "<event> <ticket id> <subject>" in its language.
@@ -58,7 +58,10 @@ impl Courier for Mailbox {
 }
 
 async fn staff(t: &TestEngine, admin: &Ctx, email: &str, role: &str) -> i64 {
-    let new = NewStaff { email: email.into(), full_name: "Сотрудник".into(), password: "staff-password".into(), role: role.into() };
+    let new =
+        NewStaff {
+            email: email.into(), full_name: "Сотрудник".into(), password: "staff-password".into(), role: role.into()
+        };
     t.engine.create_staff_user(admin, new).await.unwrap().id
 }
 

@@ -288,7 +288,8 @@ mod tests {
     #[test]
     fn acc4_a_new_ticket_reads_to_staff_with_its_client_and_department() {
         let t = ShippedTemplates::new();
-        let data = serde_json::json!({ "ticket_id": 12, "subject": "Сервер", "client": "ООО Ромашка", "department": "Технический" });
+        let data =
+            serde_json::json!({ "ticket_id": 12, "subject": "Сервер", "client": "ООО Ромашка", "department": "Технический" });
         let ru = t.render("support.ticket_created", "ru", &data).unwrap();
         assert_eq!(ru.subject, "Новый запрос № 12: Сервер");
         assert_eq!(
