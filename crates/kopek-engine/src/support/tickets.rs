@@ -155,6 +155,8 @@ impl Engine {
     ) -> Result<i64> {
         let pairs: Vec<(&str, &[u8])> = files.iter().map(|f| (f.name.as_str(), f.bytes.as_slice())).collect();
         let checked = self.settings.support.check_files("files", &pairs)?;
+        // Every refusal comes before a file is written to a files directory.
+        let status = if internal { None } else { Some(rules::transition(state_of(row), row.status, TicketAction::Reply)?) };
         let actor = &uow.ctx().actor;
         let label = actor.label();
         let new =
@@ -170,8 +172,7 @@ impl Engine {
             };
             self.settings.support_files.keep(&mut uow.conn, keep, uow.now).await?;
         }
-        if !internal {
-            let status = rules::transition(state_of(row), row.status, TicketAction::Reply)?;
+        if let Some(status) = status {
             store::touch_ticket(&mut uow.conn, row.id, status, author, author == AuthorKind::Client, uow.now).await?;
         }
         Ok(message.id)

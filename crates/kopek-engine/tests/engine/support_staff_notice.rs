@@ -105,7 +105,7 @@ backend_test!(
         ]
     );
     let log = t.engine.notification_deliveries(&admin, &DeliveryQuery::default()).await.unwrap();
-    let mut got: Vec<(Option<i64>, Option<i64>, &str, &str, DeliveryStatus)> =
+    let mut got: Vec<_> =
         log.iter().map(|d| (d.staff_user_id, d.client_user_id, d.event.as_str(), d.address.as_str(), d.status)).collect();
     got.sort_unstable_by_key(|g| g.0);
     assert_eq!(
