@@ -43,6 +43,19 @@ pub fn category_of(event: &str) -> Option<NotificationCategory> {
     EVENTS.iter().find(|(code, _)| *code == event).map(|(_, c)| *c)
 }
 
+/// ACC-4: a client's user opened a ticket; its department's staff hear of
+/// it by e-mail.
+pub const NEW_TICKET_EVENT: &str = "support.ticket_created";
+
+/// The events told to staff, not to a client's users: they have no
+/// category, since staff choose no channels, and go by e-mail.
+pub const STAFF_EVENTS: &[&str] = &[NEW_TICKET_EVENT];
+
+/// Whether Kopek sends `event` to anyone: a client's event or a staff one.
+pub fn is_event(event: &str) -> bool {
+    category_of(event).is_some() || STAFF_EVENTS.contains(&event)
+}
+
 /// How many days before a paid period ends the client is told it expires.
 pub const EXPIRY_NOTICE_DAYS: i64 = 3;
 
@@ -120,6 +133,8 @@ mod tests {
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), EVENTS.len());
+        assert!(is_event("support.reply") && is_event(NEW_TICKET_EVENT) && !is_event("no.such"));
+        assert_eq!(category_of(NEW_TICKET_EVENT), None, "staff choose no channels");
     }
 
     #[test]

@@ -50,6 +50,8 @@ pub struct Settings {
     pub two_factor_issuer: String,
     /// SUP-1, SUP-2: auto-close days and attachment limits.
     pub support: kopek_domain::support::SupportSettings,
+    /// SUP-1: where new attachments' bytes are kept.
+    pub support_files: support::files::FileStore,
     /// ACC-2: SMS is configured, so phone numbers can be confirmed by code.
     pub sms_enabled: bool,
     /// NTF-5: the provider's Telegram bot (without @), for the one-time
@@ -103,6 +105,7 @@ impl Default for Settings {
             staff_two_factor_required: false,
             two_factor_issuer: "Kopek".into(),
             support: kopek_domain::support::SupportSettings::default(),
+            support_files: support::files::FileStore::Database,
             sms_enabled: false,
             telegram_bot_name: None,
         }

@@ -1,5 +1,6 @@
 //! NTF-4: the portal's inbox of notifications and the deliveries by
-//! e-mail and SMS, each with its tries. Both are written with their
+//! e-mail and SMS, each with its tries (to a client's user, or to a staff
+//! user for a new ticket of its department, ACC-4). Both are written with their
 //! unique keys, so handling one outbox message again adds nothing.
 
 use chrono::{DateTime, Utc};
@@ -88,9 +89,14 @@ pub async fn mark_read(conn: &mut Conn, id: i64, now: DateTime<Utc>) -> Result<(
 pub struct DeliveryRow {
     pub id: i64,
     pub outbox_id: i64,
-    pub inbox_id: i64,
+    /// A client's user's delivery: its inbox entry and user.
+    pub inbox_id: Option<i64>,
     pub client_id: i64,
-    pub client_user_id: i64,
+    pub client_user_id: Option<i64>,
+    /// A staff user's delivery (ACC-4), with what it renders from.
+    pub staff_user_id: Option<i64>,
+    pub locale: Option<String>,
+    pub data: Option<String>,
     pub event: String,
     #[sqlx(try_from = "String")]
     pub channel: NotificationChannel,
@@ -105,8 +111,8 @@ pub struct DeliveryRow {
     pub sent_at: Option<DateTime<Utc>>,
 }
 
-const DELIVERY_COLS: &str = "id, outbox_id, inbox_id, client_id, client_user_id, event, channel, address, status, attempts,
-    last_error, provider_message_id, next_attempt_at, created_at, sent_at";
+const DELIVERY_COLS: &str = "id, outbox_id, inbox_id, client_id, client_user_id, staff_user_id, locale, data, event, channel,
+    address, status, attempts, last_error, provider_message_id, next_attempt_at, created_at, sent_at";
 
 /// Queues a delivery unless this message already has one for the user and
 /// channel.
@@ -123,6 +129,31 @@ pub async fn insert_delivery(
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $8) ON CONFLICT (outbox_id, client_user_id, channel) DO NOTHING")
         .bind(inbox.outbox_id).bind(inbox.id).bind(inbox.client_id).bind(inbox.client_user_id).bind(&inbox.event)
         .bind(channel.as_str()).bind(address).bind(now).execute(db).await)?;
+    Ok(())
+}
+
+/// A notification for a staff user (ACC-4), who has no inbox: what it
+/// renders from is kept on the delivery itself.
+pub struct NewStaffDelivery<'a> {
+    pub outbox_id: i64,
+    pub client_id: i64,
+    pub staff_user_id: i64,
+    pub event: &'a str,
+    pub locale: &'a str,
+    pub data: &'a str,
+    pub channel: NotificationChannel,
+    pub address: &'a str,
+}
+
+/// Queues a staff user's delivery unless this message already has one for
+/// the staff user and channel.
+pub async fn insert_staff_delivery(conn: &mut Conn, d: &NewStaffDelivery<'_>, now: DateTime<Utc>) -> Result<()> {
+    exec_db!(conn, db => sqlx::query(
+        "INSERT INTO notification_deliveries (outbox_id, client_id, staff_user_id, event, locale, data, channel, address,
+                                              status, next_attempt_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', $9, $9) ON CONFLICT (outbox_id, staff_user_id, channel) DO NOTHING")
+        .bind(d.outbox_id).bind(d.client_id).bind(d.staff_user_id).bind(d.event).bind(d.locale).bind(d.data)
+        .bind(d.channel.as_str()).bind(d.address).bind(now).execute(db).await)?;
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! Support tickets (SUP-1, SUP-2), their messages and files, and the
 //! departments staff answer them in (ACC-4). A file's bytes are read only
-//! by [`file_bytes`], never by a list.
+//! by [`file_bytes`], never by a list; a file in the files directory has
+//! none here, only its name there (`stored_as`).
 
 use chrono::{DateTime, Utc};
 use kopek_domain::support::{AuthorKind, TicketStatus};
@@ -55,7 +56,23 @@ pub struct FileRow {
     pub content_type: String,
     pub size: i64,
     pub created_at: DateTime<Utc>,
+    /// Its bytes' name in the files directory; `None`: in the database.
+    pub stored_as: Option<String>,
 }
+
+/// A new file's row. Its bytes go to the database with it unless they
+/// were already put in the files directory as `stored_as`.
+#[derive(Debug, Clone)]
+pub struct NewFile<'a> {
+    pub ticket_id: i64,
+    pub message_id: i64,
+    pub name: &'a str,
+    pub content_type: &'a str,
+    pub bytes: &'a [u8],
+    pub stored_as: Option<&'a str>,
+}
+
+const FILE: &str = "SELECT id, ticket_id, message_id, name, content_type, size, created_at, stored_as FROM support_files";
 
 /// What a new ticket starts with.
 #[derive(Debug, Clone)]
@@ -247,40 +264,31 @@ pub async fn message(conn: &mut Conn, id: i64) -> Result<Option<MessageRow>> {
         .bind(id).fetch_optional(db).await)?)
 }
 
-pub async fn insert_file(
-    conn: &mut Conn,
-    ticket_id: i64,
-    message_id: i64,
-    name: &str,
-    content_type: &str,
-    bytes: &[u8],
-    now: DateTime<Utc>,
-) -> Result<FileRow> {
+pub async fn insert_file(conn: &mut Conn, f: &NewFile<'_>, now: DateTime<Utc>) -> Result<FileRow> {
     let row: FileRow = on_db!(conn, db => sqlx::query_as(
-        "INSERT INTO support_files (ticket_id, message_id, name, content_type, size, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         RETURNING id, ticket_id, message_id, name, content_type, size, created_at")
-        .bind(ticket_id).bind(message_id).bind(name).bind(content_type).bind(bytes.len() as i64).bind(now)
-        .fetch_one(db).await)?;
-    exec_db!(conn, db => sqlx::query("INSERT INTO support_file_bytes (file_id, bytes) VALUES ($1, $2)")
-        .bind(row.id).bind(bytes).execute(db).await)?;
+        "INSERT INTO support_files (ticket_id, message_id, name, content_type, size, created_at, stored_as)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         RETURNING id, ticket_id, message_id, name, content_type, size, created_at, stored_as")
+        .bind(f.ticket_id).bind(f.message_id).bind(f.name).bind(f.content_type).bind(f.bytes.len() as i64).bind(now)
+        .bind(f.stored_as).fetch_one(db).await)?;
+    if f.stored_as.is_none() {
+        exec_db!(conn, db => sqlx::query("INSERT INTO support_file_bytes (file_id, bytes) VALUES ($1, $2)")
+            .bind(row.id).bind(f.bytes).execute(db).await)?;
+    }
     Ok(row)
 }
 
 /// A ticket's files, in the order they came.
 pub async fn files(conn: &mut Conn, ticket_id: i64) -> Result<Vec<FileRow>> {
-    Ok(on_db!(conn, db => sqlx::query_as(
-        "SELECT id, ticket_id, message_id, name, content_type, size, created_at FROM support_files
-         WHERE ticket_id = $1 ORDER BY id")
+    Ok(on_db!(conn, db => sqlx::query_as(sql!(FILE, " WHERE ticket_id = $1 ORDER BY id"))
         .bind(ticket_id).fetch_all(db).await)?)
 }
 
 pub async fn file(conn: &mut Conn, id: i64) -> Result<Option<FileRow>> {
-    Ok(on_db!(conn, db => sqlx::query_as(
-        "SELECT id, ticket_id, message_id, name, content_type, size, created_at FROM support_files WHERE id = $1")
-        .bind(id).fetch_optional(db).await)?)
+    Ok(on_db!(conn, db => sqlx::query_as(sql!(FILE, " WHERE id = $1")).bind(id).fetch_optional(db).await)?)
 }
 
+/// The bytes of a file kept in the database.
 pub async fn file_bytes(conn: &mut Conn, file_id: i64) -> Result<Option<Vec<u8>>> {
     Ok(on_db!(conn, db => sqlx::query_scalar("SELECT bytes FROM support_file_bytes WHERE file_id = $1")
         .bind(file_id).fetch_optional(db).await)?)

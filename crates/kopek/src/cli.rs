@@ -80,10 +80,10 @@ pub enum Command {
 pub enum NotifyCommand {
     /// Send a test message through one configured channel.
     Test {
-        /// email or sms.
+        /// email, sms or telegram.
         #[arg(long)]
         channel: String,
-        /// The e-mail address or phone number.
+        /// The e-mail address, phone number or Telegram chat id.
         #[arg(long)]
         to: String,
         /// The language of the message: ru or en.

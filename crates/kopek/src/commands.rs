@@ -104,6 +104,7 @@ async fn open(config: &Config, clock: Arc<dyn Clock>) -> Result<Engine> {
         sms_enabled: config.channels.sms.is_some(),
         telegram_bot_name: config.channels.telegram.as_ref().and_then(|t| t.bot_name.clone()),
         support: config.support.clone(),
+        support_files: config.support_files.clone(),
         ..defaults
     };
     let templates = Arc::new(kopek_integrations::notifications::ShippedTemplates::new());

@@ -81,6 +81,9 @@ struct Layered {
     support_max_message_kib: Option<u64>,
     support_max_files: Option<usize>,
     support_allowed_kinds: Option<String>,
+    /// SUP-1: where attachments' bytes are kept, one file per content; unset
+    /// keeps them in the database.
+    support_files_dir: Option<std::path::PathBuf>,
 }
 
 /// Payment gateways (PMT-4). Bank transfer is always on; the sandbox is on
@@ -122,6 +125,7 @@ pub struct Config {
     pub staff_two_factor_required: bool,
     pub two_factor_issuer: Option<String>,
     pub support: SupportSettings,
+    pub support_files: kopek_engine::support::files::FileStore,
 }
 
 impl Config {
@@ -156,6 +160,7 @@ impl Config {
             staff_two_factor_required: layered.staff_two_factor_required.unwrap_or(false),
             two_factor_issuer: layered.two_factor_issuer.filter(|i| !i.trim().is_empty()),
             support,
+            support_files: support_files(layered.support_files_dir.as_deref())?,
             shield: {
                 let d = kopek_web::shield::ShieldConfig::default();
                 kopek_web::shield::ShieldConfig {
@@ -216,6 +221,15 @@ fn support(l: &Layered) -> Result<SupportSettings> {
         max_files,
         allowed_kinds,
     })
+}
+
+/// SUP-1: the files directory, made at start so a path Kopek can't write
+/// to stops it then rather than at a client's first upload.
+fn support_files(dir: Option<&Path>) -> Result<kopek_engine::support::files::FileStore> {
+    use kopek_engine::support::files::FileStore;
+    let Some(dir) = dir.filter(|d| !d.as_os_str().is_empty()) else { return Ok(FileStore::Database) };
+    std::fs::create_dir_all(dir).with_context(|| format!("support_files_dir {}: cannot create it", dir.display()))?;
+    Ok(FileStore::Directory(dir.to_path_buf()))
 }
 
 fn smtp(l: &Layered) -> Result<Option<SmtpConfig>> {
@@ -319,5 +333,20 @@ mod tests {
             refused("support_max_file_kib = 4096\nsupport_max_message_kib = 1024"),
             "support_max_file_kib is above support_max_message_kib: no such file could be sent"
         );
+    }
+
+    #[test]
+    fn sup1_support_files_go_to_the_database_unless_a_directory_is_set() {
+        use kopek_engine::support::files::FileStore;
+        assert_eq!(support_files(layered("").support_files_dir.as_deref()).unwrap(), FileStore::Database);
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("support").join("files");
+        let toml = format!("support_files_dir = {:?}", dir.display().to_string());
+        assert_eq!(support_files(layered(&toml).support_files_dir.as_deref()).unwrap(), FileStore::Directory(dir.clone()));
+        assert!(dir.is_dir(), "made at start");
+        let blocked = tmp.path().join("a-file");
+        std::fs::write(&blocked, b"x").unwrap();
+        let err = support_files(Some(&blocked.join("sub"))).unwrap_err().to_string();
+        assert_eq!(err, format!("support_files_dir {}: cannot create it", blocked.join("sub").display()));
     }
 }

@@ -27,6 +27,32 @@ pub struct Notification {
     pub data: serde_json::Value,
 }
 
+/// ACC-4: the outbox topic telling a department's staff of a new ticket.
+pub const NEW_TICKET_TOPIC: &str = kopek_domain::notification::NEW_TICKET_EVENT;
+
+/// A new ticket as the outbox carries it to its department's staff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewTicketNotice {
+    pub ticket_id: i64,
+    pub client_id: i64,
+    pub department_id: Option<i64>,
+    pub subject: String,
+    /// The department's staff when the ticket was opened.
+    pub staff: Vec<i64>,
+    /// The client's and the department's names, for the letter; empty in
+    /// a notice queued before they were carried.
+    #[serde(default)]
+    pub client: String,
+    #[serde(default)]
+    pub department: String,
+}
+
+/// Queues the staff's notice of a new ticket, once per ticket.
+pub(crate) async fn notify_staff_of_ticket(uow: &mut Uow<'_>, notice: &NewTicketNotice) -> Result<()> {
+    uow.emit(NEW_TICKET_TOPIC, notice, Some(&format!("ticket-{}", notice.ticket_id))).await?;
+    Ok(())
+}
+
 /// Queues `event` for the client's users, once per `dedup`.
 pub(crate) async fn notify_client(
     uow: &mut Uow<'_>,

@@ -22,7 +22,7 @@ use kopek_store::{Conn, users};
 use crate::Engine;
 use crate::accounts::phone::{PHONE_CODE_EVENT, PHONE_CODE_TOPIC, PhoneCodeMessage};
 use crate::core::error::{EngineError, Result};
-use crate::core::notify::{NOTIFICATION_TOPIC, Notification};
+use crate::core::notify::{NEW_TICKET_TOPIC, NOTIFICATION_TOPIC, NewTicketNotice, Notification};
 use crate::jobs::worker::{Handler, Message, Worker, backoff};
 use crate::notifications::channels::{Courier, Outgoing, Rendered, Renderer, SendError};
 use crate::notifications::templates::stored_source;
@@ -76,10 +76,15 @@ impl Notifier {
         &self.renderer
     }
 
-    /// Adds the handlers of notifications and of their retries to a worker.
+    /// Adds the handlers of notifications (to clients' users and, for a new
+    /// ticket, to its department's staff) and of their retries to a worker.
     pub fn attach(self: &Arc<Self>, worker: Worker) -> Worker {
         let job: Arc<dyn Handler> = Arc::new(NotificationJob(self.clone()));
-        worker.handle(NOTIFICATION_TOPIC, job.clone()).handle(RETRY_TOPIC, job.clone()).handle(PHONE_CODE_TOPIC, job)
+        worker
+            .handle(NOTIFICATION_TOPIC, job.clone())
+            .handle(RETRY_TOPIC, job.clone())
+            .handle(PHONE_CODE_TOPIC, job.clone())
+            .handle(NEW_TICKET_TOPIC, job)
     }
 
     /// Declares the schedule that retries failed deliveries.
@@ -201,14 +206,22 @@ impl Notifier {
     /// The delivery's text, rendered again in the language it was kept in.
     async fn content_of(&self, engine: &Engine, d: &store::DeliveryRow) -> Result<std::result::Result<Rendered, SendError>> {
         let mut conn = engine.store.conn().await?;
-        let inbox = store::inbox_entry(&mut conn, d.inbox_id)
-            .await?
-            .ok_or_else(|| EngineError::Internal(format!("delivery {} lost its notification", d.id)))?;
-        let data: serde_json::Value = serde_json::from_str(&inbox.data)?;
-        Ok(self.render_any(&mut conn, &inbox.event, &inbox.locale, &data).await?.map_err(SendError::permanent))
+        let lost = || EngineError::Internal(format!("delivery {} lost its notification", d.id));
+        // A staff user's delivery keeps what it renders from; a client's
+        // user's is in its inbox entry.
+        let (locale, data) = match (d.inbox_id, &d.locale, &d.data) {
+            (Some(inbox_id), _, _) => {
+                let inbox = store::inbox_entry(&mut conn, inbox_id).await?.ok_or_else(lost)?;
+                (inbox.locale, inbox.data)
+            }
+            (None, Some(locale), Some(data)) => (locale.clone(), data.clone()),
+            _ => return Err(lost()),
+        };
+        let data: serde_json::Value = serde_json::from_str(&data)?;
+        Ok(self.render_any(&mut conn, &d.event, &locale, &data).await?.map_err(SendError::permanent))
     }
 
-    async fn render(&self, conn: &mut Conn, event: &str, locale: &str, data: &serde_json::Value) -> Result<Rendered> {
+    pub(super) async fn render(&self, conn: &mut Conn, event: &str, locale: &str, data: &serde_json::Value) -> Result<Rendered> {
         self.render_any(conn, event, locale, data).await?.map_err(|e| EngineError::invalid("template_failed", e))
     }
 
@@ -286,6 +299,10 @@ impl Handler for NotificationJob {
         if message.topic == NOTIFICATION_TOPIC {
             let note: Notification = serde_json::from_value(message.payload.clone()).map_err(|e| e.to_string())?;
             self.0.accept(engine, message.id, &note).await.map_err(|e| e.chain())?;
+        }
+        if message.topic == NEW_TICKET_TOPIC {
+            let notice: NewTicketNotice = serde_json::from_value(message.payload.clone()).map_err(|e| e.to_string())?;
+            self.0.accept_new_ticket(engine, message.id, &notice).await.map_err(|e| e.chain())?;
         }
         self.0.deliver_due(engine).await.map_err(|e| e.chain())?;
         Ok(())

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use kopek_domain::account::NotificationChannel;
-use kopek_domain::notification::{DeliveryStatus, category_of};
+use kopek_domain::notification::{DeliveryStatus, is_event};
 use kopek_store::notifications::{self as store, DeliveryFilter, DeliveryRow};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -20,7 +20,10 @@ pub const LOG_PAGE_SIZE: i64 = 50;
 pub struct Delivery {
     pub id: i64,
     pub client_id: i64,
-    pub client_user_id: i64,
+    /// Who it went to: a client's user, or a staff user (ACC-4: a new
+    /// ticket of its department).
+    pub client_user_id: Option<i64>,
+    pub staff_user_id: Option<i64>,
     pub event: String,
     pub channel: NotificationChannel,
     pub address: String,
@@ -39,6 +42,7 @@ impl From<DeliveryRow> for Delivery {
             id: r.id,
             client_id: r.client_id,
             client_user_id: r.client_user_id,
+            staff_user_id: r.staff_user_id,
             event: r.event,
             channel: r.channel,
             address: r.address,
@@ -69,7 +73,7 @@ pub struct DeliveryQuery {
 impl Engine {
     pub async fn notification_deliveries(&self, ctx: &Ctx, q: &DeliveryQuery) -> Result<Vec<Delivery>> {
         ctx.actor.ensure_staff("read the delivery log")?;
-        if let Some(event) = q.event.as_deref().filter(|e| category_of(e).is_none()) {
+        if let Some(event) = q.event.as_deref().filter(|e| !is_event(e)) {
             return Err(EngineError::invalid_field("event", "unknown_event", format!("no notification event {event:?}")));
         }
         let filter = DeliveryFilter { event: q.event.clone(), channel: q.channel, status: q.status, client_id: q.client_id };

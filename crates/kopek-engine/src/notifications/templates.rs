@@ -4,7 +4,7 @@
 //! part and line — so the delivery worker, which prefers a stored template
 //! to the shipped one, never meets a broken one.
 
-use kopek_domain::notification::category_of;
+use kopek_domain::notification::is_event;
 use kopek_store::notifications::{self as store, TemplateRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -60,7 +60,7 @@ fn view(row: TemplateRow) -> NotificationTemplate {
 
 /// An event Kopek knows and a language templates are kept in.
 fn ensure_known(event: &str, locale: &str) -> Result<()> {
-    if category_of(event).is_none() {
+    if !is_event(event) {
         return Err(EngineError::invalid("unknown_event", format!("no notification event {event:?}")));
     }
     if !TEMPLATE_LOCALES.contains(&locale) {

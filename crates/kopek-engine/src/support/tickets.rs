@@ -14,15 +14,13 @@ use utoipa::ToSchema;
 use crate::Engine;
 use crate::core::ctx::{Actor, Ctx};
 use crate::core::error::{EngineError, Result};
-use crate::core::notify::notify_client;
+use crate::core::notify::{NewTicketNotice, notify_client, notify_staff_of_ticket};
 use crate::core::uow::Uow;
+use crate::support::files::FileToKeep;
 use crate::support::views::{
     Scope, Ticket, TicketDetail, TicketFile, TicketMessage, Upload, ensure_staff_side, scope, state_of, ticket_view,
     visible_ticket,
 };
-
-/// The outbox topic telling staff of a new ticket.
-pub const NEW_TICKET_TOPIC: &str = "support.ticket_created";
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -97,14 +95,24 @@ impl Engine {
         let new = NewTicket { client_id, department_id, subscription_id, subject, created_by: &label };
         let row = store::insert_ticket(&mut uow.conn, &new, uow.now).await?;
         self.add_message(uow, &row, AuthorKind::Client, text, false, files).await?;
-        let staff = match department_id {
-            Some(d) => store::department_staff(&mut uow.conn, d).await?,
-            None => Vec::new(),
+        let (staff, department) = match department_id {
+            Some(d) => (
+                store::department_staff(&mut uow.conn, d).await?,
+                store::department(&mut uow.conn, d).await?.map(|d| d.name).unwrap_or_default(),
+            ),
+            None => (Vec::new(), String::new()),
         };
-        let notice = serde_json::json!({
-            "ticket_id": row.id, "client_id": client_id, "department_id": department_id, "subject": subject, "staff": staff,
-        });
-        uow.emit(NEW_TICKET_TOPIC, &notice, Some(&format!("ticket-{}", row.id))).await?;
+        let client = kopek_store::clients::get(&mut uow.conn, client_id).await?.map(|c| c.name).unwrap_or_default();
+        let notice = NewTicketNotice {
+            ticket_id: row.id,
+            client_id,
+            department_id,
+            subject: subject.to_string(),
+            staff,
+            client,
+            department,
+        };
+        notify_staff_of_ticket(uow, &notice).await?;
         let audit =
             serde_json::json!({ "department_id": department_id, "subscription_id": subscription_id, "files": files.len() });
         uow.audit("support.ticket_opened", "ticket", row.id, Some(client_id), audit).await?;
@@ -147,17 +155,24 @@ impl Engine {
     ) -> Result<i64> {
         let pairs: Vec<(&str, &[u8])> = files.iter().map(|f| (f.name.as_str(), f.bytes.as_slice())).collect();
         let checked = self.settings.support.check_files("files", &pairs)?;
+        // Every refusal comes before a file is written to a files directory.
+        let status = if internal { None } else { Some(rules::transition(state_of(row), row.status, TicketAction::Reply)?) };
         let actor = &uow.ctx().actor;
         let label = actor.label();
         let new =
             NewMessage { ticket_id: row.id, author_kind: author, author_id: actor.id(), author_label: &label, text, internal };
         let message = store::insert_message(&mut uow.conn, &new, uow.now).await?;
         for (file, upload) in checked.iter().zip(files) {
-            store::insert_file(&mut uow.conn, row.id, message.id, &file.name, file.kind.content_type(), &upload.bytes, uow.now)
-                .await?;
+            let keep = FileToKeep {
+                ticket_id: row.id,
+                message_id: message.id,
+                name: &file.name,
+                content_type: file.kind.content_type(),
+                bytes: &upload.bytes,
+            };
+            self.settings.support_files.keep(&mut uow.conn, keep, uow.now).await?;
         }
-        if !internal {
-            let status = rules::transition(state_of(row), row.status, TicketAction::Reply)?;
+        if let Some(status) = status {
             store::touch_ticket(&mut uow.conn, row.id, status, author, author == AuthorKind::Client, uow.now).await?;
         }
         Ok(message.id)

@@ -29,6 +29,8 @@ mod privacy;
 mod rights;
 mod simulation;
 mod support;
+mod support_files;
+mod support_staff_notice;
 mod text_limits;
 mod two_factor;
 mod users;

@@ -45,6 +45,7 @@ const SHIPPED: &[(&str, &str, &str)] = shipped![
     "service.expiring",
     "service.deleted",
     "support.reply",
+    "support.ticket_created",
     "news.published",
     "notify.test",
     "account.phone_code",
@@ -253,6 +254,8 @@ mod tests {
         // The phone code goes straight to one number, never through the
         // inbox, so it is no notification event; it ships all the same.
         shipped.retain(|e| *e != kopek_engine::accounts::phone::PHONE_CODE_EVENT);
+        events.extend(kopek_domain::notification::STAFF_EVENTS);
+        events.sort_unstable();
         assert_eq!(shipped, events);
         events.push(kopek_engine::accounts::phone::PHONE_CODE_EVENT);
         let data = serde_json::json!({
@@ -261,6 +264,7 @@ mod tests {
             "payment_id": 9, "to": "a@b.ru", "renewed_subscriptions": [], "number": "P-9", "balance": "-3.5",
             "balance_currency": "RUB", "service": "Хостинг", "months": 3, "paid_until": "2027-04-15", "state": "active",
             "auto_renew": true, "ticket_id": 5, "subject": "Вопрос", "code": "042917", "news_id": 4, "title": "Работы", "body": "Ночью",
+            "client": "ООО Ромашка", "department": "Технический",
         });
         for event in events {
             for locale in TEMPLATE_LOCALES {
@@ -282,6 +286,24 @@ mod tests {
         assert!(en.text.contains("due by 15 Jan 2027. To pay: 1,234.50 RUB."), "{}", en.text);
         let other = t.render("credit.due_soon", "de", &invoice()).unwrap();
         assert_eq!(other.subject, ru.subject, "an unknown language reads as the provider's");
+    }
+
+    #[test]
+    fn acc4_a_new_ticket_reads_to_staff_with_its_client_and_department() {
+        let t = ShippedTemplates::new();
+        let data =
+            serde_json::json!({ "ticket_id": 12, "subject": "Сервер", "client": "ООО Ромашка", "department": "Технический" });
+        let ru = t.render("support.ticket_created", "ru", &data).unwrap();
+        assert_eq!(ru.subject, "Новый запрос № 12: Сервер");
+        assert_eq!(
+            ru.text,
+            "Клиент «ООО Ромашка» открыл запрос № 12 «Сервер» в отделе «Технический».\nОтветить можно в разделе «Поддержка — Запросы»."
+        );
+        let en = t.render("support.ticket_created", "en", &data).unwrap();
+        assert_eq!(en.subject, "New request No. 12: Сервер");
+        let bare = serde_json::json!({ "ticket_id": 12, "subject": "Сервер", "client": "", "department": "" });
+        let ru = t.render("support.ticket_created", "ru", &bare).unwrap();
+        assert!(ru.text.starts_with("Клиент открыл запрос № 12 «Сервер».\n"), "{}", ru.text);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 mod phone;
 mod smtp;
+mod staff;
 
 use std::sync::Arc;
 

@@ -54,6 +54,17 @@ impl App {
         gateways: Gateways,
         shield: kopek_web::shield::ShieldConfig,
     ) -> App {
+        App::spawn_configured(db, gateways, shield, kopek_engine::testing::test_settings()).await
+    }
+
+    /// A server whose engine has these settings (e.g. SUP-1's files
+    /// directory).
+    pub async fn spawn_configured(
+        db: kopek_store::testing::TestDb,
+        gateways: Gateways,
+        shield: kopek_web::shield::ShieldConfig,
+        mut settings: kopek_engine::Settings,
+    ) -> App {
         let mut t = TestEngine::over(db);
         let (mut cards, mut sandbox) = (None, None);
         let gateways = match gateways {
@@ -70,14 +81,11 @@ impl App {
             Gateways::These(gateways) => {
                 // Real gateways send the payer back to an address under the
                 // provider's public URL.
-                let settings = kopek_engine::Settings {
-                    public_url: Some("https://billing.example".into()),
-                    ..kopek_engine::testing::test_settings()
-                };
-                t.engine = kopek_engine::Engine::new(t.db.store.clone(), Arc::new(t.clock.clone()), settings);
+                settings.public_url = Some("https://billing.example".into());
                 gateways
             }
         };
+        t.engine = kopek_engine::Engine::new(t.db.store.clone(), Arc::new(t.clock.clone()), settings);
         for g in gateways {
             t.engine = t.engine.clone().with_gateway(g);
         }
