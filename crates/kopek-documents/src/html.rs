@@ -24,6 +24,11 @@ fn env() -> &'static Environment<'static> {
     })
 }
 
+/// The shipped HTML layout `name` ("act.html").
+pub fn shipped(name: &str) -> &'static str {
+    TEMPLATES.iter().find(|(n, _)| *n == name).map_or("", |(_, s)| s)
+}
+
 /// Renders the shipped HTML template `name` over the document `d`.
 pub fn render(name: &str, d: &impl Serialize) -> Result<String, minijinja::Error> {
     env().get_template(name)?.render(minijinja::context! { d => minijinja::Value::from(minijinja::value::Serde(d)) })

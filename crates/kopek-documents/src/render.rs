@@ -1,7 +1,24 @@
-//! One call per document for the web layer: what the engine hands out
-//! (the document's input as issued) in, a printable page or a PDF out.
+//! The layouts documents are set in, and one call per document for the
+//! web layer: what the engine hands out (the document's input as issued)
+//! in, a printable page or a PDF out. Every layout ships in the binary; a
+//! provider replaces one by a file of the same name (`invoice.typ`,
+//! `act.html`, …) in its templates directory's `documents/` folder, and a
+//! replacement is tried on a sample document when Kopek starts, so one
+//! that does not render is refused then, naming its file and line, and
+//! never fails a client's download later.
 
-use kopek_domain::document::{ActInput, ContractInput, DocumentKind, InvoiceInput, ReconciliationInput};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use kopek_domain::document::{
+    ActInput, ActLineInput, ContractInput, DocumentKind, InvoiceInput, InvoiceLineInput, ReconciliationEntry,
+    ReconciliationInput,
+};
+use kopek_domain::payer::{PayerDetails, PayerKind};
+use kopek_domain::tax::VatMode;
+use minijinja::{AutoEscape, Environment};
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::act::Act;
@@ -9,7 +26,6 @@ use crate::contract::Contract;
 use crate::invoice::Invoice;
 use crate::pdf::{self, RenderError};
 use crate::reconciliation::Reconciliation;
-use crate::html;
 
 /// How a document is wanted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,36 +53,208 @@ impl Format {
     }
 }
 
-fn lay_out(model: &impl Serialize, html_name: &str, typst: &str, format: Format) -> Result<Vec<u8>, RenderError> {
-    match format {
-        Format::Html => html::render(html_name, model).map(String::into_bytes).map_err(|e| RenderError(vec![e.to_string()])),
-        Format::Pdf => {
-            let data = serde_json::to_value(model).map_err(|e| RenderError(vec![e.to_string()]))?;
-            pdf::render(typst, &data).map(|r| r.bytes)
+/// The layouts' file names: the typst one and the HTML one of each paper.
+const NAMES: [&str; 4] = ["invoice", "act", "reconciliation", "contract"];
+
+fn shipped_typst(name: &str) -> &'static str {
+    match name {
+        "invoice" => pdf::INVOICE,
+        "act" => pdf::ACT,
+        "reconciliation" => pdf::RECONCILIATION,
+        _ => pdf::CONTRACT,
+    }
+}
+
+/// The layouts in use: the shipped ones, some replaced by the provider's.
+pub struct Layouts {
+    typst: BTreeMap<&'static str, String>,
+    html: Environment<'static>,
+}
+
+impl Layouts {
+    /// The layouts Kopek ships.
+    pub fn shipped() -> Layouts {
+        Layouts::build(&BTreeMap::new()).expect("the shipped layouts render")
+    }
+
+    /// The shipped layouts with those `dir` holds in their place; each
+    /// replacement is tried on a sample document first.
+    pub fn with_dir(dir: &Path) -> Result<Layouts, RenderError> {
+        let mut found = BTreeMap::new();
+        for name in NAMES {
+            for ext in ["typ", "html"] {
+                let file = format!("{name}.{ext}");
+                let path = dir.join(&file);
+                if path.is_file() {
+                    let text = std::fs::read_to_string(&path)
+                        .map_err(|e| RenderError(vec![format!("{}: {e}", path.display())]))?;
+                    found.insert(file, text);
+                }
+            }
+        }
+        Layouts::build(&found)
+    }
+
+    fn build(replaced: &BTreeMap<String, String>) -> Result<Layouts, RenderError> {
+        let mut html = Environment::new();
+        html.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        html.set_auto_escape_callback(|_| AutoEscape::Html);
+        let mut typst = BTreeMap::new();
+        for name in NAMES {
+            let file = format!("{name}.html");
+            let source = replaced.get(&file).cloned().unwrap_or_else(|| crate::html::shipped(&file).to_string());
+            html.add_template_owned(file.clone(), source).map_err(|e| RenderError(vec![format!("{file}: {e}")]))?;
+            let source = replaced.get(&format!("{name}.typ")).cloned().unwrap_or_else(|| shipped_typst(name).to_string());
+            typst.insert(name, source);
+        }
+        let layouts = Layouts { typst, html };
+        for file in replaced.keys() {
+            let (name, ext) = file.split_once('.').unwrap_or((file, ""));
+            let format = if ext == "typ" { Format::Pdf } else { Format::Html };
+            layouts.sample(name, format).map_err(|e| RenderError(e.0.into_iter().map(|m| format!("{file}: {m}")).collect()))?;
+        }
+        Ok(layouts)
+    }
+
+    fn lay_out(&self, model: &impl Serialize, name: &str, format: Format) -> Result<Vec<u8>, RenderError> {
+        match format {
+            Format::Html => {
+                let template = self.html.get_template(&format!("{name}.html")).map_err(|e| RenderError(vec![e.to_string()]))?;
+                let page = template
+                    .render(minijinja::context! { d => minijinja::Value::from(minijinja::value::Serde(model)) })
+                    .map_err(|e| RenderError(vec![match e.line() {
+                        Some(line) => format!("line {line}: {e}"),
+                        None => e.to_string(),
+                    }]))?;
+                Ok(page.into_bytes())
+            }
+            Format::Pdf => {
+                let data = serde_json::to_value(model).map_err(|e| RenderError(vec![e.to_string()]))?;
+                pdf::render(&self.typst[name], &data).map(|r| r.bytes)
+            }
+        }
+    }
+
+    /// An issued document, from the data stored with it.
+    pub fn document(&self, kind: DocumentKind, data: &serde_json::Value, format: Format) -> Result<Vec<u8>, RenderError> {
+        let bad = |e: serde_json::Error| RenderError(vec![format!("the stored document does not read as a {kind}: {e}")]);
+        match kind {
+            DocumentKind::Invoice => {
+                let input: InvoiceInput = serde_json::from_value(data.clone()).map_err(bad)?;
+                self.lay_out(&Invoice::new(&input), "invoice", format)
+            }
+            DocumentKind::Act => {
+                let input: ActInput = serde_json::from_value(data.clone()).map_err(bad)?;
+                self.lay_out(&Act::new(&input), "act", format)
+            }
+            DocumentKind::Contract => {
+                let input: ContractInput = serde_json::from_value(data.clone()).map_err(bad)?;
+                self.lay_out(&Contract::new(&input), "contract", format)
+            }
+        }
+    }
+
+    /// A reconciliation act, computed when asked.
+    pub fn reconciliation(&self, input: &ReconciliationInput, format: Format) -> Result<Vec<u8>, RenderError> {
+        self.lay_out(&Reconciliation::new(input), "reconciliation", format)
+    }
+
+    /// A made-up paper of the layout `name`, for trying a replacement.
+    fn sample(&self, name: &str, format: Format) -> Result<Vec<u8>, RenderError> {
+        let day = NaiveDate::from_ymd_opt(2026, 1, 31).unwrap_or_default();
+        let party = |n: &str| PayerDetails {
+            country: "RU".into(),
+            name: n.into(),
+            inn: Some("7707083893".into()),
+            director_name: Some("Иванов И. И.".into()),
+            director_position: Some("Директор".into()),
+            ..PayerDetails::default()
+        };
+        let one = Decimal::ONE;
+        match name {
+            "invoice" => self.lay_out(
+                &Invoice::new(&InvoiceInput {
+                    number: "2026-000001".into(),
+                    issued_on: day,
+                    seller: party("ООО «Исполнитель»"),
+                    buyer: party("ООО «Заказчик»"),
+                    lines: vec![InvoiceLineInput { name: "Услуга".into(), quantity: one, unit: "усл.".into(), price: one }],
+                    vat_percent: Some(Decimal::from(22)),
+                    vat_mode: VatMode::Included,
+                    signer_name: "Иванов И. И.".into(),
+                    signer_position: "Директор".into(),
+                    payment_purpose: "Оплата по счёту № 2026-000001".into(),
+                }),
+                name,
+                format,
+            ),
+            "act" => self.lay_out(
+                &Act::new(&ActInput {
+                    number: "2026-000001".into(),
+                    issued_on: day,
+                    period_from: day,
+                    period_to: day,
+                    seller: party("ООО «Исполнитель»"),
+                    buyer: party("ООО «Заказчик»"),
+                    contract: None,
+                    lines: vec![ActLineInput {
+                        name: "Услуга".into(),
+                        from: day,
+                        to: day,
+                        quantity: one,
+                        unit: "усл.".into(),
+                        amount: one,
+                        vat_percent: None,
+                        tax: Decimal::ZERO,
+                    }],
+                    signer_name: "Иванов И. И.".into(),
+                    signer_position: "Директор".into(),
+                }),
+                name,
+                format,
+            ),
+            "reconciliation" => self.lay_out(
+                &Reconciliation::new(&ReconciliationInput {
+                    from: day,
+                    to: day,
+                    seller: party("ООО «Исполнитель»"),
+                    buyer: party("ООО «Заказчик»"),
+                    contract: None,
+                    opening: Decimal::ZERO,
+                    entries: vec![ReconciliationEntry { date: day, title: "Акт".into(), debit: one, credit: Decimal::ZERO }],
+                    signer_name: "Иванов И. И.".into(),
+                    signer_position: "Директор".into(),
+                }),
+                name,
+                format,
+            ),
+            _ => self.lay_out(
+                &Contract::new(&ContractInput {
+                    number: "2026-000001".into(),
+                    signed_on: day,
+                    city: "Москва".into(),
+                    seller: party("ООО «Исполнитель»"),
+                    buyer: party("ООО «Заказчик»"),
+                    buyer_kind: PayerKind::LegalEntity,
+                }),
+                name,
+                format,
+            ),
         }
     }
 }
 
-/// An issued document, from the data stored with it.
+fn shipped() -> &'static Layouts {
+    static SHIPPED: std::sync::OnceLock<Layouts> = std::sync::OnceLock::new();
+    SHIPPED.get_or_init(Layouts::shipped)
+}
+
+/// An issued document in the shipped layouts.
 pub fn document(kind: DocumentKind, data: &serde_json::Value, format: Format) -> Result<Vec<u8>, RenderError> {
-    let bad = |e: serde_json::Error| RenderError(vec![format!("the stored document does not read as a {kind}: {e}")]);
-    match kind {
-        DocumentKind::Invoice => {
-            let input: InvoiceInput = serde_json::from_value(data.clone()).map_err(bad)?;
-            lay_out(&Invoice::new(&input), "invoice.html", pdf::INVOICE, format)
-        }
-        DocumentKind::Act => {
-            let input: ActInput = serde_json::from_value(data.clone()).map_err(bad)?;
-            lay_out(&Act::new(&input), "act.html", pdf::ACT, format)
-        }
-        DocumentKind::Contract => {
-            let input: ContractInput = serde_json::from_value(data.clone()).map_err(bad)?;
-            lay_out(&Contract::new(&input), "contract.html", pdf::CONTRACT, format)
-        }
-    }
+    shipped().document(kind, data, format)
 }
 
-/// A reconciliation act, computed when asked.
+/// A reconciliation act in the shipped layouts.
 pub fn reconciliation(input: &ReconciliationInput, format: Format) -> Result<Vec<u8>, RenderError> {
-    lay_out(&Reconciliation::new(input), "reconciliation.html", pdf::RECONCILIATION, format)
+    shipped().reconciliation(input, format)
 }

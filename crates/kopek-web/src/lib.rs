@@ -34,18 +34,28 @@ pub struct AppState {
     /// The clock the engine reads, when the test clock is on.
     pub test_clock: Option<std::sync::Arc<kopek_engine::jobs::test_clock::TestClock>>,
     pub shield: std::sync::Arc<shield::Shield>,
+    /// The layouts accounting documents are set in (DOC-1 … DOC-4).
+    pub documents: std::sync::Arc<kopek_documents::render::Layouts>,
 }
 
 impl AppState {
     pub fn new(engine: Engine) -> AppState {
         let views = portal::view::Views::new(None, engine.settings().provider_offset);
         let shield = std::sync::Arc::new(shield::Shield::default());
-        AppState { engine, metrics: ops::prometheus(), sandbox: None, views, test_clock: None, shield }
+        let documents = std::sync::Arc::new(kopek_documents::render::Layouts::shipped());
+        AppState { engine, metrics: ops::prometheus(), sandbox: None, views, test_clock: None, shield, documents }
     }
 
     /// Templates from `dir` win over the embedded ones, file by file.
     pub fn with_templates_dir(mut self, dir: Option<std::path::PathBuf>) -> AppState {
         self.views = portal::view::Views::new(dir, self.engine.settings().provider_offset);
+        self
+    }
+
+    /// The documents' layouts, some replaced by the provider's (checked by
+    /// [`kopek_documents::render::Layouts::with_dir`]).
+    pub fn with_document_layouts(mut self, layouts: kopek_documents::render::Layouts) -> AppState {
+        self.documents = std::sync::Arc::new(layouts);
         self
     }
 

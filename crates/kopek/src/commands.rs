@@ -118,6 +118,13 @@ async fn serve(
     args: ServeArgs,
     test_clock: Option<Arc<TestClock>>,
 ) -> Result<ExitCode> {
+    // DOC-1 … DOC-4: a replaced document layout that does not render stops
+    // the start here, naming its file and line, rather than a download later.
+    let layouts = match config.templates_dir.as_ref().map(|d| d.join("documents")).filter(|d| d.is_dir()) {
+        Some(dir) => kopek_documents::render::Layouts::with_dir(&dir)
+            .map_err(|e| anyhow::anyhow!("document layouts in {}: {e}", dir.display()))?,
+        None => kopek_documents::render::Layouts::shipped(),
+    };
     if test_clock.is_some() {
         tracing::warn!(
             "the test clock is on: staff can move this server's time forward and run every night on the way \
@@ -163,6 +170,7 @@ async fn serve(
         .with_sandbox(sandbox)
         .with_test_clock(test_clock)
         .with_templates_dir(config.templates_dir.clone())
+        .with_document_layouts(layouts)
         .with_shield(config.shield.clone());
     kopek_web::serve(listener, state, shutdown_signal()).await?;
     let _ = stop.send(true);

@@ -176,3 +176,28 @@ fn doc4_a_contract_renders_with_its_preamble() {
     assert!(text.contains("ИНН 7707083893"), "{text}");
     assert!(text.contains("Договор оказания услуг № 2026-000003"), "{text}");
 }
+
+/// DOC-1 … DOC-4: a provider's own layout replaces the shipped one; one
+/// that does not render is refused when loaded, naming its file and line.
+#[test]
+fn doc_a_provider_s_layout_replaces_the_shipped_one_and_a_broken_one_is_refused() {
+    let dir = std::env::temp_dir().join(format!("kopek-layouts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("act.html"), "<h1>{{ d.title }}</h1><p>Наш акт: {{ d.total }} ₽</p>").unwrap();
+    let layouts = render::Layouts::with_dir(&dir).unwrap();
+    let page = layouts.document(kopek_domain::document::DocumentKind::Act, &serde_json::to_value(act()).unwrap(), Format::Html).unwrap();
+    assert_eq!(String::from_utf8(page).unwrap(), "<h1>Акт № 2026-000007 от 31 марта 2026 г.</h1><p>Наш акт: 610,00 ₽</p>");
+    // The invoice keeps the shipped layout.
+    let invoice = serde_json::to_value(crate::invoice::input(Some(dec!(20)), kopek_domain::tax::VatMode::Included)).unwrap();
+    let page = String::from_utf8(layouts.document(kopek_domain::document::DocumentKind::Invoice, &invoice, Format::Html).unwrap()).unwrap();
+    assert!(page.contains("Банк получателя"), "{page}");
+
+    std::fs::write(dir.join("act.typ"), "#let d = json(\"/data.json\")\n\n#d.no_such_field").unwrap();
+    let err = render::Layouts::with_dir(&dir).err().expect("a broken layout is refused");
+    assert!(err.to_string().starts_with("act.typ: line 3:"), "{err}");
+    std::fs::remove_file(dir.join("act.typ")).unwrap();
+    std::fs::write(dir.join("act.html"), "{{ d.no_such_field }}").unwrap();
+    let err = render::Layouts::with_dir(&dir).err().expect("a broken layout is refused");
+    assert!(err.to_string().starts_with("act.html: line 1:"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

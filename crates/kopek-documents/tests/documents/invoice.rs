@@ -41,7 +41,7 @@ pub fn buyer() -> PayerDetails {
     }
 }
 
-fn input(vat_percent: Option<rust_decimal::Decimal>, vat_mode: VatMode) -> InvoiceInput {
+pub fn input(vat_percent: Option<rust_decimal::Decimal>, vat_mode: VatMode) -> InvoiceInput {
     InvoiceInput {
         number: "2026-000123".into(),
         issued_on: NaiveDate::from_ymd_opt(2026, 1, 31).unwrap(),

@@ -9,7 +9,7 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use kopek_documents::render::{self, Format};
+use kopek_documents::render::{Format, Layouts};
 use kopek_domain::document::{DocumentKind, ProviderDetails, ReconciliationInput};
 use kopek_engine::documents::acts::ActsReport;
 use kopek_engine::documents::{DocumentSummary, IssuedDocument};
@@ -54,15 +54,17 @@ pub(crate) fn file_response(bytes: Vec<u8>, format: Format, name: &str) -> Respo
 }
 
 /// An issued document laid out as asked.
-pub(crate) fn render_issued(doc: &IssuedDocument, format: Format) -> Result<Response, ApiError> {
-    let bytes = render::document(doc.summary.kind, &doc.data, format)
+pub(crate) fn render_issued(layouts: &Layouts, doc: &IssuedDocument, format: Format) -> Result<Response, ApiError> {
+    let bytes = layouts
+        .document(doc.summary.kind, &doc.data, format)
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "render_failed", e.to_string()))?;
     Ok(file_response(bytes, format, &format!("{}-{}", doc.summary.kind, doc.summary.number)))
 }
 
 /// A reconciliation act laid out as asked.
-pub(crate) fn render_reconciliation(r: &ReconciliationInput, format: Format) -> Result<Response, ApiError> {
-    let bytes = render::reconciliation(r, format)
+pub(crate) fn render_reconciliation(layouts: &Layouts, r: &ReconciliationInput, format: Format) -> Result<Response, ApiError> {
+    let bytes = layouts
+        .reconciliation(r, format)
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "render_failed", e.to_string()))?;
     Ok(file_response(bytes, format, &format!("reconciliation-{}-{}", r.from, r.to)))
 }
@@ -106,7 +108,7 @@ pub async fn document_file(
     ApiQuery(q): ApiQuery<FormatQuery>,
 ) -> ApiResult<Response> {
     let format = format_of(q.format.as_deref())?;
-    Ok(render_issued(&state.engine.document(&ctx, id).await?, format)?)
+    Ok(render_issued(&state.documents, &state.engine.document(&ctx, id).await?, format)?)
 }
 
 /// The invoice of a payment, issued now if it has none (DOC-1).
@@ -145,7 +147,7 @@ pub async fn reconciliation(
     let act = state.engine.reconciliation(&ctx, id, q.from, q.to).await?;
     Ok(match format {
         None => Json(act).into_response(),
-        Some(f) => render_reconciliation(&act, f)?,
+        Some(f) => render_reconciliation(&state.documents, &act, f)?,
     })
 }
 

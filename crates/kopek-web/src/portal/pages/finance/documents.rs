@@ -68,7 +68,7 @@ pub async fn document(
 ) -> Response {
     let format = q.get("format").and_then(|f| Format::parse(f)).unwrap_or(Format::Html);
     match state.engine.document(&user.ctx, id).await {
-        Ok(doc) => render_issued(&doc, format).unwrap_or_else(IntoResponse::into_response),
+        Ok(doc) => render_issued(&state.documents, &doc, format).unwrap_or_else(IntoResponse::into_response),
         Err(err) => error_page(&state, &user, err),
     }
 }
@@ -76,7 +76,7 @@ pub async fn document(
 /// "Печать" on a payment: its invoice, issued now if it had none.
 pub async fn payment_invoice(State(state): State<AppState>, user: PortalUser, Path(id): Path<i64>) -> Response {
     match state.engine.payment_invoice(&user.ctx, id).await {
-        Ok(doc) => render_issued(&doc, Format::Html).unwrap_or_else(IntoResponse::into_response),
+        Ok(doc) => render_issued(&state.documents, &doc, Format::Html).unwrap_or_else(IntoResponse::into_response),
         Err(err) => error_page(&state, &user, err),
     }
 }
