@@ -18,6 +18,8 @@ pub const EVENTS: &[(&str, NotificationCategory)] = &[
     ("payment.credited", NotificationCategory::Finance),
     ("payment.failed", NotificationCategory::Finance),
     ("renewal.done", NotificationCategory::Finance),
+    // The balance fell below the client's threshold (see `low_balance`).
+    ("balance.low", NotificationCategory::Finance),
     ("service.opened", NotificationCategory::Services),
     ("service.stopped", NotificationCategory::Services),
     ("service.blocked", NotificationCategory::Services),

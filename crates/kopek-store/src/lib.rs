@@ -14,6 +14,7 @@ pub mod credit;
 pub mod idempotency;
 pub mod ledger;
 pub mod login_attempts;
+pub mod low_balance;
 pub mod news;
 pub mod notifications;
 pub mod orders;

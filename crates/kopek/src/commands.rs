@@ -23,6 +23,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             BenchCommand::Charge { subscriptions, batch } => {
                 crate::bench::charge(cli.database_url.as_deref(), *subscriptions, *batch).await?;
             }
+            BenchCommand::Notifications { count, batch } => {
+                crate::bench_notify::notifications(cli.database_url.as_deref(), *count, *batch).await?;
+            }
             BenchCommand::Portal { expenses, services, requests } => {
                 crate::bench_portal::portal(cli.database_url.as_deref(), *expenses, *services, *requests).await?;
             }

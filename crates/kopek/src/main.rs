@@ -4,6 +4,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr, reason = "a command-line program answers on stdout and fails on stderr")]
 
 mod bench;
+mod bench_notify;
 mod bench_portal;
 mod cli;
 mod commands;

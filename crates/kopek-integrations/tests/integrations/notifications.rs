@@ -4,7 +4,6 @@
 //! by each user's own choices — once, whatever is run again.
 
 mod phone;
-mod smtp;
 
 use std::sync::Arc;
 
@@ -27,7 +26,7 @@ use kopek_integrations::notifications::{
 use kopek_store::backend_test;
 use kopek_store::outbox;
 use serde_json::json;
-use smtp::{Letter, SmtpServer};
+use kopek_integrations::notifications::smtp_sink::{Letter, SmtpServer};
 use wiremock::matchers::{body_string_contains, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

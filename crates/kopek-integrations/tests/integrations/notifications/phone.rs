@@ -13,7 +13,7 @@ use serde_json::json;
 use wiremock::matchers::{body_string_contains, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use super::smtp::SmtpServer;
+use kopek_integrations::notifications::smtp_sink::SmtpServer;
 use super::{choice, drain, emit, notifier};
 
 /// The text of each SMS the stub was asked to send to `to`.
