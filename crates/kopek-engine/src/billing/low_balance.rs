@@ -58,11 +58,7 @@ impl Engine {
         let client = existing_client(&mut conn, client_id).await?;
         let m = minor(&client.currency);
         let row = store::get(&mut conn, client_id).await?;
-        Ok(LowBalanceSetting {
-            client_id,
-            currency: client.currency,
-            threshold: row.map(|r| Amount::from_units(r.threshold, m)),
-        })
+        Ok(LowBalanceSetting { client_id, currency: client.currency, threshold: row.map(|r| Amount::from_units(r.threshold, m)) })
     }
 
     /// Sets the threshold or, with none, switches the notice off. A bad

@@ -292,7 +292,8 @@ mod tests {
             "balance": "95.00", "currency": "RUB", "threshold": "100.00", "daily_expense": "10.00", "days_left": 9,
         });
         let ru = t.render("balance.low", "ru", &data).unwrap();
-        assert_eq!(ru.subject, "Баланс ниже 100,00\u{a0}₽");
+        // A subject's spaces are all plain ones.
+        assert_eq!(ru.subject, "Баланс ниже 100,00 ₽");
         assert_eq!(
             ru.text,
             "На лицевом счёте доступно 95,00\u{a0}₽ — меньше порога 100,00\u{a0}₽, который вы задали в настройках.\n\

@@ -10,8 +10,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use kopek_domain::account::{NotificationCategory, NotificationChannel, Right};
-use kopek_engine::billing::low_balance::LowBalanceInput;
 use kopek_engine::accounts::settings::{LOCALES, NotificationChoice, SettingsChanges, TIME_ZONES, UserSettings};
+use kopek_engine::billing::low_balance::LowBalanceInput;
 use kopek_engine::notifications::telegram::TelegramStatus;
 use serde::Serialize;
 
@@ -160,14 +160,16 @@ pub async fn save_low_balance(State(state): State<AppState>, user: PortalUser, d
 
 /// The low-balance form: as typed after a refusal, else as stored; none
 /// for a user without the finance right.
-async fn low_balance_form(state: &AppState, user: &PortalUser, typed: Option<Form>) -> kopek_engine::Result<Option<LowBalanceForm>> {
+async fn low_balance_form(
+    state: &AppState,
+    user: &PortalUser,
+    typed: Option<Form>,
+) -> kopek_engine::Result<Option<LowBalanceForm>> {
     if !user.rights().contains(&Right::Finance) {
         return Ok(None);
     }
     let stored = state.engine.low_balance(&user.ctx, user.client_id).await?;
-    let form = typed.unwrap_or_else(|| {
-        Form::with(&[(THRESHOLD, stored.threshold.map(|a| a.0.to_string()).unwrap_or_default())])
-    });
+    let form = typed.unwrap_or_else(|| Form::with(&[(THRESHOLD, stored.threshold.map(|a| a.0.to_string()).unwrap_or_default())]));
     Ok(Some(LowBalanceForm { form, currency: stored.currency }))
 }
 
