@@ -13,6 +13,7 @@ pub mod error;
 pub mod file_kind;
 pub mod image;
 pub mod ledger;
+pub mod low_balance;
 pub mod money;
 pub mod notification;
 pub mod payer;

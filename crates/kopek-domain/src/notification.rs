@@ -23,6 +23,8 @@ pub const EVENTS: &[(&str, NotificationCategory)] = &[
     ("invoice.issued", NotificationCategory::Finance),
     ("act.issued", NotificationCategory::Finance),
     ("contract.issued", NotificationCategory::Finance),
+    // The balance fell below the client's threshold (see `low_balance`).
+    ("balance.low", NotificationCategory::Finance),
     ("service.opened", NotificationCategory::Services),
     ("service.stopped", NotificationCategory::Services),
     ("service.blocked", NotificationCategory::Services),

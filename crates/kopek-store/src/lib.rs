@@ -15,6 +15,7 @@ pub mod documents;
 pub mod idempotency;
 pub mod ledger;
 pub mod login_attempts;
+pub mod low_balance;
 pub mod news;
 pub mod notifications;
 pub mod orders;

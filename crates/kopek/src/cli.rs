@@ -181,6 +181,16 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 50)]
         renders: u32,
     },
+    /// Deliver N queued e-mail notifications through the delivery worker
+    /// to a local SMTP server started in the process, beside the rate of
+    /// sending the same letter straight to it (NTF-4).
+    Notifications {
+        #[arg(long, default_value_t = 100_000)]
+        count: u32,
+        /// Outbox messages and deliveries the worker takes at a time.
+        #[arg(long, default_value_t = 50)]
+        batch: i64,
+    },
     /// Time the nightly charge run.
     Charge {
         #[arg(long, default_value_t = 100_000)]

@@ -26,6 +26,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             BenchCommand::Documents { payers, expenses, renders } => {
                 crate::bench_documents::documents(cli.database_url.as_deref(), *payers, *expenses, *renders).await?;
             }
+            BenchCommand::Notifications { count, batch } => {
+                crate::bench_notify::notifications(cli.database_url.as_deref(), *count, *batch).await?;
+            }
             BenchCommand::Portal { expenses, services, requests } => {
                 crate::bench_portal::portal(cli.database_url.as_deref(), *expenses, *services, *requests).await?;
             }

@@ -5,6 +5,7 @@
 
 mod bench;
 mod bench_documents;
+mod bench_notify;
 mod bench_portal;
 mod cli;
 mod commands;

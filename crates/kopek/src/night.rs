@@ -99,6 +99,8 @@ struct Totals {
     renewals_failed: usize,
     renewals_held: usize,
     expired: usize,
+    low_balance_notified: usize,
+    low_balance_rearmed: usize,
     tickets_closed: usize,
 }
 
@@ -119,6 +121,8 @@ impl Totals {
         self.renewals_failed += r.renewals.failed;
         self.renewals_held += r.renewals.held;
         self.expired += r.expired;
+        self.low_balance_notified += r.low_balance.notified;
+        self.low_balance_rearmed += r.low_balance.rearmed;
         self.tickets_closed += r.tickets_closed.len();
     }
 
@@ -134,6 +138,10 @@ impl Totals {
             self.renewed, self.renewal_payments, self.renewals_failed, self.renewals_held
         );
         println!("  expiries: {} paid period(s) expired", self.expired);
+        println!(
+            "  low balance: {} client(s) told their balance fell below their threshold, {} re-armed",
+            self.low_balance_notified, self.low_balance_rearmed
+        );
         println!("  tickets: {} ticket(s) closed awaiting the client's reply", self.tickets_closed);
     }
 }

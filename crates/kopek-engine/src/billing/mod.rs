@@ -5,4 +5,5 @@
 pub mod autopay;
 pub mod autorenew;
 pub mod credit_limit;
+pub mod low_balance;
 pub mod paid_period;

@@ -1,8 +1,9 @@
 //! The scheduled money jobs: the nightly run at 02:00 provider time — the
 //! charges (CHG-1, CAT-7), the credit-limit cycle (CRD), autopayments
 //! (PMT-5), auto-renewals (PMT-7), the expiry of paid periods not
-//! renewed and the auto-close of tickets (SUP-2), in that order so that a top-up of the night pays the renewals
-//! after it — and the hourly expiry of promised payments (CHG-4). Each
+//! renewed, the low-balance notices (NTF-1) and the auto-close of tickets
+//! (SUP-2), in that order so that a top-up of the night pays the renewals
+//! after it and a balance is judged low only after every step that moves it — and the hourly expiry of promised payments (CHG-4). Each
 //! handler is idempotent, so a message that runs again after a crash
 //! changes nothing more.
 //!
@@ -19,6 +20,7 @@ use crate::Engine;
 use crate::billing::autopay::AutopayReport;
 use crate::billing::autorenew::RenewalReport;
 use crate::billing::credit_limit::CreditReport;
+use crate::billing::low_balance::LowBalanceReport;
 use crate::charging::run::RunReport;
 use crate::core::amount::Amount;
 use crate::core::ctx::Ctx;
@@ -43,7 +45,8 @@ impl Handler for NightlyCharge {
         let date = engine.to_local(run.due_at).date();
         let night = engine.run_night(&Ctx::system("nightly run"), date).await.map_err(|e| e.chain())?;
         tracing::info!(%date, charges = night.charges.charges, total = %night.charges.total.0, credit = ?night.credit,
-            autopay = ?night.autopay, renewals = ?night.renewals, expired = night.expired, "nightly run done");
+            autopay = ?night.autopay, renewals = ?night.renewals, expired = night.expired,
+            low_balance = ?night.low_balance, "nightly run done");
         Ok(())
     }
 }
@@ -69,6 +72,8 @@ pub enum NightStep {
     Autopay,
     Renewals,
     Expiries,
+    /// NTF-1: clients whose balance fell below their threshold are told.
+    LowBalance,
     /// SUP-2: tickets left awaiting the client's reply close themselves.
     Tickets,
     /// DOC-2: on the 1st, last month's acts of completed work.
@@ -77,12 +82,13 @@ pub enum NightStep {
 
 impl NightStep {
     /// The night, in order.
-    pub const ALL: [NightStep; 7] = [
+    pub const ALL: [NightStep; 8] = [
         NightStep::Charges,
         NightStep::Credit,
         NightStep::Autopay,
         NightStep::Renewals,
         NightStep::Expiries,
+        NightStep::LowBalance,
         NightStep::Tickets,
         NightStep::Acts,
     ];
@@ -94,6 +100,7 @@ impl NightStep {
             NightStep::Autopay => "autopay",
             NightStep::Renewals => "renewals",
             NightStep::Expiries => "expiries",
+            NightStep::LowBalance => "low_balance",
             NightStep::Tickets => "tickets",
             NightStep::Acts => "acts",
         }
@@ -109,6 +116,7 @@ pub struct NightReport {
     pub autopay: AutopayReport,
     pub renewals: RenewalReport,
     pub expired: usize,
+    pub low_balance: LowBalanceReport,
     /// The tickets the auto-close closed.
     pub tickets_closed: Vec<i64>,
     /// The acts of completed work the 1st issued.
@@ -124,6 +132,7 @@ impl NightReport {
             autopay: AutopayReport::default(),
             renewals: RenewalReport::default(),
             expired: 0,
+            low_balance: LowBalanceReport::default(),
             tickets_closed: Vec::new(),
             acts: ActsReport::default(),
         }
@@ -154,6 +163,7 @@ impl Engine {
             NightStep::Autopay => r.autopay = self.run_autopay(ctx, date).await?,
             NightStep::Renewals => r.renewals = self.run_auto_renewals(ctx, date).await?,
             NightStep::Expiries => r.expired = self.expire_paid_periods(ctx).await?,
+            NightStep::LowBalance => r.low_balance = self.check_low_balances(ctx).await?,
             NightStep::Tickets => r.tickets_closed = self.auto_close_tickets(ctx).await?.closed,
             NightStep::Acts => r.acts = self.issue_monthly_acts(ctx, date).await?,
         }

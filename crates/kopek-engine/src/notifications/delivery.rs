@@ -67,6 +67,12 @@ impl Notifier {
         self
     }
 
+    /// How many due deliveries one claim takes.
+    pub fn batch(mut self, batch: i64) -> Notifier {
+        self.batch = batch.max(1);
+        self
+    }
+
     /// The channels that are on, in a fixed order.
     pub fn channels(&self) -> Vec<NotificationChannel> {
         NotificationChannel::ALL.iter().copied().filter(|c| self.couriers.contains_key(c)).collect()

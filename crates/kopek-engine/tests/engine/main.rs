@@ -16,6 +16,7 @@ mod jobs;
 mod ledger;
 mod ledger_props;
 mod login;
+mod low_balance;
 mod money_in;
 mod news;
 mod night;

@@ -14,7 +14,7 @@ use crate::common::{at_local, balance, connect, day, fee, pay, payment, service}
 
 /// The data of every `event` notification of the client, oldest first,
 /// each with its recipients.
-async fn notes(e: &Engine, client_id: i64, event: &str) -> Vec<Value> {
+pub(crate) async fn notes(e: &Engine, client_id: i64, event: &str) -> Vec<Value> {
     let mut conn = e.store().conn().await.unwrap();
     kopek_store::outbox::by_topic(&mut conn, "notification")
         .await

@@ -3,6 +3,14 @@
 //! the provider's login and from-address. Each letter is multipart: the
 //! text and the same text laid out in HTML. A 4xx answer or a broken
 //! connection is tried again later; a 5xx answer is final.
+//!
+//! Connections stay open between letters. Plain and STARTTLS conversations
+//! run over Kopek's own TCP connections with Nagle's algorithm off: lettre
+//! writes a letter and its closing dot in two writes, and with Nagle on the
+//! dot waits for the server's delayed ACK, 40 ms a letter on Linux — which
+//! held delivery to about 22 letters a second whatever else was done
+//! (docs/performance.md). Implicit TLS, where lettre makes the connection,
+//! goes through lettre's own pool.
 
 use std::time::Duration;
 
@@ -10,9 +18,17 @@ use async_trait::async_trait;
 use kopek_domain::account::NotificationChannel;
 use kopek_engine::notifications::channels::{Courier, Outgoing, SendError};
 use lettre::message::{Mailbox, MultiPart};
-use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
+use lettre::transport::smtp::extension::ClientId;
+use lettre::transport::smtp::response::Response;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::{Deserialize, Serialize};
+use tokio::net::TcpStream;
+use tokio::sync::Mutex;
+
+/// Open connections kept for the next letters.
+const IDLE_CONNECTIONS: usize = 4;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -39,8 +55,25 @@ pub struct SmtpConfig {
 }
 
 pub struct EmailCourier {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
+    route: Route,
     from: Mailbox,
+}
+
+enum Route {
+    /// Implicit TLS: lettre connects, and pools.
+    Lettre(AsyncSmtpTransport<Tokio1Executor>),
+    /// Plain or STARTTLS over Kopek's own connections.
+    Direct(Direct),
+}
+
+struct Direct {
+    host: String,
+    port: u16,
+    starttls: Option<TlsParameters>,
+    credentials: Option<Credentials>,
+    timeout: Duration,
+    hello: ClientId,
+    idle: Mutex<Vec<AsyncSmtpConnection>>,
 }
 
 impl EmailCourier {
@@ -48,17 +81,31 @@ impl EmailCourier {
     /// or host.
     pub fn new(cfg: &SmtpConfig) -> Result<EmailCourier, String> {
         let from: Mailbox = cfg.from.parse().map_err(|e| format!("smtp from {:?}: {e}", cfg.from))?;
-        let builder = match cfg.security {
-            SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&cfg.host),
-            SmtpSecurity::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&cfg.host),
-            SmtpSecurity::Plain => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(cfg.host.clone())),
-        }
-        .map_err(|e| format!("smtp host {:?}: {e}", cfg.host))?;
-        let mut builder = builder.port(cfg.port).timeout(Some(Duration::from_secs(cfg.timeout_secs.max(1))));
-        if let Some(user) = &cfg.username {
-            builder = builder.credentials(Credentials::new(user.clone(), cfg.password.clone().unwrap_or_default()));
-        }
-        Ok(EmailCourier { transport: builder.build(), from })
+        let timeout = Duration::from_secs(cfg.timeout_secs.max(1));
+        let credentials = cfg.username.as_ref().map(|u| Credentials::new(u.clone(), cfg.password.clone().unwrap_or_default()));
+        let tls = || TlsParameters::new(cfg.host.clone()).map_err(|e| format!("smtp host {:?}: {e}", cfg.host));
+        let route = match cfg.security {
+            SmtpSecurity::Tls => {
+                let mut builder = AsyncSmtpTransport::<Tokio1Executor>::relay(&cfg.host)
+                    .map_err(|e| format!("smtp host {:?}: {e}", cfg.host))?
+                    .port(cfg.port)
+                    .timeout(Some(timeout));
+                if let Some(c) = credentials {
+                    builder = builder.credentials(c);
+                }
+                Route::Lettre(builder.build())
+            }
+            SmtpSecurity::Starttls | SmtpSecurity::Plain => Route::Direct(Direct {
+                host: cfg.host.clone(),
+                port: cfg.port,
+                starttls: if cfg.security == SmtpSecurity::Starttls { Some(tls()?) } else { None },
+                credentials,
+                timeout,
+                hello: ClientId::default(),
+                idle: Mutex::new(Vec::new()),
+            }),
+        };
+        Ok(EmailCourier { route, from })
     }
 
     fn letter(&self, m: &Outgoing<'_>) -> Result<Message, SendError> {
@@ -82,13 +129,67 @@ impl Courier for EmailCourier {
     async fn send(&self, m: &Outgoing<'_>) -> Result<String, SendError> {
         let letter = self.letter(m)?;
         let message_id = format!("<{}@{}>", m.key, self.from.email.domain());
-        match self.transport.send(letter).await {
-            Ok(answer) => {
-                let said: Vec<&str> = answer.message().collect();
-                Ok(if said.is_empty() { message_id } else { format!("{message_id} {}", said.join(" ")) })
+        let answer = match &self.route {
+            Route::Lettre(transport) => transport.send(letter).await.map_err(refusal)?,
+            Route::Direct(direct) => direct.send(&letter).await?,
+        };
+        let said: Vec<&str> = answer.message().collect();
+        Ok(if said.is_empty() { message_id } else { format!("{message_id} {}", said.join(" ")) })
+    }
+}
+
+/// A 5xx answer is final; anything else may pass another time.
+fn refusal(e: lettre::transport::smtp::Error) -> SendError {
+    if e.is_permanent() { SendError::permanent(format!("smtp: {e}")) } else { SendError::transient(format!("smtp: {e}")) }
+}
+
+impl Direct {
+    /// A kept connection that still answers (NOOP), else a new one.
+    async fn connection(&self) -> Result<AsyncSmtpConnection, SendError> {
+        loop {
+            let kept = self.idle.lock().await.pop();
+            let Some(mut conn) = kept else { break };
+            if conn.test_connected().await {
+                return Ok(conn);
             }
-            Err(e) if e.is_permanent() => Err(SendError::permanent(format!("smtp: {e}"))),
-            Err(e) => Err(SendError::transient(format!("smtp: {e}"))),
+            conn.abort().await;
         }
+        self.open().await
+    }
+
+    async fn open(&self) -> Result<AsyncSmtpConnection, SendError> {
+        let broken = |e: std::io::Error| SendError::transient(format!("smtp: {}:{}: {e}", self.host, self.port));
+        let tcp = TcpStream::connect((self.host.as_str(), self.port)).await.map_err(broken)?;
+        tcp.set_nodelay(true).map_err(broken)?;
+        let mut conn = AsyncSmtpConnection::connect_with_transport(Box::new(tcp), &self.hello).await.map_err(refusal)?;
+        if let Some(tls) = &self.starttls {
+            conn.starttls(tls.clone(), &self.hello).await.map_err(refusal)?;
+        }
+        if let Some(credentials) = &self.credentials {
+            conn.auth(&[Mechanism::Plain, Mechanism::Login], credentials).await.map_err(refusal)?;
+        }
+        Ok(conn)
+    }
+
+    async fn send(&self, letter: &Message) -> Result<Response, SendError> {
+        let talk = async {
+            let mut conn = self.connection().await?;
+            let sent = conn.send(letter.envelope(), &letter.formatted()).await;
+            if sent.is_err() || conn.has_broken() {
+                conn.abort().await;
+            } else {
+                let mut idle = self.idle.lock().await;
+                if idle.len() < IDLE_CONNECTIONS {
+                    idle.push(conn);
+                } else {
+                    drop(idle);
+                    let _ = conn.quit().await;
+                }
+            }
+            sent.map_err(refusal)
+        };
+        tokio::time::timeout(self.timeout, talk)
+            .await
+            .unwrap_or_else(|_| Err(SendError::transient(format!("smtp: no answer in {} s", self.timeout.as_secs()))))
     }
 }

@@ -38,6 +38,7 @@ const SHIPPED: &[(&str, &str, &str)] = shipped![
     "invoice.issued",
     "act.issued",
     "contract.issued",
+    "balance.low",
     "service.opened",
     "service.stopped",
     "service.blocked",
@@ -265,6 +266,7 @@ mod tests {
             "balance_currency": "RUB", "service": "Хостинг", "months": 3, "paid_until": "2027-04-15", "state": "active",
             "auto_renew": true, "ticket_id": 5, "subject": "Вопрос", "code": "042917", "news_id": 4, "title": "Работы", "body": "Ночью",
             "client": "ООО Ромашка", "department": "Технический",
+            "threshold": "500", "daily_expense": "10", "days_left": 9, "issued_on": "31.01.2027", "document_id": 3,
         });
         for event in events {
             for locale in TEMPLATE_LOCALES {
@@ -286,6 +288,32 @@ mod tests {
         assert!(en.text.contains("due by 15 Jan 2027. To pay: 1,234.50 RUB."), "{}", en.text);
         let other = t.render("credit.due_soon", "de", &invoice()).unwrap();
         assert_eq!(other.subject, ru.subject, "an unknown language reads as the provider's");
+    }
+
+    /// NTF-1: the low-balance notice with its forecast, and without one
+    /// when nothing was spent in the last 30 days.
+    #[test]
+    fn ntf1_low_balance_reads_with_and_without_a_forecast() {
+        let t = ShippedTemplates::new();
+        let data = serde_json::json!({
+            "balance": "95.00", "currency": "RUB", "threshold": "100.00", "daily_expense": "10.00", "days_left": 9,
+        });
+        let ru = t.render("balance.low", "ru", &data).unwrap();
+        // A subject's spaces are all plain ones.
+        assert_eq!(ru.subject, "Баланс ниже 100,00 ₽");
+        assert_eq!(
+            ru.text,
+            "На лицевом счёте доступно 95,00\u{a0}₽ — меньше порога 100,00\u{a0}₽, который вы задали в настройках.\n\
+             При среднем расходе 10,00\u{a0}₽ в день (за последние 30 дней) средств хватит на 9 дн.\n\
+             Пополните баланс, чтобы услуги не остановились."
+        );
+        assert_eq!(ru.sms, "Баланс 95,00\u{a0}₽ ниже порога 100,00\u{a0}₽. Хватит на 9 дн.");
+        let mut none = data.clone();
+        none["days_left"] = serde_json::Value::Null;
+        let en = t.render("balance.low", "en", &none).unwrap();
+        assert_eq!(en.subject, "Balance below 100.00 RUB");
+        assert!(en.text.contains("\nThere were no expenses in the last 30 days, so there is no forecast.\n"), "{}", en.text);
+        assert_eq!(en.sms, "Balance 95.00 RUB is below 100.00 RUB.");
     }
 
     #[test]

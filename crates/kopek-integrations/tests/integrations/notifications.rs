@@ -22,13 +22,13 @@ use kopek_engine::notifications::delivery::Notifier;
 use kopek_engine::notifications::log::DeliveryQuery;
 use kopek_engine::testing::TestEngine;
 use kopek_engine::{Actor, Ctx};
+use kopek_integrations::notifications::smtp_sink::{Letter, SmtpServer};
 use kopek_integrations::notifications::{
     EmailCourier, ShippedTemplates, SmsConfig, SmsCourier, SmsProvider, SmtpConfig, SmtpSecurity,
 };
 use kopek_store::backend_test;
 use kopek_store::outbox;
 use serde_json::json;
-use smtp::{Letter, SmtpServer};
 use wiremock::matchers::{body_string_contains, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

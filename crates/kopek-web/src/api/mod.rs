@@ -174,6 +174,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(notifications::my_notifications))
         .routes(routes!(notifications::open_my_notification))
         .routes(routes!(notifications::get_template, notifications::put_template, notifications::delete_template))
+        .routes(routes!(notifications::get_low_balance, notifications::set_low_balance))
         .routes(routes!(privacy::my_activity))
         .routes(routes!(privacy::list_policies, privacy::publish_policy))
         .routes(routes!(privacy::my_policy))

@@ -5,6 +5,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use kopek_engine::billing::low_balance::{LowBalanceInput, LowBalanceSetting};
 use kopek_engine::notifications::inbox::{InboxItem, InboxPage};
 use kopek_engine::notifications::log::{Delivery, DeliveryQuery};
 use kopek_engine::notifications::templates::{NotificationTemplate, TemplateInput};
@@ -108,4 +109,33 @@ pub async fn delete_template(
 ) -> ApiResult<StatusCode> {
     state.engine.delete_notification_template(&ctx, &event, &locale).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// NTF-1: the client's low-balance threshold (none: the notice is off).
+#[utoipa::path(get, path = "/clients/{id}/low-balance", tag = "notifications", params(("id" = i64, Path)),
+    responses((status = 200, body = LowBalanceSetting), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_low_balance(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<LowBalanceSetting>> {
+    Ok(Json(state.engine.low_balance(&ctx, id).await?))
+}
+
+/// NTF-1: sets the threshold below which the client's users are told, once
+/// per fall, with the days the money lasts; `null` switches it off. Below
+/// zero (`invalid_field`), finer than the currency's minor unit
+/// (`amount_too_precise`) or too large (`amount_too_large`) is refused
+/// with 422 on the field `threshold`, changing nothing.
+#[utoipa::path(put, path = "/clients/{id}/low-balance", tag = "notifications", params(("id" = i64, Path)),
+    request_body = LowBalanceInput,
+    responses((status = 200, body = LowBalanceSetting), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn set_low_balance(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<LowBalanceInput>,
+) -> ApiResult<Json<LowBalanceSetting>> {
+    Ok(Json(state.engine.set_low_balance(&ctx, id, input).await?))
 }

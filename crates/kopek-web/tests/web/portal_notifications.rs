@@ -13,7 +13,7 @@ use kopek_store::backend_test;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::common::pages::text_at;
+use crate::common::pages::{field_error, text_at};
 use crate::common::{App, error_of, json_of};
 
 /// `count` failed-autopayment notifications for the client's `emails`,
@@ -91,3 +91,58 @@ backend_test!(
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.json::<serde_json::Value>().await.unwrap()["total"], json!(0));
 });
+
+backend_test!(
+    /// NTF-1: the low-balance threshold in "Настройки пользователя" and
+    /// through the API: an amount below zero, unreadable, finer than a
+    /// kopeck or too large is refused next to its field in Russian and in
+    /// English, or with 422 and its code, and changes nothing; empty or
+    /// null switches the notice off.
+    async fn ntf1_the_low_balance_threshold_is_set_in_settings_and_the_api_and_a_bad_one_changes_nothing(db) {
+        let app = App::spawn(db).await;
+        let client = app.owned_client("LOW", None).await;
+        let path = format!("/clients/{client}/low-balance");
+        let pages = app.pages("LOW").await;
+        let html = pages.page("/client/settings").await;
+        assert!(html.contains("Уведомлять, когда на счёте меньше, RUB") && html.contains("data-test=\"low-balance-form\""), "{html}");
+        for (typed, said) in [
+            ("-5", "Сумма не может быть меньше нуля"),
+            ("сто", "Введите сумму, например 250,00"),
+            ("10,005", "Не больше двух знаков после запятой"),
+            ("10000000000000", "Слишком большая сумма"),
+        ] {
+            let sent = pages.form("/client/settings/low-balance", &[("threshold", typed)]).await;
+            assert_eq!(sent.status, StatusCode::UNPROCESSABLE_ENTITY, "{typed}");
+            assert_eq!(field_error(&sent.html, "threshold").as_deref(), Some(said), "{typed}");
+            assert!(sent.html.contains(&format!("value=\"{typed}\"")), "{typed}: shown as typed");
+        }
+        assert_eq!(app.get(&path).await["threshold"], json!(null), "nothing changed");
+
+        pages.form("/client/settings/low-balance", &[("threshold", "1 500,50")]).await.assert_redirect("/client/settings");
+        let html = pages.page("/client/settings").await;
+        assert_eq!(text_at(&html, "data-test=\"notice\"").as_deref(), Some("Сохранено"));
+        assert!(html.contains("name=\"threshold\" type=\"text\" value=\"1500.50\""), "{html}");
+        assert_eq!(app.get(&path).await, json!({ "client_id": client, "currency": "RUB", "threshold": "1500.50" }));
+
+        // In English, once the user chose it.
+        pages.form("/client/settings", &[("locale", "en"), ("timezone", ""), ("telegram", "")]).await.assert_redirect("/client/settings");
+        let sent = pages.form("/client/settings/low-balance", &[("threshold", "-1")]).await;
+        assert_eq!(field_error(&sent.html, "threshold").as_deref(), Some("The amount cannot be below zero"));
+        assert!(sent.html.contains("Notify me when the account has less than, RUB"));
+
+        for (body, code) in [
+            (json!({ "threshold": "-1" }), "invalid_field"),
+            (json!({ "threshold": 12.345 }), "amount_too_precise"),
+            (json!({ "threshold": "10000000000000" }), "amount_too_large"),
+        ] {
+            assert_eq!(error_of(app.staff(Method::PUT, &path).json(&body)).await, (StatusCode::UNPROCESSABLE_ENTITY, code.into()), "{body}");
+        }
+        let (status, _) = error_of(app.staff(Method::PUT, &path).json(&json!({ "threshold": "abc" }))).await;
+        assert!(status.is_client_error(), "{status}");
+        assert_eq!(app.get(&path).await["threshold"], json!("1500.50"), "nothing changed");
+        let (status, off) = json_of(app.staff(Method::PUT, &path).json(&json!({ "threshold": null }))).await;
+        assert_eq!((status, off["threshold"].clone()), (StatusCode::OK, json!(null)));
+        pages.form("/client/settings/low-balance", &[("threshold", "")]).await.assert_redirect("/client/settings");
+        assert_eq!(app.get(&path).await["threshold"], json!(null));
+    }
+);

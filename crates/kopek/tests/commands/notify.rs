@@ -6,9 +6,7 @@
 use std::process::Stdio;
 
 // The same local SMTP server the integrations' tests send to.
-#[path = "../../../kopek-integrations/tests/integrations/notifications/smtp.rs"]
-#[allow(dead_code, reason = "this test has the server refuse nothing")]
-mod smtp;
+use kopek_integrations::notifications::smtp_sink as smtp;
 
 const KOPEK: &str = env!("CARGO_BIN_EXE_kopek");
 

@@ -13,8 +13,8 @@ use serde_json::json;
 use wiremock::matchers::{body_string_contains, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use super::smtp::SmtpServer;
 use super::{choice, drain, emit, notifier};
+use kopek_integrations::notifications::smtp_sink::SmtpServer;
 
 /// The text of each SMS the stub was asked to send to `to`.
 async fn texts_to(gateway: &MockServer, to: &str) -> Vec<String> {

@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/client/users/{id}/disable", post(users::disable))
         .route("/client/users/{id}/delete", get(users::delete_form).post(users::delete))
         .route("/client/settings", get(settings::show).post(settings::save))
+        .route("/client/settings/low-balance", post(settings::save_low_balance))
         .route("/client/security", get(security::show))
         .route("/client/security/enrol", post(security::enrol))
         .route("/client/security/confirm", post(security::confirm))

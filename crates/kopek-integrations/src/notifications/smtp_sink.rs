@@ -1,7 +1,8 @@
-//! A real SMTP server for the tests, listening on a local port: it speaks
-//! enough of RFC 5321 for lettre (EHLO, MAIL, RCPT, DATA, RSET, NOOP,
-//! QUIT), keeps every letter it accepts, and can be told to refuse the
-//! next letters with a 451 (try again later).
+//! A real SMTP server on a local port, for the tests and `kopek bench
+//! notifications`: it speaks enough of RFC 5321 for lettre (EHLO, MAIL,
+//! RCPT, DATA, RSET, NOOP, QUIT), keeps every letter it accepts (or, for
+//! a bench, only counts them), and can be told to refuse the next letters
+//! with a 451 (try again later). Not a mail server: it delivers nothing.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -20,6 +21,11 @@ pub struct Letter {
 #[derive(Default)]
 struct State {
     letters: Vec<Letter>,
+    /// Whether letters are kept; a bench's hundred thousand are counted.
+    keep: bool,
+    accepted: usize,
+    /// Connections opened to it.
+    sessions: usize,
     refuse: usize,
     refused: usize,
 }
@@ -31,31 +37,57 @@ pub struct SmtpServer {
 }
 
 impl SmtpServer {
+    /// A server that keeps every letter it accepts.
     pub async fn start() -> SmtpServer {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let state = Arc::new(Mutex::new(State::default()));
+        SmtpServer::listen(true).await.expect("a local port to listen on")
+    }
+
+    /// A server that only counts the letters it accepts.
+    pub async fn start_counting() -> std::io::Result<SmtpServer> {
+        SmtpServer::listen(false).await
+    }
+
+    async fn listen(keep: bool) -> std::io::Result<SmtpServer> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(Mutex::new(State { keep, ..State::default() }));
         let shared = state.clone();
         tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
+                lock(&shared).sessions += 1;
                 tokio::spawn(session(socket, shared.clone()));
             }
         });
-        SmtpServer { addr, state }
+        Ok(SmtpServer { addr, state })
     }
 
     /// The next `n` letters get "451 4.3.0 try again later" after DATA.
     pub fn refuse_next(&self, n: usize) {
-        self.state.lock().unwrap().refuse = n;
+        lock(&self.state).refuse = n;
     }
 
     pub fn letters(&self) -> Vec<Letter> {
-        self.state.lock().unwrap().letters.clone()
+        lock(&self.state).letters.clone()
+    }
+
+    /// How many letters it accepted, kept or not.
+    pub fn accepted(&self) -> usize {
+        lock(&self.state).accepted
+    }
+
+    /// How many connections were opened to it.
+    pub fn sessions(&self) -> usize {
+        lock(&self.state).sessions
     }
 
     pub fn refused(&self) -> usize {
-        self.state.lock().unwrap().refused
+        lock(&self.state).refused
     }
+}
+
+/// The state, also after a session panicked holding it.
+fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
+    state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 async fn session(socket: TcpStream, state: Arc<Mutex<State>>) {
@@ -89,14 +121,18 @@ async fn session(socket: TcpStream, state: Arc<Mutex<State>>) {
                 data.push_str(l.strip_prefix('.').filter(|_| l.starts_with("..")).unwrap_or(&l));
                 data.push_str("\r\n");
             }
-            let mut s = state.lock().unwrap();
+            let mut s = lock(&state);
             if s.refuse > 0 {
                 s.refuse -= 1;
                 s.refused += 1;
                 "451 4.3.0 try again later\r\n".into()
             } else {
-                s.letters.push(Letter { from: std::mem::take(&mut from), to: std::mem::take(&mut to), data });
-                format!("250 2.0.0 Ok: queued as Q{}\r\n", s.letters.len())
+                s.accepted += 1;
+                let letter = Letter { from: std::mem::take(&mut from), to: std::mem::take(&mut to), data };
+                if s.keep {
+                    s.letters.push(letter);
+                }
+                format!("250 2.0.0 Ok: queued as Q{}\r\n", s.accepted)
             }
         } else if upper.starts_with("QUIT") {
             let _ = write.write_all(b"221 2.0.0 bye\r\n").await;
