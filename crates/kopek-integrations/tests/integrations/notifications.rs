@@ -4,7 +4,6 @@
 //! by each user's own choices — once, whatever is run again.
 
 mod phone;
-mod smtp;
 mod staff;
 
 use std::sync::Arc;
