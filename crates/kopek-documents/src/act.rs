@@ -84,10 +84,13 @@ impl Act {
         let vat = by_rate
             .into_iter()
             .map(|(rate, tax)| match rate {
-                Some(r) if !r.is_zero() => {
-                    VatRow { label: format!("В том числе НДС ({}%)", format::quantity(r)), amount: format::amount(tax) }
+                Some(r) if !r.is_zero() => VatRow {
+                    label: format!("В том числе НДС ({}%)", format::quantity(r)),
+                    amount: format::amount(tax),
+                },
+                None if !tax.is_zero() => {
+                    VatRow { label: "В том числе НДС".to_string(), amount: format::amount(tax) }
                 }
-                None if !tax.is_zero() => VatRow { label: "В том числе НДС".to_string(), amount: format::amount(tax) },
                 _ => VatRow { label: "Без налога (НДС)".to_string(), amount: "—".to_string() },
             })
             .collect();

@@ -37,7 +37,9 @@ impl Contract {
             city: input.city.clone(),
             date: format::date(input.signed_on),
             addressee: addressee(b, input.buyer_kind).unwrap_or_default(),
-            preamble: format!("{seller}, с одной стороны, и {buyer}, с другой стороны, заключили настоящий договор о нижеследующем."),
+            preamble: format!(
+                "{seller}, с одной стороны, и {buyer}, с другой стороны, заключили настоящий договор о нижеследующем."
+            ),
             seller: Party::of(&input.seller),
             buyer: Party::of(b),
             seller_signer_position: input.seller.director_position.clone().unwrap_or_else(|| "Руководитель".into()),

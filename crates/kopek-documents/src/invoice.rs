@@ -5,8 +5,8 @@
 //! layouts only place strings.
 
 use kopek_domain::amount_in_words::roubles_in_words;
-use kopek_domain::money::{Currency, Money, round_half_up};
 use kopek_domain::document::InvoiceInput;
+use kopek_domain::money::{Currency, Money, round_half_up};
 use kopek_domain::payer::PayerDetails;
 use kopek_domain::tax::{VatMode, vat};
 use rust_decimal::Decimal;

@@ -18,5 +18,5 @@ pub use act::Act;
 pub use contract::Contract;
 pub use invoice::{Invoice, Party};
 pub use kopek_domain::document::{InvoiceInput, InvoiceLineInput};
-pub use reconciliation::Reconciliation;
 pub use pdf::{RenderError, RenderedPdf};
+pub use reconciliation::Reconciliation;

@@ -12,8 +12,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use kopek_domain::document::{
-    ActInput, ActLineInput, ContractInput, DocumentKind, InvoiceInput, InvoiceLineInput, ReconciliationEntry,
-    ReconciliationInput,
+    ActInput, ActLineInput, ContractInput, DocumentKind, InvoiceInput, InvoiceLineInput, ReconciliationEntry, ReconciliationInput,
 };
 use kopek_domain::payer::{PayerDetails, PayerKind};
 use kopek_domain::tax::VatMode;
@@ -86,8 +85,8 @@ impl Layouts {
                 let file = format!("{name}.{ext}");
                 let path = dir.join(&file);
                 if path.is_file() {
-                    let text = std::fs::read_to_string(&path)
-                        .map_err(|e| RenderError(vec![format!("{}: {e}", path.display())]))?;
+                    let text =
+                        std::fs::read_to_string(&path).map_err(|e| RenderError(vec![format!("{}: {e}", path.display())]))?;
                     found.insert(file, text);
                 }
             }
@@ -122,10 +121,12 @@ impl Layouts {
                 let template = self.html.get_template(&format!("{name}.html")).map_err(|e| RenderError(vec![e.to_string()]))?;
                 let page = template
                     .render(minijinja::context! { d => minijinja::Value::from(minijinja::value::Serde(model)) })
-                    .map_err(|e| RenderError(vec![match e.line() {
+                    .map_err(|e| {
+                    RenderError(vec![match e.line() {
                         Some(line) => format!("line {line}: {e}"),
                         None => e.to_string(),
-                    }]))?;
+                    }])
+                })?;
                 Ok(page.into_bytes())
             }
             Format::Pdf => {
@@ -178,7 +179,9 @@ impl Layouts {
                     issued_on: day,
                     seller: party("ООО «Исполнитель»"),
                     buyer: party("ООО «Заказчик»"),
-                    lines: vec![InvoiceLineInput { name: "Услуга".into(), quantity: one, unit: "усл.".into(), price: one }],
+                    lines: vec![InvoiceLineInput {
+                        name: "Услуга".into(), quantity: one, unit: "усл.".into(), price: one
+                    }],
                     vat_percent: Some(Decimal::from(22)),
                     vat_mode: VatMode::Included,
                     signer_name: "Иванов И. И.".into(),

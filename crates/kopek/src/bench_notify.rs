@@ -85,12 +85,12 @@ async fn run(url: &str, count: u32, batch: i64) -> Result<()> {
     }
     let worker_rate = rate(delivered, secs);
     #[allow(clippy::float_arithmetic, reason = "a ratio for people to read, not money")]
-    let ratio = worker_rate / raw.max(1e-9);
+    let percent = worker_rate / raw.max(1e-9) * 100.0;
     println!(
         "delivery worker: {delivered} notifications in {secs:.1} s: {worker_rate:.0} deliveries/s over {} connection(s) \
          ({:.0}% of the floor, {})",
         sink.sessions() - raw_sessions,
-        ratio * 100.0,
+        percent,
         store.backend().name()
     );
     store.close().await;

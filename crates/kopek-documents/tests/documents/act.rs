@@ -72,8 +72,8 @@ fn doc2_an_act_shows_each_vat_rate_and_its_total_in_words() {
 /// sum in words, the acceptance phrase and both signature blocks.
 #[test]
 fn doc2_an_act_renders_to_a_pdf_a_person_can_read() {
-    let bytes = render::document(kopek_domain::document::DocumentKind::Act, &serde_json::to_value(act()).unwrap(), Format::Pdf)
-        .unwrap();
+    let bytes =
+        render::document(kopek_domain::document::DocumentKind::Act, &serde_json::to_value(act()).unwrap(), Format::Pdf).unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
     let text = pdf::render(pdf::ACT, &serde_json::to_value(Act::new(&act())).unwrap()).unwrap().text;
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -90,12 +90,9 @@ fn doc2_an_act_renders_to_a_pdf_a_person_can_read() {
     ] {
         assert!(text.contains(expected), "{expected:?} is not in the act's text: {text}");
     }
-    let html = String::from_utf8(render::document(
-        kopek_domain::document::DocumentKind::Act,
-        &serde_json::to_value(act()).unwrap(),
-        Format::Html,
+    let html = String::from_utf8(
+        render::document(kopek_domain::document::DocumentKind::Act, &serde_json::to_value(act()).unwrap(), Format::Html).unwrap(),
     )
-    .unwrap())
     .unwrap();
     assert!(html.contains("<b data-test=\"in-words\">Шестьсот десять рублей 00 копеек</b>"), "{html}");
 }
@@ -109,8 +106,18 @@ fn reconciliation(opening: rust_decimal::Decimal) -> ReconciliationInput {
         contract: None,
         opening,
         entries: vec![
-            ReconciliationEntry { date: day(2, 28), title: "Акт № 2026-000002 от 28.02.2026".into(), debit: dec!(900.00), credit: dec!(0) },
-            ReconciliationEntry { date: day(3, 3), title: "Оплата № 7 от 03.03.2026".into(), debit: dec!(0), credit: dec!(300.00) },
+            ReconciliationEntry {
+                date: day(2, 28),
+                title: "Акт № 2026-000002 от 28.02.2026".into(),
+                debit: dec!(900.00),
+                credit: dec!(0),
+            },
+            ReconciliationEntry {
+                date: day(3, 3),
+                title: "Оплата № 7 от 03.03.2026".into(),
+                debit: dec!(0),
+                credit: dec!(300.00),
+            },
         ],
         signer_name: "П. П. Петров".into(),
         signer_position: "Генеральный директор".into(),
@@ -136,7 +143,14 @@ fn doc3_a_reconciliation_act_says_who_owes_whom() {
     assert!(advance.conclusion.contains("в пользу ООО «Ромашка» составляет 400,00 руб."), "{}", advance.conclusion);
     let text = pdf::render(pdf::RECONCILIATION, &serde_json::to_value(&owed).unwrap()).unwrap().text;
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    for expected in ["Акт сверки взаимных расчётов за период с 01.02.2026 по 31.03.2026", "Сальдо начальное", "Обороты за период", "Сальдо конечное", "750,50", "Семьсот пятьдесят рублей 50 копеек"] {
+    for expected in [
+        "Акт сверки взаимных расчётов за период с 01.02.2026 по 31.03.2026",
+        "Сальдо начальное",
+        "Обороты за период",
+        "Сальдо конечное",
+        "750,50",
+        "Семьсот пятьдесят рублей 50 копеек",
+    ] {
         assert!(text.contains(expected), "{expected:?} is not in the text: {text}");
     }
 }
@@ -185,11 +199,14 @@ fn doc_a_provider_s_layout_replaces_the_shipped_one_and_a_broken_one_is_refused(
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("act.html"), "<h1>{{ d.title }}</h1><p>Наш акт: {{ d.total }} ₽</p>").unwrap();
     let layouts = render::Layouts::with_dir(&dir).unwrap();
-    let page = layouts.document(kopek_domain::document::DocumentKind::Act, &serde_json::to_value(act()).unwrap(), Format::Html).unwrap();
+    let page =
+        layouts.document(kopek_domain::document::DocumentKind::Act, &serde_json::to_value(act()).unwrap(), Format::Html).unwrap();
     assert_eq!(String::from_utf8(page).unwrap(), "<h1>Акт № 2026-000007 от 31 марта 2026 г.</h1><p>Наш акт: 610,00 ₽</p>");
     // The invoice keeps the shipped layout.
     let invoice = serde_json::to_value(crate::invoice::input(Some(dec!(20)), kopek_domain::tax::VatMode::Included)).unwrap();
-    let page = String::from_utf8(layouts.document(kopek_domain::document::DocumentKind::Invoice, &invoice, Format::Html).unwrap()).unwrap();
+    let page =
+        String::from_utf8(layouts.document(kopek_domain::document::DocumentKind::Invoice, &invoice, Format::Html).unwrap())
+            .unwrap();
     assert!(page.contains("Банк получателя"), "{page}");
 
     std::fs::write(dir.join("act.typ"), "#let d = json(\"/data.json\")\n\n#d.no_such_field").unwrap();

@@ -75,30 +75,37 @@ pub struct ActExpense {
 /// rounded parts), so the act differs from the ledger by less than a
 /// kopeck per line. Lines come in name order, then by rate.
 pub fn act_lines(expenses: &[ActExpense]) -> Vec<ActLineInput> {
-    let mut groups: BTreeMap<(&str, Option<Decimal>), (NaiveDate, NaiveDate, Decimal, Decimal)> = BTreeMap::new();
+    /// One line's expenses so far: their days and exact sums.
+    struct Line {
+        from: NaiveDate,
+        to: NaiveDate,
+        amount: Decimal,
+        tax: Decimal,
+    }
+    let mut groups: BTreeMap<(&str, Option<Decimal>), Line> = BTreeMap::new();
     for e in expenses {
-        let entry = groups.entry((e.name.as_str(), e.vat_percent.map(|r| r.normalize()))).or_insert((
-            e.charged_on,
-            e.charged_on,
-            Decimal::ZERO,
-            Decimal::ZERO,
-        ));
-        entry.0 = entry.0.min(e.charged_on);
-        entry.1 = entry.1.max(e.charged_on);
-        entry.2 += e.amount;
-        entry.3 += e.tax;
+        let line = groups.entry((e.name.as_str(), e.vat_percent.map(|r| r.normalize()))).or_insert(Line {
+            from: e.charged_on,
+            to: e.charged_on,
+            amount: Decimal::ZERO,
+            tax: Decimal::ZERO,
+        });
+        line.from = line.from.min(e.charged_on);
+        line.to = line.to.max(e.charged_on);
+        line.amount += e.amount;
+        line.tax += e.tax;
     }
     groups
         .into_iter()
-        .map(|((name, vat_percent), (from, to, amount, tax))| ActLineInput {
+        .map(|((name, vat_percent), l)| ActLineInput {
             name: name.to_string(),
-            from,
-            to,
+            from: l.from,
+            to: l.to,
             quantity: Decimal::ONE,
             unit: "усл.".to_string(),
-            amount: round_half_up(amount, 2),
+            amount: round_half_up(l.amount, 2),
             vat_percent,
-            tax: round_half_up(tax, 2),
+            tax: round_half_up(l.tax, 2),
         })
         .collect()
 }
@@ -129,7 +136,10 @@ mod tests {
         ]);
         assert_eq!(lines.len(), 3);
         let (vds20, vds22, domain) = (&lines[0], &lines[1], &lines[2]);
-        assert_eq!((vds20.name.as_str(), vds20.vat_percent, vds20.amount, vds20.tax), ("VDS Fast", Some(dec!(20)), dec!(5.00), dec!(0.83)));
+        assert_eq!(
+            (vds20.name.as_str(), vds20.vat_percent, vds20.amount, vds20.tax),
+            ("VDS Fast", Some(dec!(20)), dec!(5.00), dec!(0.83))
+        );
         assert_eq!((vds22.amount, vds22.tax, vds22.from, vds22.to), (dec!(30.01), dec!(5.40), day(1), day(31)));
         assert_eq!((domain.name.as_str(), domain.amount, domain.tax), ("Домен", dec!(600.00), dec!(0.00)));
     }

@@ -93,9 +93,14 @@ mod tests {
             Some("Генеральному директору ООО «Ромашка» Иванову Ивану Ивановичу")
         );
         let person = PayerDetails { name: "Петров Пётр".into(), ..PayerDetails::default() };
-        assert_eq!(preamble_party(&person, PayerKind::Individual, "Заказчик"), "Петров Пётр, именуемый(ая) в дальнейшем «Заказчик»");
+        assert_eq!(
+            preamble_party(&person, PayerKind::Individual, "Заказчик"),
+            "Петров Пётр, именуемый(ая) в дальнейшем «Заказчик»"
+        );
         assert_eq!(addressee(&person, PayerKind::Individual), None);
-        let ip = PayerDetails { name: "Сидоров С. С.".into(), ogrn: Some("304500116000157".into()), ..PayerDetails::default() };
+        let ip = PayerDetails {
+            name: "Сидоров С. С.".into(), ogrn: Some("304500116000157".into()), ..PayerDetails::default()
+        };
         assert_eq!(
             preamble_party(&ip, PayerKind::SoleProprietor, "Заказчик"),
             "Индивидуальный предприниматель Сидоров С. С. (ОГРНИП 304500116000157), именуемый в дальнейшем «Заказчик»"

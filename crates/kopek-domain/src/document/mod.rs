@@ -11,8 +11,8 @@ pub mod number;
 pub mod provider;
 pub mod reconciliation;
 
-pub use contract::ContractInput;
 pub use act::{ActExpense, ActInput, ActLineInput, ContractRef, act_lines};
+pub use contract::ContractInput;
 pub use invoice::{InvoiceInput, InvoiceLineInput};
 pub use number::{DocumentKind, DocumentNumber};
 pub use provider::ProviderDetails;

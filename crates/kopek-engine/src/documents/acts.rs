@@ -87,13 +87,21 @@ impl Engine {
             let mut uow = self.begin(ctx).await?;
             let mut ids = Vec::with_capacity(chunk.len());
             for ((client_id, payer_id), expenses) in chunk {
-                let row = issue_act(&mut uow, &entity, *client_id, *payer_id, period, expenses, None, |t| self.to_local(t).date()).await?;
+                let row =
+                    issue_act(&mut uow, &entity, *client_id, *payer_id, period, expenses, None, |t| self.to_local(t).date())
+                        .await?;
                 ids.push(row.id);
             }
             report.issued += ids.len();
-            uow.audit("document.issue", "document", ids.first().copied().unwrap_or_default(), None, serde_json::json!({
-                "kind": "act", "count": ids.len(), "period_from": period.0, "period_to": period.1,
-            }))
+            uow.audit(
+                "document.issue",
+                "document",
+                ids.first().copied().unwrap_or_default(),
+                None,
+                serde_json::json!({
+                    "kind": "act", "count": ids.len(), "period_from": period.0, "period_to": period.1,
+                }),
+            )
             .await?;
             uow.finish(()).await?;
         }
@@ -122,10 +130,18 @@ impl Engine {
         let expenses = store::expenses_of_act(&mut uow.conn, act_id).await?;
         let period = (old.period_from.unwrap_or(old.issued_on), old.period_to.unwrap_or(old.issued_on));
         store::mark_replaced(&mut uow.conn, act_id).await?;
-        let row = issue_act(&mut uow, &entity, old.client_id, payer.id, period, &expenses, Some(act_id), |t| self.to_local(t).date()).await?;
-        uow.audit("document.reissue", "document", row.id, Some(row.client_id), serde_json::json!({
-            "kind": "act", "number": row.number, "replaces": old.number, "payer_id": payer.id,
-        }))
+        let row =
+            issue_act(&mut uow, &entity, old.client_id, payer.id, period, &expenses, Some(act_id), |t| self.to_local(t).date())
+                .await?;
+        uow.audit(
+            "document.reissue",
+            "document",
+            row.id,
+            Some(row.client_id),
+            serde_json::json!({
+                "kind": "act", "number": row.number, "replaces": old.number, "payer_id": payer.id,
+            }),
+        )
         .await?;
         uow.finish(summary(&row)).await
     }
@@ -146,7 +162,8 @@ async fn issue_act(
     corrects_id: Option<i64>,
     local_day: impl Fn(DateTime<Utc>) -> NaiveDate,
 ) -> Result<kopek_store::documents::DocumentRow> {
-    let payer = kopek_store::payers::get(&mut uow.conn, payer_id).await?.ok_or_else(|| EngineError::not_found("payer", payer_id))?;
+    let payer =
+        kopek_store::payers::get(&mut uow.conn, payer_id).await?.ok_or_else(|| EngineError::not_found("payer", payer_id))?;
     let buyer: PayerDetails = serde_json::from_str(&payer.details)?;
     let contract =
         store::first_contract(&mut uow.conn, payer_id).await?.map(|(number, signed_on)| ContractRef { number, signed_on });

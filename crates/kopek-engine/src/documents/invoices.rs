@@ -38,9 +38,15 @@ impl Engine {
             None => {
                 let entity = entity(&mut uow.conn).await?;
                 let row = issue_invoice(&mut uow, &entity, &pay, self.local_today()).await?;
-                uow.audit("document.issue", "document", row.id, Some(row.client_id), serde_json::json!({
-                    "kind": "invoice", "number": row.number, "payment_id": payment_id,
-                }))
+                uow.audit(
+                    "document.issue",
+                    "document",
+                    row.id,
+                    Some(row.client_id),
+                    serde_json::json!({
+                        "kind": "invoice", "number": row.number, "payment_id": payment_id,
+                    }),
+                )
                 .await?;
                 uow.finish(()).await?;
                 row
@@ -69,11 +75,13 @@ async fn issue_invoice(
     if matches!(pay.status, PaymentStatus::Failed | PaymentStatus::Cancelled) {
         return Err(EngineError::conflict("payment_not_invoiceable", "a failed or cancelled payment is not invoiced"));
     }
-    let flow = kopek_store::payments::flow(&mut uow.conn, pay.id).await?.ok_or_else(|| EngineError::not_found("payment", pay.id))?;
+    let flow =
+        kopek_store::payments::flow(&mut uow.conn, pay.id).await?.ok_or_else(|| EngineError::not_found("payment", pay.id))?;
     let payer_id = flow.payer_id.ok_or_else(|| {
         EngineError::conflict("payment_without_payer", "this payment names no payer, so there is no one to invoice")
     })?;
-    let payer = kopek_store::payers::get(&mut uow.conn, payer_id).await?.ok_or_else(|| EngineError::not_found("payer", payer_id))?;
+    let payer =
+        kopek_store::payers::get(&mut uow.conn, payer_id).await?.ok_or_else(|| EngineError::not_found("payer", payer_id))?;
     let buyer: PayerDetails = serde_json::from_str(&payer.details)?;
     let client = kopek_store::clients::get(&mut uow.conn, pay.client_id)
         .await?
@@ -111,10 +119,7 @@ async fn issue_invoice(
         vat_mode: VatMode::Included,
         signer_name,
         signer_position,
-        payment_purpose: format!(
-            "Оплата по счёту № {number} от {}, платёж {pay_number}",
-            issued_on.format("%d.%m.%Y")
-        ),
+        payment_purpose: format!("Оплата по счёту № {number} от {}, платёж {pay_number}", issued_on.format("%d.%m.%Y")),
     })
     .await
 }

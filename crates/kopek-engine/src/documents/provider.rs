@@ -2,8 +2,8 @@
 //! copies at issue. Documents issued before a change keep the old ones.
 
 use kopek_domain::document::ProviderDetails;
-use kopek_store::documents as store;
 use kopek_store::Conn;
+use kopek_store::documents as store;
 
 use crate::Engine;
 use crate::core::ctx::Ctx;

@@ -24,8 +24,8 @@ use crate::billing::low_balance::LowBalanceReport;
 use crate::charging::run::RunReport;
 use crate::core::amount::Amount;
 use crate::core::ctx::Ctx;
-use crate::documents::acts::ActsReport;
 use crate::core::error::Result;
+use crate::documents::acts::ActsReport;
 use crate::jobs::worker::{Handler, Message, ScheduledRun};
 
 pub const CHARGE_SCHEDULE: &str = "charging.nightly";

@@ -161,7 +161,8 @@ impl Engine {
         let row = visible(&mut uow.conn, ctx, payer_id).await?;
         let open = store::open_payments(&mut uow.conn, payer_id).await?;
         let in_acts = kopek_store::documents::unpaid_expenses_in_acts(&mut uow.conn, payer_id).await?;
-        let usage = PayerUsage { unpaid_expenses_in_acts: u64::try_from(in_acts).unwrap_or_default(), open_invoices: open.len() as u64 };
+        let usage =
+            PayerUsage { unpaid_expenses_in_acts: u64::try_from(in_acts).unwrap_or_default(), open_invoices: open.len() as u64 };
         rules::check_delete(&usage).map_err(|e| {
             EngineError::from(DomainError::PayerInUse(format!(
                 "payer {} has {e}{}; pay or cancel them first",

@@ -61,13 +61,7 @@ fn company(name: &str) -> PayerInput {
 }
 
 fn expense(name: &str, amount: &str, vat: &str) -> PostExpense {
-    PostExpense {
-        name: name.into(),
-        amount: amt(amount),
-        currency: "RUB".into(),
-        vat_percent: Some(amt(vat)),
-        charged_at: None,
-    }
+    PostExpense { name: name.into(), amount: amt(amount), currency: "RUB".into(), vat_percent: Some(amt(vat)), charged_at: None }
 }
 
 /// The provider's details set, a client with a company payer, and a

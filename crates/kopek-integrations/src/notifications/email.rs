@@ -63,7 +63,7 @@ enum Route {
     /// Implicit TLS: lettre connects, and pools.
     Lettre(AsyncSmtpTransport<Tokio1Executor>),
     /// Plain or STARTTLS over Kopek's own connections.
-    Direct(Direct),
+    Direct(Box<Direct>),
 }
 
 struct Direct {
@@ -95,7 +95,7 @@ impl EmailCourier {
                 }
                 Route::Lettre(builder.build())
             }
-            SmtpSecurity::Starttls | SmtpSecurity::Plain => Route::Direct(Direct {
+            SmtpSecurity::Starttls | SmtpSecurity::Plain => Route::Direct(Box::new(Direct {
                 host: cfg.host.clone(),
                 port: cfg.port,
                 starttls: if cfg.security == SmtpSecurity::Starttls { Some(tls()?) } else { None },
@@ -103,7 +103,7 @@ impl EmailCourier {
                 timeout,
                 hello: ClientId::default(),
                 idle: Mutex::new(Vec::new()),
-            }),
+            })),
         };
         Ok(EmailCourier { route, from })
     }

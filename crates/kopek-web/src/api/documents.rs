@@ -34,8 +34,9 @@ fn kind_of(s: &str) -> Result<DocumentKind, ApiError> {
 
 fn format_of(s: Option<&str>) -> Result<Format, ApiError> {
     let s = s.unwrap_or("pdf");
-    Format::parse(s)
-        .ok_or_else(|| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", format!("format: html or pdf, not {s:?}")))
+    Format::parse(s).ok_or_else(|| {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", format!("format: html or pdf, not {s:?}"))
+    })
 }
 
 /// The bytes of a document as a response: a PDF is a download named by
@@ -108,7 +109,7 @@ pub async fn document_file(
     ApiQuery(q): ApiQuery<FormatQuery>,
 ) -> ApiResult<Response> {
     let format = format_of(q.format.as_deref())?;
-    Ok(render_issued(&state.documents, &state.engine.document(&ctx, id).await?, format)?)
+    render_issued(&state.documents, &state.engine.document(&ctx, id).await?, format)
 }
 
 /// The invoice of a payment, issued now if it has none (DOC-1).

@@ -6,8 +6,8 @@
 
 mod api;
 mod charging_api;
-mod documents_api;
 mod common;
+mod documents_api;
 mod notification_templates_api;
 mod orders_api;
 mod payments_api;

@@ -33,7 +33,14 @@ struct Documents {
 
 /// A list of the client's documents of a kind, each with its payer and
 /// "Печать" and "PDF".
-async fn list(state: &AppState, user: &PortalUser, kind: DocumentKind, nav: &'static str, path: &str, template: &str) -> Response {
+async fn list(
+    state: &AppState,
+    user: &PortalUser,
+    kind: DocumentKind,
+    nav: &'static str,
+    path: &str,
+    template: &str,
+) -> Response {
     let data = async {
         let frame = frame(state, user, nav, path).await?;
         let docs = state.engine.documents(&user.ctx, user.client_id, kind).await?;

@@ -52,7 +52,9 @@ pub async fn reconciliation(
         if let (Some(from), Some(to)) = (from, to) {
             let format = q.get("format").and_then(|f| Format::parse(f)).unwrap_or(Format::Html);
             match state.engine.reconciliation(&user.ctx, id, from, to).await {
-                Ok(act) => return render_reconciliation(&state.documents, &act, format).unwrap_or_else(IntoResponse::into_response),
+                Ok(act) => {
+                    return render_reconciliation(&state.documents, &act, format).unwrap_or_else(IntoResponse::into_response);
+                }
                 Err(e) if e.field().is_some() => form.refusal(&e, None, catalog, locale),
                 Err(e) => return error_page(&state, &user, e),
             }
