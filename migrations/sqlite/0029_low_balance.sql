@@ -4,7 +4,7 @@
 -- queues the notice and clears it when the balance is back at or above
 -- the threshold, so a crossing is told once, however often the night runs.
 CREATE TABLE low_balance_alerts (
-    client_id  BIGINT PRIMARY KEY REFERENCES clients(id),
+    client_id  BIGINT NOT NULL PRIMARY KEY REFERENCES clients(id),
     threshold  BIGINT NOT NULL CHECK (threshold >= 0),
     notified   BOOLEAN NOT NULL DEFAULT 0,
     updated_at TEXT NOT NULL

@@ -12,7 +12,7 @@ CREATE TABLE provider_entities (
 CREATE TABLE document_counters (
     entity_id BIGINT NOT NULL REFERENCES provider_entities (id),
     kind      TEXT NOT NULL,
-    year      INTEGER NOT NULL,
+    year      BIGINT NOT NULL,
     last      BIGINT NOT NULL,
     PRIMARY KEY (entity_id, kind, year)
 );
@@ -21,7 +21,7 @@ CREATE TABLE documents (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     entity_id   BIGINT NOT NULL REFERENCES provider_entities (id),
     kind        TEXT NOT NULL,
-    year        INTEGER NOT NULL,
+    year        BIGINT NOT NULL,
     seq         BIGINT NOT NULL,
     number      TEXT NOT NULL,
     issued_on   DATE NOT NULL,

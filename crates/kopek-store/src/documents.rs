@@ -36,7 +36,7 @@ pub async fn update_entity(conn: &mut Conn, id: i64, details: &str, now: DateTim
 /// row is created or bumped by one statement that locks it until the
 /// transaction ends, so concurrent issuers queue and a rollback gives the
 /// number back.
-pub async fn next_number(conn: &mut Conn, entity_id: i64, kind: DocumentKind, year: i32) -> Result<i64> {
+pub async fn next_number(conn: &mut Conn, entity_id: i64, kind: DocumentKind, year: i64) -> Result<i64> {
     Ok(on_db!(conn, db => sqlx::query_scalar(
         "INSERT INTO document_counters (entity_id, kind, year, last) VALUES ($1, $2, $3, 1)
          ON CONFLICT (entity_id, kind, year) DO UPDATE SET last = document_counters.last + 1
@@ -50,7 +50,7 @@ pub struct DocumentRow {
     pub entity_id: i64,
     #[sqlx(try_from = "String")]
     pub kind: DocumentKind,
-    pub year: i32,
+    pub year: i64,
     pub seq: i64,
     pub number: String,
     pub issued_on: NaiveDate,
@@ -77,7 +77,7 @@ macro_rules! sql {
 pub struct NewDocument<'a> {
     pub entity_id: i64,
     pub kind: DocumentKind,
-    pub year: i32,
+    pub year: i64,
     pub seq: i64,
     pub number: &'a str,
     pub issued_on: NaiveDate,

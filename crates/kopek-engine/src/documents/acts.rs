@@ -22,7 +22,7 @@ use crate::core::error::{EngineError, Result};
 use crate::core::uow::Uow;
 use crate::documents::issue::{Issue, issue};
 use crate::documents::provider::{Entity, find};
-use crate::documents::{DocumentSummary, summary};
+use crate::documents::views::{DocumentSummary, summary};
 
 /// Acts one transaction issues: small enough to keep a lock short, large
 /// enough that 100,000 payers take few commits.

@@ -18,7 +18,7 @@ use crate::core::error::{EngineError, Result};
 use crate::core::uow::Uow;
 use crate::documents::issue::{Issue, issue};
 use crate::documents::provider::{Entity, entity};
-use crate::documents::{IssuedDocument, summary};
+use crate::documents::views::{IssuedDocument, summary};
 
 impl Engine {
     /// The invoice of a payment, issued now if it has none yet. A payment

@@ -32,7 +32,7 @@ pub(crate) struct Issue {
 /// "act.issued") once.
 pub(crate) async fn issue<T: Serialize>(uow: &mut Uow<'_>, head: Issue, build: impl FnOnce(&str) -> T) -> Result<DocumentRow> {
     let year = head.issued_on.year();
-    let seq = store::next_number(&mut uow.conn, head.entity_id, head.kind, year).await?;
+    let seq = store::next_number(&mut uow.conn, head.entity_id, head.kind, i64::from(year)).await?;
     let number = DocumentNumber { year, seq }.to_string();
     let data = serde_json::to_string(&build(&number))?;
     let row = store::insert(
@@ -40,7 +40,7 @@ pub(crate) async fn issue<T: Serialize>(uow: &mut Uow<'_>, head: Issue, build: i
         &NewDocument {
             entity_id: head.entity_id,
             kind: head.kind,
-            year,
+            year: i64::from(year),
             seq,
             number: &number,
             issued_on: head.issued_on,

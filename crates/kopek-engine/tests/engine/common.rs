@@ -6,11 +6,13 @@
 #![allow(dead_code, reason = "each test file uses the part it needs")]
 
 use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
+use kopek_domain::payer::PayerDetails;
 use kopek_engine::catalog::services::ServiceInput;
 use kopek_engine::charging::subscriptions::ConnectInput;
 use kopek_engine::core::amount::Amount;
 use kopek_engine::ledger::entries::CreditPayment;
 use kopek_engine::payments::methods::MethodInput;
+use kopek_engine::payments::payers::PayerInput;
 use kopek_engine::testing::TestEngine;
 use kopek_engine::{Ctx, Engine};
 use serde_json::{Value, json};
@@ -83,5 +85,26 @@ pub fn method_input(prefix: &str, name: &str, gateway: &str) -> MethodInput {
         payer_kinds: vec!["individual".into()],
         enabled: true,
         instructions: String::new(),
+    }
+}
+
+/// A Russian company payer with Sberbank's real identifiers (their check
+/// digits hold).
+pub fn company(name: &str) -> PayerInput {
+    PayerInput {
+        kind: "legal_entity".into(),
+        details: PayerDetails {
+            country: "RU".into(),
+            name: name.into(),
+            contact_person: Some("Иванов Иван".into()),
+            inn: Some("7707083893".into()),
+            kpp: Some("773601001".into()),
+            ogrn: Some("1027700132195".into()),
+            bank_name: Some("ПАО Сбербанк".into()),
+            bik: Some("044525225".into()),
+            settlement_account: Some("40702810938000000001".into()),
+            correspondent_account: Some("30101810400000000225".into()),
+            ..PayerDetails::default()
+        },
     }
 }

@@ -8,14 +8,14 @@ use kopek_domain::document::{ActInput, DocumentKind, InvoiceInput, ProviderDetai
 use kopek_domain::payer::{Address, PayerDetails};
 use kopek_engine::core::amount::Amount;
 use kopek_engine::ledger::entries::PostExpense;
-use kopek_engine::payments::payers::{PayerInput, PayerSummary};
+use kopek_engine::payments::payers::PayerSummary;
 use kopek_engine::payments::start::StartPayment;
 use kopek_engine::testing::TestEngine;
 use kopek_engine::{Ctx, Engine};
 use kopek_store::backend_test;
 use rust_decimal_macros::dec;
 
-use crate::common::{amt, at_local, day, method_input};
+use crate::common::{amt, at_local, company, day, method_input};
 
 fn provider() -> ProviderDetails {
     ProviderDetails {
@@ -42,21 +42,6 @@ fn provider() -> ProviderDetails {
         },
         accountant_name: None,
         vat_payer: true,
-    }
-}
-
-fn company(name: &str) -> PayerInput {
-    PayerInput {
-        kind: "legal_entity".into(),
-        details: PayerDetails {
-            country: "RU".into(),
-            name: name.into(),
-            contact_person: Some("Иванов Иван".into()),
-            inn: Some("7707083893".into()),
-            kpp: Some("773601001".into()),
-            ogrn: Some("1027700132195".into()),
-            ..PayerDetails::default()
-        },
     }
 }
 

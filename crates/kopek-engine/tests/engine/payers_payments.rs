@@ -13,27 +13,10 @@ use kopek_engine::payments::start::StartPayment;
 use kopek_engine::testing::TestEngine;
 use kopek_store::backend_test;
 
+use crate::common::company;
+
 fn amt(s: &str) -> Amount {
     Amount(s.parse().unwrap())
-}
-
-fn company(name: &str) -> PayerInput {
-    PayerInput {
-        kind: "legal_entity".into(),
-        details: PayerDetails {
-            country: "RU".into(),
-            name: name.into(),
-            contact_person: Some("Иванов Иван".into()),
-            inn: Some("7707083893".into()),
-            kpp: Some("773601001".into()),
-            ogrn: Some("1027700132195".into()),
-            bank_name: Some("ПАО Сбербанк".into()),
-            bik: Some("044525225".into()),
-            settlement_account: Some("40702810938000000001".into()),
-            correspondent_account: Some("30101810400000000225".into()),
-            ..PayerDetails::default()
-        },
-    }
 }
 
 fn person(name: &str) -> PayerInput {

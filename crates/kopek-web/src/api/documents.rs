@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use kopek_documents::render::{Format, Layouts};
 use kopek_domain::document::{DocumentKind, ProviderDetails, ReconciliationInput};
 use kopek_engine::documents::acts::ActsReport;
-use kopek_engine::documents::{DocumentSummary, IssuedDocument};
+use kopek_engine::documents::views::{DocumentSummary, IssuedDocument};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 

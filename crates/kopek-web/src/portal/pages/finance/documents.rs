@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use kopek_documents::render::Format;
 use kopek_domain::document::DocumentKind;
-use kopek_engine::documents::DocumentSummary;
+use kopek_engine::documents::views::DocumentSummary;
 use serde::Serialize;
 
 use super::payer_names;

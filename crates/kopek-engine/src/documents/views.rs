@@ -1,0 +1,85 @@
+//! What the documents' use cases hand out, and a client's documents listed
+//! and read: a document in a list, and one with what it says.
+
+use chrono::NaiveDate;
+use kopek_domain::account::Right;
+use kopek_domain::document::DocumentKind;
+use kopek_store::documents::{self as store, DocumentRow};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::Engine;
+use crate::core::amount::Amount;
+use crate::core::ctx::Ctx;
+use crate::core::error::{EngineError, Result};
+
+/// A document in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DocumentSummary {
+    pub id: i64,
+    /// invoice, act or contract.
+    #[schema(value_type = String)]
+    pub kind: DocumentKind,
+    /// "2026-000123", gapless per kind and year.
+    pub number: String,
+    pub issued_on: NaiveDate,
+    pub client_id: i64,
+    pub payer_id: i64,
+    /// The payment an invoice is for.
+    pub payment_id: Option<i64>,
+    /// The month an act covers.
+    pub period_from: Option<NaiveDate>,
+    pub period_to: Option<NaiveDate>,
+    pub amount: Amount,
+    pub currency: String,
+    /// The document this one corrects.
+    pub corrects_id: Option<i64>,
+    /// Replaced by a correction: kept, but no longer current.
+    pub replaced: bool,
+}
+
+/// A document with what it says, for a renderer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IssuedDocument {
+    pub summary: DocumentSummary,
+    /// The document's input as issued (`kopek_domain::document::*Input`).
+    pub data: serde_json::Value,
+}
+
+pub(crate) fn summary(row: &DocumentRow) -> DocumentSummary {
+    DocumentSummary {
+        id: row.id,
+        kind: row.kind,
+        number: row.number.clone(),
+        issued_on: row.issued_on,
+        client_id: row.client_id,
+        payer_id: row.payer_id,
+        payment_id: row.payment_id,
+        period_from: row.period_from,
+        period_to: row.period_to,
+        amount: Amount::from_units(row.amount, crate::core::views::minor(&row.currency)),
+        currency: row.currency.clone(),
+        corrects_id: row.corrects_id,
+        replaced: row.replaced,
+    }
+}
+
+impl Engine {
+    /// A client's current documents of a kind, newest first (DOC-1, DOC-2).
+    pub async fn documents(&self, ctx: &Ctx, client_id: i64, kind: DocumentKind) -> Result<Vec<DocumentSummary>> {
+        ctx.actor.ensure_right(Right::Documents)?;
+        ctx.actor.ensure_sees_client(client_id)?;
+        let mut conn = self.store.conn().await?;
+        crate::ledger::entries::existing_client(&mut conn, client_id).await?;
+        Ok(store::of_client(&mut conn, client_id, kind).await?.iter().map(summary).collect())
+    }
+
+    /// One document with what it says; another client's is "not found".
+    pub async fn document(&self, ctx: &Ctx, id: i64) -> Result<IssuedDocument> {
+        ctx.actor.ensure_right(Right::Documents)?;
+        let mut conn = self.store.conn().await?;
+        let row = store::get(&mut conn, id).await?.ok_or_else(|| EngineError::not_found("document", id))?;
+        ctx.actor.ensure_sees_client(row.client_id).map_err(|_| EngineError::not_found("document", id))?;
+        Ok(IssuedDocument { summary: summary(&row), data: serde_json::from_str(&row.data)? })
+    }
+}
