@@ -28,41 +28,43 @@ struct Line {
 
 #[derive(Serialize)]
 struct Documents {
+    /// "act" or "contract".
+    kind: DocumentKind,
+    /// The catalog keys of the page's title and of its empty list.
+    title: &'static str,
+    empty: &'static str,
     lines: Vec<Line>,
 }
 
 /// A list of the client's documents of a kind, each with its payer and
 /// "Печать" and "PDF".
-async fn list(
-    state: &AppState,
-    user: &PortalUser,
-    kind: DocumentKind,
-    nav: &'static str,
-    path: &str,
-    template: &str,
-) -> Response {
+async fn list(state: &AppState, user: &PortalUser, kind: DocumentKind, nav: &'static str, path: &str) -> Response {
     let data = async {
         let frame = frame(state, user, nav, path).await?;
         let docs = state.engine.documents(&user.ctx, user.client_id, kind).await?;
         let payers = payer_names(state, user).await?;
         let lines =
             docs.into_iter().map(|doc| Line { payer: payers.get(&doc.payer_id).cloned().unwrap_or_default(), doc }).collect();
-        Ok((frame, Documents { lines }))
+        let (title, empty) = match kind {
+            DocumentKind::Contract => ("nav-contracts", "documents-no-contracts"),
+            _ => ("documents-acts-title", "documents-no-acts"),
+        };
+        Ok((frame, Documents { kind, title, empty, lines }))
     };
     match data.await {
-        Ok((frame, page)) => state.views.render(template, &frame, page),
+        Ok((frame, page)) => state.views.render("portal/finance/documents.html", &frame, page),
         Err(err) => error_page(state, user, err),
     }
 }
 
 /// "Финансы — Акты выполненных работ": number, date, period, payer, amount.
 pub async fn acts(State(state): State<AppState>, user: PortalUser) -> Response {
-    list(&state, &user, DocumentKind::Act, "acts", "/finance/acts", "portal/finance/acts.html").await
+    list(&state, &user, DocumentKind::Act, "acts", "/finance/acts").await
 }
 
 /// "Клиент — Договоры": made with each payer's first payment.
 pub async fn contracts(State(state): State<AppState>, user: PortalUser) -> Response {
-    list(&state, &user, DocumentKind::Contract, "contracts", "/client/contracts", "portal/client/contracts.html").await
+    list(&state, &user, DocumentKind::Contract, "contracts", "/client/contracts").await
 }
 
 /// A document of the client as a page to print (`?format=html`, the
