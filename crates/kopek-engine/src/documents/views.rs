@@ -74,6 +74,16 @@ impl Engine {
         Ok(store::of_client(&mut conn, client_id, kind).await?.iter().map(summary).collect())
     }
 
+    /// Staff: the newest current documents of a kind, every client's.
+    pub async fn all_documents(&self, ctx: &Ctx, kind: DocumentKind, limit: i64) -> Result<Vec<DocumentSummary>> {
+        ctx.actor.ensure_staff("list every client's documents")?;
+        if !(1..=1000).contains(&limit) {
+            return Err(kopek_domain::DomainError::invalid("limit", "from 1 to 1000").into());
+        }
+        let mut conn = self.store.conn().await?;
+        Ok(store::all_of_kind(&mut conn, kind, limit).await?.iter().map(summary).collect())
+    }
+
     /// One document with what it says; another client's is "not found".
     pub async fn document(&self, ctx: &Ctx, id: i64) -> Result<IssuedDocument> {
         ctx.actor.ensure_right(Right::Documents)?;

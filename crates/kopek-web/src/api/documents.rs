@@ -82,6 +82,25 @@ pub async fn list_documents(
     Ok(Json(state.engine.documents(&ctx, id, kind_of(&q.kind)?).await?))
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AllQuery {
+    /// invoice, act or contract.
+    pub kind: String,
+    /// At most this many, newest first (1 to 1000; 100 when left out).
+    pub limit: Option<i64>,
+}
+
+/// Staff: every client's current documents of a kind, newest first.
+#[utoipa::path(get, path = "/documents", tag = "documents", params(AllQuery),
+    responses((status = 200, body = Vec<DocumentSummary>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn all_documents(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiQuery(q): ApiQuery<AllQuery>,
+) -> ApiResult<Json<Vec<DocumentSummary>>> {
+    Ok(Json(state.engine.all_documents(&ctx, kind_of(&q.kind)?, q.limit.unwrap_or(100)).await?))
+}
+
 #[utoipa::path(get, path = "/documents/{id}", tag = "documents", params(("id" = i64, Path)),
     responses((status = 200, body = DocumentSummary), (status = 404, body = ErrorBody)))]
 pub async fn get_document(

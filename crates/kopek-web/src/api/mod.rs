@@ -125,6 +125,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(payers::merge))
         .routes(routes!(payers::list_contracts, payers::add_contract))
         .routes(routes!(documents::list_documents))
+        .routes(routes!(documents::all_documents))
         .routes(routes!(documents::get_document))
         .routes(routes!(documents::document_file))
         .routes(routes!(documents::payment_invoice))

@@ -131,6 +131,15 @@ backend_test!(async fn doc1_doc2_doc3_documents_as_json_html_and_pdf_and_unchang
     assert_eq!((act["number"].as_str(), act["amount"].as_str(), act["issued_on"].as_str()), (Some("2026-000001"), Some("250.00"), Some("2026-02-28")));
     assert_eq!(act["payer_id"].as_i64(), Some(payer));
 
+    // Staff see every client's acts; a client's user may not list them.
+    let all = app.get("/documents?kind=act").await;
+    assert_eq!(all.as_array().unwrap().iter().map(|d| d["number"].as_str().unwrap()).collect::<Vec<_>>(), ["2026-000001"]);
+    let (status, body) = json_of(app.staff(Method::GET, "/documents?kind=act&limit=0")).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_field")), "{body}");
+    let owner = app.portal("DOCS").await;
+    let (status, _) = json_of(owner.get(app.url("/documents?kind=act"))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
     // PAY-3: the act holds an unpaid expense of the payer.
     let (status, body) = json_of(app.staff(Method::DELETE, &format!("/payers/{payer}"))).await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("payer_in_use")), "{body}");
