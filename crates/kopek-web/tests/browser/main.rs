@@ -4,6 +4,7 @@
 
 mod avatars;
 mod client;
+mod documents;
 mod finance;
 mod harness;
 mod login;
