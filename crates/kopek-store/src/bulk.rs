@@ -13,7 +13,7 @@ use crate::subscriptions::SubscriptionRow;
 use crate::{Conn, DbRef, Result, StoreError};
 
 /// Time as SQLite stores it through sqlx, so text comparisons hold.
-fn ts(t: DateTime<Utc>) -> String {
+pub(crate) fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::AutoSi, false)
 }
 

@@ -37,11 +37,7 @@ pub async fn update_entity(conn: &mut Conn, id: i64, details: &str, now: DateTim
 /// transaction ends, so concurrent issuers queue and a rollback gives the
 /// number back.
 pub async fn next_number(conn: &mut Conn, entity_id: i64, kind: DocumentKind, year: i64) -> Result<i64> {
-    Ok(on_db!(conn, db => sqlx::query_scalar(
-        "INSERT INTO document_counters (entity_id, kind, year, last) VALUES ($1, $2, $3, 1)
-         ON CONFLICT (entity_id, kind, year) DO UPDATE SET last = document_counters.last + 1
-         RETURNING last")
-        .bind(entity_id).bind(kind.as_str()).bind(year).fetch_one(db).await)?)
+    crate::documents_batch::next_numbers(conn, entity_id, kind.as_str(), year, 1).await
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -67,7 +63,7 @@ pub struct DocumentRow {
     pub created_at: DateTime<Utc>,
 }
 
-const COLS: &str = "id, entity_id, kind, year, seq, number, issued_on, client_id, payer_id, payment_id, period_from, \
+pub(crate) const COLS: &str = "id, entity_id, kind, year, seq, number, issued_on, client_id, payer_id, payment_id, period_from, \
                     period_to, amount, currency, data, corrects_id, replaced, created_at";
 
 macro_rules! sql {
@@ -92,14 +88,8 @@ pub struct NewDocument<'a> {
 }
 
 pub async fn insert(conn: &mut Conn, d: &NewDocument<'_>, now: DateTime<Utc>) -> Result<DocumentRow> {
-    Ok(on_db!(conn, db => sqlx::query_as(sql!(
-        "INSERT INTO documents (entity_id, kind, year, seq, number, issued_on, client_id, payer_id, payment_id,
-                                period_from, period_to, amount, currency, data, corrects_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING ", COLS))
-        .bind(d.entity_id).bind(d.kind.as_str()).bind(d.year).bind(d.seq).bind(d.number).bind(d.issued_on)
-        .bind(d.client_id).bind(d.payer_id).bind(d.payment_id).bind(d.period.map(|p| p.0)).bind(d.period.map(|p| p.1))
-        .bind(d.amount).bind(d.currency).bind(d.data).bind(d.corrects_id).bind(now)
-        .fetch_one(db).await)?)
+    let mut rows = crate::documents_batch::insert_documents(conn, std::slice::from_ref(d), now).await?;
+    rows.pop().ok_or_else(|| crate::StoreError::Corrupt("a document insert returned no row".into()))
 }
 
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<DocumentRow>> {
@@ -140,20 +130,10 @@ pub async fn mark_replaced(conn: &mut Conn, id: i64) -> Result<()> {
     Ok(())
 }
 
-/// Puts expenses into an act, a few hundred rows a statement.
+/// Puts expenses into an act.
 pub async fn add_act_expenses(conn: &mut Conn, document_id: i64, expense_ids: &[i64]) -> Result<()> {
-    for chunk in expense_ids.chunks(400) {
-        let values: Vec<String> = (0..chunk.len()).map(|i| format!("($1, ${})", i + 2)).collect();
-        let text = format!("INSERT INTO act_expenses (document_id, expense_id) VALUES {}", values.join(", "));
-        exec_db!(conn, db => {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(text.clone())).bind(document_id);
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            q.execute(db).await
-        })?;
-    }
-    Ok(())
+    let pairs: Vec<(i64, i64)> = expense_ids.iter().map(|e| (document_id, *e)).collect();
+    crate::documents_batch::add_act_expenses(conn, &pairs).await
 }
 
 /// The expenses an act covers, as an act reads them.

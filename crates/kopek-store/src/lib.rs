@@ -12,6 +12,7 @@ pub mod check;
 pub mod clients;
 pub mod credit;
 pub mod documents;
+pub mod documents_batch;
 pub mod idempotency;
 pub mod ledger;
 pub mod login_attempts;

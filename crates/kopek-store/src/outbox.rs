@@ -48,6 +48,68 @@ pub async fn enqueue(conn: &mut Conn, m: &NewMessage<'_>) -> Result<Option<i64>>
         .fetch_optional(db).await)?)
 }
 
+/// Queues many messages in one statement; those whose dedup key is
+/// already queued are left out. Returns how many were queued.
+pub async fn enqueue_many(conn: &mut Conn, messages: &[NewMessage<'_>]) -> Result<u64> {
+    if messages.is_empty() {
+        return Ok(0);
+    }
+    Ok(match conn.db() {
+        DbRef::Pg(db) => {
+            let topics: Vec<&str> = messages.iter().map(|m| m.topic).collect();
+            let payloads: Vec<&str> = messages.iter().map(|m| m.payload).collect();
+            let keys: Vec<Option<&str>> = messages.iter().map(|m| m.dedup_key).collect();
+            let attempts: Vec<i64> = messages.iter().map(|m| m.max_attempts).collect();
+            let available: Vec<DateTime<Utc>> = messages.iter().map(|m| m.available_at).collect();
+            let created: Vec<DateTime<Utc>> = messages.iter().map(|m| m.created_at).collect();
+            sqlx::query(
+                "INSERT INTO outbox (topic, payload, dedup_key, status, max_attempts, available_at, created_at)
+                 SELECT t, p, k, 'pending', m, a, c
+                   FROM UNNEST($1::TEXT[], $2::TEXT[], $3::TEXT[], $4::BIGINT[], $5::TIMESTAMPTZ[], $6::TIMESTAMPTZ[])
+                        WITH ORDINALITY AS x(t, p, k, m, a, c, n)
+                  ORDER BY n
+                 ON CONFLICT (dedup_key) DO NOTHING",
+            )
+            .bind(topics)
+            .bind(payloads)
+            .bind(keys)
+            .bind(attempts)
+            .bind(available)
+            .bind(created)
+            .execute(db)
+            .await?
+            .rows_affected()
+        }
+        DbRef::Sqlite(db) => {
+            // The times go as sqlx writes them, so the worker's text
+            // comparisons of `available_at` keep holding.
+            let data: Vec<serde_json::Value> = messages
+                .iter()
+                .map(|m| {
+                    serde_json::json!([
+                        m.topic,
+                        m.payload,
+                        m.dedup_key,
+                        m.max_attempts,
+                        crate::bulk::ts(m.available_at),
+                        crate::bulk::ts(m.created_at)
+                    ])
+                })
+                .collect();
+            sqlx::query(
+                "INSERT INTO outbox (topic, payload, dedup_key, status, max_attempts, available_at, created_at)
+                 SELECT value ->> 0, value ->> 1, value ->> 2, 'pending', value ->> 3, value ->> 4, value ->> 5
+                   FROM json_each($1) WHERE true ORDER BY key
+                 ON CONFLICT (dedup_key) DO NOTHING",
+            )
+            .bind(serde_json::Value::Array(data).to_string())
+            .execute(db)
+            .await?
+            .rows_affected()
+        }
+    })
+}
+
 /// Leases up to `limit` due messages of the given topics to `worker` until `lease_until`, and
 /// counts the attempt. On PostgreSQL concurrent workers skip each other's
 /// rows; on SQLite the single statement is atomic.

@@ -22,7 +22,7 @@ pub struct PayerRow {
     pub updated_at: DateTime<Utc>,
 }
 
-const PAYER_COLS: &str = "id, client_id, kind, name, country, details, deleted_at, created_at, updated_at";
+pub(crate) const PAYER_COLS: &str = "id, client_id, kind, name, country, details, deleted_at, created_at, updated_at";
 
 macro_rules! sql {
     ($($part:expr),+ $(,)?) => { sqlx::AssertSqlSafe([$($part),+].concat()) };

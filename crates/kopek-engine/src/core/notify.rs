@@ -61,11 +61,36 @@ pub(crate) async fn notify_client(
     data: serde_json::Value,
     dedup: &str,
 ) -> Result<()> {
-    let users = kopek_store::users::client_users_of(&mut uow.conn, client_id).await?;
-    let recipients = users.into_iter().filter(|u| u.enabled).map(|u| u.email).collect();
-    let note = Notification { event: event.to_string(), client_id, recipients, data };
-    uow.emit(NOTIFICATION_TOPIC, &note, Some(&format!("notify:{event}:{dedup}"))).await?;
-    Ok(())
+    notify_clients(uow, vec![ClientEvent { client_id, event, data, dedup: dedup.to_string() }]).await
+}
+
+/// One event for one client's users.
+pub(crate) struct ClientEvent<'a> {
+    pub client_id: i64,
+    pub event: &'a str,
+    pub data: serde_json::Value,
+    /// With the event, what makes it once: a repeat is not queued.
+    pub dedup: String,
+}
+
+/// Queues many clients' events, reading their users in one statement.
+pub(crate) async fn notify_clients(uow: &mut Uow<'_>, events: Vec<ClientEvent<'_>>) -> Result<()> {
+    let mut clients: Vec<i64> = events.iter().map(|e| e.client_id).collect();
+    clients.sort_unstable();
+    clients.dedup();
+    let mut recipients: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+    for (client_id, email) in kopek_store::documents_batch::enabled_user_emails(&mut uow.conn, &clients).await? {
+        recipients.entry(client_id).or_default().push(email);
+    }
+    let notes: Vec<(Notification, String)> = events
+        .into_iter()
+        .map(|e| {
+            let key = format!("notify:{}:{}", e.event, e.dedup);
+            let recipients = recipients.get(&e.client_id).cloned().unwrap_or_default();
+            (Notification { event: e.event.to_string(), client_id: e.client_id, recipients, data: e.data }, key)
+        })
+        .collect();
+    uow.emit_many(NOTIFICATION_TOPIC, &notes).await
 }
 
 /// NTF-1: the one entry point of the services' events. A subscription

@@ -123,6 +123,26 @@ impl<'e> Uow<'e> {
         .await?)
     }
 
+    /// [`Uow::emit`] for many messages of one topic, each with its dedup
+    /// key, in one statement.
+    pub async fn emit_many(&mut self, topic: &str, messages: &[(impl Serialize, String)]) -> Result<()> {
+        let payloads = messages.iter().map(|(p, _)| serde_json::to_string(p)).collect::<std::result::Result<Vec<_>, _>>()?;
+        let rows: Vec<outbox::NewMessage> = payloads
+            .iter()
+            .zip(messages)
+            .map(|(payload, (_, key))| outbox::NewMessage {
+                topic,
+                payload,
+                dedup_key: Some(key),
+                max_attempts: DEFAULT_MAX_ATTEMPTS,
+                available_at: self.now,
+                created_at: self.now,
+            })
+            .collect();
+        outbox::enqueue_many(&mut self.conn, &rows).await?;
+        Ok(())
+    }
+
     /// Stores the answer for the idempotency key, if any, and commits. A
     /// change without an audit record is a bug, so it is refused here.
     pub async fn finish<T: Serialize>(mut self, result: T) -> Result<T> {

@@ -6,13 +6,15 @@
 //! expense enters one current act only; once there, PAY-5 keeps its payer
 //! until it is paid or staff reissue the act to another payer.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use kopek_domain::document::{ActExpense, ActInput, ContractRef, DocumentKind, act_lines};
 use kopek_domain::money::{decimal_to_units, units_to_decimal};
 use kopek_domain::payer::PayerDetails;
 use kopek_store::documents::{self as store, ActableExpense};
+use kopek_store::documents_batch as batch;
+use kopek_store::payers::PayerRow;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -20,7 +22,7 @@ use crate::Engine;
 use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};
 use crate::core::uow::Uow;
-use crate::documents::issue::{Issue, issue};
+use crate::documents::issue::{Issue, issue_many};
 use crate::documents::provider::{Entity, find};
 use crate::documents::views::{DocumentSummary, summary};
 
@@ -85,21 +87,15 @@ impl Engine {
         let groups: Vec<_> = by_payer.into_iter().collect();
         for chunk in groups.chunks(ACTS_PER_COMMIT) {
             let mut uow = self.begin(ctx).await?;
-            let mut ids = Vec::with_capacity(chunk.len());
-            for ((client_id, payer_id), expenses) in chunk {
-                let row =
-                    issue_act(&mut uow, &entity, *client_id, *payer_id, period, expenses, None, |t| self.to_local(t).date())
-                        .await?;
-                ids.push(row.id);
-            }
-            report.issued += ids.len();
+            let rows = issue_acts(&mut uow, &entity, period, chunk, None, |t| self.to_local(t).date()).await?;
+            report.issued += rows.len();
             uow.audit(
                 "document.issue",
                 "document",
-                ids.first().copied().unwrap_or_default(),
+                rows.first().map(|r| r.id).unwrap_or_default(),
                 None,
                 serde_json::json!({
-                    "kind": "act", "count": ids.len(), "period_from": period.0, "period_to": period.1,
+                    "kind": "act", "count": rows.len(), "period_from": period.0, "period_to": period.1,
                 }),
             )
             .await?;
@@ -130,9 +126,11 @@ impl Engine {
         let expenses = store::expenses_of_act(&mut uow.conn, act_id).await?;
         let period = (old.period_from.unwrap_or(old.issued_on), old.period_to.unwrap_or(old.issued_on));
         store::mark_replaced(&mut uow.conn, act_id).await?;
-        let row =
-            issue_act(&mut uow, &entity, old.client_id, payer.id, period, &expenses, Some(act_id), |t| self.to_local(t).date())
-                .await?;
+        let group = [((old.client_id, payer.id), expenses)];
+        let row = issue_acts(&mut uow, &entity, period, &group, Some(act_id), |t| self.to_local(t).date())
+            .await?
+            .pop()
+            .ok_or_else(|| EngineError::Internal("an act was reissued without its row".into()))?;
         uow.audit(
             "document.reissue",
             "document",
@@ -151,66 +149,79 @@ impl Engine {
     }
 }
 
-#[allow(clippy::too_many_arguments, reason = "an act's parts, each needed once")]
-async fn issue_act(
+/// A client's expenses to one payer: (client, payer) and the expenses.
+type PayerExpenses = ((i64, i64), Vec<ActableExpense>);
+
+/// Issues an act per group, reading the groups' payers, contracts and
+/// currencies a statement each and writing the acts and their expenses a
+/// statement each; `corrects_id` is the act they replace, if any.
+async fn issue_acts(
     uow: &mut Uow<'_>,
     entity: &Entity,
-    client_id: i64,
-    payer_id: i64,
     period: (NaiveDate, NaiveDate),
-    expenses: &[ActableExpense],
+    groups: &[PayerExpenses],
     corrects_id: Option<i64>,
     local_day: impl Fn(DateTime<Utc>) -> NaiveDate,
-) -> Result<kopek_store::documents::DocumentRow> {
-    let payer =
-        kopek_store::payers::get(&mut uow.conn, payer_id).await?.ok_or_else(|| EngineError::not_found("payer", payer_id))?;
-    let buyer: PayerDetails = serde_json::from_str(&payer.details)?;
-    let contract =
-        store::first_contract(&mut uow.conn, payer_id).await?.map(|(number, signed_on)| ContractRef { number, signed_on });
-    let lines = act_lines(
-        &expenses
-            .iter()
-            .map(|e| ActExpense {
-                name: e.name.clone(),
-                charged_on: local_day(e.charged_at),
-                amount: units_to_decimal(e.amount),
-                tax: units_to_decimal(e.tax),
-                vat_percent: e.vat_percent.map(units_to_decimal),
-            })
-            .collect::<Vec<_>>(),
-    );
-    let total: Decimal = lines.iter().map(|l| l.amount).sum();
-    let currency = kopek_store::clients::get(&mut uow.conn, client_id)
+) -> Result<Vec<kopek_store::documents::DocumentRow>> {
+    let payer_ids: Vec<i64> = groups.iter().map(|((_, payer), _)| *payer).collect();
+    let client_ids: Vec<i64> = groups.iter().map(|((client, _), _)| *client).collect();
+    let payers: HashMap<i64, PayerRow> =
+        batch::payers(&mut uow.conn, &payer_ids).await?.into_iter().map(|p| (p.id, p)).collect();
+    let contracts: HashMap<i64, ContractRef> = batch::first_contracts(&mut uow.conn, &payer_ids)
         .await?
-        .map(|c| c.currency)
-        .ok_or_else(|| EngineError::not_found("client", client_id))?;
+        .into_iter()
+        .map(|(payer, number, signed_on)| (payer, ContractRef { number, signed_on }))
+        .collect();
+    let currencies: HashMap<i64, String> = batch::currencies(&mut uow.conn, &client_ids).await?.into_iter().collect();
     let (signer_name, signer_position) = entity.details.signer();
-    let seller = entity.details.company.clone();
-    let head = Issue {
-        entity_id: entity.id,
-        kind: DocumentKind::Act,
-        issued_on: period.1,
-        client_id,
-        payer_id,
-        payment_id: None,
-        period: Some(period),
-        amount: decimal_to_units(total)?,
-        currency,
-        corrects_id,
-    };
-    let row = issue(uow, head, |number| ActInput {
-        number: number.to_string(),
-        issued_on: period.1,
-        period_from: period.0,
-        period_to: period.1,
-        seller,
-        buyer,
-        contract,
-        lines,
-        signer_name,
-        signer_position,
-    })
-    .await?;
-    store::add_act_expenses(&mut uow.conn, row.id, &expenses.iter().map(|e| e.id).collect::<Vec<_>>()).await?;
-    Ok(row)
+    let mut items = Vec::with_capacity(groups.len());
+    for ((client_id, payer_id), expenses) in groups {
+        let payer = payers.get(payer_id).ok_or_else(|| EngineError::not_found("payer", *payer_id))?;
+        let buyer: PayerDetails = serde_json::from_str(&payer.details)?;
+        let currency = currencies.get(client_id).cloned().ok_or_else(|| EngineError::not_found("client", *client_id))?;
+        let lines = act_lines(
+            &expenses
+                .iter()
+                .map(|e| ActExpense {
+                    name: e.name.clone(),
+                    charged_on: local_day(e.charged_at),
+                    amount: units_to_decimal(e.amount),
+                    tax: units_to_decimal(e.tax),
+                    vat_percent: e.vat_percent.map(units_to_decimal),
+                })
+                .collect::<Vec<_>>(),
+        );
+        let total: Decimal = lines.iter().map(|l| l.amount).sum();
+        let head = Issue {
+            entity_id: entity.id,
+            kind: DocumentKind::Act,
+            issued_on: period.1,
+            client_id: *client_id,
+            payer_id: *payer_id,
+            payment_id: None,
+            period: Some(period),
+            amount: decimal_to_units(total)?,
+            currency,
+            corrects_id,
+        };
+        let (seller, contract) = (entity.details.company.clone(), contracts.get(payer_id).cloned());
+        let (signer_name, signer_position) = (signer_name.clone(), signer_position.clone());
+        items.push((head, move |number: &str| ActInput {
+            number: number.to_string(),
+            issued_on: period.1,
+            period_from: period.0,
+            period_to: period.1,
+            seller,
+            buyer,
+            contract,
+            lines,
+            signer_name,
+            signer_position,
+        }));
+    }
+    let rows = issue_many(uow, items).await?;
+    let pairs: Vec<(i64, i64)> =
+        rows.iter().zip(groups).flat_map(|(row, (_, expenses))| expenses.iter().map(|e| (row.id, e.id))).collect();
+    batch::add_act_expenses(&mut uow.conn, &pairs).await?;
+    Ok(rows)
 }
