@@ -72,3 +72,35 @@ pub async fn last_id(conn: &mut Conn) -> Result<i64> {
     let id: Option<i64> = on_db!(conn, db => sqlx::query_scalar("SELECT MAX(id) FROM audit_log").fetch_one(db).await)?;
     Ok(id.unwrap_or(0))
 }
+
+/// What staff look for in the audit log; every part optional.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter<'a> {
+    /// The actor's e-mail or name, whatever its case.
+    pub actor: Option<&'a str>,
+    pub client_id: Option<i64>,
+    /// An action ("payment.credit") or its group ("payment").
+    pub action: Option<&'a str>,
+    /// From this moment, inclusive …
+    pub from: Option<DateTime<Utc>>,
+    /// … to this one, exclusive.
+    pub to: Option<DateTime<Utc>>,
+    /// Only records older than this one: the next page.
+    pub before_id: Option<i64>,
+}
+
+/// SEC-3: the records matching `f`, newest first, at most `limit`.
+pub async fn search(conn: &mut Conn, f: &AuditFilter<'_>, limit: i64) -> Result<Vec<AuditRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT id, at, actor_kind, actor_id, actor_label, source_ip, action, entity, entity_id, client_id, details
+         FROM audit_log
+         WHERE (CAST($1 AS TEXT) IS NULL OR LOWER(actor_label) = LOWER(CAST($1 AS TEXT)))
+           AND (CAST($2 AS BIGINT) IS NULL OR client_id = $2)
+           AND (CAST($3 AS TEXT) IS NULL OR action = $3 OR action LIKE CAST($3 AS TEXT) || '.%')
+           AND ($4 IS NULL OR at >= $4)
+           AND ($5 IS NULL OR at < $5)
+           AND (CAST($6 AS BIGINT) IS NULL OR id < $6)
+         ORDER BY id DESC LIMIT $7")
+        .bind(f.actor).bind(f.client_id).bind(f.action).bind(f.from).bind(f.to).bind(f.before_id).bind(limit)
+        .fetch_all(db).await)?)
+}

@@ -1,6 +1,7 @@
 //! Who uses Kopek (ACC, SEC-1): client accounts, their users, staff users,
 //! passwords, sessions and API tokens.
 
+pub mod audit;
 pub mod auth;
 pub mod avatars;
 pub mod clients;

@@ -1,5 +1,6 @@
 //! `/api/v1`: the JSON API, described by OpenAPI as it is built.
 
+pub mod audit;
 pub mod avatars;
 pub mod catalog;
 pub mod charging;
@@ -33,7 +34,7 @@ use crate::AppState;
     modifiers(&Security),
     security(("bearer" = []), ("session" = [])),
     tags(
-        (name = "session", description = "Logging in and API tokens"),
+        (name = "session", description = "Logging in, API tokens and the audit log (SEC-3)"),
         (name = "clients", description = "Client accounts and their users (ACC)"),
         (name = "ledger", description = "Payments, expenses, reversals and balances (LED)"),
         (name = "catalog", description = "Services with every option, versions, tariffs, holidays (CAT)"),
@@ -69,6 +70,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(session::logout))
         .routes(routes!(session::me))
         .routes(routes!(session::create_token))
+        .routes(routes!(audit::audit_log))
         .routes(routes!(two_factor::second_step))
         .routes(routes!(two_factor::enrol_at_login))
         .routes(routes!(two_factor::confirm_at_login))

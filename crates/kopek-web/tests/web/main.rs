@@ -5,6 +5,7 @@
 //! document alone.
 
 mod api;
+mod audit_api;
 mod charging_api;
 mod common;
 mod documents_api;
