@@ -209,6 +209,7 @@ async fn issue_act(
         lines,
         signer_name,
         signer_position,
+        seller_logo: entity.details.logo.clone(),
     })
     .await?;
     store::add_act_expenses(&mut uow.conn, row.id, &expenses.iter().map(|e| e.id).collect::<Vec<_>>()).await?;
