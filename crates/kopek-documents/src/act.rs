@@ -101,7 +101,9 @@ impl Act {
                     label: lang.pick("В том числе НДС", "incl. VAT").to_string(),
                     amount: format::amount(tax, lang),
                 },
-                _ => VatRow { label: lang.pick("Без налога (НДС)", "VAT exempt").to_string(), amount: "—".to_string() },
+                _ => VatRow {
+                    label: lang.pick("Без налога (НДС)", "VAT exempt").to_string(), amount: "—".to_string()
+                },
             })
             .collect();
         let buyer = &input.buyer;

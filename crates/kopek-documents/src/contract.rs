@@ -147,7 +147,9 @@ impl Contract {
                 let seller = preamble_party(&input.seller, PayerKind::LegalEntity, "Исполнитель");
                 let buyer = preamble_party(b, input.buyer_kind, "Заказчик");
                 (
-                    format!("{seller}, с одной стороны, и {buyer}, с другой стороны, заключили настоящий договор о нижеследующем."),
+                    format!(
+                        "{seller}, с одной стороны, и {buyer}, с другой стороны, заключили настоящий договор о нижеследующем."
+                    ),
                     addressee(b, input.buyer_kind).unwrap_or_default(),
                 )
             }
@@ -156,7 +158,10 @@ impl Contract {
                 let buyer = preamble_party_en(b, input.buyer_kind, "Customer");
                 // The addressee's line is a Russian courtesy in the dative;
                 // an English paper has none.
-                (format!("{seller}, of the one part, and {buyer}, of the other part, have made this agreement as follows."), String::new())
+                (
+                    format!("{seller}, of the one part, and {buyer}, of the other part, have made this agreement as follows."),
+                    String::new(),
+                )
             }
         };
         let terms = match lang {

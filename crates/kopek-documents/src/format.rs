@@ -12,20 +12,8 @@ use crate::lang::Lang;
 
 const MONTHS_GENITIVE: [&str; 12] =
     ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"];
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+const MONTHS_EN: [&str; 12] =
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
 /// An amount in roubles to the kopeck, its thousands apart: "1 234,56"
 /// in Russian, "1,234.56" in English.

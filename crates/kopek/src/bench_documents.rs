@@ -54,13 +54,12 @@ async fn run(url: &str, payers: i64, expenses: i64, renders: u32) -> Result<()> 
     store.migrate().await?;
     let engine = Engine::new(store.clone(), Arc::new(SystemClock), Settings::default());
     let ctx = Ctx::system("bench");
-    let details =
-        ProviderDetails {
-            company: company("ООО «Копейка Хостинг»", "7736207543"),
-            accountant_name: None,
-            vat_payer: true,
-            logo: None,
-        };
+    let details = ProviderDetails {
+        company: company("ООО «Копейка Хостинг»", "7736207543"),
+        accountant_name: None,
+        vat_payer: true,
+        logo: None,
+    };
     engine.set_provider_details(&ctx, details).await?;
     let today = engine.local_today();
     let first = today.with_day(1).unwrap_or(today);

@@ -28,11 +28,7 @@ fn file_id(path: &str) -> Result<FileId, RenderError> {
 }
 
 impl DocumentWorld {
-    pub(super) fn new(
-        template: &str,
-        data: &serde_json::Value,
-        files: &[(&str, &[u8])],
-    ) -> Result<DocumentWorld, RenderError> {
+    pub(super) fn new(template: &str, data: &serde_json::Value, files: &[(&str, &[u8])]) -> Result<DocumentWorld, RenderError> {
         let main = Source::new(file_id("/main.typ")?, template.to_string());
         let bytes = serde_json::to_vec(data).map_err(|e| RenderError(vec![e.to_string()]))?;
         let files = files

@@ -74,7 +74,8 @@ fn doc2_an_act_shows_each_vat_rate_and_its_total_in_words() {
 #[test]
 fn doc2_an_act_renders_to_a_pdf_a_person_can_read() {
     let bytes =
-        render::document(kopek_domain::document::DocumentKind::Act, &serde_json::to_value(act()).unwrap(), Format::Pdf, Lang::Ru).unwrap();
+        render::document(kopek_domain::document::DocumentKind::Act, &serde_json::to_value(act()).unwrap(), Format::Pdf, Lang::Ru)
+            .unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
     let text = pdf::render(pdf::ACT, &serde_json::to_value(Act::new(&act(), Lang::Ru)).unwrap()).unwrap().text;
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -92,7 +93,13 @@ fn doc2_an_act_renders_to_a_pdf_a_person_can_read() {
         assert!(text.contains(expected), "{expected:?} is not in the act's text: {text}");
     }
     let html = String::from_utf8(
-        render::document(kopek_domain::document::DocumentKind::Act, &serde_json::to_value(act()).unwrap(), Format::Html, Lang::Ru).unwrap(),
+        render::document(
+            kopek_domain::document::DocumentKind::Act,
+            &serde_json::to_value(act()).unwrap(),
+            Format::Html,
+            Lang::Ru,
+        )
+        .unwrap(),
     )
     .unwrap();
     assert!(html.contains("<b data-test=\"in-words\">Шестьсот десять рублей 00 копеек</b>"), "{html}");
@@ -204,14 +211,16 @@ fn doc_a_provider_s_layout_replaces_the_shipped_one_and_a_broken_one_is_refused(
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("act.html"), "<h1>{{ d.title }}</h1><p>Наш акт: {{ d.total }} ₽</p>").unwrap();
     let layouts = render::Layouts::with_dir(&dir).unwrap();
-    let page =
-        layouts.document(kopek_domain::document::DocumentKind::Act, &serde_json::to_value(act()).unwrap(), Format::Html, Lang::Ru, None).unwrap();
+    let page = layouts
+        .document(kopek_domain::document::DocumentKind::Act, &serde_json::to_value(act()).unwrap(), Format::Html, Lang::Ru, None)
+        .unwrap();
     assert_eq!(String::from_utf8(page).unwrap(), "<h1>Акт № 2026-000007 от 31 марта 2026 г.</h1><p>Наш акт: 610,00 ₽</p>");
     // The invoice keeps the shipped layout.
     let invoice = serde_json::to_value(crate::invoice::input(Some(dec!(20)), kopek_domain::tax::VatMode::Included)).unwrap();
-    let page =
-        String::from_utf8(layouts.document(kopek_domain::document::DocumentKind::Invoice, &invoice, Format::Html, Lang::Ru, None).unwrap())
-            .unwrap();
+    let page = String::from_utf8(
+        layouts.document(kopek_domain::document::DocumentKind::Invoice, &invoice, Format::Html, Lang::Ru, None).unwrap(),
+    )
+    .unwrap();
     assert!(page.contains("Банк получателя"), "{page}");
 
     std::fs::write(dir.join("act.typ"), "#let d = json(\"/data.json\")\n\n#d.no_such_field").unwrap();

@@ -76,7 +76,10 @@ fn doc1_an_english_invoice_pdf_reads_in_english_and_the_russian_one_is_unchanged
     assert_eq!(en.to_pay_in_words, "One thousand two hundred fifty roubles 00 kopecks");
     assert_eq!(en.summary, "Items in total: 1, amounting to 1,250.00 ₽");
     assert_eq!(en.payment_purpose, "Payment for invoice No. 2026-000123 of 31.01.2026, payment P-7");
-    assert_eq!((en.lines[0].name.as_str(), en.lines[0].unit.as_str()), ("Advance payment for services, account No. ROMASHKA", "svc"));
+    assert_eq!(
+        (en.lines[0].name.as_str(), en.lines[0].unit.as_str()),
+        ("Advance payment for services, account No. ROMASHKA", "svc")
+    );
     let text = pdf_text(pdf::INVOICE, &en);
     for expected in [
         "Invoice No. 2026-000123 of 31 January 2026",
@@ -99,11 +102,16 @@ fn doc1_an_english_invoice_pdf_reads_in_english_and_the_russian_one_is_unchanged
 
     let ru = Invoice::new(&data, Lang::Ru);
     assert_eq!(ru.title, "Счёт на оплату № 2026-000123 от 31 января 2026 г.");
-    assert_eq!((ru.lines[0].name.as_str(), ru.lines[0].unit.as_str()), ("Авансовый платёж за услуги по лицевому счёту № ROMASHKA", "усл."));
+    assert_eq!(
+        (ru.lines[0].name.as_str(), ru.lines[0].unit.as_str()),
+        ("Авансовый платёж за услуги по лицевому счёту № ROMASHKA", "усл.")
+    );
     assert_eq!(ru.payment_purpose, "Оплата по счёту № 2026-000123 от 31.01.2026, платёж P-7");
     assert_eq!(ru.to_pay_in_words, "Одна тысяча двести пятьдесят рублей 00 копеек");
     let text = pdf_text(pdf::INVOICE, &ru);
-    for expected in ["Счёт на оплату № 2026-000123", "В том числе НДС (20%):", "208,33", "Всего к оплате:", "1 250,00 ₽", "Банк получателя"] {
+    for expected in
+        ["Счёт на оплату № 2026-000123", "В том числе НДС (20%):", "208,33", "Всего к оплате:", "1 250,00 ₽", "Банк получателя"]
+    {
         assert!(text.contains(expected), "{expected:?} is not in the Russian invoice: {text}");
     }
     // An order's payment says so in either language.
@@ -206,18 +214,29 @@ fn doc4_an_english_contract_pdf_reads_in_english() {
         seller_logo: None,
     };
     let c = Contract::new(&input, Lang::En);
-    assert_eq!((c.title.as_str(), c.date.as_str(), c.addressee.as_str()), ("Services Agreement No. 2026-000003", "14 April 2026", ""));
+    assert_eq!(
+        (c.title.as_str(), c.date.as_str(), c.addressee.as_str()),
+        ("Services Agreement No. 2026-000003", "14 April 2026", "")
+    );
     assert!(
         c.preamble.contains("ООО «Ромашка», hereinafter the “Customer”, represented by Генеральный директор Иванов Иван Иванович, acting on the basis of the Charter"),
         "{}",
         c.preamble
     );
     let text = pdf_text(pdf::CONTRACT, &c);
-    for expected in ["Services Agreement No. 2026-000003", "1. Subject of the agreement", "4. Liability and term", "5. Details and signatures of the parties", "INN 7707083893", "BIC 044525225"] {
+    for expected in [
+        "Services Agreement No. 2026-000003",
+        "1. Subject of the agreement",
+        "4. Liability and term",
+        "5. Details and signatures of the parties",
+        "INN 7707083893",
+        "BIC 044525225",
+    ] {
         assert!(text.contains(expected), "{expected:?} is not in the English contract: {text}");
     }
     let ru = pdf_text(pdf::CONTRACT, &Contract::new(&input, Lang::Ru));
-    for expected in ["г. Москва", "1. Предмет договора", "5. Реквизиты и подписи сторон", "БИК 044525225"] {
+    for expected in ["г. Москва", "1. Предмет договора", "5. Реквизиты и подписи сторон", "БИК 044525225"]
+    {
         assert!(ru.contains(expected), "{expected:?} is not in the Russian contract: {ru}");
     }
 }

@@ -63,7 +63,11 @@ pub fn input(vat_percent: Option<rust_decimal::Decimal>, vat_mode: VatMode) -> I
                 price: dec!(150.00),
             },
             InvoiceLineInput {
-                name: "Диск, ГиБ".into(), subject: None, quantity: dec!(10), unit: "ГиБ".into(), price: dec!(2.5)
+                name: "Диск, ГиБ".into(),
+                subject: None,
+                quantity: dec!(10),
+                unit: "ГиБ".into(),
+                price: dec!(2.5),
             },
         ],
         vat_percent,

@@ -25,7 +25,8 @@ fn doc5_the_logo_is_in_the_header_of_the_page_and_an_image_of_the_pdf() {
     let data = serde_json::to_value(&data).unwrap();
     let layouts = Layouts::shipped();
     for lang in Lang::ALL {
-        let page = String::from_utf8(layouts.document(DocumentKind::Invoice, &data, Format::Html, lang, Some(&logo)).unwrap()).unwrap();
+        let page =
+            String::from_utf8(layouts.document(DocumentKind::Invoice, &data, Format::Html, lang, Some(&logo)).unwrap()).unwrap();
         let src = format!("src=\"data:image/png;base64,{}\"", html::base64(RED_PNG)).replace('/', "&#x2f;");
         assert!(page.contains("data-test=\"logo\"") && page.contains(&src), "{page}");
         let with = layouts.document(DocumentKind::Invoice, &data, Format::Pdf, lang, Some(&logo)).unwrap();

@@ -79,8 +79,20 @@ mod tests {
             contract: None,
             opening: dec!(-100.00),
             entries: vec![
-                ReconciliationEntry { date: day(5), kind: EntryKind::Payment, number: "1".into(), debit: dec!(0), credit: dec!(1000.00) },
-                ReconciliationEntry { date: day(28), kind: EntryKind::Act, number: "2026-000001".into(), debit: dec!(625.50), credit: dec!(0) },
+                ReconciliationEntry {
+                    date: day(5),
+                    kind: EntryKind::Payment,
+                    number: "1".into(),
+                    debit: dec!(0),
+                    credit: dec!(1000.00),
+                },
+                ReconciliationEntry {
+                    date: day(28),
+                    kind: EntryKind::Act,
+                    number: "2026-000001".into(),
+                    debit: dec!(625.50),
+                    credit: dec!(0),
+                },
             ],
             signer_name: String::new(),
             signer_position: String::new(),

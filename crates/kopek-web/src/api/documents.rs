@@ -43,9 +43,8 @@ fn format_of(s: Option<&str>) -> Result<Format, ApiError> {
 /// The paper's language: `?lang=ru` (the default) or `?lang=en`.
 fn lang_of(s: Option<&str>) -> Result<Lang, ApiError> {
     let s = s.unwrap_or("ru");
-    Lang::parse(s).ok_or_else(|| {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", format!("lang: ru or en, not {s:?}"))
-    })
+    Lang::parse(s)
+        .ok_or_else(|| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", format!("lang: ru or en, not {s:?}")))
 }
 
 /// The bytes of a document as a response: a PDF is a download named by

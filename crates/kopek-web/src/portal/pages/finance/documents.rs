@@ -78,7 +78,9 @@ pub async fn document(
 ) -> Response {
     let format = q.get("format").and_then(|f| Format::parse(f)).unwrap_or(Format::Html);
     match state.engine.document(&user.ctx, id).await {
-        Ok(doc) => render_issued(&state.documents, &doc, format, paper_lang(user.locale)).unwrap_or_else(IntoResponse::into_response),
+        Ok(doc) => {
+            render_issued(&state.documents, &doc, format, paper_lang(user.locale)).unwrap_or_else(IntoResponse::into_response)
+        }
         Err(err) => error_page(&state, &user, err),
     }
 }
@@ -86,9 +88,8 @@ pub async fn document(
 /// "Печать" on a payment: its invoice, issued now if it had none.
 pub async fn payment_invoice(State(state): State<AppState>, user: PortalUser, Path(id): Path<i64>) -> Response {
     match state.engine.payment_invoice(&user.ctx, id).await {
-        Ok(doc) => {
-            render_issued(&state.documents, &doc, Format::Html, paper_lang(user.locale)).unwrap_or_else(IntoResponse::into_response)
-        }
+        Ok(doc) => render_issued(&state.documents, &doc, Format::Html, paper_lang(user.locale))
+            .unwrap_or_else(IntoResponse::into_response),
         Err(err) => error_page(&state, &user, err),
     }
 }
