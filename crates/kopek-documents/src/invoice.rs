@@ -1,11 +1,11 @@
-//! DOC-1: «Счёт на оплату». The input is what was sold, at what price and
-//! tax, to whom and by whom; the [`Invoice`] is the same with every amount
-//! computed (each line rounded to the kopeck, the total their sum, VAT by
-//! the one rule of `kopek_domain::tax`) and every text formatted, so both
-//! layouts only place strings.
+//! DOC-1: «Счёт на оплату» / "Invoice". The input is what was sold, at
+//! what price and tax, to whom and by whom; the [`Invoice`] is the same
+//! with every amount computed (each line rounded to the kopeck, the total
+//! their sum, VAT by the one rule of `kopek_domain::tax`) and every text
+//! formatted in the paper's language, so both layouts only place strings.
 
-use kopek_domain::amount_in_words::roubles_in_words;
-use kopek_domain::document::InvoiceInput;
+use kopek_domain::amount_in_words::amount_in_words;
+use kopek_domain::document::{InvoiceInput, LineSubject};
 use kopek_domain::money::{Currency, Money, round_half_up};
 use kopek_domain::payer::PayerDetails;
 use kopek_domain::tax::{VatMode, vat};
@@ -13,6 +13,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::format;
+use crate::lang::{Labels, Lang, labels};
 
 /// A party as the document prints it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -30,15 +31,15 @@ pub struct Party {
 }
 
 impl Party {
-    pub(crate) fn of(d: &PayerDetails) -> Party {
+    pub(crate) fn of(d: &PayerDetails, lang: Lang) -> Party {
         let text = |v: &Option<String>| v.as_deref().map(str::trim).unwrap_or_default().to_string();
         let address = d.legal_address.as_ref().map(format::address).unwrap_or_default();
         let mut parts = vec![d.name.trim().to_string()];
         if let Some(inn) = d.inn.as_deref().filter(|v| !v.trim().is_empty()) {
-            parts.push(format!("ИНН {inn}"));
+            parts.push(format!("{} {inn}", lang.pick("ИНН", "INN")));
         }
         if let Some(kpp) = d.kpp.as_deref().filter(|v| !v.trim().is_empty()) {
-            parts.push(format!("КПП {kpp}"));
+            parts.push(format!("{} {kpp}", lang.pick("КПП", "KPP")));
         }
         if !address.is_empty() {
             parts.push(address.clone());
@@ -67,9 +68,26 @@ pub struct InvoiceLine {
     pub amount: String,
 }
 
+/// What a payment's invoice line says it is for.
+fn subject(s: &LineSubject, lang: Lang) -> String {
+    match (s, lang) {
+        (LineSubject::Advance { account }, Lang::Ru) => format!("Авансовый платёж за услуги по лицевому счёту № {account}"),
+        (LineSubject::Advance { account }, Lang::En) => format!("Advance payment for services, account No. {account}"),
+        (LineSubject::Order { order, account }, Lang::Ru) => format!("Оплата заказа № {order} по лицевому счёту № {account}"),
+        (LineSubject::Order { order, account }, Lang::En) => format!("Payment for order No. {order}, account No. {account}"),
+    }
+}
+
 /// The invoice as both layouts show it: strings only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Invoice {
+    /// "ru" or "en".
+    pub lang: Lang,
+    /// The layouts' fixed words.
+    pub t: Labels,
+    /// The provider's logo for the header: a `data:` URL in a page, a
+    /// file of the PDF's world ("/logo.png"); empty without one.
+    pub logo: String,
     pub title: String,
     pub number: String,
     pub date: String,
@@ -78,7 +96,8 @@ pub struct Invoice {
     pub lines: Vec<InvoiceLine>,
     /// "Итого": the lines' sum.
     pub total: String,
-    /// "В том числе НДС (20%)", "НДС (20%)" or "Без налога (НДС)".
+    /// "В том числе НДС (20%)", "НДС (20%)" or "Без налога (НДС)"; "incl.
+    /// VAT (20%)", "VAT (20%)" or "VAT exempt".
     pub vat_label: String,
     /// The tax, or "—" without one.
     pub vat: String,
@@ -98,7 +117,7 @@ pub struct Invoice {
 }
 
 impl Invoice {
-    pub fn new(input: &InvoiceInput) -> Invoice {
+    pub fn new(input: &InvoiceInput, lang: Lang) -> Invoice {
         let lines: Vec<(InvoiceLine, Decimal)> = input
             .lines
             .iter()
@@ -107,11 +126,11 @@ impl Invoice {
                 let amount = round_half_up(l.quantity * l.price, 2);
                 let line = InvoiceLine {
                     number: i + 1,
-                    name: l.name.clone(),
-                    quantity: format::quantity(l.quantity),
-                    unit: l.unit.clone(),
-                    price: format::amount(l.price),
-                    amount: format::amount(amount),
+                    name: l.subject.as_ref().map_or_else(|| l.name.clone(), |s| subject(s, lang)),
+                    quantity: format::quantity(l.quantity, lang),
+                    unit: format::unit(&l.unit, lang),
+                    price: format::amount(l.price, lang),
+                    amount: format::amount(amount, lang),
                 };
                 (line, amount)
             })
@@ -120,32 +139,64 @@ impl Invoice {
         let (vat_label, vat_text, to_pay) = match input.vat_percent {
             Some(rate) => {
                 let split = vat(Money::new(total, Currency::RUB), rate, input.vat_mode);
-                let rate = format::quantity(rate);
-                let label = match input.vat_mode {
-                    VatMode::Included => format!("В том числе НДС ({rate}%)"),
-                    VatMode::Added => format!("НДС ({rate}%)"),
+                let rate = format::quantity(rate, lang);
+                let label = match (input.vat_mode, lang) {
+                    (VatMode::Included, Lang::Ru) => format!("В том числе НДС ({rate}%)"),
+                    (VatMode::Included, Lang::En) => format!("incl. VAT ({rate}%)"),
+                    (VatMode::Added, Lang::Ru) => format!("НДС ({rate}%)"),
+                    (VatMode::Added, Lang::En) => format!("VAT ({rate}%)"),
                 };
-                (label, format::amount(split.tax.amount), split.gross.amount)
+                (label, format::amount(split.tax.amount, lang), split.gross.amount)
             }
-            None => ("Без налога (НДС)".to_string(), "—".to_string(), total),
+            None => (lang.pick("Без налога (НДС)", "VAT exempt").to_string(), "—".to_string(), total),
         };
+        let date = format::date(input.issued_on, lang);
+        let payment_purpose = match &input.payment_number {
+            Some(payment) => {
+                let (number, on) = (&input.number, format::short_date(input.issued_on));
+                match lang {
+                    Lang::Ru => format!("Оплата по счёту № {number} от {on}, платёж {payment}"),
+                    Lang::En => format!("Payment for invoice No. {number} of {on}, payment {payment}"),
+                }
+            }
+            None => input.payment_purpose.clone(),
+        };
+        let (count, sum) = (lines.len(), format::amount(to_pay, lang));
         Invoice {
-            title: format!("Счёт на оплату № {} от {}", input.number, format::date(input.issued_on)),
+            lang,
+            t: labels(lang),
+            logo: String::new(),
+            title: match lang {
+                Lang::Ru => format!("Счёт на оплату № {} от {date}", input.number),
+                Lang::En => format!("Invoice No. {} of {date}", input.number),
+            },
             number: input.number.clone(),
-            date: format::date(input.issued_on),
-            seller: Party::of(&input.seller),
-            buyer: Party::of(&input.buyer),
-            summary: format!("Всего наименований {}, на сумму {} руб.", lines.len(), format::amount(to_pay)),
+            date,
+            seller: Party::of(&input.seller, lang),
+            buyer: Party::of(&input.buyer, lang),
+            summary: match lang {
+                Lang::Ru => format!("Всего наименований {count}, на сумму {sum} руб."),
+                Lang::En => format!("Items in total: {count}, amounting to {sum} ₽"),
+            },
             lines: lines.into_iter().map(|(l, _)| l).collect(),
-            total: format::amount(total),
+            total: format::amount(total, lang),
             vat_label,
             vat: vat_text,
-            to_pay: format::amount(to_pay),
-            to_pay_in_words: roubles_in_words(to_pay),
+            to_pay: sum,
+            to_pay_in_words: amount_in_words(to_pay, lang.code()),
             signer_name: input.signer_name.clone(),
-            signer_position: input.signer_position.clone(),
-            payment_purpose: input.payment_purpose.clone(),
+            signer_position: signer_position(&input.signer_position, lang),
+            payment_purpose,
             to_pay_amount: to_pay,
         }
+    }
+}
+
+/// The provider's signer's position, "Руководитель" or "Director" while
+/// none is set.
+pub(crate) fn signer_position(set: &str, lang: Lang) -> String {
+    match set.trim() {
+        "" => lang.pick("Руководитель", "Director").to_string(),
+        position => position.to_string(),
     }
 }

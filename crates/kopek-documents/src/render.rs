@@ -12,7 +12,8 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use kopek_domain::document::{
-    ActInput, ActLineInput, ContractInput, DocumentKind, InvoiceInput, InvoiceLineInput, ReconciliationEntry, ReconciliationInput,
+    ActInput, ActLineInput, ContractInput, DocumentKind, EntryKind, InvoiceInput, InvoiceLineInput, LineSubject, Logo,
+    ReconciliationEntry, ReconciliationInput, SERVICE_UNIT,
 };
 use kopek_domain::payer::{PayerDetails, PayerKind};
 use kopek_domain::tax::VatMode;
@@ -23,6 +24,7 @@ use serde::Serialize;
 use crate::act::Act;
 use crate::contract::Contract;
 use crate::invoice::Invoice;
+use crate::lang::Lang;
 use crate::pdf::{self, RenderError};
 use crate::reconciliation::Reconciliation;
 
@@ -110,12 +112,27 @@ impl Layouts {
         for file in replaced.keys() {
             let (name, ext) = file.split_once('.').unwrap_or((file, ""));
             let format = if ext == "typ" { Format::Pdf } else { Format::Html };
-            layouts.sample(name, format).map_err(|e| RenderError(e.0.into_iter().map(|m| format!("{file}: {m}")).collect()))?;
+            for lang in Lang::ALL {
+                layouts
+                    .sample(name, format, lang, None)
+                    .map_err(|e| RenderError(e.0.into_iter().map(|m| format!("{file}: {m}")).collect()))?;
+            }
         }
         Ok(layouts)
     }
 
-    fn lay_out(&self, model: &impl Serialize, name: &str, format: Format) -> Result<Vec<u8>, RenderError> {
+    fn lay_out(&self, model: &impl Serialize, name: &str, format: Format, logo: Option<&Logo>) -> Result<Vec<u8>, RenderError> {
+        let mut model = serde_json::to_value(model).map_err(|e| RenderError(vec![e.to_string()]))?;
+        // The logo goes in as the layout takes it: inline in a page, a file
+        // beside the data in the PDF's world.
+        let file = logo.map(|l| (if l.content_type == "image/jpeg" { "/logo.jpg" } else { "/logo.png" }, l.bytes.as_slice()));
+        if let (Some(logo), serde_json::Value::Object(fields)) = (logo, &mut model) {
+            let value = match (format, file) {
+                (Format::Pdf, Some((path, _))) => path.to_string(),
+                _ => format!("data:{};base64,{}", logo.content_type, crate::html::base64(&logo.bytes)),
+            };
+            fields.insert("logo".into(), serde_json::Value::String(value));
+        }
         match format {
             Format::Html => {
                 let template = self.html.get_template(&format!("{name}.html")).map_err(|e| RenderError(vec![e.to_string()]))?;
@@ -129,39 +146,56 @@ impl Layouts {
                 })?;
                 Ok(page.into_bytes())
             }
-            Format::Pdf => {
-                let data = serde_json::to_value(model).map_err(|e| RenderError(vec![e.to_string()]))?;
-                pdf::render(&self.typst[name], &data).map(|r| r.bytes)
-            }
+            Format::Pdf => pdf::render_with(&self.typst[name], &model, file.as_slice()).map(|r| r.bytes),
         }
     }
 
-    /// An issued document, from the data stored with it.
-    pub fn document(&self, kind: DocumentKind, data: &serde_json::Value, format: Format) -> Result<Vec<u8>, RenderError> {
+    /// An issued document, from the data stored with it, in `lang`.
+    pub fn document(
+        &self,
+        kind: DocumentKind,
+        data: &serde_json::Value,
+        format: Format,
+        lang: Lang,
+        logo: Option<&Logo>,
+    ) -> Result<Vec<u8>, RenderError> {
         let bad = |e: serde_json::Error| RenderError(vec![format!("the stored document does not read as a {kind}: {e}")]);
         match kind {
             DocumentKind::Invoice => {
                 let input: InvoiceInput = serde_json::from_value(data.clone()).map_err(bad)?;
-                self.lay_out(&Invoice::new(&input), "invoice", format)
+                self.lay_out(&Invoice::new(&input, lang), "invoice", format, logo)
             }
             DocumentKind::Act => {
                 let input: ActInput = serde_json::from_value(data.clone()).map_err(bad)?;
-                self.lay_out(&Act::new(&input), "act", format)
+                self.lay_out(&Act::new(&input, lang), "act", format, logo)
             }
             DocumentKind::Contract => {
                 let input: ContractInput = serde_json::from_value(data.clone()).map_err(bad)?;
-                self.lay_out(&Contract::new(&input), "contract", format)
+                self.lay_out(&Contract::new(&input, lang), "contract", format, logo)
             }
         }
     }
 
-    /// A reconciliation act, computed when asked.
-    pub fn reconciliation(&self, input: &ReconciliationInput, format: Format) -> Result<Vec<u8>, RenderError> {
-        self.lay_out(&Reconciliation::new(input), "reconciliation", format)
+    /// A reconciliation act, computed when asked, in `lang`.
+    pub fn reconciliation(
+        &self,
+        input: &ReconciliationInput,
+        format: Format,
+        lang: Lang,
+        logo: Option<&Logo>,
+    ) -> Result<Vec<u8>, RenderError> {
+        self.lay_out(&Reconciliation::new(input, lang), "reconciliation", format, logo)
     }
 
-    /// A made-up paper of the layout `name`, for trying a replacement.
-    fn sample(&self, name: &str, format: Format) -> Result<Vec<u8>, RenderError> {
+    /// Whether `logo` lays out in a PDF (typst reads its bytes): a logo
+    /// that does not is refused at upload, never failing a paper later.
+    pub fn try_logo(&self, logo: &Logo) -> Result<(), RenderError> {
+        self.sample("invoice", Format::Pdf, Lang::Ru, Some(logo)).map(|_| ())
+    }
+
+    /// A made-up paper of the layout `name` in `lang`, for trying a
+    /// replacement.
+    fn sample(&self, name: &str, format: Format, lang: Lang, logo: Option<&Logo>) -> Result<Vec<u8>, RenderError> {
         let day = NaiveDate::from_ymd_opt(2026, 1, 31).unwrap_or_default();
         let party = |n: &str| PayerDetails {
             country: "RU".into(),
@@ -174,74 +208,105 @@ impl Layouts {
         let one = Decimal::ONE;
         match name {
             "invoice" => self.lay_out(
-                &Invoice::new(&InvoiceInput {
-                    number: "2026-000001".into(),
-                    issued_on: day,
-                    seller: party("ООО «Исполнитель»"),
-                    buyer: party("ООО «Заказчик»"),
-                    lines: vec![InvoiceLineInput {
-                        name: "Услуга".into(), quantity: one, unit: "усл.".into(), price: one
-                    }],
-                    vat_percent: Some(Decimal::from(22)),
-                    vat_mode: VatMode::Included,
-                    signer_name: "Иванов И. И.".into(),
-                    signer_position: "Директор".into(),
-                    payment_purpose: "Оплата по счёту № 2026-000001".into(),
-                }),
+                &Invoice::new(
+                    &InvoiceInput {
+                        number: "2026-000001".into(),
+                        issued_on: day,
+                        seller: party("ООО «Исполнитель»"),
+                        buyer: party("ООО «Заказчик»"),
+                        lines: vec![InvoiceLineInput {
+                            name: String::new(),
+                            subject: Some(LineSubject::Advance { account: "1".into() }),
+                            quantity: one,
+                            unit: SERVICE_UNIT.into(),
+                            price: one,
+                        }],
+                        vat_percent: Some(Decimal::from(22)),
+                        vat_mode: VatMode::Included,
+                        signer_name: "Иванов И. И.".into(),
+                        signer_position: "Директор".into(),
+                        payment_purpose: String::new(),
+                        payment_number: Some("1".into()),
+                        seller_logo: None,
+                    },
+                    lang,
+                ),
                 name,
                 format,
+                logo,
             ),
             "act" => self.lay_out(
-                &Act::new(&ActInput {
-                    number: "2026-000001".into(),
-                    issued_on: day,
-                    period_from: day,
-                    period_to: day,
-                    seller: party("ООО «Исполнитель»"),
-                    buyer: party("ООО «Заказчик»"),
-                    contract: None,
-                    lines: vec![ActLineInput {
-                        name: "Услуга".into(),
-                        from: day,
-                        to: day,
-                        quantity: one,
-                        unit: "усл.".into(),
-                        amount: one,
-                        vat_percent: None,
-                        tax: Decimal::ZERO,
-                    }],
-                    signer_name: "Иванов И. И.".into(),
-                    signer_position: "Директор".into(),
-                }),
+                &Act::new(
+                    &ActInput {
+                        number: "2026-000001".into(),
+                        issued_on: day,
+                        period_from: day,
+                        period_to: day,
+                        seller: party("ООО «Исполнитель»"),
+                        buyer: party("ООО «Заказчик»"),
+                        contract: None,
+                        lines: vec![ActLineInput {
+                            name: "Услуга".into(),
+                            from: day,
+                            to: day,
+                            quantity: one,
+                            unit: SERVICE_UNIT.into(),
+                            amount: one,
+                            vat_percent: None,
+                            tax: Decimal::ZERO,
+                        }],
+                        signer_name: "Иванов И. И.".into(),
+                        signer_position: "Директор".into(),
+                        seller_logo: None,
+                    },
+                    lang,
+                ),
                 name,
                 format,
+                logo,
             ),
             "reconciliation" => self.lay_out(
-                &Reconciliation::new(&ReconciliationInput {
-                    from: day,
-                    to: day,
-                    seller: party("ООО «Исполнитель»"),
-                    buyer: party("ООО «Заказчик»"),
-                    contract: None,
-                    opening: Decimal::ZERO,
-                    entries: vec![ReconciliationEntry { date: day, title: "Акт".into(), debit: one, credit: Decimal::ZERO }],
-                    signer_name: "Иванов И. И.".into(),
-                    signer_position: "Директор".into(),
-                }),
+                &Reconciliation::new(
+                    &ReconciliationInput {
+                        from: day,
+                        to: day,
+                        seller: party("ООО «Исполнитель»"),
+                        buyer: party("ООО «Заказчик»"),
+                        contract: None,
+                        opening: Decimal::ZERO,
+                        entries: vec![ReconciliationEntry {
+                            date: day,
+                            kind: EntryKind::Act,
+                            number: "2026-000001".into(),
+                            debit: one,
+                            credit: Decimal::ZERO,
+                        }],
+                        signer_name: "Иванов И. И.".into(),
+                        signer_position: "Директор".into(),
+                        seller_logo: None,
+                    },
+                    lang,
+                ),
                 name,
                 format,
+                logo,
             ),
             _ => self.lay_out(
-                &Contract::new(&ContractInput {
-                    number: "2026-000001".into(),
-                    signed_on: day,
-                    city: "Москва".into(),
-                    seller: party("ООО «Исполнитель»"),
-                    buyer: party("ООО «Заказчик»"),
-                    buyer_kind: PayerKind::LegalEntity,
-                }),
+                &Contract::new(
+                    &ContractInput {
+                        number: "2026-000001".into(),
+                        signed_on: day,
+                        city: "Москва".into(),
+                        seller: party("ООО «Исполнитель»"),
+                        buyer: party("ООО «Заказчик»"),
+                        buyer_kind: PayerKind::LegalEntity,
+                        seller_logo: None,
+                    },
+                    lang,
+                ),
                 name,
                 format,
+                logo,
             ),
         }
     }
@@ -253,11 +318,11 @@ fn shipped() -> &'static Layouts {
 }
 
 /// An issued document in the shipped layouts.
-pub fn document(kind: DocumentKind, data: &serde_json::Value, format: Format) -> Result<Vec<u8>, RenderError> {
-    shipped().document(kind, data, format)
+pub fn document(kind: DocumentKind, data: &serde_json::Value, format: Format, lang: Lang) -> Result<Vec<u8>, RenderError> {
+    shipped().document(kind, data, format, lang, None)
 }
 
 /// A reconciliation act in the shipped layouts.
-pub fn reconciliation(input: &ReconciliationInput, format: Format) -> Result<Vec<u8>, RenderError> {
-    shipped().reconciliation(input, format)
+pub fn reconciliation(input: &ReconciliationInput, format: Format, lang: Lang) -> Result<Vec<u8>, RenderError> {
+    shipped().reconciliation(input, format, lang, None)
 }

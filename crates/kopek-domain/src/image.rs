@@ -18,6 +18,29 @@ pub fn check_avatar(field: &'static str, bytes: &[u8]) -> Result<FileKind, Domai
     FileKind::sniff(bytes).filter(|k| k.is_picture()).ok_or(DomainError::NotAnImage { field })
 }
 
+/// The largest logo taken (DOC-5): a paper's header needs no more.
+pub const LOGO_MAX_BYTES: usize = 512 * 1024;
+
+/// Checks the provider's logo (DOC-5): a PNG or a JPEG by its bytes, sent
+/// as the type it is (`declared`, the upload's Content-Type), at most
+/// 512 KiB — typst lays out only those two in a PDF.
+pub fn check_logo(declared: &str, bytes: &[u8]) -> Result<FileKind, DomainError> {
+    if bytes.len() > LOGO_MAX_BYTES {
+        return Err(DomainError::FileTooLarge { field: "logo", size: bytes.len(), max: LOGO_MAX_BYTES });
+    }
+    let refused = |name: String| DomainError::FileKindRefused { field: "logo", name, allowed: "PNG, JPEG".into() };
+    let kind = match FileKind::sniff(bytes) {
+        Some(kind @ (FileKind::Png | FileKind::Jpeg)) => kind,
+        Some(other) => return Err(refused(other.content_type().to_string())),
+        None => return Err(refused("the upload".into())),
+    };
+    let declared = declared.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    if declared != kind.content_type() {
+        return Err(refused(format!("{} sent as {declared:?}", kind.content_type())));
+    }
+    Ok(kind)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,5 +69,25 @@ mod tests {
         let e = check_avatar("avatar", &big).unwrap_err();
         assert_eq!(e.code(), "file_too_large");
         assert_eq!(e.to_string(), "avatar: the file is 524289 bytes; at most 524288 are taken");
+    }
+
+    #[test]
+    fn doc5_a_logo_is_a_png_or_jpeg_of_its_declared_type_up_to_512_kib() {
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+        assert_eq!(check_logo("image/png", png), Ok(FileKind::Png));
+        assert_eq!(check_logo("image/jpeg", &[0xFF, 0xD8, 0xFF, 0xE0]), Ok(FileKind::Jpeg));
+        for (declared, bytes) in [
+            ("image/jpeg", &png[..]),
+            ("image/gif", &b"GIF89a\x01\0\x01\0"[..]),
+            ("image/png", &b"GIF89a\x01\0\x01\0"[..]),
+            ("image/png", &b"<svg/>"[..]),
+            ("", &png[..]),
+        ] {
+            let e = check_logo(declared, bytes).unwrap_err();
+            assert_eq!((e.code(), e.field()), ("file_kind_refused", Some("logo")), "{declared} {e}");
+        }
+        let mut big = png.to_vec();
+        big.resize(LOGO_MAX_BYTES + 1, 0);
+        assert_eq!(check_logo("image/png", &big).unwrap_err().code(), "file_too_large");
     }
 }

@@ -32,6 +32,22 @@ pub async fn update_entity(conn: &mut Conn, id: i64, details: &str, now: DateTim
     Ok(())
 }
 
+/// DOC-5: keeps a logo's bytes under their SHA-256; the same bytes again
+/// change nothing (a logo, once kept, is never altered).
+pub async fn put_logo(conn: &mut Conn, sha256: &str, content_type: &str, bytes: &[u8], now: DateTime<Utc>) -> Result<()> {
+    exec_db!(conn, db => sqlx::query(
+        "INSERT INTO provider_logos (sha256, content_type, bytes, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (sha256) DO NOTHING")
+        .bind(sha256).bind(content_type).bind(bytes).bind(now).execute(db).await)?;
+    Ok(())
+}
+
+/// A kept logo: its type and bytes.
+pub async fn logo(conn: &mut Conn, sha256: &str) -> Result<Option<(String, Vec<u8>)>> {
+    Ok(on_db!(conn, db => sqlx::query_as("SELECT content_type, bytes FROM provider_logos WHERE sha256 = $1")
+        .bind(sha256).fetch_optional(db).await)?)
+}
+
 /// DOC-5: the next number of `kind` in `year` for the entity. The counter
 /// row is created or bumped by one statement that locks it until the
 /// transaction ends, so concurrent issuers queue and a rollback gives the

@@ -54,10 +54,12 @@ async fn run(url: &str, payers: i64, expenses: i64, renders: u32) -> Result<()> 
     store.migrate().await?;
     let engine = Engine::new(store.clone(), Arc::new(SystemClock), Settings::default());
     let ctx = Ctx::system("bench");
-    let details =
-        ProviderDetails {
-            company: company("ООО «Копейка Хостинг»", "7736207543"), accountant_name: None, vat_payer: true
-        };
+    let details = ProviderDetails {
+        company: company("ООО «Копейка Хостинг»", "7736207543"),
+        accountant_name: None,
+        vat_payer: true,
+        logo: None,
+    };
     engine.set_provider_details(&ctx, details).await?;
     let today = engine.local_today();
     let first = today.with_day(1).unwrap_or(today);
@@ -118,7 +120,7 @@ async fn run(url: &str, payers: i64, expenses: i64, renders: u32) -> Result<()> 
     let pdf = times(renders, || {
         n += 1;
         data["number"] = serde_json::Value::from(format!("2026-{n:06}"));
-        render::document(DocumentKind::Act, &data, Format::Pdf).map(|_| ())
+        render::document(DocumentKind::Act, &data, Format::Pdf, kopek_documents::Lang::Ru).map(|_| ())
     })?;
     #[allow(clippy::float_arithmetic, reason = "a ratio for people to read, not money")]
     let ratio = pdf.1.as_secs_f64() / floor.1.as_secs_f64().max(1e-9);

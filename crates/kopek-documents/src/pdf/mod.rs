@@ -26,6 +26,8 @@ pub struct RenderedPdf {
     /// Each page's text runs, a line per run.
     pub text: String,
     pub pages: usize,
+    /// How many pictures the pages hold (the provider's logo).
+    pub images: usize,
 }
 
 /// Why a template did not render: typst's messages, each with its line.
@@ -35,22 +37,29 @@ pub struct RenderError(pub Vec<String>);
 
 /// Renders `template` (typst source) over `data`.
 pub fn render(template: &str, data: &serde_json::Value) -> Result<RenderedPdf, RenderError> {
-    let world = DocumentWorld::new(template, data)?;
+    render_with(template, data, &[])
+}
+
+/// Renders `template` over `data` with `files` (path, bytes) it may read,
+/// such as the provider's logo at "/logo.png".
+pub fn render_with(template: &str, data: &serde_json::Value, files: &[(&str, &[u8])]) -> Result<RenderedPdf, RenderError> {
+    let world = DocumentWorld::new(template, data, files)?;
     let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
     let document = output.map_err(|d| world.describe(&d))?;
     let bytes = typst_pdf::pdf(&document, &PdfOptions::default()).map_err(|d| world.describe(&d))?;
-    let mut lines = Vec::new();
+    let (mut lines, mut images) = (Vec::new(), 0);
     for page in document.pages() {
-        collect_text(&page.frame, &mut lines);
+        collect(&page.frame, &mut lines, &mut images);
     }
-    Ok(RenderedPdf { bytes, text: lines.join("\n"), pages: document.pages().len() })
+    Ok(RenderedPdf { bytes, text: lines.join("\n"), pages: document.pages().len(), images })
 }
 
-fn collect_text(frame: &Frame, out: &mut Vec<String>) {
+fn collect(frame: &Frame, lines: &mut Vec<String>, images: &mut usize) {
     for (_, item) in frame.items() {
         match item {
-            FrameItem::Text(text) => out.push(text.text.to_string()),
-            FrameItem::Group(group) => collect_text(&group.frame, out),
+            FrameItem::Text(text) => lines.push(text.text.to_string()),
+            FrameItem::Group(group) => collect(&group.frame, lines, images),
+            FrameItem::Image(..) => *images += 1,
             _ => {}
         }
     }

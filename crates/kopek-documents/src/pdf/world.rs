@@ -1,7 +1,8 @@
 //! The world a template compiles in: its own source, the model as
-//! `/data.json`, the DejaVu fonts from the binary, and nothing else — no
-//! system fonts, no files, no packages (so no network), and no clock: the
-//! document's date is in its data.
+//! `/data.json`, the files the caller hands in (the provider's logo as
+//! `/logo.png`), the DejaVu fonts from the binary, and nothing else — no
+//! system fonts, no files from the disk, no packages (so no network), and
+//! no clock: the document's date is in its data.
 
 use std::sync::OnceLock;
 
@@ -18,6 +19,7 @@ pub(super) struct DocumentWorld {
     main: Source,
     data_id: FileId,
     data: Bytes,
+    files: Vec<(FileId, Bytes)>,
 }
 
 fn file_id(path: &str) -> Result<FileId, RenderError> {
@@ -26,10 +28,14 @@ fn file_id(path: &str) -> Result<FileId, RenderError> {
 }
 
 impl DocumentWorld {
-    pub(super) fn new(template: &str, data: &serde_json::Value) -> Result<DocumentWorld, RenderError> {
+    pub(super) fn new(template: &str, data: &serde_json::Value, files: &[(&str, &[u8])]) -> Result<DocumentWorld, RenderError> {
         let main = Source::new(file_id("/main.typ")?, template.to_string());
         let bytes = serde_json::to_vec(data).map_err(|e| RenderError(vec![e.to_string()]))?;
-        Ok(DocumentWorld { main, data_id: file_id("/data.json")?, data: Bytes::new(bytes) })
+        let files = files
+            .iter()
+            .map(|(path, bytes)| Ok((file_id(path)?, Bytes::new(bytes.to_vec()))))
+            .collect::<Result<Vec<_>, RenderError>>()?;
+        Ok(DocumentWorld { main, data_id: file_id("/data.json")?, data: Bytes::new(bytes), files })
     }
 
     /// "line N: message" for a diagnostic in the template.
@@ -90,6 +96,9 @@ impl World for DocumentWorld {
         }
         if id == self.main.id() {
             return Ok(Bytes::from_string(self.main.clone()));
+        }
+        if let Some((_, bytes)) = self.files.iter().find(|(f, _)| *f == id) {
+            return Ok(bytes.clone());
         }
         Err(refused(id))
     }

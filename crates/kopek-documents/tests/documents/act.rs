@@ -5,17 +5,17 @@
 
 use chrono::NaiveDate;
 use kopek_documents::render::{self, Format};
-use kopek_documents::{Act, Reconciliation, pdf};
-use kopek_domain::document::{ActInput, ActLineInput, ContractRef, ReconciliationEntry, ReconciliationInput};
+use kopek_documents::{Act, Lang, Reconciliation, pdf};
+use kopek_domain::document::{ActInput, ActLineInput, ContractRef, EntryKind, ReconciliationEntry, ReconciliationInput};
 use rust_decimal_macros::dec;
 
 use crate::invoice::{buyer, provider};
 
-fn day(m: u32, d: u32) -> NaiveDate {
+pub fn day(m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, m, d).unwrap()
 }
 
-fn act() -> ActInput {
+pub fn act() -> ActInput {
     ActInput {
         number: "2026-000007".into(),
         issued_on: day(3, 31),
@@ -48,6 +48,7 @@ fn act() -> ActInput {
         ],
         signer_name: "П. П. Петров".into(),
         signer_position: "Генеральный директор".into(),
+        seller_logo: None,
     }
 }
 
@@ -55,7 +56,7 @@ fn act() -> ActInput {
 /// own line, the total in words.
 #[test]
 fn doc2_an_act_shows_each_vat_rate_and_its_total_in_words() {
-    let a = Act::new(&act());
+    let a = Act::new(&act(), Lang::Ru);
     assert_eq!(a.title, "Акт № 2026-000007 от 31 марта 2026 г.");
     assert_eq!(a.period, "за период с 1 марта 2026 г. по 31 марта 2026 г.");
     assert_eq!(a.basis, "Договор № Д-15 от 15 января 2026 г.");
@@ -73,9 +74,10 @@ fn doc2_an_act_shows_each_vat_rate_and_its_total_in_words() {
 #[test]
 fn doc2_an_act_renders_to_a_pdf_a_person_can_read() {
     let bytes =
-        render::document(kopek_domain::document::DocumentKind::Act, &serde_json::to_value(act()).unwrap(), Format::Pdf).unwrap();
+        render::document(kopek_domain::document::DocumentKind::Act, &serde_json::to_value(act()).unwrap(), Format::Pdf, Lang::Ru)
+            .unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
-    let text = pdf::render(pdf::ACT, &serde_json::to_value(Act::new(&act())).unwrap()).unwrap().text;
+    let text = pdf::render(pdf::ACT, &serde_json::to_value(Act::new(&act(), Lang::Ru)).unwrap()).unwrap().text;
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     for expected in [
         "Акт № 2026-000007 от 31 марта 2026 г.",
@@ -91,13 +93,19 @@ fn doc2_an_act_renders_to_a_pdf_a_person_can_read() {
         assert!(text.contains(expected), "{expected:?} is not in the act's text: {text}");
     }
     let html = String::from_utf8(
-        render::document(kopek_domain::document::DocumentKind::Act, &serde_json::to_value(act()).unwrap(), Format::Html).unwrap(),
+        render::document(
+            kopek_domain::document::DocumentKind::Act,
+            &serde_json::to_value(act()).unwrap(),
+            Format::Html,
+            Lang::Ru,
+        )
+        .unwrap(),
     )
     .unwrap();
     assert!(html.contains("<b data-test=\"in-words\">Шестьсот десять рублей 00 копеек</b>"), "{html}");
 }
 
-fn reconciliation(opening: rust_decimal::Decimal) -> ReconciliationInput {
+pub fn reconciliation(opening: rust_decimal::Decimal) -> ReconciliationInput {
     ReconciliationInput {
         from: day(2, 1),
         to: day(3, 31),
@@ -108,19 +116,22 @@ fn reconciliation(opening: rust_decimal::Decimal) -> ReconciliationInput {
         entries: vec![
             ReconciliationEntry {
                 date: day(2, 28),
-                title: "Акт № 2026-000002 от 28.02.2026".into(),
+                kind: EntryKind::Act,
+                number: "2026-000002".into(),
                 debit: dec!(900.00),
                 credit: dec!(0),
             },
             ReconciliationEntry {
                 date: day(3, 3),
-                title: "Оплата № 7 от 03.03.2026".into(),
+                kind: EntryKind::Payment,
+                number: "7".into(),
                 debit: dec!(0),
                 credit: dec!(300.00),
             },
         ],
         signer_name: "П. П. Петров".into(),
         signer_position: "Генеральный директор".into(),
+        seller_logo: None,
     }
 }
 
@@ -128,18 +139,18 @@ fn reconciliation(opening: rust_decimal::Decimal) -> ReconciliationInput {
 /// the debt is in favour of, in figures and words.
 #[test]
 fn doc3_a_reconciliation_act_says_who_owes_whom() {
-    let r = Reconciliation::new(&reconciliation(dec!(-600.00)));
+    let r = Reconciliation::new(&reconciliation(dec!(-600.00)), Lang::Ru);
     assert_eq!((r.opening.debit.as_str(), r.opening.credit.as_str()), ("", "600,00"));
     assert_eq!((r.turnovers.debit.as_str(), r.turnovers.credit.as_str()), ("900,00", "300,00"));
     assert_eq!((r.closing.debit.as_str(), r.closing.credit.as_str()), ("", ""));
     assert_eq!(r.conclusion, "По данным ООО «Копейка Хостинг» на 31.03.2026 задолженность отсутствует.");
-    let owed = Reconciliation::new(&reconciliation(dec!(150.50)));
+    let owed = Reconciliation::new(&reconciliation(dec!(150.50)), Lang::Ru);
     assert_eq!(owed.closing.debit, "750,50");
     assert_eq!(
         owed.conclusion,
         "По данным ООО «Копейка Хостинг» на 31.03.2026 задолженность в пользу ООО «Копейка Хостинг» составляет 750,50 руб. (Семьсот пятьдесят рублей 50 копеек)."
     );
-    let advance = Reconciliation::new(&reconciliation(dec!(-1000.00)));
+    let advance = Reconciliation::new(&reconciliation(dec!(-1000.00)), Lang::Ru);
     assert!(advance.conclusion.contains("в пользу ООО «Ромашка» составляет 400,00 руб."), "{}", advance.conclusion);
     let text = pdf::render(pdf::RECONCILIATION, &serde_json::to_value(&owed).unwrap()).unwrap().text;
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -173,8 +184,9 @@ fn doc4_a_contract_renders_with_its_preamble() {
         seller: provider(),
         buyer,
         buyer_kind: kopek_domain::payer::PayerKind::LegalEntity,
+        seller_logo: None,
     };
-    let c = kopek_documents::Contract::new(&input);
+    let c = kopek_documents::Contract::new(&input, Lang::Ru);
     assert_eq!(c.title, "Договор оказания услуг № 2026-000003");
     assert_eq!(c.addressee, "Генеральному директору ООО «Ромашка» Иванову Ивану Ивановичу");
     assert!(
@@ -183,7 +195,7 @@ fn doc4_a_contract_renders_with_its_preamble() {
         c.preamble
     );
     let data = serde_json::to_value(&input).unwrap();
-    let bytes = render::document(kopek_domain::document::DocumentKind::Contract, &data, Format::Pdf).unwrap();
+    let bytes = render::document(kopek_domain::document::DocumentKind::Contract, &data, Format::Pdf, Lang::Ru).unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
     let text = pdf::render(pdf::CONTRACT, &serde_json::to_value(&c).unwrap()).unwrap().text;
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -199,14 +211,16 @@ fn doc_a_provider_s_layout_replaces_the_shipped_one_and_a_broken_one_is_refused(
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("act.html"), "<h1>{{ d.title }}</h1><p>Наш акт: {{ d.total }} ₽</p>").unwrap();
     let layouts = render::Layouts::with_dir(&dir).unwrap();
-    let page =
-        layouts.document(kopek_domain::document::DocumentKind::Act, &serde_json::to_value(act()).unwrap(), Format::Html).unwrap();
+    let page = layouts
+        .document(kopek_domain::document::DocumentKind::Act, &serde_json::to_value(act()).unwrap(), Format::Html, Lang::Ru, None)
+        .unwrap();
     assert_eq!(String::from_utf8(page).unwrap(), "<h1>Акт № 2026-000007 от 31 марта 2026 г.</h1><p>Наш акт: 610,00 ₽</p>");
     // The invoice keeps the shipped layout.
     let invoice = serde_json::to_value(crate::invoice::input(Some(dec!(20)), kopek_domain::tax::VatMode::Included)).unwrap();
-    let page =
-        String::from_utf8(layouts.document(kopek_domain::document::DocumentKind::Invoice, &invoice, Format::Html).unwrap())
-            .unwrap();
+    let page = String::from_utf8(
+        layouts.document(kopek_domain::document::DocumentKind::Invoice, &invoice, Format::Html, Lang::Ru, None).unwrap(),
+    )
+    .unwrap();
     assert!(page.contains("Банк получателя"), "{page}");
 
     std::fs::write(dir.join("act.typ"), "#let d = json(\"/data.json\")\n\n#d.no_such_field").unwrap();

@@ -3,7 +3,7 @@
 //! PDF whose text is Cyrillic with the rouble sign's font, and in HTML.
 
 use chrono::NaiveDate;
-use kopek_documents::{Invoice, InvoiceInput, InvoiceLineInput, html, pdf};
+use kopek_documents::{Invoice, InvoiceInput, InvoiceLineInput, Lang, html, pdf};
 use kopek_domain::payer::{Address, PayerDetails};
 use kopek_domain::tax::VatMode;
 use rust_decimal_macros::dec;
@@ -49,24 +49,40 @@ pub fn input(vat_percent: Option<rust_decimal::Decimal>, vat_mode: VatMode) -> I
         buyer: buyer(),
         lines: vec![
             InvoiceLineInput {
-                name: "VDS Fast, 1 месяц".into(), quantity: dec!(1), unit: "мес.".into(), price: dec!(300.00)
+                name: "VDS Fast, 1 месяц".into(),
+                subject: None,
+                quantity: dec!(1),
+                unit: "мес.".into(),
+                price: dec!(300.00),
             },
             InvoiceLineInput {
-                name: "Публичный IPv4-адрес".into(), quantity: dec!(2), unit: "шт.".into(), price: dec!(150.00)
+                name: "Публичный IPv4-адрес".into(),
+                subject: None,
+                quantity: dec!(2),
+                unit: "шт.".into(),
+                price: dec!(150.00),
             },
-            InvoiceLineInput { name: "Диск, ГиБ".into(), quantity: dec!(10), unit: "ГиБ".into(), price: dec!(2.5) },
+            InvoiceLineInput {
+                name: "Диск, ГиБ".into(),
+                subject: None,
+                quantity: dec!(10),
+                unit: "ГиБ".into(),
+                price: dec!(2.5),
+            },
         ],
         vat_percent,
         vat_mode,
         signer_name: "И. И. Иванов".into(),
         signer_position: "Генеральный директор".into(),
         payment_purpose: "Оплата по счёту № 2026-000123 от 31.01.2026".into(),
+        payment_number: None,
+        seller_logo: None,
     }
 }
 
 #[test]
 fn doc1_an_invoice_s_amounts_vat_and_words_are_exact() {
-    let inv = Invoice::new(&input(Some(dec!(20)), VatMode::Included));
+    let inv = Invoice::new(&input(Some(dec!(20)), VatMode::Included), Lang::Ru);
     assert_eq!(inv.title, "Счёт на оплату № 2026-000123 от 31 января 2026 г.");
     let amounts: Vec<&str> = inv.lines.iter().map(|l| l.amount.as_str()).collect();
     assert_eq!(amounts, ["300,00", "300,00", "25,00"]);
@@ -77,16 +93,16 @@ fn doc1_an_invoice_s_amounts_vat_and_words_are_exact() {
     assert_eq!(inv.summary, "Всего наименований 3, на сумму 625,00 руб.");
     assert_eq!(inv.buyer.line, "ООО «Ромашка», ИНН 7707083893, КПП 773601001, Москва, ул. Ленина, 1");
 
-    let added = Invoice::new(&input(Some(dec!(22)), VatMode::Added));
+    let added = Invoice::new(&input(Some(dec!(22)), VatMode::Added), Lang::Ru);
     assert_eq!((added.vat_label.as_str(), added.vat.as_str(), added.to_pay.as_str()), ("НДС (22%)", "137,50", "762,50"));
     assert_eq!(added.to_pay_in_words, "Семьсот шестьдесят два рубля 50 копеек");
-    let untaxed = Invoice::new(&input(None, VatMode::Included));
+    let untaxed = Invoice::new(&input(None, VatMode::Included), Lang::Ru);
     assert_eq!((untaxed.vat_label.as_str(), untaxed.vat.as_str(), untaxed.to_pay.as_str()), ("Без налога (НДС)", "—", "625,00"));
 }
 
 #[test]
 fn doc1_an_invoice_renders_to_a_pdf_with_its_cyrillic_text() {
-    let inv = Invoice::new(&input(Some(dec!(20)), VatMode::Included));
+    let inv = Invoice::new(&input(Some(dec!(20)), VatMode::Included), Lang::Ru);
     let data = serde_json::to_value(&inv).unwrap();
     let rendered = pdf::render(pdf::INVOICE, &data).unwrap();
     assert!(rendered.bytes.starts_with(b"%PDF-"), "a PDF");
@@ -113,7 +129,7 @@ fn doc1_an_invoice_renders_to_a_pdf_with_its_cyrillic_text() {
 fn doc1_the_same_invoice_prints_as_html_with_values_escaped() {
     let mut i = input(Some(dec!(20)), VatMode::Included);
     i.buyer.name = "ООО <Ромашка & Ко>".into();
-    let inv = Invoice::new(&i);
+    let inv = Invoice::new(&i, Lang::Ru);
     let page = html::render("invoice.html", &inv).unwrap();
     assert!(page.contains("<h1 data-test=\"title\">Счёт на оплату № 2026-000123 от 31 января 2026 г.</h1>"));
     assert!(page.contains("ООО &lt;Ромашка &amp; Ко&gt;, ИНН 7707083893"), "values are escaped");

@@ -2,4 +2,6 @@
 //! the fonts in the binary, and to HTML for printing, from one model.
 
 mod act;
+mod english;
 mod invoice;
+mod logo;

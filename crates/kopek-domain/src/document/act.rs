@@ -11,6 +11,11 @@ use serde::{Deserialize, Serialize};
 use crate::money::round_half_up;
 use crate::payer::PayerDetails;
 
+/// The unit of an act's line and of a payment's invoice line: a service,
+/// kept as this code and written «усл.» or "svc" by the paper's language
+/// (documents issued before kept «усл.» itself, which reads the same).
+pub const SERVICE_UNIT: &str = "service";
+
 /// The contract a document refers to («Основание»).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContractRef {
@@ -50,6 +55,9 @@ pub struct ActInput {
     pub lines: Vec<ActLineInput>,
     pub signer_name: String,
     pub signer_position: String,
+    /// The SHA-256 of the provider's logo on the day of issue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seller_logo: Option<String>,
 }
 
 impl ActInput {
@@ -102,7 +110,7 @@ pub fn act_lines(expenses: &[ActExpense]) -> Vec<ActLineInput> {
             from: l.from,
             to: l.to,
             quantity: Decimal::ONE,
-            unit: "усл.".to_string(),
+            unit: SERVICE_UNIT.to_string(),
             amount: round_half_up(l.amount, 2),
             vat_percent,
             tax: round_half_up(l.tax, 2),

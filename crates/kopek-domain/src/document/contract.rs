@@ -17,6 +17,9 @@ pub struct ContractInput {
     pub seller: PayerDetails,
     pub buyer: PayerDetails,
     pub buyer_kind: PayerKind,
+    /// The SHA-256 of the provider's logo on the day of issue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seller_logo: Option<String>,
 }
 
 /// How a party is named in a contract's preamble.

@@ -11,9 +11,9 @@ pub mod number;
 pub mod provider;
 pub mod reconciliation;
 
-pub use act::{ActExpense, ActInput, ActLineInput, ContractRef, act_lines};
+pub use act::{ActExpense, ActInput, ActLineInput, ContractRef, SERVICE_UNIT, act_lines};
 pub use contract::ContractInput;
-pub use invoice::{InvoiceInput, InvoiceLineInput};
+pub use invoice::{InvoiceInput, InvoiceLineInput, LineSubject};
 pub use number::{DocumentKind, DocumentNumber};
-pub use provider::ProviderDetails;
-pub use reconciliation::{ReconciliationEntry, ReconciliationInput};
+pub use provider::{Logo, ProviderDetails};
+pub use reconciliation::{EntryKind, ReconciliationEntry, ReconciliationInput};

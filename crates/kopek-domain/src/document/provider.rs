@@ -21,6 +21,19 @@ pub struct ProviderDetails {
     /// standard rate of its day, otherwise «Без налога (НДС)».
     #[serde(default)]
     pub vat_payer: bool,
+    /// The SHA-256 of the logo in use (set with `PUT /provider/logo`,
+    /// removed with `DELETE`); read-only here: what a PUT of the details
+    /// says of it is ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<String>,
+}
+
+/// A logo's bytes as kept, for a paper's header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logo {
+    /// "image/png" or "image/jpeg", as its bytes were found to be.
+    pub content_type: String,
+    pub bytes: Vec<u8>,
 }
 
 impl ProviderDetails {
@@ -32,14 +45,15 @@ impl ProviderDetails {
         if accountant_name.as_ref().is_some_and(|n| n.chars().count() > 200) {
             return Err(DomainError::invalid("accountant_name", "at most 200 characters"));
         }
-        Ok(ProviderDetails { company, accountant_name, vat_payer: self.vat_payer })
+        Ok(ProviderDetails { company, accountant_name, vat_payer: self.vat_payer, logo: self.logo })
     }
 
-    /// Who signs for the provider: the director's name, or the company's
-    /// name while none is set.
+    /// Who signs for the provider and as what, as set (empty while not):
+    /// the paper writes "Руководитель" or "Director" for a missing position
+    /// in its own language.
     pub fn signer(&self) -> (String, String) {
         let name = self.company.director_name.clone().unwrap_or_default();
-        let position = self.company.director_position.clone().unwrap_or_else(|| "Руководитель".to_string());
+        let position = self.company.director_position.clone().unwrap_or_default();
         (name, position)
     }
 }

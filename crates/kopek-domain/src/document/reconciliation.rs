@@ -11,12 +11,23 @@ use serde::{Deserialize, Serialize};
 use crate::document::ContractRef;
 use crate::payer::PayerDetails;
 
-/// One act or payment in the period.
+/// What a reconciliation act's row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    /// An act of completed work: the provider's debit.
+    Act,
+    /// A credited payment: the provider's credit.
+    Payment,
+}
+
+/// One act or payment in the period; the paper words it («Акт № 2026-000012
+/// от 31.01.2026», "Payment No. 345 of 05.02.2026") in its language.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReconciliationEntry {
     pub date: NaiveDate,
-    /// «Акт № 2026-000012 от 31.01.2026», «Оплата № 345 от 05.02.2026».
-    pub title: String,
+    pub kind: EntryKind,
+    pub number: String,
     pub debit: Decimal,
     pub credit: Decimal,
 }
@@ -34,6 +45,9 @@ pub struct ReconciliationInput {
     pub entries: Vec<ReconciliationEntry>,
     pub signer_name: String,
     pub signer_position: String,
+    /// The SHA-256 of the provider's logo in use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seller_logo: Option<String>,
 }
 
 impl ReconciliationInput {
@@ -65,11 +79,24 @@ mod tests {
             contract: None,
             opening: dec!(-100.00),
             entries: vec![
-                ReconciliationEntry { date: day(5), title: "Оплата".into(), debit: dec!(0), credit: dec!(1000.00) },
-                ReconciliationEntry { date: day(28), title: "Акт".into(), debit: dec!(625.50), credit: dec!(0) },
+                ReconciliationEntry {
+                    date: day(5),
+                    kind: EntryKind::Payment,
+                    number: "1".into(),
+                    debit: dec!(0),
+                    credit: dec!(1000.00),
+                },
+                ReconciliationEntry {
+                    date: day(28),
+                    kind: EntryKind::Act,
+                    number: "2026-000001".into(),
+                    debit: dec!(625.50),
+                    credit: dec!(0),
+                },
             ],
             signer_name: String::new(),
             signer_position: String::new(),
+            seller_logo: None,
         };
         assert_eq!(r.turnovers(), (dec!(625.50), dec!(1000.00)));
         assert_eq!(r.closing(), dec!(-474.50));

@@ -206,6 +206,7 @@ async fn issue_acts(
         };
         let (seller, contract) = (entity.details.company.clone(), contracts.get(payer_id).cloned());
         let (signer_name, signer_position) = (signer_name.clone(), signer_position.clone());
+        let seller_logo = entity.details.logo.clone();
         items.push((head, move |number: &str| ActInput {
             number: number.to_string(),
             issued_on: period.1,
@@ -217,6 +218,7 @@ async fn issue_acts(
             lines,
             signer_name,
             signer_position,
+            seller_logo,
         }));
     }
     let rows = issue_many(uow, items).await?;

@@ -47,6 +47,7 @@ pub(crate) async fn contract_with_first_payment(uow: &mut Uow<'_>, payer_id: Opt
         seller,
         buyer,
         buyer_kind,
+        seller_logo: entity.details.logo.clone(),
     })
     .await?;
     kopek_store::payers::insert_contract(&mut uow.conn, payer.client_id, payer_id, &row.number, today, uow.now).await?;

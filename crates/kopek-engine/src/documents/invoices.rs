@@ -5,7 +5,7 @@
 //! how a bank statement's line is matched back to it (PMT-4).
 
 use kopek_domain::account::{PaymentStatus, Right};
-use kopek_domain::document::{DocumentKind, InvoiceInput, InvoiceLineInput};
+use kopek_domain::document::{DocumentKind, InvoiceInput, InvoiceLineInput, LineSubject, SERVICE_UNIT};
 use kopek_domain::money::units_to_decimal;
 use kopek_domain::payer::PayerDetails;
 use kopek_domain::tax::{VatMode, standard_rate_on};
@@ -18,7 +18,7 @@ use crate::core::error::{EngineError, Result};
 use crate::core::uow::Uow;
 use crate::documents::issue::{Issue, issue};
 use crate::documents::provider::{Entity, entity};
-use crate::documents::views::{IssuedDocument, summary};
+use crate::documents::views::{IssuedDocument, issued};
 
 impl Engine {
     /// The invoice of a payment, issued now if it has none yet. A payment
@@ -52,7 +52,8 @@ impl Engine {
                 row
             }
         };
-        Ok(IssuedDocument { summary: summary(&row), data: serde_json::from_str(&row.data)? })
+        let mut conn = self.store.conn().await?;
+        issued(&mut conn, &row).await
     }
 }
 
@@ -90,9 +91,10 @@ async fn issue_invoice(
     let currency = flow.paid_currency.clone().unwrap_or_else(|| pay.currency.clone());
     let to_pay = units_to_decimal(units).round_dp(crate::core::views::minor(&currency));
     let pay_number = pay.number.clone().unwrap_or_else(|| pay.id.to_string());
-    let line = match kopek_store::documents::payment_order(&mut uow.conn, pay.id).await? {
-        Some(order) => format!("Оплата заказа № {order} по лицевому счёту № {}", client.code),
-        None => format!("Авансовый платёж за услуги по лицевому счёту № {}", client.code),
+    // What the line is for stays data: the paper words it in its language.
+    let subject = match kopek_store::documents::payment_order(&mut uow.conn, pay.id).await? {
+        Some(order) => LineSubject::Order { order: order.to_string(), account: client.code.clone() },
+        None => LineSubject::Advance { account: client.code.clone() },
     };
     let (signer_name, signer_position) = entity.details.signer();
     let seller = entity.details.company.clone();
@@ -114,12 +116,20 @@ async fn issue_invoice(
         issued_on,
         seller,
         buyer,
-        lines: vec![InvoiceLineInput { name: line, quantity: rust_decimal::Decimal::ONE, unit: "усл.".into(), price: to_pay }],
+        lines: vec![InvoiceLineInput {
+            name: String::new(),
+            subject: Some(subject),
+            quantity: rust_decimal::Decimal::ONE,
+            unit: SERVICE_UNIT.into(),
+            price: to_pay,
+        }],
         vat_percent,
         vat_mode: VatMode::Included,
         signer_name,
         signer_position,
-        payment_purpose: format!("Оплата по счёту № {number} от {}, платёж {pay_number}", issued_on.format("%d.%m.%Y")),
+        payment_purpose: String::new(),
+        payment_number: Some(pay_number),
+        seller_logo: entity.details.logo.clone(),
     })
     .await
 }

@@ -9,6 +9,7 @@ pub mod acts;
 pub mod contracts;
 pub mod invoices;
 mod issue;
+pub mod logo;
 pub mod provider;
 pub mod reconciliation;
 pub mod views;

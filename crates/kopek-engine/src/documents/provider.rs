@@ -44,10 +44,16 @@ impl Engine {
     /// used by every document issued from now on.
     pub async fn set_provider_details(&self, ctx: &Ctx, details: ProviderDetails) -> Result<ProviderDetails> {
         ctx.actor.ensure_admin()?;
-        let details = details.cleaned()?;
-        let json = serde_json::to_string(&details)?;
+        let mut details = details.cleaned()?;
         let mut uow = self.begin(ctx).await?;
-        let id = match store::entity(&mut uow.conn).await? {
+        let current = store::entity(&mut uow.conn).await?;
+        // The logo changes only through its own use case, which checks it.
+        details.logo = match &current {
+            Some(row) => serde_json::from_str::<ProviderDetails>(&row.details)?.logo,
+            None => None,
+        };
+        let json = serde_json::to_string(&details)?;
+        let id = match current {
             Some(row) => {
                 store::update_entity(&mut uow.conn, row.id, &json, uow.now).await?;
                 row.id

@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 use kopek_domain::DomainError;
 use kopek_domain::account::Right;
-use kopek_domain::document::{ContractRef, ReconciliationEntry, ReconciliationInput};
+use kopek_domain::document::{ContractRef, EntryKind, ReconciliationEntry, ReconciliationInput};
 use kopek_domain::money::units_to_decimal;
 use kopek_domain::payer::PayerDetails;
 use kopek_store::documents as store;
@@ -42,8 +42,13 @@ impl Engine {
             if act.issued_on < from {
                 opening += amount;
             } else {
-                let title = format!("Акт № {} от {}", act.number, act.issued_on.format("%d.%m.%Y"));
-                entries.push(ReconciliationEntry { date: act.issued_on, title, debit: amount, credit: Decimal::ZERO });
+                entries.push(ReconciliationEntry {
+                    date: act.issued_on,
+                    kind: EntryKind::Act,
+                    number: act.number,
+                    debit: amount,
+                    credit: Decimal::ZERO,
+                });
             }
         }
         let end = self.to_utc((to + chrono::Days::new(1)).and_time(chrono::NaiveTime::MIN));
@@ -52,8 +57,13 @@ impl Engine {
             if day < from {
                 opening -= amount;
             } else {
-                let title = format!("Оплата № {number} от {}", day.format("%d.%m.%Y"));
-                entries.push(ReconciliationEntry { date: day, title, debit: Decimal::ZERO, credit: amount });
+                entries.push(ReconciliationEntry {
+                    date: day,
+                    kind: EntryKind::Payment,
+                    number,
+                    debit: Decimal::ZERO,
+                    credit: amount,
+                });
             }
         }
         // Payments before acts on the same day, as money usually comes first.
@@ -69,6 +79,7 @@ impl Engine {
             entries,
             signer_name,
             signer_position,
+            seller_logo: entity.details.logo,
         })
     }
 }

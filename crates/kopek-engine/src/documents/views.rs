@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use kopek_domain::account::Right;
-use kopek_domain::document::DocumentKind;
+use kopek_domain::document::{DocumentKind, Logo};
 use kopek_store::documents::{self as store, DocumentRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -44,6 +44,19 @@ pub struct IssuedDocument {
     pub summary: DocumentSummary,
     /// The document's input as issued (`kopek_domain::document::*Input`).
     pub data: serde_json::Value,
+    /// The provider's logo the document was issued with (DOC-5).
+    #[serde(skip)]
+    pub logo: Option<Logo>,
+}
+
+/// An issued document with the logo its data names.
+pub(crate) async fn issued(conn: &mut kopek_store::Conn, row: &DocumentRow) -> Result<IssuedDocument> {
+    let data: serde_json::Value = serde_json::from_str(&row.data)?;
+    let logo = match data.get("seller_logo").and_then(serde_json::Value::as_str) {
+        Some(sha256) => crate::documents::logo::kept(conn, sha256).await?,
+        None => None,
+    };
+    Ok(IssuedDocument { summary: summary(row), data, logo })
 }
 
 pub(crate) fn summary(row: &DocumentRow) -> DocumentSummary {
@@ -90,6 +103,6 @@ impl Engine {
         let mut conn = self.store.conn().await?;
         let row = store::get(&mut conn, id).await?.ok_or_else(|| EngineError::not_found("document", id))?;
         ctx.actor.ensure_sees_client(row.client_id).map_err(|_| EngineError::not_found("document", id))?;
-        Ok(IssuedDocument { summary: summary(&row), data: serde_json::from_str(&row.data)? })
+        issued(&mut conn, &row).await
     }
 }

@@ -9,6 +9,7 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
+use kopek_documents::Lang;
 use kopek_documents::render::{Format, Layouts};
 use kopek_domain::document::{DocumentKind, ProviderDetails, ReconciliationInput};
 use kopek_engine::documents::acts::ActsReport;
@@ -39,6 +40,13 @@ fn format_of(s: Option<&str>) -> Result<Format, ApiError> {
     })
 }
 
+/// The paper's language: `?lang=ru` (the default) or `?lang=en`.
+fn lang_of(s: Option<&str>) -> Result<Lang, ApiError> {
+    let s = s.unwrap_or("ru");
+    Lang::parse(s)
+        .ok_or_else(|| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", format!("lang: ru or en, not {s:?}")))
+}
+
 /// The bytes of a document as a response: a PDF is a download named by
 /// the document, a page opens in the tab.
 pub(crate) fn file_response(bytes: Vec<u8>, format: Format, name: &str) -> Response {
@@ -54,18 +62,28 @@ pub(crate) fn file_response(bytes: Vec<u8>, format: Format, name: &str) -> Respo
     res
 }
 
-/// An issued document laid out as asked.
-pub(crate) fn render_issued(layouts: &Layouts, doc: &IssuedDocument, format: Format) -> Result<Response, ApiError> {
+/// An issued document laid out as asked, in `lang`, with the logo it was
+/// issued with.
+pub(crate) fn render_issued(layouts: &Layouts, doc: &IssuedDocument, format: Format, lang: Lang) -> Result<Response, ApiError> {
     let bytes = layouts
-        .document(doc.summary.kind, &doc.data, format)
+        .document(doc.summary.kind, &doc.data, format, lang, doc.logo.as_ref())
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "render_failed", e.to_string()))?;
     Ok(file_response(bytes, format, &format!("{}-{}", doc.summary.kind, doc.summary.number)))
 }
 
-/// A reconciliation act laid out as asked.
-pub(crate) fn render_reconciliation(layouts: &Layouts, r: &ReconciliationInput, format: Format) -> Result<Response, ApiError> {
-    let bytes = layouts
-        .reconciliation(r, format)
+/// A reconciliation act laid out as asked, in `lang`, with the provider's
+/// logo.
+pub(crate) async fn render_reconciliation(
+    state: &AppState,
+    ctx: &kopek_engine::Ctx,
+    r: &ReconciliationInput,
+    format: Format,
+    lang: Lang,
+) -> Result<Response, ApiError> {
+    let logo = state.engine.document_logo(ctx, r.seller_logo.as_deref()).await?;
+    let bytes = state
+        .documents
+        .reconciliation(r, format, lang, logo.as_ref())
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "render_failed", e.to_string()))?;
     Ok(file_response(bytes, format, &format!("reconciliation-{}-{}", r.from, r.to)))
 }
@@ -115,6 +133,9 @@ pub async fn get_document(
 pub struct FormatQuery {
     /// pdf (a download, the default) or html (a page to print).
     pub format: Option<String>,
+    /// The paper's language: ru (the default) or en. What was issued is
+    /// the same; only its words change.
+    pub lang: Option<String>,
 }
 
 /// The document as issued, as a PDF or a printable page.
@@ -127,8 +148,8 @@ pub async fn document_file(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<FormatQuery>,
 ) -> ApiResult<Response> {
-    let format = format_of(q.format.as_deref())?;
-    render_issued(&state.documents, &state.engine.document(&ctx, id).await?, format)
+    let (format, lang) = (format_of(q.format.as_deref())?, lang_of(q.lang.as_deref())?);
+    render_issued(&state.documents, &state.engine.document(&ctx, id).await?, format, lang)
 }
 
 /// The invoice of a payment, issued now if it has none (DOC-1).
@@ -148,6 +169,8 @@ pub struct PeriodQuery {
     pub to: NaiveDate,
     /// json (the default), html or pdf.
     pub format: Option<String>,
+    /// The paper's language (html, pdf): ru (the default) or en.
+    pub lang: Option<String>,
 }
 
 /// The reconciliation act of a payer for a period (DOC-3).
@@ -164,10 +187,11 @@ pub async fn reconciliation(
         None | Some("json") => None,
         Some(other) => Some(format_of(Some(other))?),
     };
+    let lang = lang_of(q.lang.as_deref())?;
     let act = state.engine.reconciliation(&ctx, id, q.from, q.to).await?;
     Ok(match format {
         None => Json(act).into_response(),
-        Some(f) => render_reconciliation(&state.documents, &act, f)?,
+        Some(f) => render_reconciliation(&state, &ctx, &act, f, lang).await?,
     })
 }
 
@@ -187,6 +211,34 @@ pub async fn put_provider_details(
     ApiJson(details): ApiJson<ProviderDetails>,
 ) -> ApiResult<Json<ProviderDetails>> {
     Ok(Json(state.engine.set_provider_details(&ctx, details).await?))
+}
+
+/// Sets the provider's logo from the body's bytes: a PNG or JPEG (judged by
+/// its content, sent with its Content-Type) of at most 512 KiB, shown in
+/// the header of every document issued from now on. Refusals (422):
+/// `file_kind_refused`, `file_too_large`, `logo_unreadable` (the bytes do
+/// not lay out as a picture); `provider_details_missing` (409) before the
+/// details are set.
+#[utoipa::path(put, path = "/provider/logo", tag = "documents",
+    request_body(content = Vec<u8>, content_type = "image/png", description = "the logo's bytes (image/png or image/jpeg)"),
+    responses((status = 200, body = ProviderDetails, description = "the details, naming the logo by its SHA-256"),
+              (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_provider_logo(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<ProviderDetails>> {
+    let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let lays_out = |logo: &kopek_domain::document::Logo| state.documents.try_logo(logo).map_err(|e| e.to_string());
+    Ok(Json(state.engine.set_provider_logo(&ctx, content_type, &body, lays_out).await?))
+}
+
+/// Removes the provider's logo from the documents issued from now on.
+#[utoipa::path(delete, path = "/provider/logo", tag = "documents",
+    responses((status = 200, body = ProviderDetails), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn delete_provider_logo(State(state): State<AppState>, Caller(ctx): Caller) -> ApiResult<Json<ProviderDetails>> {
+    Ok(Json(state.engine.remove_provider_logo(&ctx).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -133,6 +133,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(documents::payment_invoice))
         .routes(routes!(documents::reconciliation))
         .routes(routes!(documents::get_provider_details, documents::put_provider_details))
+        .routes(routes!(documents::put_provider_logo, documents::delete_provider_logo))
         .routes(routes!(documents::reissue))
         .routes(routes!(documents::issue_acts))
         .routes(routes!(payments::list_methods, payments::create_method))

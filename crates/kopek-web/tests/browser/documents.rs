@@ -27,10 +27,12 @@ fn company(name: &str, inn: &str) -> PayerDetails {
 async fn doc2_doc3_acts_and_a_reconciliation_act_are_printed_in_the_portal() {
     let Some(p) = Portal::start(true).await else { return };
     let admin = p.t.admin().await;
-    let provider =
-        ProviderDetails {
-            company: company("ООО «Копейка Хостинг»", "7736207543"), accountant_name: None, vat_payer: true
-        };
+    let provider = ProviderDetails {
+        company: company("ООО «Копейка Хостинг»", "7736207543"),
+        accountant_name: None,
+        vat_payer: true,
+        logo: None,
+    };
     p.t.engine.set_provider_details(&admin, provider).await.unwrap();
     let (client, owner) = p.t.client("ACTSB", 100_000).await;
     let payer = PayerInput { kind: "legal_entity".into(), details: company("ООО «Ромашка»", "7707083893") };

@@ -207,3 +207,157 @@ backend_test!(async fn doc1_doc2_doc3_the_portal_prints_invoices_acts_and_reconc
     let contracts = pages.page("/client/contracts").await;
     assert_eq!(text_at(&contracts, "data-test=\"number\"").as_deref(), Some("2026-000001"), "{contracts}");
 });
+
+backend_test!(async fn doc1_doc3_documents_in_english_by_lang_and_by_the_portal_user_s_locale(db) {
+    let app = App::spawn(db).await;
+    let (client, payer, pay) = invoiced(&app, "ENGLISH").await;
+    let id = app.get(&format!("/clients/{client}/documents?kind=invoice")).await[0]["id"].as_i64().unwrap();
+
+    // The same issued invoice, its words in English.
+    let (status, ct, html) = bytes_of(app.staff(Method::GET, &format!("/documents/{id}/file?format=html&lang=en"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ct.starts_with("text/html"), "{ct}");
+    let html = String::from_utf8(html).unwrap();
+    assert!(html.contains("<html lang=\"en\">"), "{html}");
+    assert_eq!(text_at(&html, "data-test=\"title\"").as_deref(), Some("Invoice No. 2026-000001 of 1 March 2026"));
+    assert_eq!(text_at(&html, "data-test=\"to-pay\"").as_deref(), Some("1,250.00 ₽"));
+    assert_eq!(text_at(&html, "data-test=\"in-words\"").as_deref(), Some("One thousand two hundred fifty roubles 00 kopecks"));
+    assert!(html.contains("Advance payment for services, account No. ENGLISH"), "{html}");
+    assert!(html.contains("incl. VAT (22%)"), "{html}");
+    // Russian by default, and as asked.
+    let (_, _, ru) = bytes_of(app.staff(Method::GET, &format!("/documents/{id}/file?format=html"))).await;
+    let (_, _, ru_asked) = bytes_of(app.staff(Method::GET, &format!("/documents/{id}/file?format=html&lang=ru"))).await;
+    assert_eq!(ru, ru_asked);
+    let ru = String::from_utf8(ru).unwrap();
+    assert_eq!(text_at(&ru, "data-test=\"title\"").as_deref(), Some("Счёт на оплату № 2026-000001 от 1 марта 2026 г."));
+    assert!(ru.contains("Авансовый платёж за услуги по лицевому счёту № ENGLISH"), "{ru}");
+    let (status, ct, pdf_en) = bytes_of(app.staff(Method::GET, &format!("/documents/{id}/file?format=pdf&lang=en"))).await;
+    assert_eq!((status, ct.as_str()), (StatusCode::OK, "application/pdf"));
+    let (_, _, pdf_ru) = bytes_of(app.staff(Method::GET, &format!("/documents/{id}/file?format=pdf"))).await;
+    assert!(pdf_en.starts_with(b"%PDF-") && pdf_en != pdf_ru);
+
+    // A language Kopek does not write is refused with its code, for the
+    // file and for the reconciliation act alike.
+    for path in [
+        format!("/documents/{id}/file?format=pdf&lang=de"),
+        format!("/documents/{id}/file?format=html&lang=EN"),
+        format!("/payers/{payer}/reconciliation?from=2026-02-01&to=2026-03-31&format=pdf&lang=fr"),
+    ] {
+        let (status, body) = json_of(app.staff(Method::GET, &path)).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_field")), "{path}: {body}");
+        assert!(body["message"].as_str().unwrap().starts_with("lang: ru or en"), "{body}");
+    }
+
+    // DOC-3 in English.
+    let (status, body) = app.post(&format!("/payments/{}/credit", pay["id"]), json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _, rec) =
+        bytes_of(app.staff(Method::GET, &format!("/payers/{payer}/reconciliation?from=2026-03-01&to=2026-03-31&format=html&lang=en"))).await;
+    assert_eq!(status, StatusCode::OK);
+    let rec = String::from_utf8(rec).unwrap();
+    assert!(text_at(&rec, "data-test=\"title\"").unwrap().starts_with("Reconciliation statement for the period from 01.03.2026 to 31.03.2026"), "{rec}");
+    assert!(text_at(&rec, "data-test=\"conclusion\"").unwrap().contains("the debt in favour of ООО «Ромашка» is 1,250.00 ₽ (One thousand two hundred fifty roubles 00 kopecks)"), "{rec}");
+
+    // The portal prints in its user's language: Russian, then English once
+    // the user chose it.
+    let pages = app.pages("ENGLISH").await;
+    let pay_id = pay["id"].as_i64().unwrap();
+    let invoice = pages.page(&format!("/finance/payments/{pay_id}/invoice")).await;
+    assert_eq!(text_at(&invoice, "data-test=\"title\"").as_deref(), Some("Счёт на оплату № 2026-000001 от 1 марта 2026 г."));
+    pages.form("/client/settings", &[("locale", "en"), ("timezone", ""), ("telegram", "")]).await.assert_redirect("/client/settings");
+    let invoice = pages.page(&format!("/finance/payments/{pay_id}/invoice")).await;
+    assert_eq!(text_at(&invoice, "data-test=\"title\"").as_deref(), Some("Invoice No. 2026-000001 of 1 March 2026"));
+    assert_eq!(text_at(&invoice, "data-test=\"in-words\"").as_deref(), Some("One thousand two hundred fifty roubles 00 kopecks"));
+    let contract = app.get(&format!("/clients/{client}/documents?kind=contract")).await[0]["id"].as_i64().unwrap();
+    let paper = pages.page(&format!("/documents/{contract}")).await;
+    assert!(text_at(&paper, "data-test=\"title\"").unwrap().starts_with("Services Agreement No. 2026-000001"), "{paper}");
+    let printed = pages.page(&format!("/client/payers/{payer}/reconciliation?from=2026-03-01&to=2026-03-31&format=html")).await;
+    assert!(text_at(&printed, "data-test=\"title\"").unwrap().starts_with("Reconciliation statement"), "{printed}");
+});
+
+/// DOC-5: the logo's pictures, 2×1 red and 1×2 blue.
+const RED_PNG: &[u8] = b"\x89PNG\x0d\x0a\x1a\x0a\x00\x00\x00\x0dIHDR\x00\x00\x00\x02\x00\x00\x00\x01\x08\x02\x00\x00\x00{@\xe8\xdd\x00\x00\x00\x0dIDATx\x9cc8\xc1\xc0\x00D\x00\x07\x0f\x01\x910\x8c\xe9*\x00\x00\x00\x00IEND\xaeB`\x82";
+const BLUE_PNG: &[u8] = b"\x89PNG\x0d\x0a\x1a\x0a\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x02\x08\x02\x00\x00\x00\x16\xe3!p\x00\x00\x00\x0eIDATx\x9cc``8\xc1\x00\xc4\x00\x04\xb8\x01\x91u\x96k\x99\x00\x00\x00\x00IEND\xaeB`\x82";
+
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// The `data:` URL of a picture as the page carries it (escaped).
+fn inline(bytes: &[u8]) -> String {
+    format!("data:image/png;base64,{}", kopek_documents::html::base64(bytes)).replace('/', "&#x2f;")
+}
+
+async fn html_of(app: &App, id: i64) -> String {
+    let (_, _, html) = bytes_of(app.staff(Method::GET, &format!("/documents/{id}/file?format=html"))).await;
+    String::from_utf8(html).unwrap()
+}
+
+fn has(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+backend_test!(async fn doc5_the_provider_s_logo_is_snapshotted_by_each_document_and_bad_uploads_change_nothing(db) {
+    let app = App::spawn(db).await;
+    let logo = |ct: &str, bytes: &[u8]| app.staff(Method::PUT, "/provider/logo").header("content-type", ct).body(bytes.to_vec());
+    // Before the details there is nothing to put the logo in.
+    let (status, body) = json_of(logo("image/png", RED_PNG)).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("provider_details_missing")), "{body}");
+    let (status, body) = json_of(app.staff(Method::PUT, "/provider/details").json(&provider())).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = json_of(logo("image/png", RED_PNG)).await;
+    assert_eq!((status, body["logo"].as_str()), (StatusCode::OK, Some(sha256(RED_PNG).as_str())), "{body}");
+
+    // The details put again keep the logo; the first invoice carries it.
+    let (client, _, _) = invoiced(&app, "LOGO").await;
+    assert_eq!(app.get("/provider/details").await["logo"].as_str(), Some(sha256(RED_PNG).as_str()));
+    let first = app.get(&format!("/clients/{client}/documents?kind=invoice")).await[0]["id"].as_i64().unwrap();
+    let page = html_of(&app, first).await;
+    assert!(page.contains(&format!("src=\"{}\"", inline(RED_PNG))), "{page}");
+    let (status, _, pdf) = bytes_of(app.staff(Method::GET, &format!("/documents/{first}/file?format=pdf&lang=en"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(has(&pdf, b"/Subtype/Image"), "the PDF holds the logo as an image");
+
+    // A new logo: the issued invoice keeps the old one, the next takes it.
+    let (status, body) = json_of(logo("image/png; charset=binary", BLUE_PNG)).await;
+    assert_eq!((status, body["logo"].as_str()), (StatusCode::OK, Some(sha256(BLUE_PNG).as_str())), "{body}");
+    let page = html_of(&app, first).await;
+    assert!(page.contains(&inline(RED_PNG)) && !page.contains(&inline(BLUE_PNG)), "{page}");
+    let (other, _, _) = invoiced(&app, "LOGO2").await;
+    let second = app.get(&format!("/clients/{other}/documents?kind=invoice")).await[0]["id"].as_i64().unwrap();
+    assert!(html_of(&app, second).await.contains(&inline(BLUE_PNG)));
+
+    // Refusals, each with its code, and the logo in use stays.
+    let mut big = BLUE_PNG.to_vec();
+    big.resize(512 * 1024 + 1, 0);
+    let gif = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;";
+    for (ct, bytes, status, code) in [
+        ("image/gif", &gif[..], StatusCode::UNPROCESSABLE_ENTITY, "file_kind_refused"),
+        ("image/png", &gif[..], StatusCode::UNPROCESSABLE_ENTITY, "file_kind_refused"),
+        ("image/jpeg", RED_PNG, StatusCode::UNPROCESSABLE_ENTITY, "file_kind_refused"),
+        ("text/html", &b"<html></html>"[..], StatusCode::UNPROCESSABLE_ENTITY, "file_kind_refused"),
+        ("image/png", &big[..], StatusCode::UNPROCESSABLE_ENTITY, "file_too_large"),
+        ("image/png", &b"\x89PNG\r\n\x1a\nnot really a picture"[..], StatusCode::UNPROCESSABLE_ENTITY, "logo_unreadable"),
+    ] {
+        let (got, body) = json_of(logo(ct, bytes)).await;
+        assert_eq!((got, body["code"].as_str()), (status, Some(code)), "{ct}: {body}");
+        assert!(body["message"].as_str().unwrap().starts_with("logo"), "{body}");
+    }
+    app.owned_client("NOSYLOGO", None).await;
+    let nosy = app.portal("NOSYLOGO").await;
+    let (status, _) = json_of(nosy.put(app.url("/provider/logo")).header("content-type", "image/png").body(RED_PNG.to_vec())).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = json_of(nosy.delete(app.url("/provider/logo"))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(app.get("/provider/details").await["logo"].as_str(), Some(sha256(BLUE_PNG).as_str()));
+
+    // Removed: papers from now on have none; those issued keep theirs.
+    let (status, body) = json_of(app.staff(Method::DELETE, "/provider/logo")).await;
+    assert_eq!((status, body.get("logo")), (StatusCode::OK, None), "{body}");
+    let (third, _, _) = invoiced(&app, "LOGO3").await;
+    let third = app.get(&format!("/clients/{third}/documents?kind=invoice")).await[0]["id"].as_i64().unwrap();
+    assert!(!html_of(&app, third).await.contains("data-test=\"logo\""));
+    assert!(html_of(&app, first).await.contains(&inline(RED_PNG)));
+    assert!(html_of(&app, second).await.contains(&inline(BLUE_PNG)));
+});

@@ -50,3 +50,11 @@ pub fn error_page(state: &AppState, user: &PortalUser, err: EngineError) -> Resp
     let page = Problem { title_key, message: message(&err, None, &state.views.catalog, user.locale) };
     state.views.render_status(status, "portal/problem.html", &frame, page)
 }
+
+/// The language of the papers a portal user prints: the portal's own.
+pub fn paper_lang(locale: crate::portal::i18n::Locale) -> kopek_documents::Lang {
+    match locale {
+        crate::portal::i18n::Locale::Ru => kopek_documents::Lang::Ru,
+        crate::portal::i18n::Locale::En => kopek_documents::Lang::En,
+    }
+}

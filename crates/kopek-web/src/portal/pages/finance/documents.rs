@@ -18,6 +18,7 @@ use crate::AppState;
 use crate::api::documents::render_issued;
 use crate::portal::pages::error_page;
 use crate::portal::pages::frame::frame;
+use crate::portal::pages::paper_lang;
 use crate::portal::session::PortalUser;
 
 #[derive(Serialize)]
@@ -77,7 +78,9 @@ pub async fn document(
 ) -> Response {
     let format = q.get("format").and_then(|f| Format::parse(f)).unwrap_or(Format::Html);
     match state.engine.document(&user.ctx, id).await {
-        Ok(doc) => render_issued(&state.documents, &doc, format).unwrap_or_else(IntoResponse::into_response),
+        Ok(doc) => {
+            render_issued(&state.documents, &doc, format, paper_lang(user.locale)).unwrap_or_else(IntoResponse::into_response)
+        }
         Err(err) => error_page(&state, &user, err),
     }
 }
@@ -85,7 +88,8 @@ pub async fn document(
 /// "Печать" on a payment: its invoice, issued now if it had none.
 pub async fn payment_invoice(State(state): State<AppState>, user: PortalUser, Path(id): Path<i64>) -> Response {
     match state.engine.payment_invoice(&user.ctx, id).await {
-        Ok(doc) => render_issued(&state.documents, &doc, Format::Html).unwrap_or_else(IntoResponse::into_response),
+        Ok(doc) => render_issued(&state.documents, &doc, Format::Html, paper_lang(user.locale))
+            .unwrap_or_else(IntoResponse::into_response),
         Err(err) => error_page(&state, &user, err),
     }
 }

@@ -14,6 +14,7 @@ use crate::api::documents::render_reconciliation;
 use crate::portal::form::Form;
 use crate::portal::pages::error_page;
 use crate::portal::pages::frame::frame;
+use crate::portal::pages::paper_lang;
 use crate::portal::session::PortalUser;
 
 #[derive(Serialize)]
@@ -53,7 +54,9 @@ pub async fn reconciliation(
             let format = q.get("format").and_then(|f| Format::parse(f)).unwrap_or(Format::Html);
             match state.engine.reconciliation(&user.ctx, id, from, to).await {
                 Ok(act) => {
-                    return render_reconciliation(&state.documents, &act, format).unwrap_or_else(IntoResponse::into_response);
+                    return render_reconciliation(&state, &user.ctx, &act, format, paper_lang(locale))
+                        .await
+                        .unwrap_or_else(IntoResponse::into_response);
                 }
                 Err(e) if e.field().is_some() => form.refusal(&e, None, catalog, locale),
                 Err(e) => return error_page(&state, &user, e),
