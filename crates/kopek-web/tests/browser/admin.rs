@@ -56,7 +56,7 @@ async fn ops5_acc4_an_accountant_finds_a_client_by_inn_and_credits_its_transfer_
     };
     p.t.engine.credit_payment(&p.admin, client.id, before).await.unwrap();
     let transfer = p.t.engine.start_payment(&owner, client.id, start(payer.id, method.id, "4321.09")).await.unwrap();
-    let number = transfer.number.clone();
+    let id = transfer.id;
 
     let accountant = staff(&p, "accountant").await;
     staff_log_in(&p, &accountant).await;
@@ -67,12 +67,12 @@ async fn ops5_acc4_an_accountant_finds_a_client_by_inn_and_credits_its_transfer_
     p.click("open-ROMASHKA").await;
     assert_eq!(p.heading().await, "ROMASHKA · Client ROMASHKA");
     assert_eq!(p.text("balance").await, "100,00 ₽");
-    assert!(p.text(&format!("awaiting-{number}")).await.contains("4 321,09 ₽"));
-    p.click(&format!("credit-{number}")).await;
+    assert!(p.text(&format!("awaiting-{id}")).await.contains("4 321,09 ₽"));
+    p.click(&format!("credit-payment-{id}")).await;
     assert_eq!(p.path().await, format!("/admin/clients/{}", client.id));
     assert_eq!(p.text("notice").await, "Платёж зачислен");
     assert_eq!(p.text("balance").await, "4 421,09 ₽");
-    assert!(p.driver.find_all(By::Css(format!("[data-test='awaiting-{number}']"))).await.unwrap().is_empty());
+    assert!(p.driver.find_all(By::Css(format!("[data-test='awaiting-{id}']"))).await.unwrap().is_empty());
     p.click("logout").await;
 
     let transfer = p.t.engine.start_payment(&owner, client.id, start(payer.id, method.id, "10.00")).await.unwrap();
@@ -80,8 +80,8 @@ async fn ops5_acc4_an_accountant_finds_a_client_by_inn_and_credits_its_transfer_
     staff_log_in(&p, &read_only).await;
     p.go(&format!("/admin/clients/{}", client.id)).await;
     assert_eq!(p.text("role").await, "только просмотр");
-    assert!(p.text(&format!("awaiting-{}", transfer.number)).await.contains("10,00 ₽"));
-    assert!(p.driver.find_all(By::Css("[data-test^='credit-']")).await.unwrap().is_empty(), "no «Зачислить» for read-only");
+    assert!(p.text(&format!("awaiting-{}", transfer.id)).await.contains("10,00 ₽"));
+    assert!(p.driver.find_all(By::Css("[data-test^='credit-payment-']")).await.unwrap().is_empty(), "no «Зачислить» for read-only");
     assert!(p.driver.find_all(By::Css("[data-test='limits-form']")).await.unwrap().is_empty());
     assert_eq!(p.text("balance").await, "4 421,09 ₽");
     p.close().await;

@@ -142,7 +142,8 @@ pub async fn change_state(State(state): State<AppState>, user: StaffUser, Path(i
     match state.engine.update_client(&user.ctx, id, changes).await {
         Ok(_) => redirect_with_notice(&format!("/admin/clients/{id}"), "notice-saved"),
         Err(e) => {
-            form.refusal(&e, Some("state"), catalog, user.locale);
+            let at = if matches!(e, kopek_engine::EngineError::Forbidden { .. }) { None } else { Some("state") };
+            form.refusal(&e, at, catalog, user.locale);
             show_card(&state, &user, id, refused_status(&e), None, Some(form)).await
         }
     }

@@ -64,7 +64,8 @@ pub fn field_error(html: &str, field: &str) -> Option<String> {
 }
 
 fn form_token(html: &str) -> String {
-    let at = html.find("name=\"_csrf\" value=\"").expect("a form with its token") + "name=\"_csrf\" value=\"".len();
+    let at = html.find("name=\"_csrf\" value=\"").unwrap_or_else(|| panic!("a form with its token: {html}"))
+        + "name=\"_csrf\" value=\"".len();
     html[at..at + 64].to_string()
 }
 
