@@ -123,7 +123,7 @@ impl Engine {
         for kind in DocumentKind::ALL {
             documents.extend(self.documents(ctx, client_id, *kind).await?);
         }
-        documents.sort_by(|a, b| (b.issued_on, b.id).cmp(&(a.issued_on, a.id)));
+        documents.sort_by_key(|d| std::cmp::Reverse((d.issued_on, d.id)));
         documents.truncate(CARD_ROWS);
         let mut conn = self.store.conn().await?;
         // The subjects and states only: reading a ticket's messages is for
