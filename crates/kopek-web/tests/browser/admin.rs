@@ -81,7 +81,10 @@ async fn ops5_acc4_an_accountant_finds_a_client_by_inn_and_credits_its_transfer_
     p.go(&format!("/admin/clients/{}", client.id)).await;
     assert_eq!(p.text("role").await, "только просмотр");
     assert!(p.text(&format!("awaiting-{}", transfer.id)).await.contains("10,00 ₽"));
-    assert!(p.driver.find_all(By::Css("[data-test^='credit-payment-']")).await.unwrap().is_empty(), "no «Зачислить» for read-only");
+    assert!(
+        p.driver.find_all(By::Css("[data-test^='credit-payment-']")).await.unwrap().is_empty(),
+        "no «Зачислить» for read-only"
+    );
     assert!(p.driver.find_all(By::Css("[data-test='limits-form']")).await.unwrap().is_empty());
     assert_eq!(p.text("balance").await, "4 421,09 ₽");
     p.close().await;
