@@ -60,6 +60,18 @@ impl StaffRole {
     pub fn may_manage_accounts(self) -> bool {
         matches!(self, StaffRole::Admin | StaffRole::Support)
     }
+
+    /// A client's money terms: the credit limit, the disconnection
+    /// threshold and the loyalty discount. An accountant's work, not
+    /// support's: they decide how much a client may owe.
+    pub fn may_change_limits(self) -> bool {
+        matches!(self, StaffRole::Admin | StaffRole::Accountant)
+    }
+
+    /// Read-only staff see every screen and change nothing.
+    pub fn may_change(self) -> bool {
+        !matches!(self, StaffRole::ReadOnly)
+    }
 }
 
 stored_enum! {
@@ -301,5 +313,10 @@ mod tests {
         assert!(!StaffRole::ReadOnly.may_move_money());
         assert!(StaffRole::Support.may_manage_accounts());
         assert!(!StaffRole::ReadOnly.may_manage_accounts());
+        assert!(!StaffRole::Accountant.may_manage_accounts());
+        assert!(StaffRole::Accountant.may_change_limits() && StaffRole::Admin.may_change_limits());
+        assert!(!StaffRole::Support.may_change_limits() && !StaffRole::ReadOnly.may_change_limits());
+        let changers: Vec<_> = StaffRole::ALL.iter().filter(|r| r.may_change()).collect();
+        assert_eq!(changers, [&StaffRole::Admin, &StaffRole::Accountant, &StaffRole::Support]);
     }
 }

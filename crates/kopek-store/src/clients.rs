@@ -127,3 +127,33 @@ pub async fn set_credit_blocked(conn: &mut Conn, id: i64, blocked: bool) -> Resu
         .bind(id).bind(blocked).execute(db).await)?;
     Ok(())
 }
+
+/// OPS-5: what a staff search looks for. The patterns are LIKE patterns
+/// with `\` escaping; `lower_pattern` is lower-cased, for the letters
+/// `LOWER()` folds (SQLite folds only Latin ones, so a Cyrillic name is
+/// also matched as typed, by `pattern`).
+pub struct Search {
+    pub pattern: String,
+    pub lower_pattern: String,
+    /// The digits of an INN or a phone number, when the query could be one.
+    pub digits: Option<String>,
+}
+
+/// Clients matching `s` by code, name, a user's e-mail or phone, or a
+/// payer's INN, in id order after `after_id`.
+pub async fn search(conn: &mut Conn, s: &Search, after_id: i64, limit: i64) -> Result<Vec<ClientRow>> {
+    let phone = s.digits.as_ref().map(|d| format!("%{d}%"));
+    // Payers' details are stored as compact JSON: an INN is `"inn":"…"`.
+    let inn = s.digits.as_ref().map(|d| format!("%\"inn\":\"{d}%"));
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT id, code, name, country, currency, balance, credit_limit, disconnect_threshold, state, created_at, loyalty_percent, credit_blocked
+         FROM clients WHERE id > $1 AND (
+             code LIKE $2 ESCAPE '\\' OR LOWER(code) LIKE $3 ESCAPE '\\'
+             OR name LIKE $2 ESCAPE '\\' OR LOWER(name) LIKE $3 ESCAPE '\\'
+             OR id IN (SELECT client_id FROM client_users
+                       WHERE LOWER(email) LIKE $3 ESCAPE '\\' OR ($4 IS NOT NULL AND phone LIKE $4))
+             OR ($5 IS NOT NULL AND id IN (SELECT client_id FROM payers WHERE deleted_at IS NULL AND details LIKE $5)))
+         ORDER BY id LIMIT $6")
+        .bind(after_id).bind(&s.pattern).bind(&s.lower_pattern).bind(phone.as_deref()).bind(inn.as_deref()).bind(limit)
+        .fetch_all(db).await)?)
+}

@@ -173,3 +173,32 @@ pub async fn flows_of_client(conn: &mut Conn, client_id: i64) -> Result<Vec<Flow
     Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", FLOW_COLS, " FROM payments WHERE client_id = $1 ORDER BY id"))
         .bind(client_id).fetch_all(db).await)?)
 }
+
+/// A bank transfer still waiting for its money, with its client, for the
+/// staff's list (PMT-4, OPS-5).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AwaitingRow {
+    pub id: i64,
+    pub number: String,
+    pub client_id: i64,
+    pub client_code: String,
+    pub client_name: String,
+    pub amount: i64,
+    pub currency: String,
+    #[sqlx(try_from = "String")]
+    pub status: PaymentStatus,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Transfers waiting for money (`new` or `paying`), oldest first, after
+/// payment `after_id`; `client_id` narrows to one client's.
+pub async fn awaiting_page(conn: &mut Conn, client_id: Option<i64>, after_id: i64, limit: i64) -> Result<Vec<AwaitingRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT p.id, p.number, p.client_id, c.code AS client_code, c.name AS client_name, p.amount, p.currency,
+                p.status, p.created_at
+         FROM payments p JOIN clients c ON c.id = p.client_id
+         WHERE p.gateway = 'bank_transfer' AND p.status IN ('new', 'paying') AND p.number IS NOT NULL
+           AND p.id > $1 AND ($2 IS NULL OR p.client_id = $2)
+         ORDER BY p.id LIMIT $3")
+        .bind(after_id).bind(client_id).bind(limit).fetch_all(db).await)?)
+}

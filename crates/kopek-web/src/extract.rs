@@ -168,12 +168,18 @@ fn bearer_token(parts: &Parts) -> Result<Option<String>, ApiError> {
 /// (`None`): never readable by scripts, not sent by other sites' forms, and
 /// Secure when Kopek is served over HTTPS.
 pub fn session_cookie_header(settings: &kopek_engine::Settings, token: Option<&str>) -> String {
+    login_cookie_header(settings, SESSION_COOKIE, "/", token)
+}
+
+/// A login's cookie `name`, sent only under `path`: the portal's session
+/// ([`session_cookie_header`]) or the staff panel's.
+pub fn login_cookie_header(settings: &kopek_engine::Settings, name: &str, path: &str, token: Option<&str>) -> String {
     let (value, max_age) = match token {
         Some(t) => (t, settings.session_ttl.num_seconds()),
         None => ("", 0),
     };
     let secure = if settings.behind_https() { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}")
+    format!("{name}={value}; HttpOnly; SameSite=Lax; Path={path}; Max-Age={max_age}{secure}")
 }
 
 pub fn session_cookie(headers: &axum::http::HeaderMap) -> Option<String> {

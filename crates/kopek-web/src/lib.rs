@@ -1,8 +1,9 @@
 //! Kopek's HTTP face: `/api/v1` (JSON, OpenAPI at `/api/v1/openapi.json`,
-//! Swagger UI at `/api/docs`), `/healthz`, `/metrics` and the front page.
+//! Swagger UI at `/api/docs`), `/healthz`, `/metrics`, the client portal and the staff panel.
 //! Handlers are thin: they extract the caller and the input, call one
 //! engine use case, and map its error to a status.
 
+pub mod admin;
 pub mod api;
 pub mod error;
 pub mod extract;
@@ -91,6 +92,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/sandbox/pay/{id}", get(sandbox::page).post(sandbox::settle))
         .merge(portal::routes())
+        .merge(admin::routes())
         .fallback(ops::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), extract::limit_body))
         // `limit_body` bounds every body, a ticket's files included (SUP-1);

@@ -1,6 +1,6 @@
 //! What stands between the open internet and the engine (SEC-1): a rate
-//! per address on the doors anyone may knock at without a login — the two
-//! login forms and the gateways' webhooks — so a guesser or a forger is
+//! per address on the doors anyone may knock at without a login — the
+//! login forms (API, portal, staff panel) and the gateways' webhooks — so a guesser or a forger is
 //! slowed before argon2 or the database does any work; the headers every
 //! API answer carries; and the token `/metrics` may ask for.
 
@@ -90,7 +90,8 @@ fn door(method: &Method, path: &str) -> Option<Door> {
     }
     match path {
         "/api/v1/auth/login" | "/api/v1/auth/second-step" | "/api/v1/auth/enrol/confirm" => Some(Door::ApiLogin),
-        "/login" | "/login/second-step" => Some(Door::PortalLogin),
+        // The staff panel's login shares the portal's page-shaped refusal.
+        "/login" | "/login/second-step" | "/admin/login" | "/admin/login/second-step" => Some(Door::PortalLogin),
         p if p.starts_with("/api/v1/webhooks/") => Some(Door::Webhook),
         _ => None,
     }

@@ -180,6 +180,11 @@ impl Engine {
         {
             return Err(EngineError::forbidden("a client's user may issue tokens only for itself"));
         }
+        // ACC-4: a token acts with its login's role, so only an admin issues
+        // one for another login: an accountant can't mint an admin's.
+        if matches!(ctx.actor, Actor::Staff { id, .. } if principal.principal_id != id || principal.principal_kind != "staff") {
+            ctx.actor.ensure_admin()?;
+        }
         let (token, hash) = new_secret("kpk_");
         let id = users::insert_token(&mut uow.conn, &hash, &principal, label, uow.now).await?;
         uow.audit("token.create", "api_token", id, None, serde_json::json!({ "email": email, "label": label })).await?;

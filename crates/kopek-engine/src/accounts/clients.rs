@@ -154,9 +154,18 @@ impl Engine {
         Ok(rows.iter().map(Client::from).collect())
     }
 
+    /// ACC-4: the money terms (limit, threshold, discount) are admins' and
+    /// accountants'; blocking and unblocking the account is admins' and
+    /// support's. A change of both needs both.
     pub async fn update_client(&self, ctx: &Ctx, id: i64, req: ClientChanges) -> Result<Client> {
         ctx.actor.ensure_sees_client(id)?;
-        ctx.actor.ensure_may_manage_accounts()?;
+        if req.credit_limit.is_some() || req.disconnect_threshold.is_some() || req.loyalty_percent.is_some() {
+            ctx.actor.ensure_may_change_limits()?;
+        }
+        if req.state.is_some() {
+            ctx.actor.ensure_may_manage_accounts()?;
+        }
+        ctx.actor.ensure_may_change()?;
         let mut uow = self.begin(ctx).await?;
         let row = clients::lock(&mut uow.conn, id).await?.ok_or_else(|| EngineError::not_found("client", id))?;
         let currency: Currency = row.currency.parse()?;

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod avatars;
+pub mod client_card;
 pub mod clients;
 pub mod password;
 pub mod personal_data;

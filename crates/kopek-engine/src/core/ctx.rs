@@ -102,6 +102,47 @@ impl Actor {
         }
     }
 
+    /// ACC-4: a client's credit limit, disconnection threshold and loyalty
+    /// discount are set by admins and accountants.
+    pub fn ensure_may_change_limits(&self) -> Result<()> {
+        match self {
+            Actor::Staff { role, .. } if role.may_change_limits() => Ok(()),
+            Actor::System { .. } => Ok(()),
+            _ => Err(EngineError::forbidden("only admins and accountants change a client's limits")),
+        }
+    }
+
+    /// ACC-4: a read-only staff member changes nothing. [`crate::core::uow::Uow::audit`]
+    /// asks this of every change, so a use case that forgot its own check
+    /// still refuses one.
+    pub fn ensure_may_change(&self) -> Result<()> {
+        match self {
+            Actor::Staff { role, .. } if !role.may_change() => Err(EngineError::Forbidden {
+                code: "read_only",
+                message: "a read-only staff member sees everything and changes nothing".into(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// ACC-4: what this login may do, for pages to offer only that; the
+    /// use cases check again whatever is posted.
+    pub fn powers(&self) -> Powers {
+        let role = match self {
+            Actor::Staff { role, .. } => Some(*role),
+            Actor::ClientUser { .. } => return Powers::default(),
+            Actor::System { .. } => None,
+        };
+        let has = |f: fn(StaffRole) -> bool| role.is_none_or(f);
+        Powers {
+            move_money: has(StaffRole::may_move_money),
+            change_limits: has(StaffRole::may_change_limits),
+            manage_accounts: has(StaffRole::may_manage_accounts),
+            admin: has(|r| r == StaffRole::Admin),
+            change: has(StaffRole::may_change),
+        }
+    }
+
     /// What only the provider's people (or the system) may do or read;
     /// `what` completes "only staff …" in the refusal.
     pub fn ensure_staff(&self, what: &str) -> Result<()> {
@@ -117,6 +158,20 @@ impl Actor {
             _ => Err(EngineError::forbidden("only admins do this")),
         }
     }
+}
+
+/// ACC-4: what a login's role lets it do, as [`Actor::powers`] reads it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Powers {
+    /// Credit payments, post and reverse expenses.
+    pub move_money: bool,
+    /// Set credit limits, thresholds and loyalty discounts.
+    pub change_limits: bool,
+    /// Create clients and users, block and unblock accounts.
+    pub manage_accounts: bool,
+    pub admin: bool,
+    /// Anything at all: false for read-only staff.
+    pub change: bool,
 }
 
 /// The context of one call: the actor, the address it came from, and the
@@ -170,6 +225,20 @@ mod tests {
         assert!(staff.ensure_sees_client(8).is_ok());
         assert!(staff.ensure_may_move_money().is_err());
         assert!(user.ensure_may_move_money().is_err());
+    }
+
+    #[test]
+    fn acc4_powers_follow_the_role() {
+        let of = |role| Actor::Staff { id: 1, email: "s@b.c".into(), role }.powers();
+        let accountant = of(StaffRole::Accountant);
+        assert!(accountant.move_money && accountant.change_limits && !accountant.manage_accounts && accountant.change);
+        let support = of(StaffRole::Support);
+        assert!(!support.move_money && !support.change_limits && support.manage_accounts && support.change);
+        assert_eq!(of(StaffRole::ReadOnly), Powers::default());
+        let read_only = Actor::Staff { id: 1, email: "r@b.c".into(), role: StaffRole::ReadOnly };
+        assert_eq!(read_only.ensure_may_change().unwrap_err().code(), "read_only");
+        assert!(read_only.ensure_may_change_limits().is_err());
+        assert!(Actor::system("cli").powers().admin);
     }
 
     #[test]

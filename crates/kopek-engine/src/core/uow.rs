@@ -16,6 +16,10 @@ use crate::core::error::{EngineError, Result};
 /// Attempts an outbox message gets before it is dead, unless said otherwise.
 pub const DEFAULT_MAX_ATTEMPTS: i64 = 10;
 
+/// What a read-only staff member may still do: look after its own login
+/// (an API token for itself to read with; another login's is an admin's).
+const SELF_SERVICE: [&str; 4] = ["two_factor.enrol", "two_factor.enable", "two_factor.disable", "token.create"];
+
 pub struct Uow<'e> {
     pub conn: Conn,
     /// The time of this unit of work, read once from the engine's clock.
@@ -76,6 +80,12 @@ impl<'e> Uow<'e> {
         details: serde_json::Value,
     ) -> Result<()> {
         let actor = &self.ctx.actor;
+        // ACC-4: every change is audited, so this is where a read-only
+        // login is stopped whatever use case it reached; only its own
+        // login's safety (two-step authentication) is its to change.
+        if !SELF_SERVICE.contains(&action) {
+            actor.ensure_may_change()?;
+        }
         audit::insert(
             &mut self.conn,
             &audit::NewAudit {

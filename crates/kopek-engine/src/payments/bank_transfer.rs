@@ -52,7 +52,58 @@ pub struct StatementReport {
     pub results: Vec<StatementResult>,
 }
 
+/// A bank transfer waiting for its money, as staff see it in their list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AwaitingTransfer {
+    pub id: i64,
+    pub number: String,
+    pub client_id: i64,
+    pub client_code: String,
+    pub client_name: String,
+    /// What crediting it adds to the balance.
+    pub amount: Amount,
+    pub currency: String,
+    pub status: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// One page of waiting transfers, and where the next one starts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AwaitingPage {
+    pub payments: Vec<AwaitingTransfer>,
+    pub next_after: Option<i64>,
+}
+
+/// Waiting transfers a page shows.
+pub const AWAITING_PAGE: i64 = 50;
+
 impl Engine {
+    /// PMT-4, OPS-5: the bank transfers still waiting for their money,
+    /// oldest first, a page at a time; every staff role reads them.
+    pub async fn awaiting_transfers(&self, ctx: &Ctx, client_id: Option<i64>, after_id: i64) -> Result<AwaitingPage> {
+        ctx.actor.ensure_staff("list the transfers awaiting money")?;
+        let mut conn = self.store.conn().await?;
+        let mut rows = store::awaiting_page(&mut conn, client_id, after_id, AWAITING_PAGE + 1).await?;
+        let more = rows.len() as i64 > AWAITING_PAGE;
+        rows.truncate(AWAITING_PAGE as usize);
+        let next_after = if more { rows.last().map(|r| r.id) } else { None };
+        let payments = rows
+            .into_iter()
+            .map(|r| AwaitingTransfer {
+                id: r.id,
+                number: r.number,
+                client_id: r.client_id,
+                client_code: r.client_code,
+                client_name: r.client_name,
+                amount: Amount::from_units(r.amount, crate::core::views::minor(&r.currency)),
+                currency: r.currency,
+                status: r.status.to_string(),
+                created_at: r.created_at,
+            })
+            .collect();
+        Ok(AwaitingPage { payments, next_after })
+    }
+
     /// Credits the transfers a statement pays. Each credit is its own unit
     /// of work; importing the same statement again credits nothing more.
     pub async fn import_bank_statement(&self, ctx: &Ctx, lines: Vec<StatementLine>) -> Result<StatementReport> {

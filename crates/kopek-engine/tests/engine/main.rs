@@ -29,6 +29,7 @@ mod portal;
 mod privacy;
 mod rights;
 mod simulation;
+mod staff_roles;
 mod support;
 mod support_files;
 mod support_staff_notice;

@@ -85,7 +85,7 @@ fn res_sets(h: &HeaderMap, name: &str) -> bool {
 }
 
 /// A notice key as the redirect left it: lowercase words and dashes only.
-fn notice_key(headers: &HeaderMap) -> Option<String> {
+pub fn notice_key(headers: &HeaderMap) -> Option<String> {
     cookie(headers, NOTICE_COOKIE)
         .filter(|k| !k.is_empty() && k.len() <= 64 && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'))
 }

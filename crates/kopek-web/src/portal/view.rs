@@ -43,6 +43,19 @@ pub struct Frame {
     pub test_time: Option<String>,
 }
 
+/// What a page's frame gives the renderer besides itself: the language
+/// the page is written in. The portal's [`Frame`] and the staff panel's
+/// frame both render through [`Views`].
+pub trait PageFrame: Serialize {
+    fn locale(&self) -> Locale;
+}
+
+impl PageFrame for Frame {
+    fn locale(&self) -> Locale {
+        self.locale
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Me {
     pub email: String,
@@ -107,13 +120,13 @@ impl Views {
 
     /// Renders `template` with the frame and the page's own data (`page`
     /// in the template).
-    pub fn render(&self, template: &str, frame: &Frame, page: impl Serialize) -> Response {
+    pub fn render(&self, template: &str, frame: &impl PageFrame, page: impl Serialize) -> Response {
         self.render_status(StatusCode::OK, template, frame, page)
     }
 
-    pub fn render_status(&self, status: StatusCode, template: &str, frame: &Frame, page: impl Serialize) -> Response {
+    pub fn render_status(&self, status: StatusCode, template: &str, frame: &impl PageFrame, page: impl Serialize) -> Response {
         let ctx = minijinja::context! {
-            locale => frame.locale.code(),
+            locale => frame.locale().code(),
             frame => Value::from(Serde(frame)),
             page => Value::from(Serde(&page)),
         };
@@ -128,7 +141,7 @@ impl Views {
                     next = cause.source();
                 }
                 tracing::error!(template, error = %chain, "page failed to render");
-                (StatusCode::INTERNAL_SERVER_ERROR, Html(self.catalog.text(frame.locale, "error-page-broken", &[])))
+                (StatusCode::INTERNAL_SERVER_ERROR, Html(self.catalog.text(frame.locale(), "error-page-broken", &[])))
                     .into_response()
             }
         }

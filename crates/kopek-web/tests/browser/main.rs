@@ -2,6 +2,7 @@
 //! clicked through in Russian and English. A test binary of its own, so the
 //! browser's dependencies link once and apart from the API tests.
 
+mod admin;
 mod avatars;
 mod client;
 mod documents;

@@ -12,19 +12,21 @@ use serde::{Deserialize, Serialize};
 use crate::AppState;
 use crate::extract::{LoginPlace, session_cookie, session_cookie_header};
 use crate::portal::form::{Form, message};
-use crate::portal::i18n::Locale;
+use crate::portal::i18n::{Catalog, Locale};
 use crate::portal::session::{CsrfToken, FormData, LANG_COOKIE, PortalUser, local_path, redirect, request_locale};
 use crate::portal::view::Frame;
 
+/// Where a login page sends the user once logged in.
 #[derive(Debug, Deserialize)]
 pub struct Next {
-    next: Option<String>,
+    pub next: Option<String>,
 }
 
+/// The password login page (the portal's and the staff panel's).
 #[derive(Serialize)]
-struct LoginPage {
-    form: Form,
-    next: String,
+pub struct LoginPage {
+    pub form: Form,
+    pub next: String,
 }
 
 fn login_frame(state: &AppState, headers: &HeaderMap, csrf: &CsrfToken) -> Frame {
@@ -59,13 +61,8 @@ pub async fn login(
 ) -> Response {
     let frame = login_frame(&state, &headers, &csrf);
     let next = local_path(data.get("next"));
-    let mut form = Form::from_data(&data);
     let catalog = &state.views.catalog;
-    let email = form.required(&data, "email", catalog, frame.locale);
-    let password = data.get("password").unwrap_or("").to_string();
-    if password.is_empty() {
-        form.error("password", catalog.text(frame.locale, "error-required", &[]));
-    }
+    let (mut form, email, password) = credentials(&data, catalog, frame.locale);
     if form.is_ok() {
         match state.engine.login_step(LoginKind::Client, &email, &password).await {
             Ok(LoginStep::Session(session)) => return logged_in(&state, &session, &next, &place).await,
@@ -81,11 +78,12 @@ pub async fn login(
     state.views.render_status(StatusCode::UNPROCESSABLE_ENTITY, "portal/login.html", &frame, LoginPage { form, next })
 }
 
+/// The second step's page (SEC-2).
 #[derive(Serialize)]
-struct CodePage {
-    form: Form,
-    next: String,
-    ticket: String,
+pub struct CodePage {
+    pub form: Form,
+    pub next: String,
+    pub ticket: String,
 }
 
 /// SEC-2: the login's second step; a wrong code stays on the page (and
@@ -101,22 +99,54 @@ pub async fn second_step(
     let frame = login_frame(&state, &headers, &csrf);
     let next = local_path(data.get("next"));
     let ticket = data.text("ticket");
+    match check_code(&state, &data, &ticket, frame.locale).await {
+        CodeOutcome::LoggedIn(session) => logged_in(&state, &session, &next, &place).await,
+        CodeOutcome::Again(form) => {
+            let page = CodePage { form, next, ticket };
+            state.views.render_status(StatusCode::UNPROCESSABLE_ENTITY, "portal/login_code.html", &frame, page)
+        }
+        CodeOutcome::Restart(form) => {
+            state.views.render_status(StatusCode::UNPROCESSABLE_ENTITY, "portal/login.html", &frame, LoginPage { form, next })
+        }
+    }
+}
+
+/// A login form's email and password as typed, each missing one next to
+/// its field (the portal's and the staff panel's forms alike).
+pub fn credentials(data: &FormData, catalog: &Catalog, locale: Locale) -> (Form, String, String) {
+    let mut form = Form::from_data(data);
+    let email = form.required(data, "email", catalog, locale);
+    let password = data.get("password").unwrap_or("").to_string();
+    if password.is_empty() {
+        form.error("password", catalog.text(locale, "error-required", &[]));
+    }
+    (form, email, password)
+}
+
+/// Where a login's second step leads.
+pub enum CodeOutcome {
+    LoggedIn(Session),
+    /// A wrong or missing code: the code form again, the message at its field.
+    Again(Form),
+    /// The ticket ran out or the login locked: back to the password form.
+    Restart(Form),
+}
+
+/// SEC-2: checks the code of the form against the login's ticket.
+pub async fn check_code(state: &AppState, data: &FormData, ticket: &str, locale: Locale) -> CodeOutcome {
     let catalog = &state.views.catalog;
     let mut form = Form::default();
-    let code = form.required(&data, "code", catalog, frame.locale);
+    let code = form.required(data, "code", catalog, locale);
     if form.is_ok() {
-        match state.engine.login_second_step(&ticket, &code).await {
-            Ok(session) => return logged_in(&state, &session, &next, &place).await,
-            Err(e) if e.field().is_some() => form.refusal(&e, None, catalog, frame.locale),
+        match state.engine.login_second_step(ticket, &code).await {
+            Ok(session) => return CodeOutcome::LoggedIn(session),
+            Err(e) if e.field().is_some() => form.refusal(&e, None, catalog, locale),
             Err(e) => {
-                let form = Form { general: Some(message(&e, None, catalog, frame.locale)), ..Form::default() };
-                let page = LoginPage { form, next };
-                return state.views.render_status(StatusCode::UNPROCESSABLE_ENTITY, "portal/login.html", &frame, page);
+                return CodeOutcome::Restart(Form { general: Some(message(&e, None, catalog, locale)), ..Form::default() });
             }
         }
     }
-    let page = CodePage { form, next, ticket };
-    state.views.render_status(StatusCode::UNPROCESSABLE_ENTITY, "portal/login_code.html", &frame, page)
+    CodeOutcome::Again(form)
 }
 
 /// The session's cookie, on to `next`, the login written to the user's

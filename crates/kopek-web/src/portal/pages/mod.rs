@@ -19,25 +19,32 @@ use crate::portal::form::message;
 use crate::portal::session::PortalUser;
 use crate::portal::view::Frame;
 
+/// A refusal's page: its title's catalog key and the message.
 #[derive(Serialize)]
-struct Problem {
-    title_key: &'static str,
-    message: String,
+pub struct Problem {
+    pub title_key: &'static str,
+    pub message: String,
+}
+
+/// The status and title of the page for a refusal that is not a form's
+/// (the portal's and the staff panel's); our own failure is logged here.
+pub fn problem_of(err: &EngineError) -> (StatusCode, &'static str) {
+    match err {
+        EngineError::NotFound { .. } => (StatusCode::NOT_FOUND, "problem-not-found"),
+        EngineError::Forbidden { .. } => (StatusCode::FORBIDDEN, "problem-forbidden"),
+        e if e.is_internal() => {
+            tracing::error!(error = %e.chain(), "page failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "problem-internal")
+        }
+        _ => (StatusCode::CONFLICT, "problem-refused"),
+    }
 }
 
 /// The page for a refusal that is not a form's: another client's id in the
 /// URL is "not found", a missing right is "forbidden", our failure is
 /// "something went wrong" — never a stack trace.
 pub fn error_page(state: &AppState, user: &PortalUser, err: EngineError) -> Response {
-    let (status, title_key) = match &err {
-        EngineError::NotFound { .. } => (StatusCode::NOT_FOUND, "problem-not-found"),
-        EngineError::Forbidden { .. } => (StatusCode::FORBIDDEN, "problem-forbidden"),
-        e if e.is_internal() => {
-            tracing::error!(error = %e.chain(), "portal page failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "problem-internal")
-        }
-        _ => (StatusCode::CONFLICT, "problem-refused"),
-    };
+    let (status, title_key) = problem_of(&err);
     let frame = Frame {
         locale: user.locale,
         csrf: user.csrf.clone(),

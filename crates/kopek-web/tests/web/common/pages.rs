@@ -64,7 +64,8 @@ pub fn field_error(html: &str, field: &str) -> Option<String> {
 }
 
 fn form_token(html: &str) -> String {
-    let at = html.find("name=\"_csrf\" value=\"").expect("a form with its token") + "name=\"_csrf\" value=\"".len();
+    let at = html.find("name=\"_csrf\" value=\"").unwrap_or_else(|| panic!("a form with its token: {html}"))
+        + "name=\"_csrf\" value=\"".len();
     html[at..at + 64].to_string()
 }
 
@@ -83,6 +84,34 @@ impl App {
         sent.assert_redirect("/");
         pages.csrf = form_token(&pages.get("/").await.1);
         pages
+    }
+}
+
+impl App {
+    /// The staff panel as the staff member `email` sees it, logged in
+    /// through the panel's login form.
+    pub async fn admin_pages(&self, email: &str, password: &str) -> Pages {
+        let http = Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let login = http.get(self.site("/admin/login")).send().await.unwrap().text().await.unwrap();
+        let mut pages = Pages { http, base: self.base.clone(), csrf: form_token(&login) };
+        let sent = pages.form("/admin/login", &[("email", email), ("password", password), ("next", "/admin/clients")]).await;
+        sent.assert_redirect("/admin/clients");
+        pages.csrf = form_token(&pages.get("/admin/clients").await.1);
+        pages
+    }
+
+    /// A staff user with `role` (admin, accountant, support, read_only)
+    /// whose password is `staff-password`: its email.
+    pub async fn staff_user(&self, role: &str) -> String {
+        let email = format!("{}@staff.test", role.replace('_', "-"));
+        let req = kopek_engine::accounts::clients::NewStaff {
+            email: email.clone(),
+            full_name: format!("Staff {role}"),
+            password: "staff-password".into(),
+            role: role.into(),
+        };
+        self.t.engine.create_staff_user(&kopek_engine::Ctx::system("test"), req).await.unwrap();
+        email
     }
 }
 

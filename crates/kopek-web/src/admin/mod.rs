@@ -1,0 +1,32 @@
+//! The staff panel (OPS-5, ACC-4): the provider's people run Kopek from a
+//! browser at `/admin`. Server-rendered pages over the same engine use
+//! cases as the API, in Russian and English, plain forms without
+//! JavaScript; the form token, the security headers, the texts and the
+//! form errors are the portal's machinery. The role gates live in the
+//! engine: a page hides what the role may not do, and the engine refuses
+//! it if it is posted anyway.
+
+pub mod frame;
+pub mod pages;
+pub mod session;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::AppState;
+
+/// The staff panel's routes, under `/admin`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(pages::clients::home))
+        .route("/admin/login", get(pages::auth::login_form).post(pages::auth::login))
+        .route("/admin/login/second-step", post(pages::auth::second_step))
+        .route("/admin/logout", post(pages::auth::logout))
+        .route("/admin/clients", get(pages::clients::search))
+        .route("/admin/clients/{id}", get(pages::clients::card))
+        .route("/admin/clients/{id}/limits", post(pages::clients::change_limits))
+        .route("/admin/clients/{id}/state", post(pages::clients::change_state))
+        .route("/admin/payments", get(pages::payments::awaiting))
+        .route("/admin/payments/{id}/credit", post(pages::payments::credit))
+        .layer(axum::middleware::from_fn(crate::portal::session::guard))
+}

@@ -1,0 +1,150 @@
+//! Clients (OPS-5): the search, the client's card, and the forms that
+//! change a client's money terms and state through `update_client`, which
+//! checks the role (ACC-4).
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use kopek_domain::account::ClientState;
+use kopek_engine::accounts::clients::ClientChanges;
+use kopek_engine::payments::bank_transfer::AwaitingTransfer;
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::admin::frame::{error_page, frame};
+use crate::admin::session::StaffUser;
+use crate::portal::form::Form;
+use crate::portal::session::{FormData, redirect, redirect_with_notice};
+
+pub async fn home() -> Response {
+    redirect("/admin/clients")
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SearchQuery {
+    q: Option<String>,
+    after: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct SearchPage {
+    q: String,
+    clients: Vec<kopek_engine::core::views::Client>,
+    /// The address of the next page, when there is one.
+    next: Option<String>,
+    error: Option<String>,
+}
+
+pub async fn search(State(state): State<AppState>, user: StaffUser, Query(query): Query<SearchQuery>) -> Response {
+    let q = query.q.unwrap_or_default();
+    let frame = frame(&state, &user, "clients", "/admin/clients");
+    match state.engine.search_clients(&user.ctx, &q, query.after.unwrap_or(0)).await {
+        Ok(found) => {
+            let next =
+                found.next_after.map(|after| format!("/admin/clients?q={}&after={after}", crate::portal::session::urlencode(&q)));
+            state.views.render("admin/clients/list.html", &frame, SearchPage { q, clients: found.clients, next, error: None })
+        }
+        Err(e) if e.field().is_some() => {
+            let mut form = Form::default();
+            form.refusal(&e, Some("q"), &state.views.catalog, user.locale);
+            let page = SearchPage { q, clients: Vec::new(), next: None, error: form.errors.remove("q") };
+            state.views.render_status(StatusCode::UNPROCESSABLE_ENTITY, "admin/clients/list.html", &frame, page)
+        }
+        Err(e) => error_page(&state, &user, e),
+    }
+}
+
+#[derive(Serialize)]
+struct CardPage {
+    card: kopek_engine::accounts::client_card::ClientCard,
+    awaiting: Vec<AwaitingTransfer>,
+    limits: Form,
+    state: Form,
+    states: Vec<&'static str>,
+}
+
+/// The card, with the two forms as typed (and refused) or fresh.
+async fn show_card(
+    state: &AppState,
+    user: &StaffUser,
+    id: i64,
+    status: StatusCode,
+    limits: Option<Form>,
+    state_form: Option<Form>,
+) -> Response {
+    let card = match state.engine.client_card(&user.ctx, id).await {
+        Ok(c) => c,
+        Err(e) => return error_page(state, user, e),
+    };
+    let awaiting = match state.engine.awaiting_transfers(&user.ctx, Some(id), 0).await {
+        Ok(a) => a.payments,
+        Err(e) => return error_page(state, user, e),
+    };
+    let c = &card.client;
+    let limits = limits.unwrap_or_else(|| {
+        Form::with(&[
+            ("credit_limit", c.credit_limit.0.to_string()),
+            ("disconnect_threshold", c.disconnect_threshold.0.to_string()),
+            ("loyalty_percent", c.loyalty_percent.0.normalize().to_string()),
+        ])
+    });
+    let state_form = state_form.unwrap_or_else(|| Form::with(&[("state", c.state.clone())]));
+    let states = ClientState::ALL.iter().map(|s| s.as_str()).collect();
+    let path = format!("/admin/clients/{id}");
+    let page = CardPage { card, awaiting, limits, state: state_form, states };
+    state.views.render_status(status, "admin/clients/card.html", &frame(state, user, "clients", &path), page)
+}
+
+pub async fn card(State(state): State<AppState>, user: StaffUser, Path(id): Path<i64>) -> Response {
+    show_card(&state, &user, id, StatusCode::OK, None, None).await
+}
+
+/// A refusal's status: a role that may not is 403, bad input 422.
+fn refused_status(e: &kopek_engine::EngineError) -> StatusCode {
+    match e {
+        kopek_engine::EngineError::Forbidden { .. } => StatusCode::FORBIDDEN,
+        kopek_engine::EngineError::NotFound { .. } => StatusCode::NOT_FOUND,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+/// ACC-4: the credit limit, the disconnection threshold and the loyalty
+/// discount; the engine lets admins and accountants change them.
+pub async fn change_limits(State(state): State<AppState>, user: StaffUser, Path(id): Path<i64>, data: FormData) -> Response {
+    let catalog = &state.views.catalog;
+    let mut form = Form::from_data(&data);
+    let credit_limit = form.amount(&data, "credit_limit", catalog, user.locale);
+    let disconnect_threshold = form.amount(&data, "disconnect_threshold", catalog, user.locale);
+    let loyalty_percent = form.amount(&data, "loyalty_percent", catalog, user.locale);
+    if !form.is_ok() {
+        return show_card(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, Some(form), None).await;
+    }
+    let changes = ClientChanges { credit_limit, disconnect_threshold, loyalty_percent, state: None };
+    match state.engine.update_client(&user.ctx, id, changes).await {
+        Ok(_) => redirect_with_notice(&format!("/admin/clients/{id}"), "notice-saved"),
+        Err(e) => {
+            form.refusal(&e, None, catalog, user.locale);
+            show_card(&state, &user, id, refused_status(&e), Some(form), None).await
+        }
+    }
+}
+
+/// ACC-1, ACC-4: blocking and unblocking the account; the engine lets
+/// admins and support do it.
+pub async fn change_state(State(state): State<AppState>, user: StaffUser, Path(id): Path<i64>, data: FormData) -> Response {
+    let catalog = &state.views.catalog;
+    let mut form = Form::from_data(&data);
+    let new_state = form.required(&data, "state", catalog, user.locale);
+    if !form.is_ok() {
+        return show_card(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, None, Some(form)).await;
+    }
+    let changes = ClientChanges { state: Some(new_state), ..ClientChanges::default() };
+    match state.engine.update_client(&user.ctx, id, changes).await {
+        Ok(_) => redirect_with_notice(&format!("/admin/clients/{id}"), "notice-saved"),
+        Err(e) => {
+            let at = if matches!(e, kopek_engine::EngineError::Forbidden { .. }) { None } else { Some("state") };
+            form.refusal(&e, at, catalog, user.locale);
+            show_card(&state, &user, id, refused_status(&e), None, Some(form)).await
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! One file per screen of the staff panel.
+
+pub mod auth;
+pub mod clients;
+pub mod payments;
