@@ -27,10 +27,12 @@ macro_rules! by_ids {
             DbRef::Pg(db) => {
                 sqlx::query_as(sqlx::AssertSqlSafe($select.replace("{ids}", "= ANY($1)"))).bind($ids).$fetch(db).await?
             }
-            DbRef::Sqlite(db) => sqlx::query_as(sqlx::AssertSqlSafe($select.replace("{ids}", "IN (SELECT value FROM json_each($1))")))
-                .bind(ids_json($ids))
-                .$fetch(db)
-                .await?,
+            DbRef::Sqlite(db) => {
+                sqlx::query_as(sqlx::AssertSqlSafe($select.replace("{ids}", "IN (SELECT value FROM json_each($1))")))
+                    .bind(ids_json($ids))
+                    .$fetch(db)
+                    .await?
+            }
         }
     }};
 }
@@ -60,7 +62,12 @@ pub async fn currencies(conn: &mut Conn, ids: &[i64]) -> Result<Vec<(i64, String
 /// The e-mail addresses of the enabled users of each client among `ids`,
 /// in user order: (client, email).
 pub async fn enabled_user_emails(conn: &mut Conn, ids: &[i64]) -> Result<Vec<(i64, String)>> {
-    Ok(by_ids!(conn, ids, "SELECT client_id, email FROM client_users WHERE enabled AND client_id {ids} ORDER BY client_id, id", fetch_all))
+    Ok(by_ids!(
+        conn,
+        ids,
+        "SELECT client_id, email FROM client_users WHERE enabled AND client_id {ids} ORDER BY client_id, id",
+        fetch_all
+    ))
 }
 
 /// DOC-5: takes `count` numbers of `kind` in `year` at once and returns

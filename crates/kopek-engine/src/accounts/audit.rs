@@ -5,7 +5,7 @@
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use kopek_store::audit::{self as store, AuditFilter, AuditRow};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::Engine;
 use crate::core::ctx::Ctx;
@@ -14,19 +14,24 @@ use crate::core::error::{EngineError, Result};
 /// The most records one page holds.
 pub const MAX_PAGE: i64 = 500;
 
-/// What staff look for; every part optional.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+/// What staff look for; every part optional. The API reads it from the
+/// query string as it stands.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
-    /// The actor's e-mail (or the system job's name).
+    /// The actor's e-mail (any case), or a system job's name.
     pub actor: Option<String>,
     pub client_id: Option<i64>,
     /// An action ("payment.credit") or its group ("payment").
     pub action: Option<String>,
-    /// The first and last day, in the provider's time zone.
+    /// The first day, in the provider's time zone (YYYY-MM-DD).
     pub from: Option<NaiveDate>,
+    /// The last day, inclusive.
     pub to: Option<NaiveDate>,
-    /// Records older than this one: the next page.
+    /// Records older than this id: `next_before` of the previous page.
     pub before: Option<i64>,
+    /// At most this many (1…500, default 100).
     pub limit: Option<i64>,
 }
 

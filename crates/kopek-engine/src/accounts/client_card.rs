@@ -4,12 +4,12 @@
 //! screen. Every staff role reads them; changing what they show goes
 //! through the use cases that own each thing.
 
-use chrono::{DateTime, Utc};
 use kopek_domain::document::DocumentKind;
-use kopek_store::{audit, clients, support};
+use kopek_store::{clients, support};
 use serde::Serialize;
 
 use crate::Engine;
+use crate::accounts::audit::{AuditQuery, AuditRecord};
 use crate::billing::credit_limit::CreditDashboard;
 use crate::charging::subscriptions::Subscription;
 use crate::core::ctx::{Ctx, Powers};
@@ -31,15 +31,6 @@ pub const SEARCH_PAGE: i64 = 25;
 pub struct ClientPage {
     pub clients: Vec<Client>,
     pub next_after: Option<i64>,
-}
-
-/// One record of the client's audit trail (SEC-3).
-#[derive(Debug, Clone, Serialize)]
-pub struct AuditRecord {
-    pub at: DateTime<Utc>,
-    pub actor: String,
-    pub action: String,
-    pub details: String,
 }
 
 /// Everything staff see about one client.
@@ -132,11 +123,9 @@ impl Engine {
         for row in support::client_tickets(&mut conn, client_id).await?.into_iter().take(CARD_ROWS) {
             tickets.push(ticket_view(&mut conn, row).await?);
         }
-        let audit = audit::recent(&mut conn, Some(client_id), 50)
-            .await?
-            .into_iter()
-            .map(|r| AuditRecord { at: r.at, actor: r.actor_label, action: r.action, details: r.details })
-            .collect();
+        drop(conn);
+        let trail = AuditQuery { client_id: Some(client_id), limit: Some(50), ..AuditQuery::default() };
+        let audit = self.audit_log(ctx, &trail).await?.records;
         Ok(ClientCard {
             client,
             balance,

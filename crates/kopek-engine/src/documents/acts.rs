@@ -165,8 +165,7 @@ async fn issue_acts(
 ) -> Result<Vec<kopek_store::documents::DocumentRow>> {
     let payer_ids: Vec<i64> = groups.iter().map(|((_, payer), _)| *payer).collect();
     let client_ids: Vec<i64> = groups.iter().map(|((client, _), _)| *client).collect();
-    let payers: HashMap<i64, PayerRow> =
-        batch::payers(&mut uow.conn, &payer_ids).await?.into_iter().map(|p| (p.id, p)).collect();
+    let payers: HashMap<i64, PayerRow> = batch::payers(&mut uow.conn, &payer_ids).await?.into_iter().map(|p| (p.id, p)).collect();
     let contracts: HashMap<i64, ContractRef> = batch::first_contracts(&mut uow.conn, &payer_ids)
         .await?
         .into_iter()
