@@ -156,6 +156,54 @@ backend_test!(async fn doc2_the_night_of_the_1st_issues_last_month_s_act_at_two_
     assert_eq!(t.engine.documents(&user, client, DocumentKind::Act).await.unwrap().len(), 1);
 });
 
+/// DOC-2, DOC-5 at the night's scale: the acts of several clients issued
+/// in one batch are numbered without a gap in client order, each holding
+/// its own payer's details and its own expenses, and each client's users
+/// are told of their act once.
+backend_test!(async fn doc2_a_batch_of_acts_numbers_each_client_s_act_in_order_with_its_own_expenses(db) {
+    let t = TestEngine::over(db);
+    at_local(&t, 3, 5, 12, 0);
+    let admin = t.admin().await;
+    t.engine.set_provider_details(&admin, provider()).await.unwrap();
+    let mut clients = Vec::new();
+    for (code, name, amount) in [("BA1", "ООО «Альфа»", "100.00"), ("BA2", "ООО «Бета»", "200.50"), ("BA3", "ООО «Гамма»", "300.25")] {
+        let (client, user) = t.client(code, 100_000).await;
+        let payer = t.engine.create_payer(&user, client.id, company(name)).await.unwrap();
+        t.engine.post_expense(&admin, client.id, expense("VDS Fast", amount, "22")).await.unwrap();
+        clients.push((client.id, user, payer.id, name, amount));
+    }
+    at_local(&t, 4, 1, 2, 0);
+    assert_eq!(t.engine.issue_monthly_acts(&admin, day(4, 1)).await.unwrap().issued, 3);
+    for (i, (client, user, payer, name, amount)) in clients.iter().enumerate() {
+        let acts = t.engine.documents(user, *client, DocumentKind::Act).await.unwrap();
+        assert_eq!(acts.len(), 1, "{name}");
+        let act = &acts[0];
+        assert_eq!((act.number.clone(), act.payer_id, s(&act.amount)), (format!("2026-00000{}", i + 1), *payer, amount.to_string()));
+        let data: ActInput = serde_json::from_value(t.engine.document(user, act.id).await.unwrap().data).unwrap();
+        assert_eq!((data.buyer.name.as_str(), data.number.as_str()), (*name, act.number.as_str()));
+        assert_eq!(data.lines.iter().map(|l| l.amount.to_string()).collect::<Vec<_>>(), [amount.to_string()]);
+    }
+    let mut conn = t.engine.store().conn().await.unwrap();
+    let told: Vec<(i64, String, Vec<String>)> = kopek_store::outbox::by_topic(&mut conn, "notification")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| serde_json::from_str::<serde_json::Value>(&r.payload).unwrap())
+        .filter(|v| v["event"] == "act.issued")
+        .map(|v| {
+            let to = v["recipients"].as_array().unwrap().iter().map(|r| r.as_str().unwrap().to_string()).collect();
+            (v["client_id"].as_i64().unwrap(), v["data"]["number"].as_str().unwrap().to_string(), to)
+        })
+        .collect();
+    let expected: Vec<(i64, String, Vec<String>)> = clients
+        .iter()
+        .enumerate()
+        .map(|(i, (client, user, ..))| (*client, format!("2026-00000{}", i + 1), vec![user.actor.label()]))
+        .collect();
+    assert_eq!(told, expected);
+    assert_eq!(t.engine.issue_monthly_acts(&admin, day(4, 1)).await.unwrap().issued, 0, "a second run issues nothing");
+});
+
 backend_test!(async fn doc5_a_payer_edited_after_issue_leaves_its_documents_as_issued(db) {
     let t = TestEngine::over(db);
     at_local(&t, 2, 10, 12, 0);
