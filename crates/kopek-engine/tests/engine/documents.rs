@@ -156,10 +156,10 @@ backend_test!(async fn doc2_the_night_of_the_1st_issues_last_month_s_act_at_two_
     assert_eq!(t.engine.documents(&user, client, DocumentKind::Act).await.unwrap().len(), 1);
 });
 
-/// DOC-2, DOC-5 at the night's scale: the acts of several clients issued
-/// in one batch are numbered without a gap in client order, each holding
-/// its own payer's details and its own expenses, and each client's users
-/// are told of their act once.
+// DOC-2, DOC-5 at the night's scale: the acts of several clients issued
+// in one batch are numbered without a gap in client order, each holding
+// its own payer's details and its own expenses, and each client's users
+// are told of their act once.
 backend_test!(async fn doc2_a_batch_of_acts_numbers_each_client_s_act_in_order_with_its_own_expenses(db) {
     let t = TestEngine::over(db);
     at_local(&t, 3, 5, 12, 0);
