@@ -28,5 +28,6 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/clients/{id}/state", post(pages::clients::change_state))
         .route("/admin/payments", get(pages::payments::awaiting))
         .route("/admin/payments/{id}/credit", post(pages::payments::credit))
+        .route("/admin/audit", get(pages::audit::log))
         .layer(axum::middleware::from_fn(crate::portal::session::guard))
 }

@@ -4,6 +4,7 @@
 //! through the harness in `common`; `spec_schemas` reads the OpenAPI
 //! document alone.
 
+mod admin_audit;
 mod admin_pages;
 mod api;
 mod audit_api;

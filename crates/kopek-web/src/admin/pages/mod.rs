@@ -1,5 +1,6 @@
 //! One file per screen of the staff panel.
 
+pub mod audit;
 pub mod auth;
 pub mod clients;
 pub mod payments;
