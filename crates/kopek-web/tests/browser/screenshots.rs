@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use kopek_engine::jobs::demo::DEMO_CLIENT_PASSWORD;
+use kopek_engine::jobs::demo::{DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, DEMO_CLIENT_PASSWORD};
 use thirtyfour::prelude::*;
 
 use crate::harness::Portal;
@@ -35,6 +35,37 @@ async fn ops5_every_main_page_shows_the_demo_and_is_pictured() {
     let Some(p) = Portal::start(true).await else { return };
     p.t.engine.load_demo().await.unwrap().expect("the demo loads");
     p.log_in("ivanov@romashka.example", DEMO_CLIENT_PASSWORD).await;
+    for (name, path, nav) in PAGES {
+        picture(&p, name, path, nav).await;
+    }
+    p.close().await;
+}
+
+/// The staff panel's screens over the demo, as its admin sees them.
+#[tokio::test]
+async fn ops5_the_staff_panel_s_main_pages_show_the_demo_and_are_pictured() {
+    let Some(p) = Portal::start(true).await else { return };
+    p.t.engine.load_demo().await.unwrap().expect("the demo loads");
+    p.go("/admin/login").await;
+    p.fill("email", DEMO_ADMIN_EMAIL).await;
+    p.fill("password", DEMO_ADMIN_PASSWORD).await;
+    p.click("login").await;
+    let first = p.t.engine.clients(&kopek_engine::Ctx::system("test"), 0, 1).await.unwrap()[0].id;
+    let card = format!("/admin/clients/{first}");
+    for (name, path, nav) in [
+        ("admin-clients", "/admin/clients", "clients"),
+        ("admin-client", card.as_str(), "clients"),
+        ("admin-payments", "/admin/payments", "payments"),
+        ("admin-audit", "/admin/audit", "audit"),
+    ] {
+        picture(&p, name, path, nav).await;
+    }
+    p.close().await;
+}
+
+/// Opens `path`, checks it stays there, marks `nav` in the menu and has a
+/// heading, and saves its picture as `name`.png.
+async fn picture(p: &Portal, name: &str, path: &str, nav: &str) {
     let to_docs = std::env::var("KOPEK_SCREENSHOTS").is_ok_and(|v| v == "1");
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(if to_docs {
         "../../docs/screenshots"
@@ -42,13 +73,10 @@ async fn ops5_every_main_page_shows_the_demo_and_is_pictured() {
         "../../target/screenshots"
     });
     std::fs::create_dir_all(&dir).unwrap();
-    for (name, path, nav) in PAGES {
-        p.go(path).await;
-        assert_eq!(p.path().await, *path, "{name} stays where it was asked for");
-        let marked = p.driver.find(By::Css("[aria-current='page']")).await.unwrap();
-        assert_eq!(marked.attr("data-nav").await.unwrap().as_deref(), Some(*nav), "{name} marks its menu item");
-        assert!(!p.heading().await.is_empty(), "{name} has a heading");
-        p.driver.screenshot(&dir.join(format!("{name}.png"))).await.unwrap();
-    }
-    p.close().await;
+    p.go(path).await;
+    assert_eq!(p.path().await, path, "{name} stays where it was asked for");
+    let marked = p.driver.find(By::Css("[aria-current='page']")).await.unwrap();
+    assert_eq!(marked.attr("data-nav").await.unwrap().as_deref(), Some(nav), "{name} marks its menu item");
+    assert!(!p.heading().await.is_empty(), "{name} has a heading");
+    p.driver.screenshot(&dir.join(format!("{name}.png"))).await.unwrap();
 }
