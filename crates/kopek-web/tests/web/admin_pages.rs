@@ -260,6 +260,8 @@ backend_test!(async fn acc4_an_accountant_credits_a_transfer_and_changes_limits_
     let card = accountant.page(&format!("/admin/clients/{client}")).await;
     assert_eq!(text_at(&card, "data-test=\"notice\"").as_deref(), Some("Платёж зачислен"));
     assert_eq!(text_at(&card, "data-test=\"balance\"").as_deref(), Some("1 234,56 ₽"));
+    let row = &card[card.find(&format!("data-test=\"payment-{id}\"")).expect("the payment on the card")..];
+    assert_eq!(text_at(row, "data-test=\"status\"").as_deref(), Some("Зачислен"), "the status in the staff member's words");
     assert_eq!(app.balance(client).await, "1234.56");
     // Crediting it again is refused with the reason and changes nothing.
     let sent = accountant.form(&format!("/admin/payments/{id}/credit"), &[]).await;
