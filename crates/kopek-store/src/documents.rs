@@ -103,11 +103,6 @@ pub struct NewDocument<'a> {
     pub corrects_id: Option<i64>,
 }
 
-pub async fn insert(conn: &mut Conn, d: &NewDocument<'_>, now: DateTime<Utc>) -> Result<DocumentRow> {
-    let mut rows = crate::documents_batch::insert_documents(conn, std::slice::from_ref(d), now).await?;
-    rows.pop().ok_or_else(|| crate::StoreError::Corrupt("a document insert returned no row".into()))
-}
-
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<DocumentRow>> {
     Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", COLS, " FROM documents WHERE id = $1"))
         .bind(id).fetch_optional(db).await)?)
@@ -144,12 +139,6 @@ pub async fn acts_of_payer(conn: &mut Conn, payer_id: i64, to: NaiveDate) -> Res
 pub async fn mark_replaced(conn: &mut Conn, id: i64) -> Result<()> {
     exec_db!(conn, db => sqlx::query("UPDATE documents SET replaced = TRUE WHERE id = $1").bind(id).execute(db).await)?;
     Ok(())
-}
-
-/// Puts expenses into an act.
-pub async fn add_act_expenses(conn: &mut Conn, document_id: i64, expense_ids: &[i64]) -> Result<()> {
-    let pairs: Vec<(i64, i64)> = expense_ids.iter().map(|e| (document_id, *e)).collect();
-    crate::documents_batch::add_act_expenses(conn, &pairs).await
 }
 
 /// The expenses an act covers, as an act reads them.
