@@ -28,6 +28,11 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/clients/{id}/state", post(pages::clients::change_state))
         .route("/admin/payments", get(pages::payments::awaiting))
         .route("/admin/payments/{id}/credit", post(pages::payments::credit))
+        .route("/admin/payments/statement", get(pages::statements::form).post(pages::statements::preview))
+        .route("/admin/payments/statement/credit", post(pages::statements::credit))
+        .route("/admin/night", get(pages::night::page))
+        .route("/admin/night/rehearsal", post(pages::night::rehearse))
+        .route("/admin/night/run", post(pages::night::run))
         .route("/admin/audit", get(pages::audit::log))
         .layer(axum::middleware::from_fn(crate::portal::session::guard))
 }

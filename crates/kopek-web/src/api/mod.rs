@@ -8,6 +8,7 @@ pub mod clients;
 pub mod documents;
 pub mod ledger;
 pub mod news;
+pub mod night;
 pub mod notifications;
 pub mod orders;
 pub mod payers;
@@ -148,6 +149,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(payments::refused_webhooks))
         .routes(routes!(payments::webhook))
         .routes(routes!(payments::import_statement))
+        .routes(routes!(payments::preview_statement))
+        .routes(routes!(night::night_runs))
+        .routes(routes!(night::rehearse_night))
+        .routes(routes!(night::run_night))
         .routes(routes!(renewals::list_saved_methods, renewals::create_saved_method))
         .routes(routes!(renewals::get_saved_method, renewals::rename_saved_method, renewals::delete_saved_method))
         .routes(routes!(renewals::reconfigure_saved_method))

@@ -3,6 +3,7 @@
 //! browser's dependencies link once and apart from the API tests.
 
 mod admin;
+mod admin_money;
 mod avatars;
 mod client;
 mod documents;
@@ -14,6 +15,8 @@ mod payers;
 mod phone;
 mod screenshots;
 mod services;
+#[path = "../support/statement.rs"]
+mod statement;
 mod story;
 mod support;
 mod two_factor;

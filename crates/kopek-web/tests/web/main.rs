@@ -5,6 +5,7 @@
 //! document alone.
 
 mod admin_audit;
+mod admin_money;
 mod admin_pages;
 mod api;
 mod audit_api;
@@ -31,6 +32,8 @@ mod privacy;
 mod renewals_api;
 mod security;
 mod spec_schemas;
+#[path = "../support/statement.rs"]
+mod statement;
 mod support_api;
 mod test_clock_api;
 mod two_factor;

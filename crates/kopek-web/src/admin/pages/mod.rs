@@ -3,4 +3,6 @@
 pub mod audit;
 pub mod auth;
 pub mod clients;
+pub mod night;
 pub mod payments;
+pub mod statements;
