@@ -34,5 +34,9 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/night/rehearsal", post(pages::night::rehearse))
         .route("/admin/night/run", post(pages::night::run))
         .route("/admin/audit", get(pages::audit::log))
+        .route("/admin/staff", get(pages::staff::page).post(pages::staff::create))
+        .route("/admin/staff/{id}", post(pages::staff::change))
+        .route("/admin/tokens", post(pages::staff::create_token))
+        .route("/admin/tokens/{id}/revoke", post(pages::staff::revoke_token))
         .layer(axum::middleware::from_fn(crate::portal::session::guard))
 }

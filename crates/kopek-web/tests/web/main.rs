@@ -7,6 +7,7 @@
 mod admin_audit;
 mod admin_money;
 mod admin_pages;
+mod admin_staff;
 mod api;
 mod audit_api;
 mod charging_api;

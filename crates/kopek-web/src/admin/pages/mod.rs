@@ -5,4 +5,5 @@ pub mod auth;
 pub mod clients;
 pub mod night;
 pub mod payments;
+pub mod staff;
 pub mod statements;
