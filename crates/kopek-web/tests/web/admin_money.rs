@@ -196,3 +196,54 @@ backend_test!(async fn acc4_support_reaches_no_money_page_nor_its_api_and_read_o
     assert_eq!(app.balance(client).await, "-5.00");
     assert!(app.get("/night-runs").await["runs"].as_array().unwrap().is_empty());
 });
+
+backend_test!(async fn ops5_led4_an_accountant_reverses_an_expense_and_a_payment_with_their_reasons(db) {
+    let app = App::spawn(db).await;
+    let client = app.owned_client("FIX", None).await;
+    app.credit(client, "1000.00").await;
+    let (status, expense) = app.post(&format!("/clients/{client}/expenses"), json!({ "name": "Настройка сервера", "amount": "400.00", "currency": "RUB" })).await;
+    assert_eq!(status, StatusCode::CREATED, "{expense}");
+    let payment = app.get(&format!("/clients/{client}/payments")).await[0]["id"].as_i64().unwrap();
+    let expense = expense["id"].as_i64().unwrap();
+    assert_eq!(app.balance(client).await, "600.00");
+
+    let accountant = app.staff_user("accountant").await;
+    let pages = app.admin_pages(&accountant, "staff-password").await;
+    let card = pages.page(&format!("/admin/clients/{client}")).await;
+    assert!(card.contains(&format!("href=\"/admin/expenses/{expense}\"")) && card.contains(&format!("href=\"/admin/payments/{payment}\"")));
+    let html = pages.page(&format!("/admin/expenses/{expense}")).await;
+    assert_eq!(text_at(&html, "data-test=\"entry-status\"").as_deref(), Some("Проведён"));
+    assert!(html.contains(&format!("href=\"/admin/payments/{payment}\"")), "what paid it: {html}");
+
+    // No reason: next to the field, nothing reversed.
+    let bare = pages.form(&format!("/admin/expenses/{expense}/reverse"), &[("reason", "  ")]).await;
+    assert_eq!(bare.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field_error(&bare.html, "reason").is_some(), "{}", bare.html);
+    assert_eq!(app.balance(client).await, "600.00");
+
+    pages.form(&format!("/admin/expenses/{expense}/reverse"), &[("reason", "Настройка не понадобилась")]).await.assert_redirect(&format!("/admin/expenses/{expense}"));
+    let html = pages.page(&format!("/admin/expenses/{expense}")).await;
+    assert_eq!(text_at(&html, "data-test=\"entry-status\"").as_deref(), Some("Сторнирован"));
+    assert!(!html.contains("data-test=\"correct-form\""), "a reversed expense has nothing left to correct");
+    assert_eq!(app.balance(client).await, "1000.00");
+
+    // A manual payment is reversed; no gateway, so no refund button.
+    let html = pages.page(&format!("/admin/payments/{payment}")).await;
+    assert!(html.contains("data-test=\"reverse\"") && !html.contains("data-test=\"refund\""), "{html}");
+    pages.form(&format!("/admin/payments/{payment}/reverse"), &[("reason", "Зачислен ошибочно")]).await.assert_redirect(&format!("/admin/payments/{payment}"));
+    assert_eq!(app.balance(client).await, "0.00");
+    let trail = app.get(&format!("/audit?client_id={client}&action=payment")).await;
+    let reasons: Vec<String> = trail["records"].as_array().unwrap().iter().filter_map(|r| r["details"]["reason"].as_str().map(str::to_string)).collect();
+    assert!(reasons.contains(&"Зачислен ошибочно".to_string()), "{trail}");
+
+    // Read-only sees the entry and no form; a posted one is refused.
+    let viewer = app.staff_user("read_only").await;
+    let looking = app.admin_pages(&viewer, "staff-password").await;
+    let (status, _) = app.post(&format!("/clients/{client}/expenses"), json!({ "name": "Диск", "amount": "50.00", "currency": "RUB" })).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let second = app.get(&format!("/clients/{client}/expenses")).await.as_array().unwrap().iter().find(|x| x["name"] == "Диск").unwrap()["id"].as_i64().unwrap();
+    assert!(!looking.page(&format!("/admin/expenses/{second}")).await.contains("data-test=\"correct-form\""));
+    assert_eq!(looking.form(&format!("/admin/expenses/{second}/reverse"), &[("reason", "просто так")]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.balance(client).await, "-50.00");
+    assert!(app.t.engine.check_ledger().await.unwrap().is_empty());
+});

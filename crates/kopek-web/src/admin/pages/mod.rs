@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod clients;
 pub mod dashboard;
+pub mod entries;
 pub mod night;
 pub mod payments;
 pub mod staff;
