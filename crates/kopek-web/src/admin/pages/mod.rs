@@ -5,6 +5,7 @@ pub mod auth;
 pub mod clients;
 pub mod dashboard;
 pub mod entries;
+pub mod methods;
 pub mod night;
 pub mod payments;
 pub mod staff;
