@@ -89,6 +89,13 @@ pub async fn invoices(conn: &mut Conn, client_id: i64) -> Result<Vec<InvoiceRow>
         .bind(client_id).fetch_all(db).await)?)
 }
 
+/// Every client's invoices, newest first, `limit` of them with ids below
+/// `before`.
+pub async fn recent_invoices(conn: &mut Conn, before: Option<i64>, limit: i64) -> Result<Vec<InvoiceRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(sql!(SELECT, " WHERE ($1 IS NULL OR i.id < $1) ORDER BY i.id DESC LIMIT $2"))
+        .bind(before).bind(limit).fetch_all(db).await)?)
+}
+
 pub async fn mark_paid(conn: &mut Conn, id: i64, now: DateTime<Utc>) -> Result<()> {
     exec_db!(conn, db => sqlx::query("UPDATE credit_invoices SET paid_at = $2 WHERE id = $1 AND paid_at IS NULL")
         .bind(id).bind(now).execute(db).await)?;

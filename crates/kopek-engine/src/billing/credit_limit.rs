@@ -40,6 +40,24 @@ pub struct CreditReport {
     pub unblocked: usize,
 }
 
+/// Credit-limit invoices a staff page shows.
+pub const CREDIT_INVOICES_PAGE: i64 = 30;
+
+/// A client's credit-limit invoice, as staff list them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ClientInvoice {
+    pub client_id: i64,
+    pub currency: String,
+    pub invoice: CreditInvoice,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CreditInvoicePage {
+    pub invoices: Vec<ClientInvoice>,
+    /// The id to pass as `before` for older ones.
+    pub next_before: Option<i64>,
+}
+
 /// An invoice as the client sees it ("Информация о счете").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CreditInvoice {
@@ -246,6 +264,28 @@ impl Engine {
             out.push(invoice_view(&inv, reminders));
         }
         Ok(out)
+    }
+
+    /// CRD-2, OPS-5: every client's credit-limit invoices with their states,
+    /// newest first, a page at a time, for the night's screen (not
+    /// support's: ACC-4).
+    pub async fn all_credit_invoices(&self, ctx: &Ctx, before: Option<i64>) -> Result<CreditInvoicePage> {
+        ctx.actor.ensure_may_see_money()?;
+        let mut conn = self.store.conn().await?;
+        let mut rows = store::recent_invoices(&mut conn, before, CREDIT_INVOICES_PAGE + 1).await?;
+        let more = rows.len() as i64 > CREDIT_INVOICES_PAGE;
+        rows.truncate(CREDIT_INVOICES_PAGE as usize);
+        let next_before = if more { rows.last().map(|r| r.id) } else { None };
+        let mut invoices = Vec::new();
+        for inv in &rows {
+            let reminders = store::reminders(&mut conn, inv.id).await?;
+            invoices.push(ClientInvoice {
+                client_id: inv.client_id,
+                currency: inv.currency.clone(),
+                invoice: invoice_view(inv, reminders),
+            });
+        }
+        Ok(CreditInvoicePage { invoices, next_before })
     }
 
     /// CRD-5: what the dashboard shows of the credit limit.

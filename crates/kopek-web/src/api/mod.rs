@@ -157,6 +157,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(night::night_runs))
         .routes(routes!(night::rehearse_night))
         .routes(routes!(night::run_night))
+        .routes(routes!(night::credit_invoices))
         .routes(routes!(renewals::list_saved_methods, renewals::create_saved_method))
         .routes(routes!(renewals::get_saved_method, renewals::rename_saved_method, renewals::delete_saved_method))
         .routes(routes!(renewals::reconfigure_saved_method))

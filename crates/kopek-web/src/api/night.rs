@@ -1,10 +1,12 @@
 //! The night through the API (OPS-5, CHG-1, CHG-8): its schedule and last
 //! runs, the dry run of a date per client, and a run of a night that has
-//! come. The money screens are not support's (ACC-4).
+//! come, and the credit-limit invoices the night issues. The money screens
+//! are not support's (ACC-4).
 
 use axum::Json;
 use axum::extract::State;
 use chrono::NaiveDate;
+use kopek_engine::billing::credit_limit::CreditInvoicePage;
 use kopek_engine::jobs::night_runs::{NightDone, NightRehearsal, NightRuns};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -16,7 +18,7 @@ use crate::extract::{ApiJson, ApiQuery, Caller};
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct RunsQuery {
-    /// The `next_before` of the previous page.
+    /// The `next_before` of the previous page (runs, or invoices).
     pub before: Option<i64>,
 }
 
@@ -59,4 +61,16 @@ pub async fn run_night(
     ApiJson(input): ApiJson<NightInput>,
 ) -> ApiResult<Json<NightDone>> {
     Ok(Json(state.engine.start_night(&ctx, input.date).await?))
+}
+
+/// Every client's credit-limit invoices with their states (to_pay,
+/// partly_paid, paid), newest first; `before` pages on.
+#[utoipa::path(get, path = "/credit-invoices", tag = "charging", params(RunsQuery),
+    responses((status = 200, body = CreditInvoicePage), (status = 403, body = ErrorBody)))]
+pub async fn credit_invoices(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiQuery(q): ApiQuery<RunsQuery>,
+) -> ApiResult<Json<CreditInvoicePage>> {
+    Ok(Json(state.engine.all_credit_invoices(&ctx, q.before).await?))
 }

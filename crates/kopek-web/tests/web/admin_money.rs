@@ -290,3 +290,31 @@ backend_test!(async fn ops5_pmt1_pmt2_an_admin_configures_a_method_and_an_accoun
     let support = app.staff_user("support").await;
     assert_eq!(app.admin_pages(&support, "staff-password").await.get("/admin/methods").await.0, StatusCode::FORBIDDEN);
 });
+
+backend_test!(async fn ops5_crd2_the_night_screen_lists_the_credit_limit_invoices_it_issued(db) {
+    let app = App::spawn(db).await;
+    let client = app.owned_client("LIMIT", Some("1000"));
+    let client = client.await;
+    let (status, e) = app.post(&format!("/clients/{client}/expenses"), json!({ "name": "Сервер", "amount": "400.00", "currency": "RUB" })).await;
+    assert_eq!(status, StatusCode::CREATED, "{e}");
+    let admin = app.staff_user("admin").await;
+    let pages = app.admin_pages(&admin, "staff-password").await;
+    assert!(pages.page("/admin/night").await.contains("data-test=\"no-credit-invoices\""));
+
+    // The night of 1 April invoices March's unpaid 400.00 (a month on, the
+    // staff member logs in again).
+    app.t.clock.set(Utc.with_ymd_and_hms(2026, 4, 1, 0, 0, 0).unwrap());
+    let pages = app.admin_pages(&admin, "staff-password").await;
+    pages.form("/admin/night/run", &[("date", "2026-04-01")]).await.assert_redirect("/admin/night");
+    let html = pages.page("/admin/night").await;
+    let invoices = app.get("/credit-invoices").await;
+    let id = invoices["invoices"][0]["invoice"]["id"].as_i64().expect("an invoice");
+    assert_eq!((invoices["invoices"][0]["client_id"].as_i64(), invoices["invoices"][0]["invoice"]["cycle"].as_str()), (Some(client), Some("2026-04")), "issued in April");
+    let row = &html[html.find(&format!("data-test=\"credit-invoice-{id}\"")).unwrap()..];
+    assert_eq!(text_at(row, "data-test=\"remaining\"").as_deref(), Some("400,00 ₽"));
+    assert_eq!(text_at(row, "data-test=\"invoice-state\"").as_deref(), Some("к оплате"));
+    let support = app.staff_user("support").await;
+    let token = app.t.engine.create_token(&Ctx::system("test"), &support, "s").await.unwrap();
+    let (status, _) = json_of(app.http.get(app.url("/credit-invoices")).bearer_auth(token)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+});

@@ -3,13 +3,14 @@
 //! that has come — through the use cases the API's `/api/v1/night-runs`,
 //! `/nights/rehearsal` and `/nights` call. One date field, two buttons: the
 //! dry run first, then the run, so staff see what will happen before it
-//! does.
+//! does; and the credit-limit invoices the night issues, with their states.
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use kopek_engine::EngineError;
+use kopek_engine::billing::credit_limit::CreditInvoicePage;
 use kopek_engine::jobs::night_runs::{NightRehearsal, NightRuns};
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +31,8 @@ pub struct PageQuery {
 struct NightPage {
     form: Form,
     runs: NightRuns,
+    /// CRD-2: the credit-limit invoices the night issues, newest first.
+    invoices: CreditInvoicePage,
     /// The dry run just asked for.
     rehearsal: Option<NightRehearsal>,
     /// The address of the older runs.
@@ -44,10 +47,16 @@ async fn show(
     form: Form,
     rehearsal: Option<NightRehearsal>,
 ) -> Response {
-    match state.engine.night_runs(&user.ctx, before).await {
-        Ok(runs) => {
+    let read = async {
+        Ok::<_, EngineError>((
+            state.engine.night_runs(&user.ctx, before).await?,
+            state.engine.all_credit_invoices(&user.ctx, None).await?,
+        ))
+    };
+    match read.await {
+        Ok((runs, invoices)) => {
             let older = runs.next_before.map(|b| format!("{PATH}?before={b}"));
-            let page = NightPage { form, runs, rehearsal, older };
+            let page = NightPage { form, runs, invoices, rehearsal, older };
             state.views.render_status(status, "admin/night/night.html", &frame(state, user, "night", PATH), page)
         }
         Err(e) => error_page(state, user, e),
