@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::Engine;
 use crate::accounts::audit::{AuditQuery, AuditRecord};
 use crate::billing::credit_limit::CreditDashboard;
+use crate::charging::promised::Promised;
 use crate::charging::subscriptions::Subscription;
 use crate::core::ctx::{Ctx, Powers};
 use crate::core::error::Result;
@@ -44,6 +45,8 @@ pub struct ClientCard {
     pub subscriptions: Vec<Subscription>,
     pub payments: Vec<Payment>,
     pub expenses: Vec<Expense>,
+    /// CHG-4: the promised payments taken, newest first.
+    pub promised: Vec<Promised>,
     pub documents: Vec<DocumentSummary>,
     pub tickets: Vec<Ticket>,
     pub audit: Vec<AuditRecord>,
@@ -110,6 +113,7 @@ impl Engine {
         let subscriptions = self.subscriptions(ctx, client_id).await?;
         let payments = newest(self.payments(ctx, client_id).await?);
         let expenses = newest(self.expenses(ctx, client_id).await?);
+        let promised = newest(self.promised_payments(ctx, client_id).await?);
         let mut documents = Vec::new();
         for kind in DocumentKind::ALL {
             documents.extend(self.documents(ctx, client_id, *kind).await?);
@@ -135,6 +139,7 @@ impl Engine {
             subscriptions,
             payments,
             expenses,
+            promised,
             documents,
             tickets,
             audit,

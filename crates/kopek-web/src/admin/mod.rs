@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/clients/{id}", get(pages::clients::card))
         .route("/admin/clients/{id}/limits", post(pages::clients::change_limits))
         .route("/admin/clients/{id}/state", post(pages::clients::change_state))
+        .route("/admin/clients/{id}/promised", post(pages::clients::give_promised))
         .route("/admin/clients/{id}/users/{user_id}/log-in-as", post(pages::clients::log_in_as))
         .route("/admin/payments", get(pages::payments::awaiting))
         .route("/admin/payments/{id}/credit", post(pages::payments::credit))

@@ -192,3 +192,37 @@ backend_test!(async fn ops5_acc4_support_logs_in_as_a_client_s_user_and_the_clie
     let (status, _) = pages.get("/").await;
     assert_eq!(status, StatusCode::SEE_OTHER);
 });
+
+backend_test!(async fn ops5_chg4_support_gives_a_promised_payment_within_the_service_s_terms(db) {
+    let app = App::spawn(db).await;
+    let spec = json!({ "spec": {
+        "main": { "name": "Обещанный платёж", "kind": "promised_payment" },
+        "fee": { "price": "300.00", "write_off": "prepay", "currency": "RUB" },
+        "lifetime": { "days": 3 }, "portal": { "orderable": true }
+    } });
+    let (status, svc) = app.post("/services", spec).await;
+    assert_eq!(status, StatusCode::CREATED, "{svc}");
+    let client = app.owned_client("OWE", None).await;
+    let support = app.staff_user("support").await;
+    let pages = app.admin_pages(&support, "staff-password").await;
+    let card = format!("/admin/clients/{client}");
+    assert!(pages.page(&card).await.contains("data-test=\"promised-form\""));
+
+    let over = pages.form(&format!("{card}/promised"), &[("amount", "300,01")]).await;
+    assert_eq!(over.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field_error(&over.html, "amount").is_some(), "{}", over.html);
+    assert_eq!(app.balance(client).await, "0.00");
+    pages.form(&format!("{card}/promised"), &[("amount", "150")]).await.assert_redirect(&card);
+    assert_eq!(app.balance(client).await, "150.00");
+    let html = pages.page(&card).await;
+    assert_eq!(text_at(&html, "data-test=\"promised-status\"").as_deref(), Some("действует"));
+    // One open at a time.
+    let twice = pages.form(&format!("{card}/promised"), &[("amount", "10")]).await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+    assert!(field_error(&twice.html, "amount").is_some());
+    assert_eq!(app.balance(client).await, "150.00");
+    // Read-only sees it and has no form.
+    let viewer = app.staff_user("read_only").await;
+    let looking = app.admin_pages(&viewer, "staff-password").await;
+    assert!(!looking.page(&card).await.contains("data-test=\"promised-form\""));
+});

@@ -56,18 +56,21 @@ struct CardPage {
     awaiting: Vec<AwaitingTransfer>,
     limits: Form,
     state: Form,
+    promised: Form,
     states: Vec<&'static str>,
 }
 
-/// The card, with the two forms as typed (and refused) or fresh.
-async fn show_card(
-    state: &AppState,
-    user: &StaffUser,
-    id: i64,
-    status: StatusCode,
+/// The card's forms as typed (and refused); the others start fresh.
+#[derive(Default)]
+struct Typed {
     limits: Option<Form>,
-    state_form: Option<Form>,
-) -> Response {
+    state: Option<Form>,
+    promised: Option<Form>,
+}
+
+/// The card, with its forms as typed or fresh.
+async fn show_card(state: &AppState, user: &StaffUser, id: i64, status: StatusCode, typed: Typed) -> Response {
+    let Typed { limits, state: state_form, promised } = typed;
     let card = match state.engine.client_card(&user.ctx, id).await {
         Ok(c) => c,
         Err(e) => return error_page(state, user, e),
@@ -93,12 +96,13 @@ async fn show_card(
     let state_form = state_form.unwrap_or_else(|| Form::with(&[("state", c.state.clone())]));
     let states = ClientState::ALL.iter().map(|s| s.as_str()).collect();
     let path = format!("/admin/clients/{id}");
-    let page = CardPage { card, awaiting, limits, state: state_form, states };
+    let promised = promised.unwrap_or_default();
+    let page = CardPage { card, awaiting, limits, state: state_form, promised, states };
     state.views.render_status(status, "admin/clients/card.html", &frame(state, user, "clients", &path), page)
 }
 
 pub async fn card(State(state): State<AppState>, user: StaffUser, Path(id): Path<i64>) -> Response {
-    show_card(&state, &user, id, StatusCode::OK, None, None).await
+    show_card(&state, &user, id, StatusCode::OK, Typed::default()).await
 }
 
 /// A refusal's status: a role that may not is 403, bad input 422.
@@ -119,14 +123,15 @@ pub async fn change_limits(State(state): State<AppState>, user: StaffUser, Path(
     let disconnect_threshold = form.amount(&data, "disconnect_threshold", catalog, user.locale);
     let loyalty_percent = form.amount(&data, "loyalty_percent", catalog, user.locale);
     if !form.is_ok() {
-        return show_card(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, Some(form), None).await;
+        return show_card(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, Typed { limits: Some(form), ..Typed::default() })
+            .await;
     }
     let changes = ClientChanges { credit_limit, disconnect_threshold, loyalty_percent, state: None };
     match state.engine.update_client(&user.ctx, id, changes).await {
         Ok(_) => redirect_with_notice(&format!("/admin/clients/{id}"), "notice-saved"),
         Err(e) => {
             form.refusal(&e, None, catalog, user.locale);
-            show_card(&state, &user, id, refused_status(&e), Some(form), None).await
+            show_card(&state, &user, id, refused_status(&e), Typed { limits: Some(form), ..Typed::default() }).await
         }
     }
 }
@@ -138,7 +143,8 @@ pub async fn change_state(State(state): State<AppState>, user: StaffUser, Path(i
     let mut form = Form::from_data(&data);
     let new_state = form.required(&data, "state", catalog, user.locale);
     if !form.is_ok() {
-        return show_card(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, None, Some(form)).await;
+        return show_card(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, Typed { state: Some(form), ..Typed::default() })
+            .await;
     }
     let changes = ClientChanges { state: Some(new_state), ..ClientChanges::default() };
     match state.engine.update_client(&user.ctx, id, changes).await {
@@ -146,7 +152,37 @@ pub async fn change_state(State(state): State<AppState>, user: StaffUser, Path(i
         Err(e) => {
             let at = if matches!(e, kopek_engine::EngineError::Forbidden { .. }) { None } else { Some("state") };
             form.refusal(&e, at, catalog, user.locale);
-            show_card(&state, &user, id, refused_status(&e), None, Some(form)).await
+            show_card(&state, &user, id, refused_status(&e), Typed { state: Some(form), ..Typed::default() }).await
+        }
+    }
+}
+
+/// CHG-4: a promised payment given to the client by staff, on the terms
+/// the provider's promised-payment service sets.
+pub async fn give_promised(State(state): State<AppState>, user: StaffUser, Path(id): Path<i64>, data: FormData) -> Response {
+    let catalog = &state.views.catalog;
+    let mut form = Form::from_data(&data);
+    let Some(amount) = form.amount(&data, "amount", catalog, user.locale) else {
+        return show_card(
+            &state,
+            &user,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Typed { promised: Some(form), ..Typed::default() },
+        )
+        .await;
+    };
+    let input = kopek_engine::charging::promised::PromiseInput { amount };
+    match state.engine.take_promised_payment(&user.ctx, id, input).await {
+        Ok(_) => redirect_with_notice(&format!("/admin/clients/{id}"), "admin-notice-promised"),
+        Err(e) if e.is_internal() => error_page(&state, &user, e),
+        Err(e) => {
+            let status = match &e {
+                kopek_engine::EngineError::Conflict { .. } => StatusCode::CONFLICT,
+                other => refused_status(other),
+            };
+            form.refusal(&e, Some("amount"), catalog, user.locale);
+            show_card(&state, &user, id, status, Typed { promised: Some(form), ..Typed::default() }).await
         }
     }
 }
