@@ -153,10 +153,17 @@ mod tests {
 
     // OPS-5: every day of the month is there, quiet ones at zero, and the
     // month is the sum of its days, to the kopek.
+    /// Stored units: ten thousand to the rouble.
+    fn units(amount: &str) -> i64 {
+        kopek_domain::money::decimal_to_units(amount.parse().unwrap()).unwrap()
+    }
+
     #[test]
     fn ops5_the_month_is_its_days_summed_every_day_present() {
-        let money_in = vec![(epoch_day(d(3, 1)), "RUB".to_string(), 1_000_0000), (epoch_day(d(3, 3)), "RUB".into(), 250_5000)];
-        let charged = vec![(epoch_day(d(3, 2)), "RUB".to_string(), 10_0000), (epoch_day(d(3, 3)), "RUB".into(), 10_3333)];
+        let money_in =
+            vec![(epoch_day(d(3, 1)), "RUB".to_string(), units("1000")), (epoch_day(d(3, 3)), "RUB".into(), units("250.5"))];
+        let charged =
+            vec![(epoch_day(d(3, 2)), "RUB".to_string(), units("10")), (epoch_day(d(3, 3)), "RUB".into(), units("10.3333"))];
         let out = by_currency(d(3, 1), d(3, 3), &money_in, &charged);
         assert_eq!(out.len(), 1);
         let rub = &out[0];

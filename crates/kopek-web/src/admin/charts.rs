@@ -5,91 +5,103 @@
 
 use kopek_engine::overview::dashboard::{DayMoney, StateCount};
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 
-/// A chart's drawing area, in SVG units.
-const WIDTH: f64 = 640.0;
-const HEIGHT: f64 = 160.0;
+/// A chart's drawing area, in SVG units. Geometry is decimal, as money is:
+/// no float in Kopek, and a tenth of a unit is finer than any screen.
+const WIDTH: Decimal = Decimal::from_parts(640, 0, 0, false, 0);
+const HEIGHT: Decimal = Decimal::from_parts(160, 0, 0, false, 0);
+/// Where the state's bar starts, after its label.
+const LABELS: Decimal = Decimal::from_parts(200, 0, 0, false, 0);
+const ROW: Decimal = Decimal::from_parts(24, 0, 0, false, 0);
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Bar {
-    pub x: f64,
-    pub y: f64,
-    pub width: f64,
-    pub height: f64,
+    pub x: Decimal,
+    pub y: Decimal,
+    pub width: Decimal,
+    pub height: Decimal,
     /// The CSS class that colours it: the series it belongs to.
     pub series: &'static str,
     /// What a hover shows, and what a screen reader reads.
     pub title: String,
+    /// Where the text beside a horizontal bar stands: its baseline, and
+    /// the x just past the bar's end.
+    pub label_y: Decimal,
+    pub end_x: Decimal,
+}
+
+impl Bar {
+    fn new(x: Decimal, y: Decimal, width: Decimal, height: Decimal, series: &'static str, title: String) -> Bar {
+        Bar { x, y, width, height, series, title, label_y: y + Decimal::from(13), end_x: x + width + Decimal::from(6) }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Chart {
-    pub width: f64,
-    pub height: f64,
+    pub width: Decimal,
+    pub height: Decimal,
     pub bars: Vec<Bar>,
-    /// Day numbers under the bars: (x, text).
-    pub ticks: Vec<(f64, String)>,
+    /// Day numbers under the bars: (x, text), on the baseline `tick_y`.
+    pub ticks: Vec<(Decimal, String)>,
+    pub tick_y: Decimal,
+    /// The drawing's full height, the ticks' row included.
+    pub view_height: Decimal,
 }
 
-fn height_of(value: Decimal, max: Decimal) -> f64 {
-    if max <= Decimal::ZERO || value <= Decimal::ZERO {
-        return 0.0;
+impl Chart {
+    fn new(width: Decimal, height: Decimal, bars: Vec<Bar>, ticks: Vec<(Decimal, String)>) -> Chart {
+        let below = if ticks.is_empty() { Decimal::ZERO } else { Decimal::from(24) };
+        Chart { width, height, bars, ticks, tick_y: height + Decimal::from(16), view_height: height + below }
     }
-    ((value / max).to_f64().unwrap_or(0.0) * HEIGHT).max(1.0)
 }
 
-fn round(v: f64) -> f64 {
-    (v * 10.0).round() / 10.0
+fn tenth(v: Decimal) -> Decimal {
+    v.round_dp(1).normalize()
+}
+
+/// `value`'s share of `max` stretched over `span`; a figure above nothing
+/// keeps one unit, so it is seen.
+fn share(value: Decimal, max: Decimal, span: Decimal) -> Decimal {
+    if max <= Decimal::ZERO || value <= Decimal::ZERO {
+        return Decimal::ZERO;
+    }
+    tenth((value / max * span).max(Decimal::ONE))
 }
 
 /// Money in and charged per day of the month: two bars a day, both on one
 /// scale, so the taller is the larger.
 pub fn money_by_day(days: &[DayMoney]) -> Chart {
     let max = days.iter().flat_map(|d| [d.money_in.0, d.charged.0]).max().unwrap_or_default();
-    let slot = WIDTH / days.len().max(1) as f64;
-    let bar = slot * 0.4;
+    let slot = WIDTH / Decimal::from(days.len().max(1));
+    let bar = slot * Decimal::new(4, 1);
     let mut bars = Vec::new();
     let mut ticks = Vec::new();
     for (i, d) in days.iter().enumerate() {
-        let left = i as f64 * slot + slot * 0.1;
+        let left = Decimal::from(i) * slot + slot * Decimal::new(1, 1);
         for (n, (value, series)) in [(d.money_in.0, "money-in"), (d.charged.0, "charged")].into_iter().enumerate() {
-            let h = height_of(value, max);
-            bars.push(Bar {
-                x: round(left + n as f64 * bar),
-                y: round(HEIGHT - h),
-                width: round(bar),
-                height: round(h),
-                series,
-                title: format!("{} {series}: {value}", d.date),
-            });
+            let h = share(value, max, HEIGHT);
+            let x = tenth(left + Decimal::from(n) * bar);
+            bars.push(Bar::new(x, tenth(HEIGHT - h), tenth(bar), h, series, format!("{} {series}: {value}", d.date)));
         }
-        ticks.push((round(left + bar), d.date.format("%-d").to_string()));
+        ticks.push((tenth(left + bar), d.date.format("%-d").to_string()));
     }
-    Chart { width: WIDTH, height: HEIGHT, bars, ticks }
+    Chart::new(WIDTH, HEIGHT, bars, ticks)
 }
 
 /// Clients per state, one horizontal bar each on one scale.
 pub fn clients_by_state(states: &[StateCount]) -> Chart {
-    let max = states.iter().map(|s| s.clients).max().unwrap_or(0);
-    let row = 24.0;
+    let max = Decimal::from(states.iter().map(|s| s.clients).max().unwrap_or(0));
     let bars = states
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let w = if max == 0 || s.clients == 0 { 0.0 } else { (s.clients as f64 / max as f64 * (WIDTH - 200.0)).max(1.0) };
-            Bar {
-                x: 200.0,
-                y: i as f64 * row + 4.0,
-                width: round(w),
-                height: row - 8.0,
-                series: "clients",
-                title: format!("{}: {}", s.state, s.clients),
-            }
+            let y = Decimal::from(i) * ROW + Decimal::from(4);
+            let width = share(Decimal::from(s.clients), max, WIDTH - LABELS);
+            Bar::new(LABELS, y, width, ROW - Decimal::from(8), "clients", format!("{}: {}", s.state, s.clients))
         })
         .collect();
-    Chart { width: WIDTH, height: states.len() as f64 * row, bars, ticks: Vec::new() }
+    Chart::new(WIDTH, Decimal::from(states.len()) * ROW, bars, Vec::new())
 }
 
 #[cfg(test)]
@@ -111,12 +123,15 @@ mod tests {
     #[test]
     fn ops5_bars_stand_in_proportion_to_the_month_s_largest_figure() {
         let chart = money_by_day(&[day(1, "1000.00", "250.00"), day(2, "0", "500.00")]);
-        let heights: Vec<(&str, f64)> = chart.bars.iter().map(|b| (b.series, b.height)).collect();
-        assert_eq!(heights, [("money-in", 160.0), ("charged", 40.0), ("money-in", 0.0), ("charged", 80.0)]);
-        assert!(chart.bars.iter().all(|b| (b.y + b.height - HEIGHT).abs() < 0.01), "every bar stands on the axis");
+        let heights: Vec<(&str, String)> = chart.bars.iter().map(|b| (b.series, b.height.to_string())).collect();
+        assert_eq!(
+            heights,
+            [("money-in", "160".into()), ("charged", "40".into()), ("money-in", "0".into()), ("charged", "80".into())]
+        );
+        assert!(chart.bars.iter().all(|b| b.y + b.height == HEIGHT), "every bar stands on the axis");
         assert_eq!(chart.ticks.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>(), ["1", "2"]);
         let quiet = money_by_day(&[day(1, "0", "0")]);
-        assert!(quiet.bars.iter().all(|b| b.height == 0.0));
+        assert!(quiet.bars.iter().all(|b| b.height.is_zero()));
     }
 
     #[test]
@@ -124,6 +139,6 @@ mod tests {
         let states =
             [StateCount { state: "active".into(), clients: 30 }, StateCount { state: "blocked_for_debt".into(), clients: 3 }];
         let chart = clients_by_state(&states);
-        assert_eq!(chart.bars.iter().map(|b| b.width).collect::<Vec<_>>(), [440.0, 44.0]);
+        assert_eq!(chart.bars.iter().map(|b| b.width.to_string()).collect::<Vec<_>>(), ["440", "44"]);
     }
 }

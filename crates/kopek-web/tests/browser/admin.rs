@@ -60,7 +60,9 @@ async fn ops5_acc4_an_accountant_finds_a_client_by_inn_and_credits_its_transfer_
 
     let accountant = staff(&p, "accountant").await;
     staff_log_in(&p, &accountant).await;
-    assert_eq!(p.path().await, "/admin/clients");
+    // The panel opens on its dashboard.
+    assert_eq!(p.path().await, "/admin");
+    p.go("/admin/clients").await;
     assert_eq!(p.text("role").await, "бухгалтер");
     p.fill("q", "7707083893").await;
     p.click("search").await;

@@ -128,3 +128,32 @@ async fn ops5_chg8_acc4_an_admin_dry_runs_the_night_then_runs_it_and_read_only_a
     assert_eq!(p.heading().await, "Недостаточно прав");
     p.close().await;
 }
+
+#[tokio::test]
+async fn ops5_the_staff_panel_speaks_english_too() {
+    let Some(p) = Portal::start(false).await else { return };
+    let (client, _) = p.t.client("EN", 0).await;
+    let credit =
+        serde_json::from_value(serde_json::json!({ "amount": "1234.50", "currency": "RUB", "method": "manual" })).unwrap();
+    p.t.engine.credit_payment(&p.admin, client.id, credit).await.unwrap();
+    let admin = staff(&p, "admin").await;
+    staff_log_in(&p, &admin).await;
+    p.switch_to("en").await;
+    open_menu(&p, "dashboard").await;
+    assert_eq!(p.heading().await, "Dashboard for Mar 1, 2026");
+    assert_eq!(p.text("in-today").await, "₽1,234.50");
+    // SVG text is drawn, not laid out as a page's text: read what it holds.
+    let active = p.driver.find(By::Css("[data-test='clients-active']")).await.unwrap();
+    assert_eq!(active.prop("textContent").await.unwrap().as_deref(), Some("1"));
+    open_menu(&p, "night").await;
+    assert_eq!(p.heading().await, "The night run");
+    p.click("night-rehearse").await;
+    assert_eq!(p.text("rehearsal-empty").await, "This night touches no client.");
+    p.click("night-run").await;
+    assert_eq!(p.text("notice").await, "The night has run");
+    let run = p.driver.find(By::Css("[data-test='night-run-2026-03-01']")).await.unwrap();
+    assert_eq!(run.find(By::Css("[data-test='run-status']")).await.unwrap().text().await.unwrap(), "done");
+    open_menu(&p, "staff").await;
+    assert_eq!(p.heading().await, "Staff and API tokens");
+    p.close().await;
+}

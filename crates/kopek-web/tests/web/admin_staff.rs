@@ -56,7 +56,7 @@ backend_test!(async fn acc4_sec1_an_admin_manages_staff_and_tokens_and_never_los
     pages.form(&format!("/admin/staff/{maria}"), &[("role", "support")]).await.assert_redirect("/admin/staff");
     let m = app.get("/staff").await.as_array().unwrap().iter().find(|m| m["id"] == maria).unwrap().clone();
     assert_eq!((m["role"].as_str(), m["enabled"].as_bool()), (Some("support"), Some(false)));
-    let audit = app.get(&format!("/audit?action=staff_user.change")).await;
+    let audit = app.get("/audit?action=staff_user.change").await;
     assert_eq!(audit["records"].as_array().unwrap().len(), 2);
 
     // The last admin who can log in stays one: the test's API admin off first.
@@ -75,7 +75,7 @@ backend_test!(async fn acc4_sec1_an_admin_manages_staff_and_tokens_and_never_los
     assert_eq!(refused.status, StatusCode::CONFLICT);
     assert_eq!(field_error(&refused.html, &format!("role-{me_id}")).as_deref(), Some("Последний администратор, который может войти, остаётся администратором"));
     let html = pages.page("/admin/staff").await;
-    assert!(html.contains(&format!("data-test=\"staff-form-admin@staff.test\"")), "still an admin: {html}");
+    assert!(html.contains("data-test=\"staff-form-admin@staff.test\""), "still an admin: {html}");
 });
 
 backend_test!(async fn acc4_sec1_other_staff_read_the_list_and_keep_only_their_own_tokens(db) {
