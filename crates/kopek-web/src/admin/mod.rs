@@ -29,5 +29,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/payments", get(pages::payments::awaiting))
         .route("/admin/payments/{id}/credit", post(pages::payments::credit))
         .route("/admin/audit", get(pages::audit::log))
+        .route("/admin/services", get(pages::catalog::list).post(pages::catalog::create))
+        .route("/admin/services/new", get(pages::catalog::new_form))
+        .route("/admin/services/{id}", get(pages::catalog::page).post(pages::catalog::update))
         .layer(axum::middleware::from_fn(crate::portal::session::guard))
 }

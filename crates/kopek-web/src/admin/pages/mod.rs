@@ -2,5 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod catalog;
 pub mod clients;
 pub mod payments;
+pub mod service_form;
