@@ -134,3 +134,50 @@ backend_test!(async fn ops5_cat12_acc4_staff_who_are_not_admins_read_the_form_an
     assert_eq!(app.get("/services").await, before, "nothing changed");
     assert_eq!(app.get(&format!("/services/{id}/history")).await.as_array().map(Vec::len), Some(1));
 });
+
+backend_test!(async fn ops5_cat5_cat11_an_admin_groups_services_into_a_tariff_and_marks_holidays_through_the_forms(db) {
+    let app = App::spawn(db).await;
+    let mut ids = Vec::new();
+    for (name, lifetime) in [("Интернет 100", json!({})), ("Пробный", json!({ "days": 7 }))] {
+        let (status, s) = app
+            .post("/services", json!({ "spec": {
+                "main": { "name": name, "kind": "periodic" },
+                "fee": { "price": "600.00", "write_off": "daily", "currency": "RUB" }, "lifetime": lifetime } }))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{s}");
+        ids.push(s["id"].as_i64().unwrap().to_string());
+    }
+    let admin = app.admin_pages(&app.staff_user("admin").await, "staff-password").await;
+    let page = admin.page("/admin/tariffs").await;
+    assert_eq!(text_at(&page, "data-test=\"no-tariffs\"").as_deref(), Some("Тарифов пока нет."));
+
+    let sent = admin.form("/admin/tariffs", &[("name", "Домашний"), ("description", "")]).await;
+    assert_eq!(sent.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        field_error(&sent.html, "services").as_deref(),
+        Some("Выберите хотя бы одну услугу; услуги со временем жизни и системные в тариф не входят")
+    );
+    assert!(sent.html.contains("value=\"Домашний\""));
+    let sent = admin.form("/admin/tariffs", &[("name", "Домашний"), ("services", &ids[0]), ("services", &ids[1])]).await;
+    assert_eq!(sent.status, StatusCode::UNPROCESSABLE_ENTITY, "a service with a lifetime can't be in a tariff");
+    assert!(sent.html.contains(&format!("value=\"{}\" checked", ids[1])), "the choice is kept");
+    assert_eq!(app.get("/tariffs").await, json!([]));
+    admin.form("/admin/tariffs", &[("name", "Домашний"), ("description", "Для дома"), ("services", &ids[0])]).await.assert_redirect("/admin/tariffs");
+    let page = admin.page("/admin/tariffs").await;
+    assert_eq!(text_at(&page, "data-test=\"tariff-services\"").as_deref(), Some("Интернет 100"));
+
+    let sent = admin.form("/admin/holidays", &[("calendar", "РФ"), ("days", "2027-01-01, 01.01.2027")]).await;
+    assert_eq!(sent.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_error(&sent.html, "days").as_deref(), Some("Введите даты через запятую, например 2027-01-01, 2027-01-02"));
+    let sent = admin.form("/admin/holidays", &[("calendar", ""), ("days", "2027-01-01")]).await;
+    assert_eq!(field_error(&sent.html, "calendar").as_deref(), Some("Укажите название календаря"));
+    admin.form("/admin/holidays", &[("calendar", "РФ"), ("days", "2027-01-01\n2027-01-02")]).await.assert_redirect("/admin/tariffs");
+
+    let support = app.admin_pages(&app.staff_user("support").await, "staff-password").await;
+    let page = support.page("/admin/tariffs").await;
+    assert!(page.contains("Домашний") && !page.contains("data-test=\"tariff-form\""), "support reads, can't create");
+    let sent = support.form("/admin/tariffs", &[("name", "Чужой"), ("services", &ids[0])]).await;
+    assert_eq!(sent.status, StatusCode::FORBIDDEN);
+    assert_eq!(text_at(&sent.html, "data-test=\"refused\"").as_deref(), Some("Недостаточно прав для этого действия"));
+    assert_eq!(app.get("/tariffs").await.as_array().map(Vec::len), Some(1));
+});

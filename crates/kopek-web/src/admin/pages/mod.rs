@@ -6,3 +6,4 @@ pub mod catalog;
 pub mod clients;
 pub mod payments;
 pub mod service_form;
+pub mod tariffs;
