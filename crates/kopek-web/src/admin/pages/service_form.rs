@@ -349,7 +349,7 @@ pub fn tabs(form: &Form, catalog: &Catalog, locale: Locale) -> Vec<TabView> {
     let t = |key: &str| catalog.text(locale, key, &[]);
     TABS.iter()
         .map(|tab| TabView {
-            id: tab,
+            id: *tab,
             title: t(&format!("cat-tab-{}", tab.replace('_', "-"))),
             error: if FIELDS.iter().any(|f| f.path == *tab) {
                 String::new()
