@@ -38,6 +38,15 @@ struct ListPage {
     services: Vec<ListRow>,
 }
 
+/// A price as money is written, with its kopecks: 650 as 650.00.
+fn kopecks(price: Decimal) -> Decimal {
+    let mut p = price;
+    if p.scale() < 2 {
+        p.rescale(2);
+    }
+    p
+}
+
 /// The version valid today, else the first (a service that starts later).
 fn current(engine: &kopek_engine::Engine, s: &Service) -> Option<ServiceVersion> {
     let today = engine.local_today();
@@ -59,7 +68,7 @@ pub async fn list(State(state): State<AppState>, user: StaffUser) -> Response {
                 id: s.id,
                 name: s.name.clone(),
                 kind: t(&option_key("main.kind", &s.kind)),
-                price: v.spec.fee.price,
+                price: kopecks(v.spec.fee.price),
                 currency: v.spec.fee.currency.clone(),
                 period: t(&option_key("fee.period", &period)),
                 versions: s.versions.len(),
@@ -151,7 +160,7 @@ fn version_row(v: &ServiceVersion, catalog: &Catalog, locale: Locale) -> Version
     VersionRow {
         valid_from: date(v.valid_from, locale),
         valid_to: v.valid_to.map(|d| date(d, locale)),
-        price: v.spec.fee.price,
+        price: kopecks(v.spec.fee.price),
         currency: v.spec.fee.currency.clone(),
         period: catalog.text(locale, &option_key("fee.period", &period), &[]),
         speed: v.spec.conditions.speed.map_or_else(String::new, |s| format!("{} / {}", s.in_kbps, s.out_kbps)),
