@@ -75,7 +75,11 @@ pub async fn list(State(state): State<AppState>, user: StaffUser) -> Response {
             })
         })
         .collect();
-    state.views.render("admin/catalog/services.html", &frame(&state, &user, "catalog", "/admin/services"), ListPage { services: rows })
+    state.views.render(
+        "admin/catalog/services.html",
+        &frame(&state, &user, "catalog", "/admin/services"),
+        ListPage { services: rows },
+    )
 }
 
 #[derive(Serialize)]
@@ -258,7 +262,8 @@ fn field_of(e: &EngineError) -> Option<&'static str> {
     if matches!(e, EngineError::Forbidden { .. }) {
         return None;
     }
-    let named = e.field().map(|f| FIELDS.iter().find(|d| d.path == f || d.path.ends_with(&format!(".{f}"))).map_or(f, |d| d.path));
+    let named =
+        e.field().map(|f| FIELDS.iter().find(|d| d.path == f || d.path.ends_with(&format!(".{f}"))).map_or(f, |d| d.path));
     named.or(match e.code() {
         "version_in_the_past" => Some("valid_from"),
         "lifetime_in_tariff" => Some("lifetime"),

@@ -347,18 +347,18 @@ pub struct TabView {
 /// The form's tabs with their inputs, values and errors.
 pub fn tabs(form: &Form, catalog: &Catalog, locale: Locale) -> Vec<TabView> {
     let t = |key: &str| catalog.text(locale, key, &[]);
-    TABS.iter()
+    TABS.into_iter()
         .map(|tab| TabView {
-            id: *tab,
+            id: tab,
             title: t(&format!("cat-tab-{}", tab.replace('_', "-"))),
-            error: if FIELDS.iter().any(|f| f.path == *tab) {
+            error: if FIELDS.iter().any(|f| f.path == tab) {
                 String::new()
             } else {
-                form.errors.get(*tab).cloned().unwrap_or_default()
+                form.errors.get(tab).cloned().unwrap_or_default()
             },
             fields: FIELDS
                 .iter()
-                .filter(|f| f.tab == *tab)
+                .filter(|f| f.tab == tab)
                 .map(|f| FieldView {
                     name: f.path,
                     label: t(&label_key(f.path)),
@@ -373,9 +373,7 @@ pub fn tabs(form: &Form, catalog: &Catalog, locale: Locale) -> Vec<TabView> {
                         Input::Rates => "rates",
                     },
                     options: match f.input {
-                        Input::Select(values) => {
-                            values.iter().map(|v| (v.to_string(), t(&option_key(f.path, v)))).collect()
-                        }
+                        Input::Select(values) => values.iter().map(|v| (v.to_string(), t(&option_key(f.path, v)))).collect(),
                         _ => Vec::new(),
                     },
                     value: form.values.get(f.path).cloned().unwrap_or_default(),

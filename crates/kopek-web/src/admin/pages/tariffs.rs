@@ -47,7 +47,8 @@ async fn show(state: &AppState, user: &StaffUser, tariff: Form, holidays: Form, 
         (Err(e), _) | (_, Err(e)) => return error_page(state, user, e),
     };
     let name_of = |id: i64| services.iter().find(|s| s.id == id).map_or_else(|| format!("#{id}"), |s| s.name.clone());
-    let chosen: Vec<String> = tariff.values.get("services").map(|v| v.split(',').map(str::to_string).collect()).unwrap_or_default();
+    let chosen: Vec<String> =
+        tariff.values.get("services").map(|v| v.split(',').map(str::to_string).collect()).unwrap_or_default();
     let page = TariffsPage {
         tariffs: tariffs
             .iter()
