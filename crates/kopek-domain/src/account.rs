@@ -68,6 +68,13 @@ impl StaffRole {
         matches!(self, StaffRole::Admin | StaffRole::Accountant)
     }
 
+    /// The money screens — transfers awaiting money, bank statements, the
+    /// night's runs: everyone but support, whose work is the clients'
+    /// questions, not the books.
+    pub fn may_see_money(self) -> bool {
+        !matches!(self, StaffRole::Support)
+    }
+
     /// Read-only staff see every screen and change nothing.
     pub fn may_change(self) -> bool {
         !matches!(self, StaffRole::ReadOnly)

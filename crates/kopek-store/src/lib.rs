@@ -18,6 +18,7 @@ pub mod ledger;
 pub mod login_attempts;
 pub mod low_balance;
 pub mod news;
+pub mod night_runs;
 pub mod notifications;
 pub mod orders;
 pub mod outbox;

@@ -266,3 +266,55 @@ pub async fn set_notification_preference(conn: &mut Conn, user_id: i64, p: &Noti
         .bind(user_id).bind(&p.category).bind(&p.channel).bind(p.enabled).execute(db).await)?;
     Ok(())
 }
+
+/// Every staff user, by email.
+pub async fn staff_users(conn: &mut Conn) -> Result<Vec<StaffUserRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT id, email, full_name, password_hash, role, enabled, created_at FROM staff_users ORDER BY email")
+        .fetch_all(db).await)?)
+}
+
+/// Admins who may still log in.
+pub async fn enabled_admins(conn: &mut Conn) -> Result<i64> {
+    Ok(on_db!(conn, db => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM staff_users WHERE role = 'admin' AND enabled")
+        .fetch_one(db).await)?)
+}
+
+pub async fn set_staff_role_and_enabled(conn: &mut Conn, id: i64, role: &str, enabled: bool) -> Result<()> {
+    exec_db!(conn, db => sqlx::query("UPDATE staff_users SET role = $2, enabled = $3 WHERE id = $1")
+        .bind(id).bind(role).bind(enabled).execute(db).await)?;
+    Ok(())
+}
+
+/// An API token as listed: never its secret, which is not kept.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TokenRow {
+    pub id: i64,
+    pub principal_kind: String,
+    pub principal_id: i64,
+    pub label: String,
+    pub created_at: DateTime<Utc>,
+    /// The login's e-mail.
+    pub email: String,
+}
+
+/// The tokens of staff logins, newest first; of one login when given.
+pub async fn staff_tokens(conn: &mut Conn, staff_id: Option<i64>) -> Result<Vec<TokenRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT t.id, t.principal_kind, t.principal_id, t.label, t.created_at, s.email
+         FROM api_tokens t JOIN staff_users s ON s.id = t.principal_id
+         WHERE t.principal_kind = 'staff' AND ($1 IS NULL OR t.principal_id = $1)
+         ORDER BY t.id DESC")
+        .bind(staff_id).fetch_all(db).await)?)
+}
+
+pub async fn token(conn: &mut Conn, id: i64) -> Result<Option<PrincipalRef>> {
+    Ok(on_db!(conn, db => sqlx::query_as("SELECT principal_kind, principal_id FROM api_tokens WHERE id = $1")
+        .bind(id).fetch_optional(db).await)?)
+}
+
+pub async fn delete_token(conn: &mut Conn, id: i64) -> Result<()> {
+    exec_db!(conn, db => sqlx::query("DELETE FROM api_tokens WHERE id = $1").bind(id).execute(db).await)?;
+    Ok(())
+}

@@ -2,16 +2,14 @@
 //! every date of a range in order, as the schedule runs it; with
 //! `--dry-run`, rehearsed and rolled back, reported per client and step.
 
-use std::collections::BTreeSet;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use chrono::{Duration, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
-use kopek_engine::jobs::nightly::NightReport;
+use kopek_engine::jobs::night_runs::NightSummary;
 use kopek_engine::jobs::rehearsal::RehearsedNight;
 use kopek_engine::{Ctx, Engine};
-use rust_decimal::Decimal;
 
 use crate::cli::NightArgs;
 
@@ -29,7 +27,7 @@ pub async fn run(engine: &Engine, args: NightArgs) -> Result<ExitCode> {
     let ctx = Ctx::system(&format!("kopek night, run at {}", Utc::now().format("%Y-%m-%dT%H:%M:%SZ")));
     if args.dry_run {
         let nights = engine.rehearse_nights(&ctx, from, to).await?;
-        let mut total = Totals::default();
+        let mut total = NightSummary::default();
         for night in &nights {
             print_rehearsed(night);
             total.add(&night.report);
@@ -48,7 +46,7 @@ pub async fn run(engine: &Engine, args: NightArgs) -> Result<ExitCode> {
         ProgressStyle::with_template("{bar:40} {pos}/{len} nights, {msg} ({eta} left)")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let mut total = Totals::default();
+    let mut total = NightSummary::default();
     let mut date = from;
     while date <= to {
         bar.set_message(date.to_string());
@@ -76,58 +74,22 @@ fn print_rehearsed(night: &RehearsedNight) {
             println!("    {}: {line}", step.name());
         }
     }
-    let mut one = Totals::default();
+    let mut one = NightSummary::default();
     one.add(&night.report);
     one.print();
 }
 
-/// The steps' figures, added up over nights.
-#[derive(Default)]
-struct Totals {
-    charged: Decimal,
-    charges: usize,
-    charged_clients: BTreeSet<i64>,
-    invoices_issued: usize,
-    reminders_sent: usize,
-    invoices_paid: usize,
-    blocked: usize,
-    unblocked: usize,
-    autopayments: usize,
-    autopay_at_max: usize,
-    renewed: usize,
-    renewal_payments: usize,
-    renewals_failed: usize,
-    renewals_held: usize,
-    expired: usize,
-    low_balance_notified: usize,
-    low_balance_rearmed: usize,
-    tickets_closed: usize,
+/// The steps' figures, printed.
+trait Print {
+    fn print(&self);
 }
 
-impl Totals {
-    fn add(&mut self, r: &NightReport) {
-        self.charged += r.charges.total.0;
-        self.charges += r.charges.charges;
-        self.charged_clients.extend(r.charges.clients.iter().filter(|c| !c.lines.is_empty()).map(|c| c.client_id));
-        self.invoices_issued += r.credit.invoices_issued;
-        self.reminders_sent += r.credit.reminders_sent;
-        self.invoices_paid += r.credit.invoices_paid;
-        self.blocked += r.credit.blocked;
-        self.unblocked += r.credit.unblocked;
-        self.autopayments += r.autopay.payments_started;
-        self.autopay_at_max += r.autopay.monthly_max_reached;
-        self.renewed += r.renewals.renewed;
-        self.renewal_payments += r.renewals.payments_started;
-        self.renewals_failed += r.renewals.failed;
-        self.renewals_held += r.renewals.held;
-        self.expired += r.expired;
-        self.low_balance_notified += r.low_balance.notified;
-        self.low_balance_rearmed += r.low_balance.rearmed;
-        self.tickets_closed += r.tickets_closed.len();
-    }
-
+impl Print for NightSummary {
     fn print(&self) {
-        println!("  charges: {} in {} charge(s) for {} client(s)", self.charged, self.charges, self.charged_clients.len());
+        println!(
+            "  charges: {} in {} charge(s) for {} client(s), {} subscription(s) not covered",
+            self.charged.0, self.charges, self.clients_charged, self.skipped
+        );
         println!(
             "  credit: {} invoice(s) issued, {} reminder(s) sent, {} invoice(s) paid, {} limit(s) blocked, {} unblocked",
             self.invoices_issued, self.reminders_sent, self.invoices_paid, self.blocked, self.unblocked
@@ -143,5 +105,6 @@ impl Totals {
             self.low_balance_notified, self.low_balance_rearmed
         );
         println!("  tickets: {} ticket(s) closed awaiting the client's reply", self.tickets_closed);
+        println!("  acts: {} act(s) of completed work issued", self.acts_issued);
     }
 }

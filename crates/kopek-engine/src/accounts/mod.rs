@@ -11,5 +11,6 @@ pub mod personal_data;
 pub mod phone;
 pub mod privacy;
 pub mod settings;
+pub mod staff;
 pub mod two_factor;
 pub mod users;

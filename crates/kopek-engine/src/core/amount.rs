@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 /// 1000000000000.0000 either way; a larger amount is refused with 422
 /// `amount_too_large`, and a balance is kept within
 /// ±100000000000000.0000 (`balance_too_large`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ToSchema)]
 #[schema(value_type = String, example = "250.00")]
 pub struct Amount(pub Decimal);
 

@@ -94,6 +94,15 @@ impl Actor {
         }
     }
 
+    /// ACC-4: the money screens are not support's (see [`StaffRole::may_see_money`]).
+    pub fn ensure_may_see_money(&self) -> Result<()> {
+        match self {
+            Actor::Staff { role, .. } if role.may_see_money() => Ok(()),
+            Actor::System { .. } => Ok(()),
+            _ => Err(EngineError::forbidden("only admins, accountants and read-only staff see the money screens")),
+        }
+    }
+
     pub fn ensure_may_manage_accounts(&self) -> Result<()> {
         match self {
             Actor::Staff { role, .. } if role.may_manage_accounts() => Ok(()),
@@ -136,6 +145,7 @@ impl Actor {
         let has = |f: fn(StaffRole) -> bool| role.is_none_or(f);
         Powers {
             move_money: has(StaffRole::may_move_money),
+            see_money: has(StaffRole::may_see_money),
             change_limits: has(StaffRole::may_change_limits),
             manage_accounts: has(StaffRole::may_manage_accounts),
             admin: has(|r| r == StaffRole::Admin),
@@ -165,6 +175,8 @@ impl Actor {
 pub struct Powers {
     /// Credit payments, post and reverse expenses.
     pub move_money: bool,
+    /// See the money screens: transfers, statements, the night.
+    pub see_money: bool,
     /// Set credit limits, thresholds and loyalty discounts.
     pub change_limits: bool,
     /// Create clients and users, block and unblock accounts.

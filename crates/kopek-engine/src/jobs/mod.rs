@@ -4,6 +4,7 @@
 
 pub mod demo;
 mod demo_shop;
+pub mod night_runs;
 pub mod nightly;
 pub mod rehearsal;
 pub mod schedules;

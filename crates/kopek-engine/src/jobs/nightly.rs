@@ -141,8 +141,14 @@ impl NightReport {
 
 impl Engine {
     /// The night of `date`: every step idempotent, so the whole night may
-    /// run again after a crash.
+    /// run again after a crash; each run is recorded (OPS-5).
     pub async fn run_night(&self, ctx: &Ctx, date: NaiveDate) -> Result<NightReport> {
+        self.recorded_night(ctx, date, self).await
+    }
+
+    /// Every step of the night, in order; [`Engine::recorded_night`] is
+    /// the one caller.
+    pub(crate) async fn run_night_steps(&self, ctx: &Ctx, date: NaiveDate) -> Result<NightReport> {
         let mut report = NightReport::empty(date);
         for step in NightStep::ALL {
             self.run_night_step(ctx, date, step, &mut report).await?;

@@ -50,13 +50,14 @@ pub struct RehearsedNight {
 }
 
 /// What one night did to one client.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ClientNight {
     pub client_id: i64,
     pub code: String,
     pub balance_before: Amount,
     pub balance_after: Amount,
-    /// What each step did, in the night's order.
+    /// What each step did, in the night's order: [step, what].
+    #[schema(value_type = Vec<Vec<String>>)]
     pub lines: Vec<(NightStep, String)>,
 }
 

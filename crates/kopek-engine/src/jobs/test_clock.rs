@@ -268,7 +268,7 @@ impl Engine {
     pub async fn run_night_at_its_time(&self, ctx: &Ctx, date: NaiveDate) -> Result<NightReport> {
         ctx.actor.ensure_may_move_money()?;
         self.ensure_night_has_come(date)?;
-        self.at_moment(self.night_moment(date)).run_night(ctx, date).await
+        self.recorded_night(ctx, date, &self.at_moment(self.night_moment(date))).await
     }
 }
 

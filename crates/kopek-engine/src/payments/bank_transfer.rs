@@ -34,21 +34,50 @@ pub struct StatementLine {
     pub purpose: String,
 }
 
+/// What a statement's line does (PMT-4). A preview says `matched` where
+/// the import says `credited`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StatementOutcome {
+    /// The line names one awaiting payment and brings its amount: the
+    /// import will credit it.
+    Matched,
+    Credited,
+    WrongAmount,
+    /// An earlier line of the same statement already pays that payment.
+    Duplicate,
+    Ambiguous,
+    Unknown,
+    /// Credited meanwhile, by staff or by an earlier import.
+    AlreadyCredited,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct StatementResult {
     pub line: usize,
     pub number: String,
+    pub date: NaiveDate,
     pub amount: Amount,
-    /// credited, wrong_amount, duplicate, ambiguous, unknown or already_credited.
-    pub outcome: String,
+    pub payer: Option<String>,
+    pub outcome: StatementOutcome,
     /// The payment it names, when one is named.
     pub payment: Option<String>,
+    /// For `wrong_amount`: what the payment expects.
+    pub expected: Option<Amount>,
+    /// For `ambiguous`: every payment the purpose names.
+    #[serde(default)]
+    pub candidates: Vec<String>,
     pub message: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct StatementReport {
+    /// False for a preview: nothing was credited.
+    pub applied: bool,
+    /// Lines credited (or, in a preview, that would be).
     pub credited: usize,
+    /// What the credited (or matched) lines bring in total.
+    pub credited_total: Amount,
     pub results: Vec<StatementResult>,
 }
 
@@ -79,9 +108,9 @@ pub const AWAITING_PAGE: i64 = 50;
 
 impl Engine {
     /// PMT-4, OPS-5: the bank transfers still waiting for their money,
-    /// oldest first, a page at a time; every staff role reads them.
+    /// oldest first, a page at a time; every staff role but support reads them (ACC-4).
     pub async fn awaiting_transfers(&self, ctx: &Ctx, client_id: Option<i64>, after_id: i64) -> Result<AwaitingPage> {
-        ctx.actor.ensure_staff("list the transfers awaiting money")?;
+        ctx.actor.ensure_may_see_money()?;
         let mut conn = self.store.conn().await?;
         let mut rows = store::awaiting_page(&mut conn, client_id, after_id, AWAITING_PAGE + 1).await?;
         let more = rows.len() as i64 > AWAITING_PAGE;
@@ -108,6 +137,17 @@ impl Engine {
     /// of work; importing the same statement again credits nothing more.
     pub async fn import_bank_statement(&self, ctx: &Ctx, lines: Vec<StatementLine>) -> Result<StatementReport> {
         ctx.actor.ensure_may_move_money()?;
+        self.match_statement(ctx, lines, true).await
+    }
+
+    /// What importing the statement would do, line by line, crediting
+    /// nothing: the report staff read before they credit (PMT-4).
+    pub async fn preview_bank_statement(&self, ctx: &Ctx, lines: Vec<StatementLine>) -> Result<StatementReport> {
+        ctx.actor.ensure_may_see_money()?;
+        self.match_statement(ctx, lines, false).await
+    }
+
+    async fn match_statement(&self, ctx: &Ctx, lines: Vec<StatementLine>, apply: bool) -> Result<StatementReport> {
         let awaiting = {
             let mut conn = self.store.conn().await?;
             store::awaiting_transfer(&mut conn).await?
@@ -115,35 +155,53 @@ impl Engine {
         let open: Vec<(String, Decimal)> =
             awaiting.iter().map(|(_, _, n, units)| (n.clone(), units_to_decimal(*units))).collect();
         let pairs: Vec<(&str, Decimal)> = lines.iter().map(|l| (l.purpose.as_str(), l.amount.0)).collect();
-        let mut report = StatementReport { credited: 0, results: Vec::new() };
+        let mut report =
+            StatementReport { applied: apply, credited: 0, credited_total: Amount(Decimal::ZERO), results: Vec::new() };
         for (line, found) in lines.iter().zip(match_lines(&pairs, &open)) {
+            let (mut expected, mut candidates) = (None, Vec::new());
             let (outcome, payment, message) = match found {
                 MatchResult::Matched(number) => {
                     let id =
                         awaiting.iter().find(|(_, _, n, _)| *n == number).map(|(id, ..)| *id).expect("matched an open payment");
-                    if self.credit_transfer(ctx, id, line).await? {
-                        report.credited += 1;
-                        ("credited", Some(number), String::new())
+                    if !apply {
+                        (StatementOutcome::Matched, Some(number), String::new())
+                    } else if self.credit_transfer(ctx, id, line).await? {
+                        (StatementOutcome::Credited, Some(number), String::new())
                     } else {
-                        ("already_credited", Some(number), "the payment was credited meanwhile".to_string())
+                        (StatementOutcome::AlreadyCredited, Some(number), "the payment was credited meanwhile".to_string())
                     }
                 }
-                MatchResult::WrongAmount { payment_id, expected, got } => {
-                    let msg = format!("{payment_id} expects {expected}, the statement brings {got}: credit it by hand if right");
-                    ("wrong_amount", Some(payment_id), msg)
+                MatchResult::WrongAmount { payment_id, expected: want, got } => {
+                    let msg = format!("{payment_id} expects {want}, the statement brings {got}: credit it by hand if right");
+                    expected = Some(Amount::shown(want, 2));
+                    (StatementOutcome::WrongAmount, Some(payment_id), msg)
                 }
-                MatchResult::Duplicate(p) => ("duplicate", Some(p), "an earlier line of this statement already pays it".into()),
+                MatchResult::Duplicate(p) => {
+                    (StatementOutcome::Duplicate, Some(p), "an earlier line of this statement already pays it".into())
+                }
                 MatchResult::Ambiguous(ps) => {
-                    ("ambiguous", None, format!("the purpose names several payments: {}", ps.join(", ")))
+                    let msg = format!("the purpose names several payments: {}", ps.join(", "));
+                    candidates = ps;
+                    (StatementOutcome::Ambiguous, None, msg)
                 }
-                MatchResult::Unknown => ("unknown", None, "the purpose names no payment awaiting a transfer".into()),
+                MatchResult::Unknown => {
+                    (StatementOutcome::Unknown, None, "the purpose names no payment awaiting a transfer".into())
+                }
             };
+            if matches!(outcome, StatementOutcome::Matched | StatementOutcome::Credited) {
+                report.credited += 1;
+                report.credited_total.0 += line.amount.0;
+            }
             report.results.push(StatementResult {
                 line: line.line,
                 number: line.number.clone(),
+                date: line.date,
                 amount: line.amount,
-                outcome: outcome.into(),
+                payer: line.payer.clone(),
+                outcome,
                 payment,
+                expected,
+                candidates,
                 message,
             });
         }

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use kopek_domain::payer::PayerDetails;
 use kopek_engine::core::amount::Amount;
 use kopek_engine::ledger::entries::PostExpense;
-use kopek_engine::payments::bank_transfer::StatementLine;
+use kopek_engine::payments::bank_transfer::{StatementLine, StatementOutcome};
 use kopek_engine::payments::methods::{MethodInput, RateInput};
 use kopek_engine::payments::payers::{ContractInput, MergeRequest, PayerInput};
 use kopek_engine::payments::start::StartPayment;
@@ -198,10 +198,17 @@ backend_test!(async fn pmt4_a_statement_with_three_lines_credits_one_and_reports
         line(30, "200.00", format!("Оплата по счёту {}", second.number)),
         line(50, "77.00", "Возврат займа".into()),
     ];
+    // Before: the preview says what the import will do and credits nothing.
+    let preview = t.engine.preview_bank_statement(&admin, lines.clone()).await.unwrap();
+    let outcomes: Vec<_> = preview.results.iter().map(|r| r.outcome).collect();
+    assert_eq!(outcomes, [StatementOutcome::Matched, StatementOutcome::WrongAmount, StatementOutcome::Unknown]);
+    assert_eq!((preview.applied, preview.credited, s(&preview.credited_total)), (false, 1, "1000.00".to_string()));
+    assert_eq!(preview.results[1].expected.map(|a| s(&a)).as_deref(), Some("250.00"));
+    assert_eq!(s(&t.engine.balance(&user, client.id).await.unwrap().balance), "-400.00");
     let report = t.engine.import_bank_statement(&admin, lines.clone()).await.unwrap();
-    assert_eq!(report.credited, 1);
-    let outcomes: Vec<_> = report.results.iter().map(|r| r.outcome.as_str()).collect();
-    assert_eq!(outcomes, vec!["credited", "wrong_amount", "unknown"]);
+    assert_eq!((report.applied, report.credited), (true, 1));
+    let outcomes: Vec<_> = report.results.iter().map(|r| r.outcome).collect();
+    assert_eq!(outcomes, [StatementOutcome::Credited, StatementOutcome::WrongAmount, StatementOutcome::Unknown]);
     assert!(report.results[1].message.contains("250"), "{}", report.results[1].message);
     // The payment paid the older expense: 1000.00 - 400.00.
     assert_eq!(s(&t.engine.balance(&user, client.id).await.unwrap().balance), "600.00");

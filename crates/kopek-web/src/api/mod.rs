@@ -8,6 +8,7 @@ pub mod clients;
 pub mod documents;
 pub mod ledger;
 pub mod news;
+pub mod night;
 pub mod notifications;
 pub mod orders;
 pub mod payers;
@@ -17,6 +18,7 @@ pub mod privacy;
 pub mod renewals;
 pub mod session;
 pub mod shop;
+pub mod staff;
 pub mod support;
 pub mod test_clock;
 pub mod two_factor;
@@ -69,7 +71,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(session::login))
         .routes(routes!(session::logout))
         .routes(routes!(session::me))
-        .routes(routes!(session::create_token))
+        .routes(routes!(session::create_token, staff::list_tokens))
+        .routes(routes!(staff::revoke_token))
         .routes(routes!(audit::audit_log))
         .routes(routes!(two_factor::second_step))
         .routes(routes!(two_factor::enrol_at_login))
@@ -81,7 +84,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(clients::list_clients, clients::create_client))
         .routes(routes!(clients::get_client, clients::update_client))
         .routes(routes!(clients::list_users, clients::create_user))
-        .routes(routes!(clients::create_staff))
+        .routes(routes!(clients::create_staff, staff::list_staff))
+        .routes(routes!(staff::change_staff))
         .routes(routes!(clients::get_user, clients::update_user, clients::delete_user))
         .routes(routes!(avatars::get_avatar, avatars::put_avatar, avatars::delete_avatar))
         .routes(routes!(clients::enable_user))
@@ -148,6 +152,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(payments::refused_webhooks))
         .routes(routes!(payments::webhook))
         .routes(routes!(payments::import_statement))
+        .routes(routes!(payments::preview_statement))
+        .routes(routes!(night::night_runs))
+        .routes(routes!(night::rehearse_night))
+        .routes(routes!(night::run_night))
         .routes(routes!(renewals::list_saved_methods, renewals::create_saved_method))
         .routes(routes!(renewals::get_saved_method, renewals::rename_saved_method, renewals::delete_saved_method))
         .routes(routes!(renewals::reconfigure_saved_method))

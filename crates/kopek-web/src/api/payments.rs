@@ -199,7 +199,7 @@ pub async fn webhook(
     Ok(Json(state.engine.gateway_webhook(kind, &req).await?))
 }
 
-/// Import a bank statement in the 1C client-bank exchange format (UTF-8 or
+/// Import a 1C client-bank statement (`1CClientBankExchange`, UTF-8 or
 /// Windows-1251): matching transfers are credited, the rest reported.
 #[utoipa::path(post, path = "/bank-statements", tag = "payments", request_body(content = String, content_type = "text/plain"),
     responses((status = 200, body = StatementReport), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -209,9 +209,33 @@ pub async fn import_statement(
     body: Bytes,
 ) -> ApiResult<Json<StatementReport>> {
     forbid_clients(&ctx)?;
-    let docs = kopek_integrations::parse_statement(&body)
-        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_statement", e.to_string()))?;
-    let lines = docs
+    let lines = statement_lines(&body).map_err(invalid_statement)?;
+    Ok(Json(state.engine.import_bank_statement(&ctx, lines).await?))
+}
+
+/// What importing the statement would do, line by line (`matched` where
+/// the import would credit), crediting nothing.
+#[utoipa::path(post, path = "/bank-statements/preview", tag = "payments",
+    request_body(content = String, content_type = "text/plain"),
+    responses((status = 200, body = StatementReport), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn preview_statement(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    body: Bytes,
+) -> ApiResult<Json<StatementReport>> {
+    forbid_clients(&ctx)?;
+    let lines = statement_lines(&body).map_err(invalid_statement)?;
+    Ok(Json(state.engine.preview_bank_statement(&ctx, lines).await?))
+}
+
+fn invalid_statement(why: String) -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_statement", why)
+}
+
+/// The incoming payments of a 1C statement, or why the file is not one.
+pub(crate) fn statement_lines(file: &[u8]) -> Result<Vec<StatementLine>, String> {
+    let docs = kopek_integrations::parse_statement(file).map_err(|e| e.to_string())?;
+    Ok(docs
         .into_iter()
         .map(|d| StatementLine {
             line: d.line,
@@ -221,8 +245,7 @@ pub async fn import_statement(
             payer: d.payer_name,
             purpose: d.purpose,
         })
-        .collect();
-    Ok(Json(state.engine.import_bank_statement(&ctx, lines).await?))
+        .collect())
 }
 
 fn forbid_clients(ctx: &Ctx) -> ApiResult<()> {

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
 use kopek_engine::EngineError;
 use kopek_engine::core::amount::Amount;
 use rust_decimal::Decimal;
@@ -72,6 +73,17 @@ impl Form {
                 self.error(field, catalog.text(locale, "error-not-an-amount", &[]));
                 None
             }
+        }
+    }
+
+    /// A day such as "2026-12-01", as a date field sends it.
+    pub fn date(&mut self, data: &FormData, field: &str, catalog: &Catalog, locale: Locale) -> Option<NaiveDate> {
+        match data.text(field) {
+            raw if raw.is_empty() => {
+                self.error(field, catalog.text(locale, "error-required", &[]));
+                None
+            }
+            raw => raw.parse().map_err(|_| self.error(field, catalog.text(locale, "error-not-a-date", &[]))).ok(),
         }
     }
 

@@ -13,7 +13,7 @@ use thirtyfour::prelude::*;
 
 use crate::harness::Portal;
 
-async fn staff(p: &Portal, role: &str) -> String {
+pub(crate) async fn staff(p: &Portal, role: &str) -> String {
     let email = format!("{}@staff.test", role.replace('_', "-"));
     let req = NewStaff {
         email: email.clone(),
@@ -25,7 +25,7 @@ async fn staff(p: &Portal, role: &str) -> String {
     email
 }
 
-async fn staff_log_in(p: &Portal, email: &str) {
+pub(crate) async fn staff_log_in(p: &Portal, email: &str) {
     p.go("/admin/login").await;
     p.fill("email", email).await;
     p.fill("password", "staff-password").await;
@@ -91,7 +91,7 @@ async fn ops5_acc4_an_accountant_finds_a_client_by_inn_and_credits_its_transfer_
 }
 
 /// A bank transfer of `amount` the client starts from its payer.
-fn start(payer_id: i64, method_id: i64, amount: &str) -> StartPayment {
+pub(crate) fn start(payer_id: i64, method_id: i64, amount: &str) -> StartPayment {
     StartPayment {
         payer_id,
         method_id,

@@ -4,6 +4,7 @@
 
 mod admin;
 mod admin_catalog;
+mod admin_money;
 mod avatars;
 mod client;
 mod documents;
@@ -15,6 +16,8 @@ mod payers;
 mod phone;
 mod screenshots;
 mod services;
+#[path = "../support/statement.rs"]
+mod statement;
 mod story;
 mod support;
 mod two_factor;

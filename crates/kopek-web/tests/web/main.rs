@@ -6,7 +6,9 @@
 
 mod admin_audit;
 mod admin_catalog;
+mod admin_money;
 mod admin_pages;
+mod admin_staff;
 mod api;
 mod audit_api;
 mod charging_api;
@@ -32,6 +34,8 @@ mod privacy;
 mod renewals_api;
 mod security;
 mod spec_schemas;
+#[path = "../support/statement.rs"]
+mod statement;
 mod support_api;
 mod test_clock_api;
 mod two_factor;

@@ -1,0 +1,198 @@
+//! The staff panel's money screens over plain HTTP, on both backends
+//! (OPS-5, PMT-4, CHG-1, CHG-8, ACC-4): a 1C statement previewed then
+//! credited, the night dry-run per client then run, and the roles that may
+//! not — support reaches no money page nor its API, read-only sees and
+//! changes nothing.
+
+use chrono::{TimeZone, Utc};
+use kopek_engine::Ctx;
+use kopek_store::backend_test;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::common::pages::{field_error, text_at};
+use crate::common::{App, json_of};
+use crate::statement::{cp1251, statement};
+
+/// Two bank transfers of `client` awaiting their money: their numbers.
+async fn two_transfers(app: &App, client: i64, payer: i64) -> (String, String) {
+    let method = app
+        .method(json!({ "prefix": "bank", "name": "Bank transfer", "gateway": "bank_transfer", "currency": "RUB",
+                        "payer_kinds": ["individual", "legal_entity", "sole_proprietor"] }))
+        .await;
+    let mut numbers = Vec::new();
+    for amount in ["1000.00", "250.00"] {
+        let body = json!({ "payer_id": payer, "method_id": method, "amount": amount });
+        let (status, pay) = app.post(&format!("/clients/{client}/payments/start"), body).await;
+        assert_eq!(status, StatusCode::CREATED, "{pay}");
+        numbers.push(pay["number"].as_str().unwrap().to_string());
+    }
+    (numbers[0].clone(), numbers[1].clone())
+}
+
+/// The outcome column of each line of the report: (document, outcome).
+fn outcomes(html: &str) -> Vec<(String, String)> {
+    html.split("data-test=\"statement-line-")
+        .skip(1)
+        .map(|row| {
+            let number = row[..row.find('"').unwrap()].to_string();
+            let outcome = &row[row.find("data-outcome=\"").unwrap() + 14..];
+            (number, outcome[..outcome.find('"').unwrap()].to_string())
+        })
+        .collect()
+}
+
+/// The hex-encoded file the preview carries on to the credit step.
+fn carried_file(html: &str) -> String {
+    let at = html.find("name=\"file\" value=\"").expect("the preview carries the file") + 19;
+    html[at..at + html[at..].find('"').unwrap()].to_string()
+}
+
+backend_test!(async fn ops5_pmt4_an_accountant_previews_a_1c_statement_then_credits_the_matched_transfers(db) {
+    let app = App::spawn(db).await;
+    let (client, payer) = app.client("BANK", None).await;
+    let (first, second) = two_transfers(&app, client, payer).await;
+    let file = cp1251(&statement(&[
+        ("311", "1000.00", format!("Оплата по счёту № {} за хостинг. Без НДС", first.to_uppercase())),
+        ("58", "200.00", format!("Оплата счета {second}, в т.ч. НДС 20%")),
+        ("1024", "77.00", "Возврат излишне перечисленных средств по договору 15/2024".to_string()),
+    ]));
+    let email = app.staff_user("accountant").await;
+    let pages = app.admin_pages(&email, "staff-password").await;
+    assert!(pages.page("/admin/payments").await.contains("href=\"/admin/payments/statement\""));
+
+    // No file, then a file that is no statement: the reason next to the field.
+    let none = pages.upload("/admin/payments/statement", &[], &[]).await;
+    assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_error(&none.html, "statement").as_deref(), Some("Выберите файл выписки"));
+    let junk = pages.upload("/admin/payments/statement", &[], &[("statement", "photo.txt", b"not a statement")]).await;
+    assert_eq!(junk.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field_error(&junk.html, "statement").unwrap().starts_with("Это не выписка 1С: "), "{}", junk.html);
+
+    // Before: what would be credited, nothing credited.
+    let before = pages.upload("/admin/payments/statement", &[], &[("statement", "kl_to_1c.txt", &file)]).await;
+    assert_eq!(before.status, StatusCode::OK, "{}", before.html);
+    assert_eq!(text_at(&before.html, "data-test=\"statement-stage\"").as_deref(), Some("Что будет зачислено"));
+    assert_eq!(
+        outcomes(&before.html),
+        [("311".into(), "matched".into()), ("58".into(), "wrong_amount".into()), ("1024".into(), "unknown".into())]
+    );
+    assert!(before.html.contains("сумма не совпадает: платёж ждёт 250,00"), "{}", before.html);
+    assert_eq!(app.balance(client).await, "0.00", "a preview credits nothing");
+
+    // After: the matched transfer credited, once, whatever is sent again.
+    let hex = carried_file(&before.html);
+    let after = pages.upload("/admin/payments/statement/credit", &[("file", &hex)], &[]).await;
+    assert_eq!(after.status, StatusCode::OK, "{}", after.html);
+    assert_eq!(text_at(&after.html, "data-test=\"statement-stage\"").as_deref(), Some("Что зачислено"));
+    assert_eq!(outcomes(&after.html)[0], ("311".into(), "credited".into()));
+    assert_eq!(app.balance(client).await, "1000.00");
+    let again = pages.upload("/admin/payments/statement/credit", &[("file", &hex)], &[]).await;
+    assert_ne!(outcomes(&again.html)[0].1, "credited");
+    assert_eq!(app.balance(client).await, "1000.00");
+    let audit = app.get(&format!("/audit?client_id={client}&action=payment.statement_credit")).await;
+    assert_eq!(audit["records"].as_array().unwrap().len(), 1, "{audit}");
+    assert_eq!(audit["records"][0]["actor"], "accountant@staff.test");
+});
+
+/// A daily 10.00 internet service and a client on it since 1 March 12:00
+/// provider time (5.00 charged at connection): the client's id.
+async fn client_on_internet(app: &App) -> i64 {
+    let spec = json!({ "spec": {
+        "main": { "name": "Internet 100", "kind": "periodic" },
+        "fee": { "price": "310.00", "write_off": "daily", "currency": "RUB" }
+    }, "valid_from": "2026-01-01" });
+    let (status, svc) = app.post("/services", spec).await;
+    assert_eq!(status, StatusCode::CREATED, "{svc}");
+    let client = app.owned_client("NIGHT", Some("100")).await;
+    let (status, sub) = app.post(&format!("/clients/{client}/subscriptions"), json!({ "service_id": svc["id"] })).await;
+    assert_eq!(status, StatusCode::CREATED, "{sub}");
+    assert_eq!(app.balance(client).await, "-5.00");
+    client
+}
+
+backend_test!(async fn ops5_chg8_an_admin_dry_runs_a_night_per_client_then_runs_it_once_it_has_come(db) {
+    let app = App::spawn(db).await;
+    let client = client_on_internet(&app).await;
+    let email = app.staff_user("admin").await;
+    let pages = app.admin_pages(&email, "staff-password").await;
+    let html = pages.page("/admin/night").await;
+    assert!(html.contains("data-test=\"no-runs\""), "{html}");
+
+    // A wrong date stays next to its field.
+    let bad = pages.form("/admin/night/rehearsal", &[("date", "2026-02-30")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_error(&bad.html, "date").as_deref(), Some("Введите дату, например 2026-01-31"));
+
+    // The dry run of a night still to come: per client and in total.
+    let dry = pages.form("/admin/night/rehearsal", &[("date", "2026-03-02")]).await;
+    assert_eq!(dry.status, StatusCode::OK, "{}", dry.html);
+    let row = &dry.html[dry.html.find(&format!("data-test=\"rehearsal-client-{client}\"")).expect("the client is in the dry run")..];
+    assert_eq!(text_at(row, "data-test=\"before\"").as_deref(), Some("-5,00"));
+    assert_eq!(text_at(row, "data-test=\"after\"").as_deref(), Some("-15,00"));
+    assert_eq!(text_at(&dry.html, "data-test=\"sum-charged\"").as_deref(), Some("10,00"));
+    assert_eq!(text_at(&dry.html, "data-test=\"sum-charges\"").as_deref(), Some("1"));
+    assert_eq!(app.balance(client).await, "-5.00", "a dry run changes nothing");
+    assert!(dry.html.contains("data-test=\"no-runs\""), "a dry run is no run");
+
+    // Its 02:00 has not come: refused next to the date, nothing run.
+    let early = pages.form("/admin/night/run", &[("date", "2026-03-02")]).await;
+    assert_eq!(early.status, StatusCode::CONFLICT);
+    assert_eq!(field_error(&early.html, "date").as_deref(), Some("Эта ночь ещё не наступила: её можно только пробно прогнать."));
+    assert_eq!(app.balance(client).await, "-5.00");
+
+    // At 03:00 on the 2nd (provider time) it runs; a second run charges nothing more.
+    app.t.clock.set(Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap());
+    pages.form("/admin/night/run", &[("date", "2026-03-02")]).await.assert_redirect("/admin/night");
+    assert_eq!(app.balance(client).await, "-15.00");
+    pages.form("/admin/night/run", &[("date", "2026-03-02")]).await.assert_redirect("/admin/night");
+    assert_eq!(app.balance(client).await, "-15.00");
+    let html = pages.page("/admin/night").await;
+    assert_eq!(text_at(&html, "data-test=\"notice\"").as_deref(), Some("Ночной прогон выполнен"));
+    let runs: Vec<(Option<String>, Option<String>)> = html
+        .split("data-test=\"night-run-2026-03-02\"")
+        .skip(1)
+        .map(|row| (text_at(row, "data-test=\"charges\""), text_at(row, "data-test=\"charged\"")))
+        .collect();
+    // Newest first: the second run found nothing left to charge.
+    assert_eq!(runs, [(Some("0".into()), Some("0,00".into())), (Some("1".into()), Some("10,00".into()))]);
+    let api = app.get("/night-runs").await;
+    assert_eq!(api["runs"].as_array().unwrap().len(), 2);
+    assert_eq!((api["runs"][1]["summary"]["charged"].as_str(), api["runs"][1]["started_by"].as_str()), (Some("10.00"), Some("admin@staff.test")));
+    assert!(app.t.engine.check_ledger().await.unwrap().is_empty());
+});
+
+backend_test!(async fn acc4_support_reaches_no_money_page_nor_its_api_and_read_only_changes_nothing(db) {
+    let app = App::spawn(db).await;
+    let client = client_on_internet(&app).await;
+    let support = app.staff_user("support").await;
+    let pages = app.admin_pages(&support, "staff-password").await;
+    let html = pages.page("/admin/clients").await;
+    assert!(!html.contains("data-nav=\"payments\"") && !html.contains("data-nav=\"night\""), "{html}");
+    for path in ["/admin/payments", "/admin/payments/statement", "/admin/night"] {
+        assert_eq!(pages.get(path).await.0, StatusCode::FORBIDDEN, "{path}");
+    }
+    let token = app.t.engine.create_token(&Ctx::system("test"), &support, "support").await.unwrap();
+    let as_support = |method: Method, path: &str| app.http.request(method, app.url(path)).bearer_auth(&token);
+    let refused: Vec<(StatusCode, Value)> = vec![
+        json_of(as_support(Method::GET, "/night-runs")).await,
+        json_of(as_support(Method::POST, "/nights/rehearsal").json(&json!({ "date": "2026-03-01" }))).await,
+        json_of(as_support(Method::POST, "/nights").json(&json!({ "date": "2026-03-01" }))).await,
+        json_of(as_support(Method::POST, "/bank-statements/preview").header("content-type", "text/plain").body(cp1251(&statement(&[("7", "5.00", "Оплата".to_string())])))).await,
+    ];
+    for (status, body) in refused {
+        assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")), "{body}");
+    }
+
+    // Read-only sees the night and the transfers, and can run nothing.
+    let viewer = app.staff_user("read_only").await;
+    let pages = app.admin_pages(&viewer, "staff-password").await;
+    let html = pages.page("/admin/night").await;
+    assert!(html.contains("data-test=\"night-no-right\"") && !html.contains("data-test=\"night-run\""), "{html}");
+    pages.page("/admin/payments").await;
+    let refused = pages.form("/admin/night/run", &[("date", "2026-03-01")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(field_error(&refused.html, "date").is_some(), "{}", refused.html);
+    assert_eq!(app.balance(client).await, "-5.00");
+    assert!(app.get("/night-runs").await["runs"].as_array().unwrap().is_empty());
+});

@@ -1,0 +1,109 @@
+//! Staff and API tokens in the panel and the API, on both backends (ACC-4,
+//! SEC-1): an admin adds a staff member, changes roles and switches logins
+//! off, never the last admin; a token is shown once, works as its login
+//! and stops working when revoked; anyone else reads the list and keeps
+//! only its own tokens.
+
+use kopek_store::backend_test;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::common::pages::{field_error, text_at};
+use crate::common::{App, json_of};
+
+/// The id of the staff member `email` from the staff list.
+async fn member(app: &App, email: &str) -> i64 {
+    let staff = app.get("/staff").await;
+    staff.as_array().unwrap().iter().find(|m| m["email"] == email).unwrap()["id"].as_i64().unwrap()
+}
+
+backend_test!(async fn acc4_sec1_an_admin_manages_staff_and_tokens_and_never_loses_the_last_admin(db) {
+    let app = App::spawn(db).await;
+    let admin = app.staff_user("admin").await;
+    let pages = app.admin_pages(&admin, "staff-password").await;
+    let html = pages.page("/admin/staff").await;
+    assert!(html.contains("data-test=\"staff-admin@staff.test\""), "{html}");
+
+    // A new member: a bad e-mail and a taken one stand next to the field, nothing added.
+    let bad = pages.form("/admin/staff", &[("email", "not-an-email"), ("full_name", "Мария"), ("password", "a-long-password-1"), ("role", "accountant")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.html);
+    assert!(field_error(&bad.html, "email").is_some(), "{}", bad.html);
+    let taken = pages.form("/admin/staff", &[("email", "admin@staff.test"), ("full_name", "Мария"), ("password", "a-long-password-1"), ("role", "accountant")]).await;
+    assert_eq!(taken.status, StatusCode::CONFLICT);
+    assert_eq!(field_error(&taken.html, "email").as_deref(), Some("Пользователь с таким email уже есть"));
+    let before = app.get("/staff").await.as_array().unwrap().len();
+    pages.form("/admin/staff", &[("email", "maria@staff.test"), ("full_name", "Мария Бухова"), ("password", "a-long-password-1"), ("role", "accountant")]).await.assert_redirect("/admin/staff");
+    assert_eq!(app.get("/staff").await.as_array().unwrap().len(), before + 1);
+    let maria = member(&app, "maria@staff.test").await;
+    assert_eq!(app.get("/staff").await.as_array().unwrap().iter().find(|m| m["id"] == maria).unwrap()["role"], "accountant");
+
+    // A token for Maria: shown once, acting as her; revoked, it stops.
+    let made = pages.form("/admin/tokens", &[("label", "Выгрузка в 1С"), ("email", "maria@staff.test")]).await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.html);
+    let token = text_at(&made.html, "data-test=\"new-token\"").expect("the token is shown");
+    assert!(token.starts_with("kpk_"), "{token}");
+    let me = |token: String| app.http.request(Method::GET, app.url("/me")).bearer_auth(token);
+    let (status, who) = json_of(me(token.clone())).await;
+    assert_eq!((status, who["email"].as_str()), (StatusCode::OK, Some("maria@staff.test")), "{who}");
+    assert!(!pages.page("/admin/staff").await.contains(&token), "shown once");
+    let listed = app.get("/tokens").await;
+    let id = listed.as_array().unwrap().iter().find(|t| t["label"] == "Выгрузка в 1С").unwrap()["id"].as_i64().unwrap();
+    pages.form(&format!("/admin/tokens/{id}/revoke"), &[]).await.assert_redirect("/admin/staff");
+    assert_eq!(json_of(me(token)).await.0, StatusCode::UNAUTHORIZED);
+
+    // Maria becomes support, then her login is switched off.
+    pages.form(&format!("/admin/staff/{maria}"), &[("role", "support"), ("enabled", "1")]).await.assert_redirect("/admin/staff");
+    pages.form(&format!("/admin/staff/{maria}"), &[("role", "support")]).await.assert_redirect("/admin/staff");
+    let m = app.get("/staff").await.as_array().unwrap().iter().find(|m| m["id"] == maria).unwrap().clone();
+    assert_eq!((m["role"].as_str(), m["enabled"].as_bool()), (Some("support"), Some(false)));
+    let audit = app.get(&format!("/audit?action=staff_user.change")).await;
+    assert_eq!(audit["records"].as_array().unwrap().len(), 2);
+
+    // The last admin who can log in stays one: the test's API admin off first.
+    let (status, e) = json_of(app.staff(Method::PUT, &format!("/staff/{}", member(&app, &admin).await)).json(&json!({ "role": "admin", "enabled": true }))).await;
+    assert_eq!(status, StatusCode::OK, "{e}");
+    let api_admin = app.get("/staff").await.as_array().unwrap().iter().find(|m| m["email"] != admin && m["role"] == "admin").unwrap()["id"].as_i64().unwrap();
+    pages.form(&format!("/admin/staff/{api_admin}"), &[("role", "admin")]).await.assert_redirect("/admin/staff");
+    let me_id = {
+        let html = pages.page("/admin/staff").await;
+        let at = html.find("data-test=\"staff-form-admin@staff.test\"").unwrap();
+        let action = &html[..at];
+        let from = action.rfind("action=\"/admin/staff/").unwrap() + 21;
+        action[from..from + action[from..].find('"').unwrap()].parse::<i64>().unwrap()
+    };
+    let refused = pages.form(&format!("/admin/staff/{me_id}"), &[("role", "accountant"), ("enabled", "1")]).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert_eq!(field_error(&refused.html, &format!("role-{me_id}")).as_deref(), Some("Последний администратор, который может войти, остаётся администратором"));
+    let html = pages.page("/admin/staff").await;
+    assert!(html.contains(&format!("data-test=\"staff-form-admin@staff.test\"")), "still an admin: {html}");
+});
+
+backend_test!(async fn acc4_sec1_other_staff_read_the_list_and_keep_only_their_own_tokens(db) {
+    let app = App::spawn(db).await;
+    let accountant = app.staff_user("accountant").await;
+    let mine = app.t.engine.create_token(&kopek_engine::Ctx::system("test"), &accountant, "мой").await.unwrap();
+    let pages = app.admin_pages(&accountant, "staff-password").await;
+    let html = pages.page("/admin/staff").await;
+    assert!(!html.contains("data-test=\"new-staff-form\"") && !html.contains("data-test=\"staff-form-"), "{html}");
+    assert_eq!(text_at(&html[html.find("data-test=\"staff-accountant@staff.test\"").unwrap()..], "data-test=\"role\"").as_deref(), Some("бухгалтер"));
+    // Only its own token is listed; the admin's token is "not found" to it.
+    assert!(html.contains("data-test=\"token-мой\"") && !html.contains("data-test=\"token-tests\""), "{html}");
+    let admins = app.get("/tokens").await;
+    let theirs = admins.as_array().unwrap().iter().find(|t| t["label"] == "tests").unwrap()["id"].as_i64().unwrap();
+    assert_eq!(pages.form(&format!("/admin/tokens/{theirs}/revoke"), &[]).await.status, StatusCode::NOT_FOUND);
+    let as_accountant = |m: Method, path: &str| app.http.request(m, app.url(path)).bearer_auth(&mine);
+    let (status, e) = json_of(as_accountant(Method::PUT, &format!("/staff/{}", member(&app, &accountant).await)).json(&json!({ "role": "admin", "enabled": true }))).await;
+    assert_eq!((status, e["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")), "{e}");
+    let (status, e) = json_of(as_accountant(Method::POST, "/staff").json(&json!({ "email": "x@staff.test", "full_name": "X", "password": "a-long-password-1", "role": "admin" }))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{e}");
+    // It makes and revokes its own.
+    let made = pages.form("/admin/tokens", &[("label", "второй")]).await;
+    assert_eq!(made.status, StatusCode::OK);
+    let (status, list) = json_of(as_accountant(Method::GET, "/tokens")).await;
+    assert_eq!(status, StatusCode::OK);
+    let labels: Vec<&str> = list.as_array().unwrap().iter().map(|t| t["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["второй", "мой"]);
+    let second = list[0]["id"].as_i64().unwrap();
+    pages.form(&format!("/admin/tokens/{second}/revoke"), &[]).await.assert_redirect("/admin/staff");
+    assert_eq!(json_of(as_accountant(Method::GET, "/tokens")).await.1.as_array().unwrap().len(), 1);
+});
