@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod check;
 pub mod clients;
 pub mod credit;
+pub mod dashboard;
 pub mod documents;
 pub mod documents_batch;
 pub mod idempotency;

@@ -6,6 +6,7 @@
 //! engine: a page hides what the role may not do, and the engine refuses
 //! it if it is posted anyway.
 
+pub mod charts;
 pub mod frame;
 pub mod pages;
 pub mod session;
@@ -18,7 +19,7 @@ use crate::AppState;
 /// The staff panel's routes, under `/admin`.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/admin", get(pages::clients::home))
+        .route("/admin", get(pages::dashboard::page))
         .route("/admin/login", get(pages::auth::login_form).post(pages::auth::login))
         .route("/admin/login/second-step", post(pages::auth::second_step))
         .route("/admin/logout", post(pages::auth::logout))

@@ -86,6 +86,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(clients::list_users, clients::create_user))
         .routes(routes!(clients::create_staff, staff::list_staff))
         .routes(routes!(staff::change_staff))
+        .routes(routes!(staff::dashboard))
         .routes(routes!(clients::get_user, clients::update_user, clients::delete_user))
         .routes(routes!(avatars::get_avatar, avatars::put_avatar, avatars::delete_avatar))
         .routes(routes!(clients::enable_user))

@@ -1,12 +1,13 @@
 //! The provider's people through the API (ACC-4, SEC-1): the staff list, an
 //! admin's change of a role or a login switched off, and the API tokens of
-//! staff logins listed and revoked.
+//! staff logins listed and revoked; the dashboard staff open first.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use kopek_engine::accounts::staff::{ApiToken, StaffChange};
 use kopek_engine::core::views::StaffUser;
+use kopek_engine::overview::dashboard::StaffDashboard;
 
 use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};
@@ -51,4 +52,13 @@ pub async fn revoke_token(
 ) -> ApiResult<StatusCode> {
     state.engine.revoke_token(&ctx, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The dashboard: money in and charged today and this month per currency
+/// with its days, clients per state, failed deliveries, hooks and the
+/// outbox's waiting work.
+#[utoipa::path(get, path = "/dashboard", tag = "clients",
+    responses((status = 200, body = StaffDashboard), (status = 403, body = ErrorBody)))]
+pub async fn dashboard(State(state): State<AppState>, Caller(ctx): Caller) -> ApiResult<Json<StaffDashboard>> {
+    Ok(Json(state.engine.staff_dashboard(&ctx).await?))
 }

@@ -53,6 +53,7 @@ async fn ops5_the_staff_panel_s_main_pages_show_the_demo_and_are_pictured() {
     let first = p.t.engine.clients(&kopek_engine::Ctx::system("test"), 0, 1).await.unwrap()[0].id;
     let card = format!("/admin/clients/{first}");
     for (name, path, nav) in [
+        ("admin-dashboard", "/admin", "dashboard"),
         ("admin-clients", "/admin/clients", "clients"),
         ("admin-client", card.as_str(), "clients"),
         ("admin-payments", "/admin/payments", "payments"),

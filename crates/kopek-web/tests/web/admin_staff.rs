@@ -107,3 +107,46 @@ backend_test!(async fn acc4_sec1_other_staff_read_the_list_and_keep_only_their_o
     pages.form(&format!("/admin/tokens/{second}/revoke"), &[]).await.assert_redirect("/admin/staff");
     assert_eq!(json_of(as_accountant(Method::GET, "/tokens")).await.1.as_array().unwrap().len(), 1);
 });
+
+backend_test!(async fn ops5_the_dashboard_counts_money_by_provider_day_and_clients_by_state(db) {
+    let app = App::spawn(db).await;
+    let spec = json!({ "spec": {
+        "main": { "name": "Internet 100", "kind": "periodic" },
+        "fee": { "price": "310.00", "write_off": "daily", "currency": "RUB" }
+    }, "valid_from": "2026-01-01" });
+    let (_, svc) = app.post("/services", spec).await;
+    let client = app.owned_client("DASH", Some("100")).await;
+    app.post(&format!("/clients/{client}/subscriptions"), json!({ "service_id": svc["id"] })).await;
+    app.credit(client, "1000.00").await;
+    let blocked = app.owned_client("IDLE", None).await;
+    let (status, _) = json_of(app.staff(Method::PATCH, &format!("/clients/{blocked}")).json(&json!({ "state": "blocked_by_admin" }))).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // The night of the 2nd charges at 02:00 provider time — 23:00 UTC on
+    // the 1st — and counts on the 2nd.
+    app.t.clock.set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 3, 2, 0, 0, 0).unwrap());
+    let (status, night) = app.post("/nights", json!({ "date": "2026-03-02" })).await;
+    assert_eq!((status, night["summary"]["charged"].as_str()), (StatusCode::OK, Some("10.00")), "{night}");
+    let board = app.get("/dashboard").await;
+    assert_eq!(board["today"], "2026-03-02");
+    let rub = &board["money"][0];
+    let figures = [&rub["currency"], &rub["money_in_today"], &rub["money_in_month"], &rub["charged_today"], &rub["charged_month"]];
+    assert_eq!(figures.map(|v| v.as_str().unwrap()), ["RUB", "0.00", "1000.00", "10.00", "15.00"]);
+    let days: Vec<(&str, &str, &str)> = rub["days"].as_array().unwrap().iter()
+        .map(|d| (d["date"].as_str().unwrap(), d["money_in"].as_str().unwrap(), d["charged"].as_str().unwrap()))
+        .collect();
+    assert_eq!(days, [("2026-03-01", "1000.00", "5.00"), ("2026-03-02", "0.00", "10.00")]);
+    let states: Vec<(&str, i64)> = board["clients"].as_array().unwrap().iter()
+        .map(|s| (s["state"].as_str().unwrap(), s["clients"].as_i64().unwrap())).collect();
+    assert_eq!(states, [("active", 1), ("blocked_by_admin", 1), ("blocked_by_client", 0), ("blocked_for_debt", 0)]);
+
+    // The page draws the same figures, for any staff role.
+    let email = app.staff_user("support").await;
+    let pages = app.admin_pages(&email, "staff-password").await;
+    let html = pages.page("/admin").await;
+    assert_eq!(text_at(&html, "data-test=\"charged-month\"").as_deref(), Some("15,00 ₽"));
+    assert_eq!(text_at(&html, "data-test=\"in-month\"").as_deref(), Some("1 000,00 ₽"));
+    assert_eq!(text_at(&html, "data-test=\"clients-blocked_by_admin\"").as_deref(), Some("1"));
+    assert_eq!(html.matches("class=\"bar money-in\"").count(), 2, "a bar a day for money in");
+    assert!(html.contains("<title>2026-03-02 charged: 10.00</title>"), "{html}");
+});

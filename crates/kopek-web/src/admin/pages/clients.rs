@@ -14,11 +14,7 @@ use crate::AppState;
 use crate::admin::frame::{error_page, frame};
 use crate::admin::session::StaffUser;
 use crate::portal::form::Form;
-use crate::portal::session::{FormData, redirect, redirect_with_notice};
-
-pub async fn home() -> Response {
-    redirect("/admin/clients")
-}
+use crate::portal::session::{FormData, redirect_with_notice};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct SearchQuery {

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod clients;
+pub mod dashboard;
 pub mod night;
 pub mod payments;
 pub mod service_form;
