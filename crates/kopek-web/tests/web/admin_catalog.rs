@@ -103,6 +103,19 @@ backend_test!(async fn ops5_cat12_an_admin_creates_a_service_through_the_form_an
         Some("Новая цена или скорость не может действовать раньше последней версии")
     );
     assert_eq!(app.get(&format!("/services/{id}")).await["name"], "Интернет 100");
+
+    // The same refusals in English for a staff member who reads English.
+    admin.form("/lang", &[("lang", "en"), ("next", "/admin/services")]).await.assert_redirect("/admin/services");
+    let sent = admin.form(&format!("/admin/services/{id}"), &earlier).await;
+    assert_eq!(field_error(&sent.html, "valid_from").as_deref(), Some("A new price or speed can't start before the newest version"));
+    let sent = admin.form(&format!("/admin/services/{id}"), &internet("six hundred", &today)).await;
+    assert_eq!(field_error(&sent.html, "fee.price").as_deref(), Some("Enter a number, e.g. 600.00"));
+    let sent = admin.form(&format!("/admin/services/{id}"), &internet("-1", &today)).await;
+    assert_eq!(
+        field_error(&sent.html, "fee.price").as_deref(),
+        Some("At most four decimal places; only a discount/markup may have a negative price")
+    );
+    assert_eq!(app.get(&format!("/services/{id}")).await["versions"].as_array().map(Vec::len), Some(1), "nothing changed");
 });
 
 backend_test!(async fn ops5_cat12_acc4_staff_who_are_not_admins_read_the_form_and_a_posted_change_is_refused(db) {
