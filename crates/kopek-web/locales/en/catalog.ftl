@@ -32,7 +32,7 @@ cat-tab-accounts = Accounts
 cat-tab-portal = Client portal
 cat-tab-calendar = Non-standard calendar
 cat-tab-package-services = Services in the package
-cat-tab-version = Version
+cat-tab-version = Effective date
 
 cat-f-main-name = Name
 cat-f-main-kind = Kind of service

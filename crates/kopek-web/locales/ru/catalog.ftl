@@ -32,7 +32,7 @@ cat-tab-accounts = Учётные записи
 cat-tab-portal = Личный кабинет
 cat-tab-calendar = Нестандартный календарь
 cat-tab-package-services = Услуги в пакете
-cat-tab-version = Версия
+cat-tab-version = Дата изменений
 
 cat-f-main-name = Название
 cat-f-main-kind = Тип услуги
