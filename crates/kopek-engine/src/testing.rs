@@ -108,6 +108,7 @@ impl TestEngine {
             client_id: client.id,
             email: owner.email.clone(),
             rights: kopek_domain::account::Rights::ALL,
+            acting_staff: None,
         });
         (client, ctx)
     }

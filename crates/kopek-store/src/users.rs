@@ -159,17 +159,39 @@ pub async fn insert_session(
     at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> Result<()> {
+    insert_acting_session(conn, token_hash, principal, None, at, expires_at).await
+}
+
+/// A session of `principal` that the staff member `acting_staff_id`, when
+/// given, works in on the principal's behalf.
+pub async fn insert_acting_session(
+    conn: &mut Conn,
+    token_hash: &str,
+    principal: &PrincipalRef,
+    acting_staff_id: Option<i64>,
+    at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<()> {
     exec_db!(conn, db => sqlx::query(
-        "INSERT INTO sessions (token_hash, principal_kind, principal_id, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5)")
-        .bind(token_hash).bind(&principal.principal_kind).bind(principal.principal_id).bind(at).bind(expires_at)
+        "INSERT INTO sessions (token_hash, principal_kind, principal_id, acting_staff_id, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(token_hash).bind(&principal.principal_kind).bind(principal.principal_id).bind(acting_staff_id)
+        .bind(at).bind(expires_at)
         .execute(db).await)?;
     Ok(())
 }
 
-pub async fn session_principal(conn: &mut Conn, token_hash: &str, now: DateTime<Utc>) -> Result<Option<PrincipalRef>> {
+/// A live session: whose it is, and the staff member acting in it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SessionRow {
+    pub principal_kind: String,
+    pub principal_id: i64,
+    pub acting_staff_id: Option<i64>,
+}
+
+pub async fn session_principal(conn: &mut Conn, token_hash: &str, now: DateTime<Utc>) -> Result<Option<SessionRow>> {
     Ok(on_db!(conn, db => sqlx::query_as(
-        "SELECT principal_kind, principal_id FROM sessions WHERE token_hash = $1 AND expires_at > $2")
+        "SELECT principal_kind, principal_id, acting_staff_id FROM sessions WHERE token_hash = $1 AND expires_at > $2")
         .bind(token_hash).bind(now).fetch_optional(db).await)?)
 }
 

@@ -174,10 +174,25 @@ pub fn session_cookie_header(settings: &kopek_engine::Settings, token: Option<&s
 /// A login's cookie `name`, sent only under `path`: the portal's session
 /// ([`session_cookie_header`]) or the staff panel's.
 pub fn login_cookie_header(settings: &kopek_engine::Settings, name: &str, path: &str, token: Option<&str>) -> String {
-    let (value, max_age) = match token {
-        Some(t) => (t, settings.session_ttl.num_seconds()),
-        None => ("", 0),
-    };
+    match token {
+        Some(t) => login_cookie_header_for(settings, name, path, t, settings.session_ttl),
+        None => cookie_header(settings, name, path, "", 0),
+    }
+}
+
+/// A login's cookie that lives `ttl`: a shorter session than the usual,
+/// such as a staff member's in a client's portal.
+pub fn login_cookie_header_for(
+    settings: &kopek_engine::Settings,
+    name: &str,
+    path: &str,
+    token: &str,
+    ttl: chrono::Duration,
+) -> String {
+    cookie_header(settings, name, path, token, ttl.num_seconds())
+}
+
+fn cookie_header(settings: &kopek_engine::Settings, name: &str, path: &str, value: &str, max_age: i64) -> String {
     let secure = if settings.behind_https() { "; Secure" } else { "" };
     format!("{name}={value}; HttpOnly; SameSite=Lax; Path={path}; Max-Age={max_age}{secure}")
 }

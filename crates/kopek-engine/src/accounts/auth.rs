@@ -147,9 +147,13 @@ impl Engine {
     /// The actor behind a session cookie, if the session is live.
     pub async fn session_actor(&self, session_token: &str) -> Result<Option<Actor>> {
         let mut conn = self.store.conn().await?;
-        match users::session_principal(&mut conn, &secret_hash(session_token), self.now()).await? {
-            Some(p) => self.live_actor(&mut conn, &p).await,
-            None => Ok(None),
+        let Some(row) = users::session_principal(&mut conn, &secret_hash(session_token), self.now()).await? else {
+            return Ok(None);
+        };
+        let principal = PrincipalRef { principal_kind: row.principal_kind, principal_id: row.principal_id };
+        match (self.live_actor(&mut conn, &principal).await?, row.acting_staff_id) {
+            (Some(actor), Some(staff_id)) => self.acting_actor(&mut conn, actor, staff_id).await,
+            (actor, _) => Ok(actor),
         }
     }
 
@@ -210,7 +214,7 @@ impl Engine {
             "client_user" => {
                 let u = users::client_user(conn, p.principal_id).await?.filter(|u| u.enabled).ok_or_else(gone)?;
                 let rights = u.effective_rights();
-                Ok(Actor::ClientUser { id: u.id, client_id: u.client_id, email: u.email, rights })
+                Ok(Actor::ClientUser { id: u.id, client_id: u.client_id, email: u.email, rights, acting_staff: None })
             }
             other => Err(EngineError::Internal(format!("principal kind {other:?}"))),
         }

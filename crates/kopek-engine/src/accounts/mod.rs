@@ -6,6 +6,7 @@ pub mod auth;
 pub mod avatars;
 pub mod client_card;
 pub mod clients;
+pub mod log_in_as;
 pub mod password;
 pub mod personal_data;
 pub mod phone;

@@ -35,6 +35,9 @@ pub struct Activity {
     pub source_ip: Option<String>,
     /// For a login: the browser or program (its User-Agent).
     pub device: Option<String>,
+    /// OPS-5: the staff member who did it in the user's session ("log in
+    /// as"), by e-mail.
+    pub by_staff: Option<String>,
 }
 
 /// A page of the action log, newest first.
@@ -213,9 +216,8 @@ impl Engine {
 }
 
 fn activity(r: kopek_store::audit::AuditRow) -> Activity {
-    let device = (r.action == LOGIN_ACTION)
-        .then(|| serde_json::from_str::<serde_json::Value>(&r.details).ok())
-        .flatten()
-        .and_then(|d| d["device"].as_str().map(str::to_string));
-    Activity { at: r.at, action: r.action, entity: r.entity, entity_id: r.entity_id, source_ip: r.source_ip, device }
+    let details = serde_json::from_str::<serde_json::Value>(&r.details).unwrap_or_default();
+    let device = (r.action == LOGIN_ACTION).then(|| details["device"].as_str().map(str::to_string)).flatten();
+    let by_staff = details["acting_staff"].as_str().map(str::to_string);
+    Activity { at: r.at, action: r.action, entity: r.entity, entity_id: r.entity_id, source_ip: r.source_ip, device, by_staff }
 }

@@ -23,6 +23,10 @@ pub enum Actor {
         /// user with full access.
         #[serde(default)]
         rights: Rights,
+        /// ACC-4, OPS-5: the staff member working in this user's session
+        /// for support ("log in as"), by e-mail; the audit names them.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        acting_staff: Option<String>,
     },
     System {
         name: String,
@@ -53,6 +57,23 @@ impl Actor {
         match self {
             Actor::Staff { email, .. } | Actor::ClientUser { email, .. } => email.clone(),
             Actor::System { name } => name.clone(),
+        }
+    }
+
+    /// Who the audit names: the login, or the staff member acting in a
+    /// client's user's session and that user.
+    pub fn audit_label(&self) -> String {
+        match self {
+            Actor::ClientUser { email, acting_staff: Some(staff), .. } => format!("{staff} → {email}"),
+            other => other.label(),
+        }
+    }
+
+    /// The staff member acting in a client's user's session, if one is.
+    pub fn acting_staff(&self) -> Option<&str> {
+        match self {
+            Actor::ClientUser { acting_staff, .. } => acting_staff.as_deref(),
+            _ => None,
         }
     }
 
@@ -230,7 +251,7 @@ mod tests {
 
     #[test]
     fn sec4_a_client_user_sees_only_its_client() {
-        let user = Actor::ClientUser { id: 1, client_id: 7, email: "a@b.c".into(), rights: Rights::ALL };
+        let user = Actor::ClientUser { id: 1, client_id: 7, email: "a@b.c".into(), rights: Rights::ALL, acting_staff: None };
         assert!(user.ensure_sees_client(7).is_ok());
         assert!(matches!(user.ensure_sees_client(8), Err(EngineError::NotFound { .. })));
         let staff = Actor::Staff { id: 1, email: "s@b.c".into(), role: StaffRole::ReadOnly };
@@ -243,10 +264,13 @@ mod tests {
     fn acc4_powers_follow_the_role() {
         let of = |role| Actor::Staff { id: 1, email: "s@b.c".into(), role }.powers();
         let accountant = of(StaffRole::Accountant);
-        assert!(accountant.move_money && accountant.change_limits && !accountant.manage_accounts && accountant.change);
+        assert!(accountant.move_money && accountant.see_money && accountant.change_limits && !accountant.manage_accounts);
+        assert!(accountant.change);
         let support = of(StaffRole::Support);
-        assert!(!support.move_money && !support.change_limits && support.manage_accounts && support.change);
-        assert_eq!(of(StaffRole::ReadOnly), Powers::default());
+        assert!(!support.move_money && !support.see_money && !support.change_limits && support.manage_accounts);
+        assert!(support.change);
+        // Read-only sees the money screens and may nothing else.
+        assert_eq!(of(StaffRole::ReadOnly), Powers { see_money: true, ..Powers::default() });
         let read_only = Actor::Staff { id: 1, email: "r@b.c".into(), role: StaffRole::ReadOnly };
         assert_eq!(read_only.ensure_may_change().unwrap_err().code(), "read_only");
         assert!(read_only.ensure_may_change_limits().is_err());
@@ -260,6 +284,7 @@ mod tests {
             client_id: 7,
             email: "acc@b.c".into(),
             rights: Rights::default().with(Right::Finance).with(Right::Documents),
+            acting_staff: None,
         };
         assert!(accountant.ensure_right(Right::Finance).is_ok());
         let refused = accountant.ensure_right(Right::Services).unwrap_err();

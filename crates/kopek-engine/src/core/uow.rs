@@ -86,13 +86,19 @@ impl<'e> Uow<'e> {
         if !SELF_SERVICE.contains(&action) {
             actor.ensure_may_change()?;
         }
+        // OPS-5: what a staff member did in a client's session says so
+        // where the client reads its own log.
+        let mut details = details;
+        if let (Some(staff), Some(fields)) = (actor.acting_staff(), details.as_object_mut()) {
+            fields.insert("acting_staff".into(), staff.into());
+        }
         audit::insert(
             &mut self.conn,
             &audit::NewAudit {
                 at: self.now,
                 actor_kind: actor.kind(),
                 actor_id: actor.id(),
-                actor_label: &actor.label(),
+                actor_label: &actor.audit_label(),
                 source_ip: self.ctx.source_ip.as_deref(),
                 action,
                 entity,

@@ -170,8 +170,8 @@ impl Engine {
     pub async fn set_exchange_rate(&self, ctx: &Ctx, input: RateInput) -> Result<Rate> {
         ctx.actor.ensure_may_move_money()?;
         ctx.actor.ensure_staff("set exchange rates")?;
-        let base: Currency = input.base.parse()?;
-        let quote: Currency = input.quote.parse()?;
+        let base = currency_in("base", &input.base)?;
+        let quote = currency_in("quote", &input.quote)?;
         ExchangeRate::new(input.day, base, quote, input.rate.0)?;
         let mut uow = self.begin(ctx).await?;
         store::set_rate(&mut uow.conn, base.code(), quote.code(), input.day, &input.rate.0.normalize().to_string(), uow.now)
@@ -262,6 +262,11 @@ pub(crate) async fn price(
     Ok(Priced { quote, credited: rate.apply(quote.amount)?, rate: Some(rate.rate) })
 }
 
+/// A currency code typed in `field`; a wrong one is refused next to it.
+fn currency_in(field: &'static str, code: &str) -> Result<Currency> {
+    code.parse::<Currency>().map_err(|e| EngineError::invalid_field(field, e.code(), e.to_string()))
+}
+
 fn parse_rate(raw: &str) -> Result<Decimal> {
     raw.parse().map_err(|e| EngineError::Internal(format!("stored rate {raw}: {e}")))
 }
@@ -281,7 +286,7 @@ fn terms_of(input: &MethodInput) -> Result<(MethodTerms, GatewayKind)> {
     }
     let pick = |a: &Option<Amount>| a.map(|a| a.0);
     let terms = MethodTerms {
-        currency: input.currency.parse()?,
+        currency: currency_in("currency", &input.currency)?,
         commission: Commission {
             percent: pick(&input.commission_percent).unwrap_or_default(),
             fixed: pick(&input.commission_fixed).unwrap_or_default(),

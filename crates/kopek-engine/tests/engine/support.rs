@@ -134,7 +134,7 @@ backend_test!(
     };
     let user = t.engine.create_client_user(&other, other_client.id, nobody).await.unwrap();
     let rights = kopek_domain::account::Rights::from(vec![Right::Finance]);
-    let buh = Ctx::new(Actor::ClientUser { id: user.id, client_id: other_client.id, email: user.email, rights });
+    let buh = Ctx::new(Actor::ClientUser { id: user.id, client_id: other_client.id, email: user.email, rights, acting_staff: None });
     assert_eq!(t.engine.tickets(&buh).await.unwrap_err().code(), "no_right");
 });
 

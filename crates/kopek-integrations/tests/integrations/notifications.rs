@@ -73,7 +73,7 @@ fn read(letter: &Letter) -> (String, String, String, String) {
 }
 
 fn user_ctx(id: i64, client_id: i64, email: &str) -> Ctx {
-    Ctx::new(Actor::ClientUser { id, client_id, email: email.into(), rights: Rights::ALL })
+    Ctx::new(Actor::ClientUser { id, client_id, email: email.into(), rights: Rights::ALL, acting_staff: None })
 }
 
 /// Marks the user's number confirmed, as its SMS code would (ACC-2; the

@@ -129,3 +129,5 @@ admin-dashboard-failed-deliveries = Notifications not delivered
 admin-dashboard-hooks = Provisioning hooks
 admin-dashboard-outbox = Background queue
 admin-dashboard-waiting-dead = { $waiting } waiting, { $dead } gave up
+admin-log-in-as = Log in as
+admin-log-in-as-hint = Open the portal as this user for an hour; the client sees it in its action log

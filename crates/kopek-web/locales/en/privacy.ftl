@@ -64,3 +64,7 @@ privacy-notice-request = The request was sent
 error-export-gone = This file was downloaded already; ask for a new export
 error-policy-version-changed = The privacy policy has changed: read the new version
 error-no-privacy-policy = The provider has not published a privacy policy
+activity-client-user-log-in-as = A staff member of the provider logged in on your behalf
+activity-by-staff = (staff member { $staff })
+acting-banner = You are working in the client's portal as staff member { $staff }. Everything you do is written to the client's log.
+acting-leave = Leave

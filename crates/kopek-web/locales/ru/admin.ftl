@@ -129,3 +129,5 @@ admin-dashboard-failed-deliveries = Не доставлено уведомлен
 admin-dashboard-hooks = Обращения к оборудованию
 admin-dashboard-outbox = Очередь фоновых задач
 admin-dashboard-waiting-dead = ждут { $waiting }, не удалось { $dead }
+admin-log-in-as = Войти как
+admin-log-in-as-hint = Открыть личный кабинет от имени пользователя на час; клиент увидит это в журнале действий

@@ -87,6 +87,15 @@ impl Form {
         }
     }
 
+    /// An amount that may be left empty (no limit, no commission); what is
+    /// typed must read as one.
+    pub fn optional_amount(&mut self, data: &FormData, field: &str, catalog: &Catalog, locale: Locale) -> Option<Amount> {
+        if data.text(field).is_empty() {
+            return None;
+        }
+        self.amount(data, field, catalog, locale)
+    }
+
     /// A whole number from a select or a number field.
     pub fn id(&mut self, data: &FormData, field: &str, catalog: &Catalog, locale: Locale) -> Option<i64> {
         match data.text(field).parse::<i64>() {

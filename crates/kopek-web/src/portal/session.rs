@@ -110,14 +110,14 @@ impl FromRequestParts<AppState> for PortalUser {
             Some(s) => state.engine.session_actor(&s).await.ok().flatten(),
             None => None,
         };
-        let Some(Actor::ClientUser { id, client_id, email, rights }) = actor else {
+        let Some(Actor::ClientUser { id, client_id, email, rights, acting_staff }) = actor else {
             let next = parts.uri.path_and_query().map_or("/", |p| p.as_str());
             return Err(redirect(&format!("/login?next={}", urlencode(next))));
         };
         tracing::Span::current().record("actor", email.as_str());
         let ip = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
         let csrf = parts.extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
-        let ctx = Ctx::new(Actor::ClientUser { id, client_id, email: email.clone(), rights }).with_ip(ip);
+        let ctx = Ctx::new(Actor::ClientUser { id, client_id, email: email.clone(), rights, acting_staff }).with_ip(ip);
         // ACC-5: a policy in force that the user has not accepted comes
         // before any other page.
         let accept = super::pages::client::privacy::ACCEPT_PATH;

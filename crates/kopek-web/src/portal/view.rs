@@ -64,6 +64,8 @@ pub struct Me {
     pub client_name: String,
     /// ACC-3: the functions the menu shows ("finance", "orders"…).
     pub rights: Vec<String>,
+    /// OPS-5: the staff member working in this session ("log in as").
+    pub acting_staff: Option<String>,
 }
 
 fn safe_name(name: &str) -> Option<PathBuf> {

@@ -58,6 +58,7 @@ async fn ops5_the_staff_panel_s_main_pages_show_the_demo_and_are_pictured() {
         ("admin-client", card.as_str(), "clients"),
         ("admin-payments", "/admin/payments", "payments"),
         ("admin-statement", "/admin/payments/statement", "payments"),
+        ("admin-methods", "/admin/methods", "methods"),
         ("admin-night", "/admin/night", "night"),
         ("admin-audit", "/admin/audit", "audit"),
         ("admin-staff", "/admin/staff", "staff"),

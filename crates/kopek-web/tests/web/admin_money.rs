@@ -196,3 +196,97 @@ backend_test!(async fn acc4_support_reaches_no_money_page_nor_its_api_and_read_o
     assert_eq!(app.balance(client).await, "-5.00");
     assert!(app.get("/night-runs").await["runs"].as_array().unwrap().is_empty());
 });
+
+backend_test!(async fn ops5_led4_an_accountant_reverses_an_expense_and_a_payment_with_their_reasons(db) {
+    let app = App::spawn(db).await;
+    let client = app.owned_client("FIX", None).await;
+    app.credit(client, "1000.00").await;
+    let (status, expense) = app.post(&format!("/clients/{client}/expenses"), json!({ "name": "Настройка сервера", "amount": "400.00", "currency": "RUB" })).await;
+    assert_eq!(status, StatusCode::CREATED, "{expense}");
+    let payment = app.get(&format!("/clients/{client}/payments")).await[0]["id"].as_i64().unwrap();
+    let expense = expense["id"].as_i64().unwrap();
+    assert_eq!(app.balance(client).await, "600.00");
+
+    let accountant = app.staff_user("accountant").await;
+    let pages = app.admin_pages(&accountant, "staff-password").await;
+    let card = pages.page(&format!("/admin/clients/{client}")).await;
+    assert!(card.contains(&format!("href=\"/admin/expenses/{expense}\"")) && card.contains(&format!("href=\"/admin/payments/{payment}\"")));
+    let html = pages.page(&format!("/admin/expenses/{expense}")).await;
+    assert_eq!(text_at(&html, "data-test=\"entry-status\"").as_deref(), Some("Проведён"));
+    assert!(html.contains(&format!("href=\"/admin/payments/{payment}\"")), "what paid it: {html}");
+
+    // No reason: next to the field, nothing reversed.
+    let bare = pages.form(&format!("/admin/expenses/{expense}/reverse"), &[("reason", "  ")]).await;
+    assert_eq!(bare.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field_error(&bare.html, "reason").is_some(), "{}", bare.html);
+    assert_eq!(app.balance(client).await, "600.00");
+
+    pages.form(&format!("/admin/expenses/{expense}/reverse"), &[("reason", "Настройка не понадобилась")]).await.assert_redirect(&format!("/admin/expenses/{expense}"));
+    let html = pages.page(&format!("/admin/expenses/{expense}")).await;
+    assert_eq!(text_at(&html, "data-test=\"entry-status\"").as_deref(), Some("Сторнирован"));
+    assert!(!html.contains("data-test=\"correct-form\""), "a reversed expense has nothing left to correct");
+    assert_eq!(app.balance(client).await, "1000.00");
+
+    // A manual payment is reversed; no gateway, so no refund button.
+    let html = pages.page(&format!("/admin/payments/{payment}")).await;
+    assert!(html.contains("data-test=\"reverse\"") && !html.contains("data-test=\"refund\""), "{html}");
+    pages.form(&format!("/admin/payments/{payment}/reverse"), &[("reason", "Зачислен ошибочно")]).await.assert_redirect(&format!("/admin/payments/{payment}"));
+    assert_eq!(app.balance(client).await, "0.00");
+    let trail = app.get(&format!("/audit?client_id={client}&action=payment")).await;
+    let reasons: Vec<String> = trail["records"].as_array().unwrap().iter().filter_map(|r| r["details"]["reason"].as_str().map(str::to_string)).collect();
+    assert!(reasons.contains(&"Зачислен ошибочно".to_string()), "{trail}");
+
+    // Read-only sees the entry and no form; a posted one is refused.
+    let viewer = app.staff_user("read_only").await;
+    let looking = app.admin_pages(&viewer, "staff-password").await;
+    let (status, _) = app.post(&format!("/clients/{client}/expenses"), json!({ "name": "Диск", "amount": "50.00", "currency": "RUB" })).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let second = app.get(&format!("/clients/{client}/expenses")).await.as_array().unwrap().iter().find(|x| x["name"] == "Диск").unwrap()["id"].as_i64().unwrap();
+    assert!(!looking.page(&format!("/admin/expenses/{second}")).await.contains("data-test=\"correct-form\""));
+    assert_eq!(looking.form(&format!("/admin/expenses/{second}/reverse"), &[("reason", "просто так")]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.balance(client).await, "-50.00");
+    assert!(app.t.engine.check_ledger().await.unwrap().is_empty());
+});
+
+backend_test!(async fn ops5_pmt1_pmt2_an_admin_configures_a_method_and_an_accountant_sets_a_rate(db) {
+    let app = App::spawn(db).await;
+    let admin = app.staff_user("admin").await;
+    let pages = app.admin_pages(&admin, "staff-password").await;
+    pages.page("/admin/methods/new").await;
+    let fields = |commission: &'static str, prefix: &'static str| {
+        vec![("prefix", prefix), ("name", "Карта"), ("gateway", "sandbox"), ("currency", "rub"), ("commission_percent", commission),
+             ("commission_fixed", "10"), ("min_amount", "100"), ("max_amount", ""), ("cashback_percent", "1"),
+             ("payer_kinds", "individual"), ("payer_kinds", "sole_proprietor"), ("enabled", "1"), ("instructions", "")]
+    };
+    let bad = pages.form("/admin/methods", &fields("пять", "card")).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_error(&bad.html, "commission_percent").as_deref(), Some("Введите сумму, например 250,00"));
+    assert!(bad.html.contains("value=\"sole_proprietor\" checked"), "the ticks stay: {}", bad.html);
+    pages.form("/admin/methods", &fields("2,5", "card")).await.assert_redirect("/admin/methods");
+    let methods = app.get("/payment-methods").await;
+    let m = &methods.as_array().unwrap()[0];
+    assert_eq!((m["commission_label"].as_str(), m["limits_label"].as_str()), (Some("2.50% + 10.00"), Some("from 100.00")), "{m}");
+    assert_eq!(m["payer_kinds"], json!(["individual", "sole_proprietor"]));
+    let id = m["id"].as_i64().unwrap();
+    let html = pages.page("/admin/methods").await;
+    assert!(html.contains("data-test=\"method-card\""), "{html}");
+    // The prefix stays what payment numbers carry.
+    let moved = pages.form(&format!("/admin/methods/{id}"), &fields("2,5", "kart")).await;
+    assert_eq!(moved.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field_error(&moved.html, "prefix").is_some(), "{}", moved.html);
+    assert_eq!(app.get("/payment-methods").await[0]["prefix"], "card");
+
+    // An accountant sets a rate; a wrong code stands next to its field.
+    let accountant = app.staff_user("accountant").await;
+    let counting = app.admin_pages(&accountant, "staff-password").await;
+    assert!(!counting.page("/admin/methods").await.contains("data-test=\"method-new\""));
+    assert_eq!(counting.form("/admin/methods", &fields("1", "other")).await.status, StatusCode::FORBIDDEN);
+    let wrong = counting.form("/admin/rates", &[("base", "ZZZ"), ("quote", "RUB"), ("day", "2026-03-01"), ("rate", "92,5")]).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field_error(&wrong.html, "base").is_some(), "{}", wrong.html);
+    counting.form("/admin/rates", &[("base", "usd"), ("quote", "RUB"), ("day", "2026-03-01"), ("rate", "92,5")]).await.assert_redirect("/admin/methods");
+    let rates = app.get("/exchange-rates").await;
+    assert_eq!(rates, json!([{ "base": "USD", "quote": "RUB", "day": "2026-03-01", "rate": "92.5" }]));
+    let support = app.staff_user("support").await;
+    assert_eq!(app.admin_pages(&support, "staff-password").await.get("/admin/methods").await.0, StatusCode::FORBIDDEN);
+});

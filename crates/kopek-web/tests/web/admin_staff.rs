@@ -150,3 +150,45 @@ backend_test!(async fn ops5_the_dashboard_counts_money_by_provider_day_and_clien
     assert_eq!(html.matches("class=\"bar money-in\"").count(), 2, "a bar a day for money in");
     assert!(html.contains("<title>2026-03-02 charged: 10.00</title>"), "{html}");
 });
+
+backend_test!(async fn ops5_acc4_support_logs_in_as_a_client_s_user_and_the_client_reads_it_in_its_log(db) {
+    let app = App::spawn(db).await;
+    let client = app.owned_client("HELP", None).await;
+    let other = app.owned_client("ELSE", None).await;
+    let users = app.get(&format!("/clients/{client}/users")).await;
+    let owner = users[0]["id"].as_i64().unwrap();
+    let strangers = app.get(&format!("/clients/{other}/users")).await[0]["id"].as_i64().unwrap();
+
+    // An accountant may not; a user of another client is "not found".
+    let accountant = app.staff_user("accountant").await;
+    let counting = app.admin_pages(&accountant, "staff-password").await;
+    assert!(!counting.page(&format!("/admin/clients/{client}")).await.contains("data-test=\"log-in-as-"));
+    assert_eq!(counting.form(&format!("/admin/clients/{client}/users/{owner}/log-in-as"), &[]).await.status, StatusCode::FORBIDDEN);
+    let support = app.staff_user("support").await;
+    let pages = app.admin_pages(&support, "staff-password").await;
+    assert_eq!(pages.form(&format!("/admin/clients/{client}/users/{strangers}/log-in-as"), &[]).await.status, StatusCode::NOT_FOUND);
+
+    // Support opens the portal as the owner, with the banner saying so.
+    assert!(pages.page(&format!("/admin/clients/{client}")).await.contains(&format!("data-test=\"log-in-as-{owner}\"")));
+    pages.form(&format!("/admin/clients/{client}/users/{owner}/log-in-as"), &[]).await.assert_redirect("/");
+    let html = pages.page("/").await;
+    assert_eq!(
+        text_at(&html, "data-test=\"acting-banner\"").as_deref(),
+        Some("Вы работаете в личном кабинете клиента как сотрудник support@staff.test. Всё, что вы делаете, записывается в журнал клиента.")
+    );
+
+    // The owner reads it in its own action log; staff in the client's trail.
+    let own = app.pages("HELP").await;
+    let log = own.page("/client/activity").await;
+    let row = &log[log.find("data-test=\"activity-client_user.log_in_as\"").expect("the log-in is in the user's log")..];
+    assert_eq!(text_at(row, "data-test=\"activity-label\"").as_deref(), Some("Сотрудник провайдера вошёл в личный кабинет от вашего имени (сотрудник support@staff.test)"));
+    let trail = app.get(&format!("/audit?client_id={client}&action=client_user.log_in_as")).await;
+    assert_eq!(trail["records"][0]["actor"], "support@staff.test → help@client.test", "{trail}");
+    assert!(!own.page("/").await.contains("data-test=\"acting-banner\""), "the owner's own session is not acting");
+
+    // Support's login switched off: the session it opened is dead.
+    let (status, _) = json_of(app.staff(Method::PUT, &format!("/staff/{}", member(&app, &support).await)).json(&json!({ "role": "support", "enabled": false }))).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = pages.get("/").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+});

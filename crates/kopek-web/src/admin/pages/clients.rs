@@ -14,7 +14,7 @@ use crate::AppState;
 use crate::admin::frame::{error_page, frame};
 use crate::admin::session::StaffUser;
 use crate::portal::form::Form;
-use crate::portal::session::{FormData, redirect_with_notice};
+use crate::portal::session::{FormData, redirect, redirect_with_notice};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct SearchQuery {
@@ -72,9 +72,15 @@ async fn show_card(
         Ok(c) => c,
         Err(e) => return error_page(state, user, e),
     };
-    let awaiting = match state.engine.awaiting_transfers(&user.ctx, Some(id), 0).await {
-        Ok(a) => a.payments,
-        Err(e) => return error_page(state, user, e),
+    // ACC-4: the transfers awaiting money are a money screen's, shown to
+    // the roles that see those.
+    let awaiting = if user.ctx.actor.powers().see_money {
+        match state.engine.awaiting_transfers(&user.ctx, Some(id), 0).await {
+            Ok(a) => a.payments,
+            Err(e) => return error_page(state, user, e),
+        }
+    } else {
+        Vec::new()
     };
     let c = &card.client;
     let limits = limits.unwrap_or_else(|| {
@@ -142,5 +148,33 @@ pub async fn change_state(State(state): State<AppState>, user: StaffUser, Path(i
             form.refusal(&e, at, catalog, user.locale);
             show_card(&state, &user, id, refused_status(&e), None, Some(form)).await
         }
+    }
+}
+
+/// «Войти как» (OPS-5): the portal opened as the client's user, for an
+/// hour, with a banner saying who is acting; the client reads it in its
+/// action log.
+pub async fn log_in_as(
+    State(state): State<AppState>,
+    user: StaffUser,
+    Path((id, user_id)): Path<(i64, i64)>,
+    _: FormData,
+) -> Response {
+    match state.engine.log_in_as(&user.ctx, id, user_id).await {
+        Ok(session) => {
+            let mut res = redirect("/");
+            let ttl = kopek_engine::accounts::log_in_as::ACTING_SESSION.min(state.engine.settings().session_ttl);
+            let cookie = crate::extract::login_cookie_header_for(
+                state.engine.settings(),
+                crate::extract::SESSION_COOKIE,
+                "/",
+                &session.token,
+                ttl,
+            );
+            res.headers_mut()
+                .append(axum::http::header::SET_COOKIE, axum::http::HeaderValue::from_str(&cookie).expect("a cookie is ASCII"));
+            res
+        }
+        Err(e) => error_page(&state, &user, e),
     }
 }

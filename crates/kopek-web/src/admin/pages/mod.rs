@@ -5,6 +5,8 @@ pub mod auth;
 pub mod catalog;
 pub mod clients;
 pub mod dashboard;
+pub mod entries;
+pub mod methods;
 pub mod night;
 pub mod payments;
 pub mod service_form;

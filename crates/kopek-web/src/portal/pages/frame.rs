@@ -19,6 +19,7 @@ pub async fn frame(state: &AppState, user: &PortalUser, nav: &'static str, path:
             client_code: client.code,
             client_name: client.name,
             rights: user.rights().iter().map(|r| r.to_string()).collect(),
+            acting_staff: user.ctx.actor.acting_staff().map(str::to_string),
         }),
         test_time: test_time(state),
         notice: user.notice.as_deref().and_then(|k| state.views.catalog.try_text(user.locale, k, &[])),
