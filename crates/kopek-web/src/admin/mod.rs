@@ -50,5 +50,10 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/staff/{id}", post(pages::staff::change))
         .route("/admin/tokens", post(pages::staff::create_token))
         .route("/admin/tokens/{id}/revoke", post(pages::staff::revoke_token))
+        .route("/admin/services", get(pages::catalog::list).post(pages::catalog::create))
+        .route("/admin/services/new", get(pages::catalog::new_form))
+        .route("/admin/services/{id}", get(pages::catalog::page).post(pages::catalog::update))
+        .route("/admin/tariffs", get(pages::tariffs::list).post(pages::tariffs::create))
+        .route("/admin/holidays", post(pages::tariffs::add_holidays))
         .layer(axum::middleware::from_fn(crate::portal::session::guard))
 }

@@ -3,6 +3,7 @@
 //! browser's dependencies link once and apart from the API tests.
 
 mod admin;
+mod admin_catalog;
 mod admin_money;
 mod avatars;
 mod client;

@@ -5,6 +5,7 @@
 //! document alone.
 
 mod admin_audit;
+mod admin_catalog;
 mod admin_money;
 mod admin_pages;
 mod admin_staff;

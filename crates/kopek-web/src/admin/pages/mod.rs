@@ -2,11 +2,14 @@
 
 pub mod audit;
 pub mod auth;
+pub mod catalog;
 pub mod clients;
 pub mod dashboard;
 pub mod entries;
 pub mod methods;
 pub mod night;
 pub mod payments;
+pub mod service_form;
 pub mod staff;
 pub mod statements;
+pub mod tariffs;
