@@ -3,6 +3,7 @@
 //! browser's dependencies link once and apart from the API tests.
 
 mod admin;
+mod admin_desk;
 mod admin_money;
 mod avatars;
 mod client;
@@ -15,6 +16,8 @@ mod payers;
 mod phone;
 mod screenshots;
 mod services;
+#[path = "../support/deliveries.rs"]
+mod deliveries;
 #[path = "../support/statement.rs"]
 mod statement;
 mod story;

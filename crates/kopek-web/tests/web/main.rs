@@ -5,6 +5,7 @@
 //! document alone.
 
 mod admin_audit;
+mod admin_desk;
 mod admin_money;
 mod admin_pages;
 mod admin_staff;
@@ -33,6 +34,8 @@ mod privacy;
 mod renewals_api;
 mod security;
 mod spec_schemas;
+#[path = "../support/deliveries.rs"]
+mod deliveries;
 #[path = "../support/statement.rs"]
 mod statement;
 mod support_api;
