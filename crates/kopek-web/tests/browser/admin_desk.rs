@@ -41,7 +41,10 @@ async fn sup1_ntf4_support_answers_a_ticket_with_a_reply_and_a_note_and_an_admin
     staff_log_in(&p, &agent).await;
     open_menu(&p, "tickets").await;
     assert_eq!(p.heading().await, "Очередь запросов");
-    assert_eq!(p.driver.find(By::Css(format!("[data-test='ticket-{id}'] [data-test='state']"))).await.unwrap().text().await.unwrap(), "ждёт ответа");
+    assert_eq!(
+        p.driver.find(By::Css(format!("[data-test='ticket-{id}'] [data-test='state']"))).await.unwrap().text().await.unwrap(),
+        "ждёт ответа"
+    );
     let link = p.driver.find(By::Css(format!("[data-test='ticket-{id}'] a[data-test='subject']"))).await.unwrap();
     p.click_and_wait(link).await;
     assert_eq!(p.text("ticket-subject").await, format!("Запрос № {id}: Сайт не открывается"));

@@ -7,6 +7,8 @@ mod admin_desk;
 mod admin_money;
 mod avatars;
 mod client;
+#[path = "../support/deliveries.rs"]
+mod deliveries;
 mod documents;
 mod finance;
 mod harness;
@@ -16,8 +18,6 @@ mod payers;
 mod phone;
 mod screenshots;
 mod services;
-#[path = "../support/deliveries.rs"]
-mod deliveries;
 #[path = "../support/statement.rs"]
 mod statement;
 mod story;

@@ -171,7 +171,10 @@ async fn agent(app: &App, dep: i64) -> (String, i64) {
 /// A ticket the client `code` opens in `dep`: its id.
 async fn ticket(app: &App, code: &str, dep: i64, subject: &str) -> i64 {
     let client = app.portal(code).await;
-    let form = reqwest::multipart::Form::new().text("department_id", dep.to_string()).text("subject", subject.to_string()).text("text", "Ошибка 502");
+    let form = reqwest::multipart::Form::new()
+        .text("department_id", dep.to_string())
+        .text("subject", subject.to_string())
+        .text("text", "Ошибка 502");
     let (status, t) = json_of(client.post(app.url("/support/tickets")).multipart(form)).await;
     assert_eq!(status, StatusCode::CREATED, "{t}");
     t["ticket"]["id"].as_i64().unwrap()

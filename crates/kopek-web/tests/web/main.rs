@@ -13,6 +13,8 @@ mod api;
 mod audit_api;
 mod charging_api;
 mod common;
+#[path = "../support/deliveries.rs"]
+mod deliveries;
 mod documents_api;
 mod notification_templates_api;
 mod orders_api;
@@ -34,8 +36,6 @@ mod privacy;
 mod renewals_api;
 mod security;
 mod spec_schemas;
-#[path = "../support/deliveries.rs"]
-mod deliveries;
 #[path = "../support/statement.rs"]
 mod statement;
 mod support_api;

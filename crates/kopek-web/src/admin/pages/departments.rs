@@ -95,8 +95,13 @@ pub async fn update(State(state): State<AppState>, user: StaffUser, Path(id): Pa
 pub async fn members(State(state): State<AppState>, user: StaffUser, Path(id): Path<i64>, data: FormData) -> Response {
     let mut form = Form::from_data(&data);
     let Some(staff_id) = form.id(&data, "staff_id", &state.views.catalog, user.locale) else {
-        return show(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, DepartmentsPage { row: Some((id, form)), ..Default::default() })
-            .await;
+        return show(
+            &state,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            DepartmentsPage { row: Some((id, form)), ..Default::default() },
+        )
+        .await;
     };
     match state.engine.set_department_staff(&user.ctx, id, staff_id, data.checked("member")).await {
         Ok(_) => redirect_with_notice(PATH, "desk-notice-members-saved"),

@@ -48,14 +48,8 @@ async fn show(state: &AppState, user: &StaffUser, q: ListQuery, status: StatusCo
     let frame = frame(state, user, "documents", PATH);
     let Some(kind) = DocumentKind::parse(&kind_name) else {
         let text = state.views.catalog.text(user.locale, "error-choose", &[]);
-        let page = DocumentsPage {
-            kinds: KINDS,
-            kind: kind_name,
-            kind_error: Some(text),
-            documents: Vec::new(),
-            next: None,
-            error,
-        };
+        let page =
+            DocumentsPage { kinds: KINDS, kind: kind_name, kind_error: Some(text), documents: Vec::new(), next: None, error };
         return state.views.render_status(StatusCode::UNPROCESSABLE_ENTITY, "admin/documents/list.html", &frame, page);
     };
     let listed = async {
@@ -66,14 +60,7 @@ async fn show(state: &AppState, user: &StaffUser, q: ListQuery, status: StatusCo
     match listed.await {
         Ok((documents, next)) => {
             let next = next.map(|p| format!("{PATH}?kind={}&page={p}", kind.as_str()));
-            let page = DocumentsPage {
-                kinds: KINDS,
-                kind: kind.as_str().to_string(),
-                kind_error: None,
-                documents,
-                next,
-                error,
-            };
+            let page = DocumentsPage { kinds: KINDS, kind: kind.as_str().to_string(), kind_error: None, documents, next, error };
             state.views.render_status(status, "admin/documents/list.html", &frame, page)
         }
         Err(e) => error_page(state, user, e),

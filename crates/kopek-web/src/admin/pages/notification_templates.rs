@@ -57,15 +57,9 @@ fn render_edit(state: &AppState, user: &StaffUser, status: StatusCode, page: Edi
 /// else empty (the shipped one is used until one is saved).
 pub async fn edit(State(state): State<AppState>, user: StaffUser, Path((event, locale)): Path<(String, String)>) -> Response {
     let (stored, form) = match state.engine.notification_template(&user.ctx, &event, &locale).await {
-        Ok(t) => (
-            true,
-            Form::with(&[
-                ("subject", t.subject),
-                ("text", t.text),
-                ("sms", t.sms),
-                ("html", t.html.unwrap_or_default()),
-            ]),
-        ),
+        Ok(t) => {
+            (true, Form::with(&[("subject", t.subject), ("text", t.text), ("sms", t.sms), ("html", t.html.unwrap_or_default())]))
+        }
         Err(EngineError::NotFound { .. }) => (false, Form::default()),
         Err(e) => return error_page(&state, &user, e),
     };

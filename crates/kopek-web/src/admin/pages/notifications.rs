@@ -85,13 +85,8 @@ fn query_of(state: &AppState, user: &StaffUser, q: &LogQuery) -> (Form, Option<D
             }
         },
     };
-    let query = form.is_ok().then(|| DeliveryQuery {
-        event: None,
-        channel,
-        status,
-        client_id,
-        page: Some(q.page.unwrap_or(1).max(1)),
-    });
+    let query =
+        form.is_ok().then(|| DeliveryQuery { event: None, channel, status, client_id, page: Some(q.page.unwrap_or(1).max(1)) });
     (form, query)
 }
 
@@ -105,7 +100,9 @@ async fn show(state: &AppState, user: &StaffUser, q: LogQuery, status: StatusCod
     let listed = async {
         let found = state.engine.notification_deliveries(&user.ctx, &query).await?;
         let rows = labelled(state, &user.ctx, found, |d| d.client_id).await?;
-        Ok::<_, EngineError>(rows.into_iter().map(|row| LogRow { can_resend: row.item.status.can_resend(), row }).collect::<Vec<_>>())
+        Ok::<_, EngineError>(
+            rows.into_iter().map(|row| LogRow { can_resend: row.item.status.can_resend(), row }).collect::<Vec<_>>(),
+        )
     };
     match listed.await {
         Ok(deliveries) => {
