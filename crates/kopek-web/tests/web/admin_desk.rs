@@ -156,6 +156,23 @@ backend_test!(async fn ntf3_the_panel_edits_a_template_and_resets_it_to_the_ship
     pages.form(&format!("{path}/reset"), &[]).await.assert_redirect(path);
     assert_eq!(json_of(app.staff(Method::GET, api)).await.0, StatusCode::NOT_FOUND);
     assert_eq!(text_at(&pages.page(path).await, "data-test=\"which\"").as_deref(), Some("стандартный"));
+
+    // In English, every screen speaks English.
+    pages.form("/lang", &[("lang", "en"), ("next", "/admin/tickets")]).await;
+    let (_, dep) = app.post("/support/departments", json!({ "name": "Tech" })).await;
+    app.owned_client("ENGLISH", None).await;
+    let id = ticket(&app, "ENGLISH", dep["id"].as_i64().unwrap(), "Down").await;
+    for (page, says) in [
+        ("/admin/documents".to_string(), "Issued documents"),
+        ("/admin/notifications".to_string(), "Notification log"),
+        (path.to_string(), "the template is checked before it is saved"),
+        ("/admin/tickets".to_string(), "awaiting an answer"),
+        (format!("/admin/tickets/{id}"), "Save as an internal note"),
+        ("/admin/departments".to_string(), "Add a staff member"),
+    ] {
+        let html = pages.page(&page).await;
+        assert!(html.contains(says) && !html.contains("desk-"), "{page}: {html}");
+    }
 });
 
 /// A support staff member in the department `dep`: (email, id).
