@@ -56,6 +56,7 @@ async fn sup1_ntf4_support_answers_a_ticket_with_a_reply_and_a_note_and_an_admin
     assert_eq!(p.text("notice").await, "Внутренняя заметка сохранена");
     assert_eq!(p.text("internal").await, "Внутренняя заметка");
     assert_eq!(p.text("state").await, "ответ не прочитан клиентом");
+    p.snapshot("admin-desk-ticket").await;
 
     // The client reads the reply, not the note.
     let seen = engine.ticket(&owner, id).await.unwrap();
@@ -78,6 +79,7 @@ async fn sup1_ntf4_support_answers_a_ticket_with_a_reply_and_a_note_and_an_admin
     assert_eq!(status, "отказ\n550 5.1.1 mailbox unavailable");
     p.click(&format!("resend-{}", dead.id)).await;
     assert_eq!(p.text("notice").await, "Уведомление поставлено в очередь на отправку");
+    p.snapshot("admin-desk-notifications").await;
     let again = engine.notification_deliveries(&p.admin, &DeliveryQuery::default()).await.unwrap();
     assert_eq!(again[0].status, DeliveryStatus::Queued);
     p.close().await;
