@@ -79,6 +79,12 @@ impl StaffRole {
     pub fn may_change(self) -> bool {
         !matches!(self, StaffRole::ReadOnly)
     }
+
+    /// SUP-1, ACC-4: answering tickets, sitting in a department and being
+    /// given a ticket: admins and support staff.
+    pub fn handles_tickets(self) -> bool {
+        matches!(self, StaffRole::Admin | StaffRole::Support)
+    }
 }
 
 stored_enum! {
@@ -318,6 +324,7 @@ mod tests {
         assert!(StaffRole::Accountant.may_move_money());
         assert!(!StaffRole::Support.may_move_money());
         assert!(!StaffRole::ReadOnly.may_move_money());
+        assert!(StaffRole::Support.handles_tickets() && !StaffRole::Accountant.handles_tickets());
         assert!(StaffRole::Support.may_manage_accounts());
         assert!(!StaffRole::ReadOnly.may_manage_accounts());
         assert!(!StaffRole::Accountant.may_manage_accounts());

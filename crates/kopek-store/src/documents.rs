@@ -122,6 +122,14 @@ pub async fn all_of_kind(conn: &mut Conn, kind: DocumentKind, limit: i64) -> Res
         .bind(kind.as_str()).bind(limit).fetch_all(db).await)?)
 }
 
+/// One page of the current documents of a kind, newest first, for the
+/// staff panel's list: `limit` rows after skipping `offset`.
+pub async fn page_of_kind(conn: &mut Conn, kind: DocumentKind, limit: i64, offset: i64) -> Result<Vec<DocumentRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", COLS,
+        " FROM documents WHERE kind = $1 AND NOT replaced ORDER BY issued_on DESC, id DESC LIMIT $2 OFFSET $3"))
+        .bind(kind.as_str()).bind(limit).bind(offset).fetch_all(db).await)?)
+}
+
 /// The current invoice of a payment.
 pub async fn invoice_of_payment(conn: &mut Conn, payment_id: i64) -> Result<Option<DocumentRow>> {
     Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", COLS,

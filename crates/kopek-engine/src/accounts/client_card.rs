@@ -83,7 +83,31 @@ fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
+/// A client as a staff list names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClientLabel {
+    pub code: String,
+    pub name: String,
+}
+
 impl Engine {
+    /// OPS-5: the code and name of each of `ids` that exists, for a staff
+    /// list that shows clients by id (documents, tickets, deliveries).
+    pub async fn client_labels(&self, ctx: &Ctx, ids: &[i64]) -> Result<std::collections::BTreeMap<i64, ClientLabel>> {
+        ctx.actor.ensure_staff("name clients")?;
+        let mut conn = self.store.conn().await?;
+        let mut out = std::collections::BTreeMap::new();
+        for &id in ids {
+            if out.contains_key(&id) {
+                continue;
+            }
+            if let Some(row) = clients::get(&mut conn, id).await? {
+                out.insert(id, ClientLabel { code: row.code, name: row.name });
+            }
+        }
+        Ok(out)
+    }
+
     /// OPS-5: clients whose code, name, user's e-mail or phone, or payer's
     /// INN holds `query`, in id order after `after_id`, a page at a time.
     /// An empty query lists every client. Staff only.

@@ -171,6 +171,7 @@ impl Actor {
             manage_accounts: has(StaffRole::may_manage_accounts),
             admin: has(|r| r == StaffRole::Admin),
             change: has(StaffRole::may_change),
+            handle_tickets: has(StaffRole::handles_tickets),
         }
     }
 
@@ -205,6 +206,9 @@ pub struct Powers {
     pub admin: bool,
     /// Anything at all: false for read-only staff.
     pub change: bool,
+    /// SUP-1, ACC-4: answer, close, move and assign tickets (admins and
+    /// support staff).
+    pub handle_tickets: bool,
 }
 
 /// The context of one call: the actor, the address it came from, and the
@@ -269,6 +273,7 @@ mod tests {
         let support = of(StaffRole::Support);
         assert!(!support.move_money && !support.see_money && !support.change_limits && support.manage_accounts);
         assert!(support.change);
+        assert!(support.handle_tickets && !accountant.handle_tickets && of(StaffRole::Admin).handle_tickets);
         // Read-only sees the money screens and may nothing else.
         assert_eq!(of(StaffRole::ReadOnly), Powers { see_money: true, ..Powers::default() });
         let read_only = Actor::Staff { id: 1, email: "r@b.c".into(), role: StaffRole::ReadOnly };

@@ -38,6 +38,17 @@ pub struct DocumentSummary {
     pub replaced: bool,
 }
 
+/// Documents on one page of the staff panel's list.
+pub const DOCUMENTS_PAGE_SIZE: i64 = 50;
+
+/// One page of every client's current documents of a kind, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocumentPage {
+    pub documents: Vec<DocumentSummary>,
+    /// The next page's number, when there is one.
+    pub next_page: Option<i64>,
+}
+
 /// A document with what it says, for a renderer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IssuedDocument {
@@ -95,6 +106,21 @@ impl Engine {
         }
         let mut conn = self.store.conn().await?;
         Ok(store::all_of_kind(&mut conn, kind, limit).await?.iter().map(summary).collect())
+    }
+
+    /// Staff: page `page` (from 1) of every client's current documents of
+    /// a kind, newest first, [`DOCUMENTS_PAGE_SIZE`] to a page.
+    pub async fn documents_page(&self, ctx: &Ctx, kind: DocumentKind, page: i64) -> Result<DocumentPage> {
+        ctx.actor.ensure_staff("list every client's documents")?;
+        if page < 1 {
+            return Err(kopek_domain::DomainError::invalid("page", "from 1").into());
+        }
+        let mut conn = self.store.conn().await?;
+        let offset = (page - 1).saturating_mul(DOCUMENTS_PAGE_SIZE);
+        let mut rows = store::page_of_kind(&mut conn, kind, DOCUMENTS_PAGE_SIZE + 1, offset).await?;
+        let more = rows.len() as i64 > DOCUMENTS_PAGE_SIZE;
+        rows.truncate(DOCUMENTS_PAGE_SIZE as usize);
+        Ok(DocumentPage { documents: rows.iter().map(summary).collect(), next_page: more.then_some(page + 1) })
     }
 
     /// One document with what it says; another client's is "not found".

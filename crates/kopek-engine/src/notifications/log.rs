@@ -84,9 +84,10 @@ impl Engine {
     }
 
     /// Queues a failed or dead delivery again for now; the worker's next
-    /// round tries it.
+    /// round tries it. Read-only staff read the log and change nothing.
     pub async fn resend_delivery(&self, ctx: &Ctx, id: i64) -> Result<Delivery> {
         ctx.actor.ensure_staff("send a notification again")?;
+        ctx.actor.ensure_may_change()?;
         let mut uow = self.begin(ctx).await?;
         let row = store::delivery(&mut uow.conn, id).await?.ok_or_else(|| EngineError::not_found("delivery", id))?;
         if !row.status.can_resend() {

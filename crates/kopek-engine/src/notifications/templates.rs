@@ -4,7 +4,7 @@
 //! part and line — so the delivery worker, which prefers a stored template
 //! to the shipped one, never meets a broken one.
 
-use kopek_domain::notification::is_event;
+use kopek_domain::notification::{EVENTS, STAFF_EVENTS, is_event};
 use kopek_store::notifications::{self as store, TemplateRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -29,6 +29,15 @@ pub struct NotificationTemplate {
     pub html: Option<String>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
     pub updated_by: String,
+}
+
+/// One event in one language, and staff's own template of it if there is
+/// one (none: the shipped template is used).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TemplateSlot {
+    pub event: String,
+    pub locale: String,
+    pub stored: Option<NotificationTemplate>,
 }
 
 /// What staff send to store a template.
@@ -80,6 +89,22 @@ pub(crate) async fn stored_source(conn: &mut kopek_store::Conn, event: &str, loc
 }
 
 impl Engine {
+    /// Every event staff may write a template of, in each language, with
+    /// the template stored for it: the client's events, then staff's.
+    pub async fn notification_template_slots(&self, ctx: &Ctx) -> Result<Vec<TemplateSlot>> {
+        ctx.actor.ensure_admin()?;
+        let events = EVENTS.iter().map(|(e, _)| *e).chain(STAFF_EVENTS.iter().copied());
+        let mut conn = self.store.conn().await?;
+        let mut out = Vec::new();
+        for event in events {
+            for locale in TEMPLATE_LOCALES {
+                let stored = store::template(&mut conn, event, locale).await?.map(view);
+                out.push(TemplateSlot { event: event.to_string(), locale: locale.to_string(), stored });
+            }
+        }
+        Ok(out)
+    }
+
     /// The stored template of `event` in `locale`.
     pub async fn notification_template(&self, ctx: &Ctx, event: &str, locale: &str) -> Result<NotificationTemplate> {
         ctx.actor.ensure_admin()?;
@@ -112,7 +137,13 @@ impl Engine {
         let renderer = self.renderer.clone().ok_or_else(|| EngineError::Internal("no template renderer is configured".into()))?;
         let html = input.html.filter(|h| !h.trim().is_empty());
         let source = TemplateSource { subject: input.subject, text: input.text, sms: input.sms, html };
-        renderer.check(event, locale, &source).map_err(|e| EngineError::invalid("template_invalid", e))?;
+        renderer.check(event, locale, &source).map_err(|e| {
+            // The renderer names the part it could not use ("ru/<event>.subject, line 1: …").
+            match ["subject", "text", "sms", "html"].into_iter().find(|p| e.contains(&format!("{event}.{p}"))) {
+                Some(part) => EngineError::invalid_field(part, "template_invalid", e),
+                None => EngineError::invalid("template_invalid", e),
+            }
+        })?;
         let mut uow = self.begin(ctx).await?;
         let row = TemplateRow {
             event: event.to_string(),

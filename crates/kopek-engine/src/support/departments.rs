@@ -2,7 +2,6 @@
 //! answering in each. Admins keep them; everyone who writes a ticket sees
 //! the enabled ones to choose from.
 
-use kopek_domain::account::StaffRole;
 use kopek_domain::support::check_text;
 use kopek_store::support as store;
 use serde::{Deserialize, Serialize};
@@ -97,7 +96,7 @@ impl Engine {
             .await?
             .ok_or_else(|| EngineError::not_found("department", department_id))?;
         let staff = kopek_store::users::staff_user(&mut uow.conn, staff_id).await?;
-        if !staff.is_some_and(|s| matches!(s.role, StaffRole::Admin | StaffRole::Support)) {
+        if !staff.is_some_and(|s| s.role.handles_tickets()) {
             return Err(EngineError::invalid_field(
                 "staff_id",
                 "unknown_support_staff",

@@ -8,5 +8,6 @@ pub mod bot;
 pub mod bot_texts;
 pub mod departments;
 pub mod files;
+pub mod queue;
 pub mod tickets;
 pub mod views;

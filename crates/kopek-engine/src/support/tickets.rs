@@ -264,9 +264,7 @@ impl Engine {
         let mut row = visible_ticket(&mut uow.conn, &ctx.actor, id).await?;
         if let Some(s) = staff_id {
             let staff = kopek_store::users::staff_user(&mut uow.conn, s).await?;
-            let handles = staff.is_some_and(|u| {
-                u.enabled && matches!(u.role, kopek_domain::account::StaffRole::Admin | kopek_domain::account::StaffRole::Support)
-            });
+            let handles = staff.is_some_and(|u| u.enabled && u.role.handles_tickets());
             if !handles {
                 return Err(EngineError::invalid_field(
                     "assignee_id",

@@ -10,6 +10,7 @@ mod charging_night;
 mod common;
 mod credit_cycle;
 mod demo;
+mod desk_lists;
 mod documents;
 mod house;
 mod jobs;

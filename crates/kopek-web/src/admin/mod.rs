@@ -55,5 +55,29 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/services/{id}", get(pages::catalog::page).post(pages::catalog::update))
         .route("/admin/tariffs", get(pages::tariffs::list).post(pages::tariffs::create))
         .route("/admin/holidays", post(pages::tariffs::add_holidays))
+        .merge(desk_routes())
         .layer(axum::middleware::from_fn(crate::portal::session::guard))
+}
+
+/// The documents, notifications and support screens (DOC, NTF, SUP).
+fn desk_routes() -> Router<AppState> {
+    use pages::{departments, documents, notification_templates as templates, notifications, tickets};
+    Router::new()
+        .route("/admin/documents", get(documents::list))
+        .route("/admin/documents/{id}/file", get(documents::file))
+        .route("/admin/documents/{id}/reissue", post(documents::reissue))
+        .route("/admin/notifications", get(notifications::log))
+        .route("/admin/notifications/{id}/resend", post(notifications::resend))
+        .route("/admin/notifications/templates", get(templates::list))
+        .route("/admin/notifications/templates/{event}/{locale}", get(templates::edit).post(templates::save))
+        .route("/admin/notifications/templates/{event}/{locale}/reset", post(templates::reset))
+        .route("/admin/tickets", get(tickets::queue))
+        .route("/admin/tickets/{id}", get(tickets::ticket))
+        .route("/admin/tickets/{id}/reply", post(tickets::reply))
+        .route("/admin/tickets/{id}/close", post(tickets::close))
+        .route("/admin/tickets/{id}/move", post(tickets::move_to))
+        .route("/admin/tickets/{id}/assign", post(tickets::assign))
+        .route("/admin/departments", get(departments::page).post(departments::create))
+        .route("/admin/departments/{id}", post(departments::update))
+        .route("/admin/departments/{id}/staff", post(departments::members))
 }

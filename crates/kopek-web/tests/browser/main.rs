@@ -4,9 +4,12 @@
 
 mod admin;
 mod admin_catalog;
+mod admin_desk;
 mod admin_money;
 mod avatars;
 mod client;
+#[path = "../support/deliveries.rs"]
+mod deliveries;
 mod documents;
 mod finance;
 mod harness;

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use crate::common::pages::{field_error, text_at};
 use crate::common::{App, json_of};
 
-fn provider() -> Value {
+pub(crate) fn provider() -> Value {
     json!({
         "company": {
             "country": "RU", "name": "ООО «Копейка Хостинг»", "contact_person": "Петров Пётр",
@@ -26,7 +26,7 @@ fn provider() -> Value {
     })
 }
 
-fn company(name: &str) -> Value {
+pub(crate) fn company(name: &str) -> Value {
     json!({ "kind": "legal_entity", "details": {
         "country": "RU", "name": name, "contact_person": "Иванов Иван",
         "inn": "7707083893", "kpp": "773601001", "ogrn": "1027700132195",
@@ -36,7 +36,7 @@ fn company(name: &str) -> Value {
 
 /// A client with a company payer, the provider's details set and a bank
 /// transfer started by the client: (client, payer, payment).
-async fn invoiced(app: &App, code: &str) -> (i64, i64, Value) {
+pub(crate) async fn invoiced(app: &App, code: &str) -> (i64, i64, Value) {
     let (status, body) = json_of(app.staff(Method::PUT, "/provider/details").json(&provider())).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let client = app.owned_client(code, Some("5000.00")).await;

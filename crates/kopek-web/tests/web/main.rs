@@ -6,6 +6,7 @@
 
 mod admin_audit;
 mod admin_catalog;
+mod admin_desk;
 mod admin_money;
 mod admin_pages;
 mod admin_staff;
@@ -13,6 +14,8 @@ mod api;
 mod audit_api;
 mod charging_api;
 mod common;
+#[path = "../support/deliveries.rs"]
+mod deliveries;
 mod documents_api;
 mod notification_templates_api;
 mod orders_api;
