@@ -60,6 +60,10 @@ async fn ops5_the_staff_panel_s_main_pages_show_the_demo_and_are_pictured() {
         ("admin-statement", "/admin/payments/statement", "payments"),
         ("admin-methods", "/admin/methods", "methods"),
         ("admin-night", "/admin/night", "night"),
+        ("admin-services", "/admin/services", "catalog"),
+        ("admin-documents", "/admin/documents", "documents"),
+        ("admin-notifications", "/admin/notifications", "notifications"),
+        ("admin-tickets", "/admin/tickets", "tickets"),
         ("admin-audit", "/admin/audit", "audit"),
         ("admin-staff", "/admin/staff", "staff"),
     ] {
