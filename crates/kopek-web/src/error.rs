@@ -33,25 +33,32 @@ impl ApiError {
     }
 }
 
+/// The one answer to each kind of refusal, for the API and the pages: bad
+/// input 422, not found 404, a state that forbids it 409, a role that may
+/// not 403; ours to fix 500.
+pub fn status_of(e: &EngineError) -> StatusCode {
+    match e {
+        EngineError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        EngineError::NotFound { .. } => StatusCode::NOT_FOUND,
+        EngineError::Conflict { .. } => StatusCode::CONFLICT,
+        EngineError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+        EngineError::Forbidden { .. } => StatusCode::FORBIDDEN,
+        EngineError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
+        EngineError::Internal(_) | EngineError::Store(_) | EngineError::Decode(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
 impl From<EngineError> for ApiError {
     fn from(e: EngineError) -> Self {
-        let status = match &e {
-            EngineError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            EngineError::NotFound { .. } => StatusCode::NOT_FOUND,
-            EngineError::Conflict { .. } => StatusCode::CONFLICT,
-            EngineError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
-            EngineError::Forbidden { .. } => StatusCode::FORBIDDEN,
-            EngineError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
-            EngineError::Internal(_) | EngineError::Store(_) | EngineError::Decode(_) => {
-                tracing::error!(error = %e.chain(), "internal error");
-                return ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "something went wrong on our side; it was logged",
-                );
-            }
-        };
-        ApiError { status, code: e.code(), message: e.to_string() }
+        if e.is_internal() {
+            tracing::error!(error = %e.chain(), "internal error");
+            return ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "something went wrong on our side; it was logged",
+            );
+        }
+        ApiError { status: status_of(&e), code: e.code(), message: e.to_string() }
     }
 }
 

@@ -61,6 +61,7 @@ async fn ops5_the_staff_panel_s_main_pages_show_the_demo_and_are_pictured() {
         ("admin-methods", "/admin/methods", "methods"),
         ("admin-night", "/admin/night", "night"),
         ("admin-services", "/admin/services", "catalog"),
+        ("admin-products", "/admin/products", "products"),
         ("admin-documents", "/admin/documents", "documents"),
         ("admin-notifications", "/admin/notifications", "notifications"),
         ("admin-tickets", "/admin/tickets", "tickets"),

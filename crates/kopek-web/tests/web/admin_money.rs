@@ -318,3 +318,56 @@ backend_test!(async fn ops5_crd2_the_night_screen_lists_the_credit_limit_invoice
     let (status, _) = json_of(app.http.get(app.url("/credit-invoices")).bearer_auth(token)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 });
+
+backend_test!(async fn ops5_ord3_an_admin_creates_and_archives_promo_codes_and_sees_products_and_uses(db) {
+    let app = App::spawn(db).await;
+    let spec = json!({ "spec": {
+        "name": "VDS Fast", "product_type": "virtual_server", "currency": "RUB",
+        "prices": [{ "months": 1, "price": "300.00" }, { "months": 3, "price": "850.00" }],
+        "trial_days": 7
+    } });
+    let (status, product) = app.post("/products", spec).await;
+    assert_eq!(status, StatusCode::CREATED, "{product}");
+    let product = product["id"].as_i64().unwrap();
+    let admin = app.staff_user("admin").await;
+    let pages = app.admin_pages(&admin, "staff-password").await;
+    let html = pages.page("/admin/products").await;
+    let row = &html[html.find(&format!("data-test=\"product-{product}\"")).unwrap()..];
+    assert_eq!(text_at(row, "data-test=\"prices\"").as_deref(), Some("1 мес. — 300,00 ₽; 3 мес. — 850,00 ₽"));
+
+    // Bad input stays next to its field; nothing is created.
+    let promo = |code: &'static str, value: &'static str, max: &'static str| {
+        vec![("code", code), ("kind", "percent"), ("value", value), ("valid_from", "2026-03-01"), ("valid_to", ""),
+             ("max_uses", max), ("max_uses_per_client", "1")]
+    };
+    let bad = pages.form("/admin/promos", &promo("SPRING", "150", "10")).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field_error(&bad.html, "value").is_some(), "{}", bad.html);
+    let bad = pages.form("/admin/promos", &promo("SPRING", "15", "десять")).await;
+    assert_eq!(field_error(&bad.html, "max_uses").as_deref(), Some("Введите целое число, например 10"));
+    assert!(app.get("/promo-codes").await.as_array().unwrap().is_empty());
+
+    let mut only_vds = promo("SPRING", "15", "10");
+    let id = product.to_string();
+    only_vds.push(("products", id.as_str()));
+    pages.form("/admin/promos", &only_vds).await.assert_redirect("/admin/products");
+    let listed = app.get("/promo-codes").await;
+    assert_eq!(listed[0]["promo"]["value"], json!({ "kind": "percent", "value": "15" }));
+    assert_eq!((listed[0]["promo"]["products"].clone(), listed[0]["uses"].as_i64()), (json!([product]), Some(0)));
+    let taken = pages.form("/admin/promos", &promo("spring", "5", "")).await;
+    assert_eq!(taken.status, StatusCode::CONFLICT);
+    assert!(field_error(&taken.html, "code").is_some());
+    let html = pages.page("/admin/products").await;
+    let row = &html[html.find("data-test=\"promo-SPRING\"").unwrap()..];
+    assert_eq!(text_at(row, "data-test=\"uses\"").as_deref(), Some("0"));
+    let promo_id = listed[0]["id"].as_i64().unwrap();
+    pages.form(&format!("/admin/promos/{promo_id}/archive"), &[]).await.assert_redirect("/admin/products");
+    assert_eq!(app.get("/promo-codes").await[0]["archived"], true);
+
+    // Others read the lists; only admins create.
+    let accountant = app.staff_user("accountant").await;
+    let counting = app.admin_pages(&accountant, "staff-password").await;
+    assert!(!counting.page("/admin/products").await.contains("data-test=\"promo-form\""));
+    assert_eq!(counting.form("/admin/promos", &promo("AUTUMN", "10", "")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.get("/promo-codes").await.as_array().unwrap().len(), 1);
+});

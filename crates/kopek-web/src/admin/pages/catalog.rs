@@ -18,6 +18,7 @@ use super::service_form::{self, FIELDS, TabView, label_key, option_key, plain};
 use crate::AppState;
 use crate::admin::frame::{error_page, frame};
 use crate::admin::session::StaffUser;
+use crate::error::status_of;
 use crate::portal::form::{Form, message};
 use crate::portal::i18n::{Catalog, Locale, date};
 use crate::portal::session::{FormData, redirect_with_notice};
@@ -245,10 +246,7 @@ async fn save(state: &AppState, user: &StaffUser, id: Option<i64>, data: &FormDa
         Ok(s) => redirect_with_notice(&format!("/admin/services/{}", s.id), "notice-saved"),
         Err(EngineError::NotFound { what, id }) => error_page(state, user, EngineError::NotFound { what, id }),
         Err(e) => {
-            let status = match e {
-                EngineError::Forbidden { .. } => StatusCode::FORBIDDEN,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
+            let status = status_of(&e);
             place(&e, &mut form, catalog, locale);
             show(state, user, id, Some(form), status).await
         }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::AppState;
 use crate::admin::frame::{error_page, frame};
 use crate::admin::session::StaffUser;
+use crate::error::status_of;
 use crate::portal::form::Form;
 use crate::portal::session::{FormData, redirect, redirect_with_notice};
 
@@ -105,15 +106,6 @@ pub async fn card(State(state): State<AppState>, user: StaffUser, Path(id): Path
     show_card(&state, &user, id, StatusCode::OK, Typed::default()).await
 }
 
-/// A refusal's status: a role that may not is 403, bad input 422.
-fn refused_status(e: &kopek_engine::EngineError) -> StatusCode {
-    match e {
-        kopek_engine::EngineError::Forbidden { .. } => StatusCode::FORBIDDEN,
-        kopek_engine::EngineError::NotFound { .. } => StatusCode::NOT_FOUND,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    }
-}
-
 /// ACC-4: the credit limit, the disconnection threshold and the loyalty
 /// discount; the engine lets admins and accountants change them.
 pub async fn change_limits(State(state): State<AppState>, user: StaffUser, Path(id): Path<i64>, data: FormData) -> Response {
@@ -131,7 +123,7 @@ pub async fn change_limits(State(state): State<AppState>, user: StaffUser, Path(
         Ok(_) => redirect_with_notice(&format!("/admin/clients/{id}"), "notice-saved"),
         Err(e) => {
             form.refusal(&e, None, catalog, user.locale);
-            show_card(&state, &user, id, refused_status(&e), Typed { limits: Some(form), ..Typed::default() }).await
+            show_card(&state, &user, id, status_of(&e), Typed { limits: Some(form), ..Typed::default() }).await
         }
     }
 }
@@ -152,7 +144,7 @@ pub async fn change_state(State(state): State<AppState>, user: StaffUser, Path(i
         Err(e) => {
             let at = if matches!(e, kopek_engine::EngineError::Forbidden { .. }) { None } else { Some("state") };
             form.refusal(&e, at, catalog, user.locale);
-            show_card(&state, &user, id, refused_status(&e), Typed { state: Some(form), ..Typed::default() }).await
+            show_card(&state, &user, id, status_of(&e), Typed { state: Some(form), ..Typed::default() }).await
         }
     }
 }
@@ -177,10 +169,7 @@ pub async fn give_promised(State(state): State<AppState>, user: StaffUser, Path(
         Ok(_) => redirect_with_notice(&format!("/admin/clients/{id}"), "admin-notice-promised"),
         Err(e) if e.is_internal() => error_page(&state, &user, e),
         Err(e) => {
-            let status = match &e {
-                kopek_engine::EngineError::Conflict { .. } => StatusCode::CONFLICT,
-                other => refused_status(other),
-            };
+            let status = status_of(&e);
             form.refusal(&e, Some("amount"), catalog, user.locale);
             show_card(&state, &user, id, status, Typed { promised: Some(form), ..Typed::default() }).await
         }

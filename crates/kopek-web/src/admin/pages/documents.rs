@@ -18,6 +18,7 @@ use crate::AppState;
 use crate::admin::frame::{error_page, frame};
 use crate::admin::pages::labels::{Labelled, labelled};
 use crate::admin::session::StaffUser;
+use crate::error::status_of;
 use crate::portal::form::message;
 use crate::portal::i18n::Locale;
 use crate::portal::session::{FormData, redirect_with_notice};
@@ -92,11 +93,7 @@ pub async fn reissue(State(state): State<AppState>, user: StaffUser, Path(id): P
         Ok(_) => redirect_with_notice(&format!("{PATH}?kind=act"), "desk-notice-reissued"),
         Err(e) if e.is_internal() => error_page(&state, &user, e),
         Err(e) => {
-            let status = match &e {
-                EngineError::Forbidden { .. } => StatusCode::FORBIDDEN,
-                EngineError::NotFound { .. } => StatusCode::NOT_FOUND,
-                _ => StatusCode::CONFLICT,
-            };
+            let status = status_of(&e);
             let text = message(&e, None, &state.views.catalog, user.locale);
             show(&state, &user, ListQuery { kind: Some("act".into()), page: None }, status, Some(text)).await
         }

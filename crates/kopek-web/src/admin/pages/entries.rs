@@ -17,6 +17,7 @@ use serde::Serialize;
 use crate::AppState;
 use crate::admin::frame::{error_page, frame};
 use crate::admin::session::StaffUser;
+use crate::error::status_of;
 use crate::portal::form::Form;
 use crate::portal::session::{FormData, redirect_with_notice};
 
@@ -82,11 +83,7 @@ async fn corrected<T>(
         Ok(_) => redirect_with_notice(&path, "admin-notice-corrected"),
         Err(e) if e.is_internal() => error_page(state, user, e),
         Err(e) => {
-            let status = match &e {
-                EngineError::Forbidden { .. } => StatusCode::FORBIDDEN,
-                EngineError::Conflict { .. } => StatusCode::CONFLICT,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
+            let status = status_of(&e);
             let mut form = Form::from_data(data);
             form.refusal(&e, Some("reason"), &state.views.catalog, user.locale);
             show(state, user, entry, status, form, Some(tried)).await

@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::AppState;
 use crate::admin::frame::{error_page, frame};
 use crate::admin::session::StaffUser;
+use crate::error::status_of;
 use crate::portal::form::Form;
 use crate::portal::session::{FormData, redirect_with_notice};
 
@@ -37,15 +38,6 @@ struct MethodPage {
     payer_kinds: [&'static str; 3],
     /// The payer kinds ticked.
     kinds: Vec<String>,
-}
-
-fn status_of(e: &EngineError) -> StatusCode {
-    match e {
-        EngineError::Forbidden { .. } => StatusCode::FORBIDDEN,
-        EngineError::NotFound { .. } => StatusCode::NOT_FOUND,
-        EngineError::Conflict { .. } => StatusCode::CONFLICT,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    }
 }
 
 async fn show_list(state: &AppState, user: &StaffUser, status: StatusCode, rate_form: Form) -> Response {

@@ -15,6 +15,7 @@ pub mod notification_templates;
 pub mod notifications;
 pub mod payments;
 pub mod service_form;
+pub mod shop;
 pub mod staff;
 pub mod statements;
 pub mod tariffs;

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::AppState;
 use crate::admin::frame::{error_page, frame};
 use crate::admin::session::StaffUser;
+use crate::error::status_of;
 use crate::portal::form::Form;
 use crate::portal::session::{FormData, redirect_with_notice};
 
@@ -84,11 +85,7 @@ async fn refused(state: &AppState, user: &StaffUser, mut form: Form, e: EngineEr
     if e.is_internal() {
         return error_page(state, user, e);
     }
-    let status = match &e {
-        EngineError::Forbidden { .. } => StatusCode::FORBIDDEN,
-        EngineError::Conflict { .. } => StatusCode::CONFLICT,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    };
+    let status = status_of(&e);
     form.refusal(&e, Some("date"), &state.views.catalog, user.locale);
     show(state, user, status, None, form, None).await
 }

@@ -17,6 +17,7 @@ use crate::AppState;
 use crate::admin::frame::{error_page, frame};
 use crate::admin::pages::labels::{Labelled, labelled};
 use crate::admin::session::StaffUser;
+use crate::error::status_of;
 use crate::portal::form::{Form, message};
 use crate::portal::session::{FormData, redirect_with_notice, urlencode};
 
@@ -135,11 +136,7 @@ pub async fn resend(State(state): State<AppState>, user: StaffUser, Path(id): Pa
         Ok(_) => redirect_with_notice(PATH, "desk-notice-resent"),
         Err(e) if e.is_internal() => error_page(&state, &user, e),
         Err(e) => {
-            let status = match &e {
-                EngineError::Forbidden { .. } => StatusCode::FORBIDDEN,
-                EngineError::NotFound { .. } => StatusCode::NOT_FOUND,
-                _ => StatusCode::CONFLICT,
-            };
+            let status = status_of(&e);
             let text = message(&e, None, &state.views.catalog, user.locale);
             show(&state, &user, LogQuery::default(), status, Some(text)).await
         }

@@ -6,13 +6,13 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use kopek_engine::EngineError;
 use kopek_engine::payments::bank_transfer::AwaitingTransfer;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::admin::frame::{error_page, frame};
 use crate::admin::session::{StaffUser, admin_path};
+use crate::error::status_of;
 use crate::portal::form::message;
 use crate::portal::session::{FormData, redirect_with_notice};
 
@@ -54,11 +54,7 @@ pub async fn credit(State(state): State<AppState>, user: StaffUser, Path(id): Pa
         Ok(_) => redirect_with_notice(&admin_path(data.get("next")), "admin-notice-credited"),
         Err(e) if e.is_internal() => error_page(&state, &user, e),
         Err(e) => {
-            let status = match &e {
-                EngineError::Forbidden { .. } => StatusCode::FORBIDDEN,
-                EngineError::NotFound { .. } => StatusCode::NOT_FOUND,
-                _ => StatusCode::CONFLICT,
-            };
+            let status = status_of(&e);
             let text = message(&e, None, &state.views.catalog, user.locale);
             show(&state, &user, 0, status, Some(text)).await
         }

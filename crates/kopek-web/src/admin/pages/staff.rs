@@ -17,6 +17,7 @@ use serde::Serialize;
 use crate::AppState;
 use crate::admin::frame::{error_page, frame};
 use crate::admin::session::StaffUser;
+use crate::error::status_of;
 use crate::portal::form::Form;
 use crate::portal::session::{FormData, redirect_with_notice};
 
@@ -45,15 +46,6 @@ async fn show(state: &AppState, user: &StaffUser, status: StatusCode, mut page: 
             state.views.render_status(status, "admin/staff/staff.html", &frame(state, user, "staff", PATH), page)
         }
         Err(e) => error_page(state, user, e),
-    }
-}
-
-fn status_of(e: &EngineError) -> StatusCode {
-    match e {
-        EngineError::Forbidden { .. } => StatusCode::FORBIDDEN,
-        EngineError::NotFound { .. } => StatusCode::NOT_FOUND,
-        EngineError::Conflict { .. } => StatusCode::CONFLICT,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }
 

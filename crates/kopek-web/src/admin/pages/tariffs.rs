@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::AppState;
 use crate::admin::frame::{error_page, frame};
 use crate::admin::session::StaffUser;
+use crate::error::status_of;
 use crate::portal::form::{Form, message};
 use crate::portal::i18n::{Catalog, Locale};
 use crate::portal::session::{FormData, redirect_with_notice};
@@ -71,14 +72,6 @@ async fn show(state: &AppState, user: &StaffUser, tariff: Form, holidays: Form, 
 
 pub async fn list(State(state): State<AppState>, user: StaffUser) -> Response {
     show(&state, &user, Form::default(), Form::default(), StatusCode::OK).await
-}
-
-/// A refusal's status: a role that may not is 403, bad input 422.
-fn status_of(e: &EngineError) -> StatusCode {
-    match e {
-        EngineError::Forbidden { .. } => StatusCode::FORBIDDEN,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    }
 }
 
 /// The refusal next to its field (`fallback` when the engine names none),

@@ -21,6 +21,7 @@ use crate::AppState;
 use crate::admin::frame::{error_page, frame};
 use crate::admin::pages::labels::{Labelled, labelled};
 use crate::admin::session::StaffUser;
+use crate::error::status_of;
 use crate::portal::form::Form;
 use crate::portal::session::{FormData, redirect_with_notice};
 
@@ -123,15 +124,6 @@ async fn show(state: &AppState, user: &StaffUser, id: i64, status: StatusCode, f
 
 pub async fn ticket(State(state): State<AppState>, user: StaffUser, Path(id): Path<i64>) -> Response {
     show(&state, &user, id, StatusCode::OK, TicketForms::default()).await
-}
-
-fn status_of(e: &EngineError) -> StatusCode {
-    match e {
-        EngineError::Forbidden { .. } => StatusCode::FORBIDDEN,
-        EngineError::NotFound { .. } => StatusCode::NOT_FOUND,
-        EngineError::Conflict { .. } => StatusCode::CONFLICT,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    }
 }
 
 /// A refusal of one of the page's forms, next to `field`, nothing changed;
