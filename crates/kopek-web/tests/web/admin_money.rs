@@ -371,3 +371,56 @@ backend_test!(async fn ops5_ord3_an_admin_creates_and_archives_promo_codes_and_s
     assert_eq!(counting.form("/admin/promos", &promo("AUTUMN", "10", "")).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.get("/promo-codes").await.as_array().unwrap().len(), 1);
 });
+
+backend_test!(async fn ops5_ord1_an_admin_adds_a_product_with_prices_add_ons_and_a_trial_through_the_form(db) {
+    let app = App::spawn(db).await;
+    let admin = app.staff_user("admin").await;
+    let pages = app.admin_pages(&admin, "staff-password").await;
+    let html = pages.page("/admin/products/new").await;
+    assert!(html.contains("name=\"price_months_1\"") && html.contains("name=\"addon_code_1\""), "spare rows to fill: {html}");
+    let mut fields = vec![
+        ("name", "VDS Start"), ("product_type", "virtual_server"), ("description", "Для сайтов"), ("currency", "rub"),
+        ("price_months_0", "1"), ("price_price_0", "300"), ("price_months_1", "12"), ("price_price_1", "3000,00"),
+        ("addon_code_0", "ipv4"), ("addon_name_0", "Публичные IPv4-адреса"), ("addon_unit_0", "Шт."), ("addon_unit_price_0", "150"),
+        ("addon_included_0", "1"), ("addon_min_0", "1"), ("addon_max_0", "8"), ("addon_default_0", "1"),
+        ("param_name_0", "Оперативная память"), ("param_value_0", "2 ГиБ"),
+        ("tax_percent", "20"), ("tax_included", "1"), ("trial_days", "7"), ("deletion_allowed", "1"),
+    ];
+    // A half-filled add-on row: each missing cell says so; nothing is made.
+    let mut half = fields.clone();
+    half.push(("addon_code_1", "disk"));
+    let bad = pages.form("/admin/products", &half).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_error(&bad.html, "addon_name_1").as_deref(), Some("Заполните это поле"));
+    assert!(bad.html.contains("value=\"VDS Start\""), "what was typed stays");
+    // A period priced twice is the domain's refusal, next to the prices.
+    let mut twice = fields.clone();
+    twice[6] = ("price_months_1", "1");
+    let refused = pages.form("/admin/products", &twice).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field_error(&refused.html, "prices").is_some(), "{}", refused.html);
+    assert!(app.get("/products").await.as_array().unwrap().is_empty());
+
+    let sent = pages.form("/admin/products", &fields).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.html);
+    let product = &app.get("/products").await[0];
+    let id = product["id"].as_i64().unwrap();
+    let spec = &product["spec"];
+    assert_eq!(spec["prices"], json!([{ "months": 1, "price": "300" }, { "months": 12, "price": "3000.00" }]));
+    assert_eq!((spec["addons"][0]["code"].as_str(), spec["addons"][0]["max"].as_u64()), (Some("ipv4"), Some(8)));
+    assert_eq!((spec["trial_days"].as_u64(), spec["currency"].as_str()), (Some(7), Some("RUB")));
+    assert_eq!(spec["parameters"], json!([{ "name": "Оперативная память", "value": "2 ГиБ" }]));
+
+    // Edited: a new price, the trial dropped; the rest stays.
+    let html = pages.page(&format!("/admin/products/{id}")).await;
+    assert!(html.contains("value=\"Публичные IPv4-адреса\""), "{html}");
+    fields[5] = ("price_price_0", "350");
+    fields[20] = ("trial_days", "");
+    pages.form(&format!("/admin/products/{id}"), &fields).await.assert_redirect(&format!("/admin/products/{id}"));
+    let spec = &app.get(&format!("/products/{id}")).await["spec"];
+    assert_eq!((spec["prices"][0]["price"].as_str(), spec["trial_days"].is_null()), (Some("350"), true));
+    assert_eq!(spec["addons"].as_array().unwrap().len(), 1);
+    let accountant = app.staff_user("accountant").await;
+    let counting = app.admin_pages(&accountant, "staff-password").await;
+    assert_eq!(counting.form(&format!("/admin/products/{id}"), &fields).await.status, StatusCode::FORBIDDEN);
+});

@@ -14,6 +14,7 @@ pub mod night;
 pub mod notification_templates;
 pub mod notifications;
 pub mod payments;
+pub mod product_form;
 pub mod service_form;
 pub mod shop;
 pub mod staff;
