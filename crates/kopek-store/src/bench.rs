@@ -84,3 +84,31 @@ pub async fn floor_rows(conn: &mut Conn, n: i64, width: usize) -> Result<()> {
     exec_db!(conn, db => sqlx::query("DROP TABLE bench_floor").execute(db).await)?;
     Ok(())
 }
+
+/// The set-based reference a charge run is measured against (OPS-2): on a
+/// scratch copy of `n` balances, one `UPDATE` of every balance and one
+/// `INSERT … SELECT` of `n` entries into a table with a primary key and a
+/// unique index — what a charge must at least do, at the database's own
+/// speed. `timed` runs around the two statements only; the scratch tables
+/// are gone afterwards.
+pub async fn reference<F: FnMut()>(conn: &mut Conn, n: i64, mut timed: F) -> Result<()> {
+    exec_db!(conn, db => sqlx::query("CREATE TEMPORARY TABLE bench_balances (id BIGINT PRIMARY KEY, balance BIGINT NOT NULL)")
+        .execute(db).await)?;
+    exec_db!(conn, db => sqlx::query(
+        "CREATE TEMPORARY TABLE bench_entries (id BIGINT PRIMARY KEY, client_id BIGINT NOT NULL, amount BIGINT NOT NULL,
+                                              charge_key TEXT NOT NULL)").execute(db).await)?;
+    exec_db!(conn, db => sqlx::query("CREATE UNIQUE INDEX bench_entries_key ON bench_entries (charge_key)").execute(db).await)?;
+    exec_db!(conn, db => sqlx::query(
+        "WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $1)
+         INSERT INTO bench_balances (id, balance) SELECT i, 1000000 FROM seq")
+        .bind(n).execute(db).await)?;
+    timed();
+    exec_db!(conn, db => sqlx::query("UPDATE bench_balances SET balance = balance - 100000").execute(db).await)?;
+    exec_db!(conn, db => sqlx::query(
+        "INSERT INTO bench_entries (id, client_id, amount, charge_key)
+         SELECT id, id, 100000, 'sub/' || id || '/day' FROM bench_balances").execute(db).await)?;
+    timed();
+    exec_db!(conn, db => sqlx::query("DROP TABLE bench_entries").execute(db).await)?;
+    exec_db!(conn, db => sqlx::query("DROP TABLE bench_balances").execute(db).await)?;
+    Ok(())
+}

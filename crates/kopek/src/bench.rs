@@ -1,5 +1,7 @@
 //! `kopek bench charge`: the nightly run's speed on a fresh database of N
-//! clients, each with one daily-charged subscription.
+//! clients, each with one daily-charged subscription, next to the same
+//! database's own set-based limit measured right before (OPS-2): machines
+//! here are shared and noisy, the ratio is the figure that holds.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -68,14 +70,50 @@ async fn run(url: &str, n: i64, batch: i64) -> Result<()> {
     kopek_store::bench::analyze(&mut conn).await?;
     drop(conn);
     eprintln!("seeded {n} clients and subscriptions on {} in {:.2} s", store.backend().name(), seeding.elapsed().as_secs_f64());
+    let reference = reference_rate(&store, n).await?;
     let started = Instant::now();
     let report = engine.run_charges_in_batches(&ctx, today, false, batch).await?;
     let secs = started.elapsed().as_secs_f64();
-    #[allow(clippy::float_arithmetic, reason = "a speed for people to read, not money")]
-    let rate = report.charges as f64 / secs.max(1e-9);
-    println!("charged {} subscriptions in {secs:.2} s: {rate:.0} charges/s ({})", report.charges, store.backend().name());
+    let rate = per_second(report.charges, secs);
+    println!(
+        "charged {} subscriptions in {secs:.2} s: {rate:.0} charges/s ({}); reference {reference:.0} rows/s; ratio {:.2}; peak memory {}",
+        report.charges,
+        store.backend().name(),
+        ratio(rate, reference),
+        peak_memory().unwrap_or_else(|| "unknown".into()),
+    );
     store.close().await;
     Ok(())
+}
+
+/// The reference's speed: balances updated and entries inserted, each
+/// pair one row, per second.
+async fn reference_rate(store: &Store, n: i64) -> Result<f64> {
+    let mut conn = store.conn().await?;
+    let mut marks = Vec::new();
+    kopek_store::bench::reference(&mut conn, n, || marks.push(Instant::now())).await?;
+    let secs = match marks.as_slice() {
+        [from, to] => to.duration_since(*from).as_secs_f64(),
+        _ => anyhow::bail!("the reference was not timed"),
+    };
+    Ok(per_second(usize::try_from(n).unwrap_or(0), secs))
+}
+
+#[allow(clippy::float_arithmetic, reason = "a speed for people to read, not money")]
+fn per_second(count: usize, secs: f64) -> f64 {
+    count as f64 / secs.max(1e-9)
+}
+
+#[allow(clippy::float_arithmetic, reason = "a ratio for people to read, not money")]
+fn ratio(rate: f64, reference: f64) -> f64 {
+    rate / reference.max(1e-9)
+}
+
+/// The process's peak resident memory (Linux `VmHWM`), as the kernel says it.
+pub(crate) fn peak_memory() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kib: u64 = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(format!("{} MiB", kib / 1024))
 }
 
 pub(crate) async fn fresh_database(url: Option<&str>) -> Result<(String, Fresh)> {

@@ -11,8 +11,10 @@ use serde::Serialize;
 /// no float in Kopek, and a tenth of a unit is finer than any screen.
 const WIDTH: Decimal = Decimal::from_parts(640, 0, 0, false, 0);
 const HEIGHT: Decimal = Decimal::from_parts(160, 0, 0, false, 0);
-/// Where the state's bar starts, after its label.
+/// Where the state's bar starts, after its label; room kept after the
+/// longest bar for its figure.
 const LABELS: Decimal = Decimal::from_parts(200, 0, 0, false, 0);
+const FIGURE: Decimal = Decimal::from_parts(60, 0, 0, false, 0);
 const ROW: Decimal = Decimal::from_parts(24, 0, 0, false, 0);
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -70,10 +72,12 @@ fn share(value: Decimal, max: Decimal, span: Decimal) -> Decimal {
 }
 
 /// Money in and charged per day of the month: two bars a day, both on one
-/// scale, so the taller is the larger.
+/// scale, so the taller is the larger. The whole month has its place, so a
+/// day's bars are as wide on the 1st as on the 31st.
 pub fn money_by_day(days: &[DayMoney]) -> Chart {
     let max = days.iter().flat_map(|d| [d.money_in.0, d.charged.0]).max().unwrap_or_default();
-    let slot = WIDTH / Decimal::from(days.len().max(1));
+    let month = days.first().map_or(31, |d| days_in_month(d.date));
+    let slot = WIDTH / Decimal::from(month.max(days.len()));
     let bar = slot * Decimal::new(4, 1);
     let mut bars = Vec::new();
     let mut ticks = Vec::new();
@@ -89,6 +93,13 @@ pub fn money_by_day(days: &[DayMoney]) -> Chart {
     Chart::new(WIDTH, HEIGHT, bars, ticks)
 }
 
+fn days_in_month(day: chrono::NaiveDate) -> usize {
+    use chrono::Datelike;
+    let first = day.with_day(1).expect("the 1st exists");
+    let next = first.checked_add_months(chrono::Months::new(1)).expect("a month after exists");
+    usize::try_from((next - first).num_days()).unwrap_or(31)
+}
+
 /// Clients per state, one horizontal bar each on one scale.
 pub fn clients_by_state(states: &[StateCount]) -> Chart {
     let max = Decimal::from(states.iter().map(|s| s.clients).max().unwrap_or(0));
@@ -97,7 +108,7 @@ pub fn clients_by_state(states: &[StateCount]) -> Chart {
         .enumerate()
         .map(|(i, s)| {
             let y = Decimal::from(i) * ROW + Decimal::from(4);
-            let width = share(Decimal::from(s.clients), max, WIDTH - LABELS);
+            let width = share(Decimal::from(s.clients), max, WIDTH - LABELS - FIGURE);
             Bar::new(LABELS, y, width, ROW - Decimal::from(8), "clients", format!("{}: {}", s.state, s.clients))
         })
         .collect();
@@ -130,6 +141,9 @@ mod tests {
         );
         assert!(chart.bars.iter().all(|b| b.y + b.height == HEIGHT), "every bar stands on the axis");
         assert_eq!(chart.ticks.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>(), ["1", "2"]);
+        // March has 31 days: each day's slot is a 31st of the width, from the 1st on.
+        let slot = WIDTH / Decimal::from(31);
+        assert_eq!(chart.bars[2].x, tenth(slot + slot * Decimal::new(1, 1)));
         let quiet = money_by_day(&[day(1, "0", "0")]);
         assert!(quiet.bars.iter().all(|b| b.height.is_zero()));
     }
@@ -139,6 +153,6 @@ mod tests {
         let states =
             [StateCount { state: "active".into(), clients: 30 }, StateCount { state: "blocked_for_debt".into(), clients: 3 }];
         let chart = clients_by_state(&states);
-        assert_eq!(chart.bars.iter().map(|b| b.width.to_string()).collect::<Vec<_>>(), ["440", "44"]);
+        assert_eq!(chart.bars.iter().map(|b| b.width.to_string()).collect::<Vec<_>>(), ["380", "38"]);
     }
 }

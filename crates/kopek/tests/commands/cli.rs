@@ -130,12 +130,20 @@ backend_test!(async fn led1_check_ledger_passes_on_a_filled_database_and_reports
     assert!(report.contains("[balance_is_sum_of_entries] client 2: the cached balance of client 2 is 9726.55, its entries sum to 9850.00"), "{report}");
 });
 
+// CHG-1, OPS-2: every seeded subscription charged once, and the same
+// database's set-based reference, the ratio and the peak memory printed
+// beside the speed.
 #[test]
-fn chg1_bench_charges_every_seeded_subscription_once() {
+fn chg1_ops2_bench_charges_every_seeded_subscription_once_next_to_the_reference() {
     let dir = tempfile::tempdir().unwrap();
     let out = kopek(dir.path(), &["bench", "charge", "--subscriptions", "300", "--batch", "70"], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let line = text(&out.stdout);
     assert!(line.starts_with("charged 300 subscriptions in "), "{line}");
-    assert!(line.trim_end().ends_with("charges/s (sqlite)"), "{line}");
+    let (_, rest) = line.split_once(" charges/s (sqlite); reference ").unwrap_or_else(|| panic!("{line}"));
+    let (reference, rest) = rest.split_once(" rows/s; ratio ").unwrap_or_else(|| panic!("{line}"));
+    assert!(reference.parse::<u64>().is_ok_and(|r| r > 0), "{line}");
+    let (ratio, memory) = rest.split_once("; peak memory ").unwrap_or_else(|| panic!("{line}"));
+    assert!(ratio.parse::<f64>().is_ok_and(|r| r > 0.0), "{line}");
+    assert!(memory.trim_end().ends_with(" MiB"), "{line}");
 }
