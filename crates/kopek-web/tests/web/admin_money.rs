@@ -313,6 +313,7 @@ backend_test!(async fn ops5_crd2_the_night_screen_lists_the_credit_limit_invoice
     let row = &html[html.find(&format!("data-test=\"credit-invoice-{id}\"")).unwrap()..];
     assert_eq!(text_at(row, "data-test=\"remaining\"").as_deref(), Some("400,00 ₽"));
     assert_eq!(text_at(row, "data-test=\"invoice-state\"").as_deref(), Some("к оплате"));
+    assert!(row[..row.find("</tr>").unwrap()].contains("LIMIT · Client LIMIT"), "the client by code and name: {row}");
     let support = app.staff_user("support").await;
     let token = app.t.engine.create_token(&Ctx::system("test"), &support, "s").await.unwrap();
     let (status, _) = json_of(app.http.get(app.url("/credit-invoices")).bearer_auth(token)).await;

@@ -10,12 +10,13 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use kopek_engine::EngineError;
-use kopek_engine::billing::credit_limit::CreditInvoicePage;
+use kopek_engine::billing::credit_limit::ClientInvoice;
 use kopek_engine::jobs::night_runs::{NightRehearsal, NightRuns};
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::admin::frame::{error_page, frame};
+use crate::admin::pages::labels::{Labelled, labelled};
 use crate::admin::session::StaffUser;
 use crate::error::status_of;
 use crate::portal::form::Form;
@@ -32,8 +33,9 @@ pub struct PageQuery {
 struct NightPage {
     form: Form,
     runs: NightRuns,
-    /// CRD-2: the credit-limit invoices the night issues, newest first.
-    invoices: CreditInvoicePage,
+    /// CRD-2: the credit-limit invoices the night issues, newest first,
+    /// each with its client named.
+    invoices: Vec<Labelled<ClientInvoice>>,
     /// The dry run just asked for.
     rehearsal: Option<NightRehearsal>,
     /// The address of the older runs.
@@ -49,10 +51,9 @@ async fn show(
     rehearsal: Option<NightRehearsal>,
 ) -> Response {
     let read = async {
-        Ok::<_, EngineError>((
-            state.engine.night_runs(&user.ctx, before).await?,
-            state.engine.all_credit_invoices(&user.ctx, None).await?,
-        ))
+        let runs = state.engine.night_runs(&user.ctx, before).await?;
+        let invoices = state.engine.all_credit_invoices(&user.ctx, None).await?.invoices;
+        Ok::<_, EngineError>((runs, labelled(state, &user.ctx, invoices, |i| i.client_id).await?))
     };
     match read.await {
         Ok((runs, invoices)) => {
