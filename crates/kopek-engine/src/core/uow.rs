@@ -86,6 +86,17 @@ impl<'e> Uow<'e> {
         if !SELF_SERVICE.contains(&action) {
             actor.ensure_may_change()?;
         }
+        // OPS-5: a staff member working in a client's user's session
+        // changes nothing of the login's own safety: no password, no
+        // two-step authentication, no token that would outlive the session.
+        if actor.acting_staff().is_some() && (SELF_SERVICE.contains(&action) || action == "client_user.password") {
+            return Err(EngineError::Forbidden {
+                code: "acting_staff",
+                message:
+                    "a staff member acting for a user changes neither its password, its two-step authentication nor its tokens"
+                        .into(),
+            });
+        }
         // OPS-5: what a staff member did in a client's session says so
         // where the client reads its own log.
         let mut details = details;

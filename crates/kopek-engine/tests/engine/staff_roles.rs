@@ -70,3 +70,30 @@ backend_test!(async fn acc4_only_an_admin_issues_a_token_for_another_login(db) {
     let read_only = staff(&t, &admin, StaffRole::ReadOnly).await;
     assert!(t.engine.create_token(&read_only, &read_only.actor.label(), "to read").await.is_ok());
 });
+
+// OPS-5, ACC-4: support logs in as a client's user; the session acts with
+// the user's rights and names the staff member, but mints no token and
+// touches no two-step authentication; an accountant may not log in as.
+backend_test!(async fn ops5_a_staff_member_acting_for_a_user_changes_none_of_its_credentials(db) {
+    let t = TestEngine::over(db);
+    let admin = t.admin().await;
+    let (client, owner) = t.client("ACT", 0).await;
+    let user = t.engine.client_users(&admin, client.id).await.unwrap()[0].clone();
+    let accountant = staff(&t, &admin, StaffRole::Accountant).await;
+    assert_eq!(t.engine.log_in_as(&accountant, client.id, user.id).await.unwrap_err().code(), "forbidden");
+    let support = staff(&t, &admin, StaffRole::Support).await;
+    let session = t.engine.log_in_as(&support, client.id, user.id).await.unwrap();
+    assert_eq!(session.actor.acting_staff(), Some("support@staff.test"));
+    let acting = t.engine.session_actor(&session.token).await.unwrap().expect("the session is live");
+    assert_eq!(acting, session.actor);
+    let ctx = Ctx::new(acting);
+    assert_eq!(t.engine.create_token(&ctx, &user.email, "kept").await.unwrap_err().code(), "acting_staff");
+    assert_eq!(t.engine.enrol_two_factor(&ctx).await.unwrap_err().code(), "acting_staff");
+    // The user itself may.
+    assert!(t.engine.create_token(&owner, &user.email, "mine").await.is_ok());
+    // The session ends with the staff member's login.
+    let support_id = t.engine.staff_users(&admin).await.unwrap().into_iter().find(|s| s.email == "support@staff.test").unwrap().id;
+    let off = kopek_engine::accounts::staff::StaffChange { role: "support".into(), enabled: false };
+    t.engine.change_staff_user(&admin, support_id, off).await.unwrap();
+    assert_eq!(t.engine.session_actor(&session.token).await.unwrap(), None);
+});
