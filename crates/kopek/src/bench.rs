@@ -76,7 +76,7 @@ async fn run(url: &str, n: i64, batch: i64) -> Result<()> {
     let secs = started.elapsed().as_secs_f64();
     let rate = per_second(report.charges, secs);
     println!(
-        "charged {} subscriptions in {secs:.2} s: {rate:.0} charges/s ({}); reference {reference:.0} rows/s; ratio {:.2}; peak memory {}",
+        "charged {} subscriptions in {secs:.2} s: {rate:.0} charges/s ({}); reference {reference:.0} rows/s; ratio {:.3}; peak memory {}",
         report.charges,
         store.backend().name(),
         ratio(rate, reference),
