@@ -149,6 +149,9 @@ backend_test!(async fn ops5_the_dashboard_counts_money_by_provider_day_and_clien
     assert_eq!(text_at(&html, "data-test=\"clients-blocked_by_admin\"").as_deref(), Some("1"));
     assert_eq!(html.matches("class=\"bar money-in\"").count(), 2, "a bar a day for money in");
     assert!(html.contains("<title>2026-03-02 charged: 10.00</title>"), "{html}");
+    assert_eq!(text_at(&html, "data-test=\"failed-deliveries\"").as_deref(), Some("0"));
+    // The failed deliveries lead to their log.
+    assert!(pages.page("/admin/notifications?status=failed").await.contains("data-nav=\"notifications\""));
 });
 
 backend_test!(async fn ops5_acc4_support_logs_in_as_a_client_s_user_and_the_client_reads_it_in_its_log(db) {
