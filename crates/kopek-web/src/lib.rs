@@ -80,11 +80,14 @@ impl AppState {
 
 /// The OpenAPI description of `/api/v1`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    OpenApiRouter::<AppState>::with_openapi(api::ApiDoc::openapi()).nest("/api/v1", api::routes()).into_openapi()
+    api::described::described(
+        OpenApiRouter::<AppState>::with_openapi(api::ApiDoc::openapi()).nest("/api/v1", api::routes()).into_openapi(),
+    )
 }
 
 pub fn router(state: AppState) -> Router {
     let (api, spec) = OpenApiRouter::with_openapi(api::ApiDoc::openapi()).nest("/api/v1", api::routes()).split_for_parts();
+    let spec = api::described::described(spec);
     Router::new()
         .merge(api)
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", spec))

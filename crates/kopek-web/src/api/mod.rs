@@ -5,6 +5,7 @@ pub mod avatars;
 pub mod catalog;
 pub mod charging;
 pub mod clients;
+pub mod described;
 pub mod documents;
 pub mod ledger;
 pub mod news;

@@ -139,6 +139,19 @@ backend_test!(async fn ops_health_metrics_openapi_and_swagger(db) {
         assert!(spec["paths"][path].is_object(), "{path} in the OpenAPI");
     }
     assert!(spec["components"]["schemas"]["Payment"].is_object());
+    // OPS-3: OpenAPI 3.1 requires a description on every response.
+    let mut undescribed = Vec::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for (status, response) in op["responses"].as_object().into_iter().flatten() {
+                if response["description"].as_str().is_none_or(|d| d.trim().is_empty()) {
+                    undescribed.push(format!("{method} {path} {status}"));
+                }
+            }
+        }
+    }
+    assert!(undescribed.is_empty(), "responses without a description: {undescribed:?}");
+    assert_eq!(spec["paths"]["/api/v1/clients/{id}/payments"]["post"]["responses"]["422"]["description"].as_str().map(|d| d.starts_with("A value is refused")), Some(true));
     let docs = app.http.get(app.site("/api/docs/")).send().await.unwrap();
     assert_eq!(docs.status(), StatusCode::OK);
     assert!(docs.text().await.unwrap().contains("swagger"));
