@@ -11,7 +11,6 @@ pub mod documents;
 pub mod jobs;
 pub mod ledger;
 pub mod notifications;
-pub mod overview;
 pub mod payments;
 pub mod service_life;
 pub mod shop;

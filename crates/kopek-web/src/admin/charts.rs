@@ -3,7 +3,7 @@
 //! library and no request of its own, and reads the same with JavaScript
 //! off.
 
-use kopek_engine::overview::dashboard::{DayMoney, StateCount};
+use kopek_engine::ledger::dashboard::{DayMoney, StateCount};
 use rust_decimal::Decimal;
 use serde::Serialize;
 

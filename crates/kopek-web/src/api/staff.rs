@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use kopek_engine::accounts::staff::{ApiToken, StaffChange};
 use kopek_engine::core::views::StaffUser;
-use kopek_engine::overview::dashboard::StaffDashboard;
+use kopek_engine::ledger::dashboard::StaffDashboard;
 
 use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};

@@ -5,7 +5,7 @@
 
 use axum::extract::State;
 use axum::response::Response;
-use kopek_engine::overview::dashboard::StaffDashboard;
+use kopek_engine::ledger::dashboard::StaffDashboard;
 use serde::Serialize;
 
 use crate::AppState;
