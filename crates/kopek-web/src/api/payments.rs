@@ -208,8 +208,7 @@ pub async fn import_statement(
     Caller(ctx): Caller,
     body: Bytes,
 ) -> ApiResult<Json<StatementReport>> {
-    forbid_clients(&ctx)?;
-    let lines = statement_lines(&body).map_err(invalid_statement)?;
+    let lines = staff_statement(&ctx, &body)?;
     Ok(Json(state.engine.import_bank_statement(&ctx, lines).await?))
 }
 
@@ -223,13 +222,14 @@ pub async fn preview_statement(
     Caller(ctx): Caller,
     body: Bytes,
 ) -> ApiResult<Json<StatementReport>> {
-    forbid_clients(&ctx)?;
-    let lines = statement_lines(&body).map_err(invalid_statement)?;
+    let lines = staff_statement(&ctx, &body)?;
     Ok(Json(state.engine.preview_bank_statement(&ctx, lines).await?))
 }
 
-fn invalid_statement(why: String) -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_statement", why)
+/// A statement staff sent: its incoming payments, or why it is refused.
+fn staff_statement(ctx: &Ctx, body: &[u8]) -> ApiResult<Vec<StatementLine>> {
+    forbid_clients(ctx)?;
+    statement_lines(body).map_err(|why| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_statement", why))
 }
 
 /// The incoming payments of a 1C statement, or why the file is not one.
