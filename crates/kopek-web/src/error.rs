@@ -14,6 +14,14 @@ pub struct ErrorBody {
     pub code: String,
     /// For a person to read.
     pub message: String,
+    /// The input at fault, when one field is (a 422 of a body's field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The ticket of a login's next step, valid five minutes: with
+    /// `second_step_required` for `/auth/second-step`, with
+    /// `two_factor_enrolment_required` for `/auth/enrol`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
 }
 
 #[derive(Debug)]
@@ -21,11 +29,12 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    pub field: Option<&'static str>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status, code, message: message.into() }
+        ApiError { status, code, message: message.into(), field: None }
     }
 
     pub fn unauthenticated() -> Self {
@@ -58,13 +67,14 @@ impl From<EngineError> for ApiError {
                 "something went wrong on our side; it was logged",
             );
         }
-        ApiError { status: status_of(&e), code: e.code(), message: e.to_string() }
+        ApiError { status: status_of(&e), code: e.code(), message: e.to_string(), field: e.field() }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody { code: self.code.to_string(), message: self.message };
+        let body =
+            ErrorBody { code: self.code.to_string(), message: self.message, field: self.field.map(str::to_string), ticket: None };
         (self.status, Json(body)).into_response()
     }
 }

@@ -239,6 +239,21 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// A multipart form body; a request that is not one is refused with the
+/// JSON error body like every other, not axum's plain text.
+pub struct ApiMultipart(pub axum::extract::Multipart);
+
+impl<S: Send + Sync> FromRequest<S> for ApiMultipart {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Multipart::from_request(req, state).await.map(ApiMultipart).map_err(|e| {
+            let code = if e.status() == StatusCode::UNSUPPORTED_MEDIA_TYPE { "unsupported_media_type" } else { "bad_body" };
+            ApiError::new(e.status(), code, e.body_text())
+        })
+    }
+}
+
 /// Path parameters; an id that is not a number is a 400.
 pub struct ApiPath<T>(pub T);
 

@@ -79,18 +79,18 @@ impl AppState {
 }
 
 /// The OpenAPI description of `/api/v1`.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    api::described::described(
+pub fn openapi() -> serde_json::Value {
+    api::document::finished(
         OpenApiRouter::<AppState>::with_openapi(api::ApiDoc::openapi()).nest("/api/v1", api::routes()).into_openapi(),
     )
 }
 
 pub fn router(state: AppState) -> Router {
     let (api, spec) = OpenApiRouter::with_openapi(api::ApiDoc::openapi()).nest("/api/v1", api::routes()).split_for_parts();
-    let spec = api::described::described(spec);
+    let spec = api::document::finished(spec);
     Router::new()
         .merge(api)
-        .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", spec))
+        .merge(SwaggerUi::new("/api/docs").external_url_unchecked("/api/v1/openapi.json", spec))
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
         .route("/sandbox/pay/{id}", get(sandbox::page).post(sandbox::settle))

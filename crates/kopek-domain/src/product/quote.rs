@@ -92,9 +92,12 @@ pub struct QuoteLine {
 pub struct Quote {
     /// The period chosen, in months.
     pub months: u32,
-    /// When the service starts, provider time.
+    /// When the service starts, provider time (no offset).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$", example = "2026-03-01T12:00:00"))]
     pub starts_at: NaiveDateTime,
-    /// The first period's end: the paid time of the first payment.
+    /// The first period's end: the paid time of the first payment,
+    /// provider time (no offset).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$", example = "2026-03-01T12:00:00"))]
     pub first_period_ends: NaiveDateTime,
     /// The first period is a free trial.
     pub trial: bool,

@@ -41,9 +41,12 @@ impl Engine {
         if !is_self(&ctx.actor, &row) {
             ctx.actor.ensure_right(Right::Users)?;
         }
-        if avatars::remove(&mut uow.conn, row.id).await? {
-            uow.audit("client_user.avatar_removed", "client_user", row.id, Some(client_id), serde_json::json!({})).await?;
+        if !avatars::remove(&mut uow.conn, row.id).await? {
+            // No avatar: nothing changed and nothing is recorded; the
+            // transaction ends unused.
+            return Ok(());
         }
+        uow.audit("client_user.avatar_removed", "client_user", row.id, Some(client_id), serde_json::json!({})).await?;
         uow.finish(()).await
     }
 

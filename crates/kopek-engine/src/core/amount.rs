@@ -16,9 +16,28 @@ use utoipa::ToSchema;
 /// 1000000000000.0000 either way; a larger amount is refused with 422
 /// `amount_too_large`, and a balance is kept within
 /// ±100000000000000.0000 (`balance_too_large`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ToSchema)]
-#[schema(value_type = String, example = "250.00")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Amount(pub Decimal);
+
+/// What an amount looks like in a request and an answer: an optional minus,
+/// up to 15 digits (a balance's bound), up to four decimals.
+pub const AMOUNT_PATTERN: &str = r"^-?[0-9]{1,15}(\.[0-9]{1,4})?$";
+
+impl utoipa::PartialSchema for Amount {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some(
+                "An amount of money as a decimal string, e.g. \"250.00\": at most four decimals; a request's amount \
+                 is at most 1000000000000.0000 either way (422 `amount_too_large`).",
+            ))
+            .pattern(Some(AMOUNT_PATTERN))
+            .examples(["250.00"])
+            .into()
+    }
+}
+
+impl ToSchema for Amount {}
 
 impl Amount {
     /// An amount for display: stored units shown with at least `minor`

@@ -79,7 +79,7 @@ impl Engine {
         let filter = DeliveryFilter { event: q.event.clone(), channel: q.channel, status: q.status, client_id: q.client_id };
         let page = q.page.unwrap_or(1).max(1);
         let mut conn = self.store.conn().await?;
-        let rows = store::deliveries(&mut conn, &filter, LOG_PAGE_SIZE, (page - 1) * LOG_PAGE_SIZE).await?;
+        let rows = store::deliveries(&mut conn, &filter, LOG_PAGE_SIZE, (page - 1).saturating_mul(LOG_PAGE_SIZE)).await?;
         Ok(rows.into_iter().map(Delivery::from).collect())
     }
 

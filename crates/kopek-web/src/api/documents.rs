@@ -22,6 +22,7 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, Caller};
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct KindQuery {
     /// invoice, act or contract.
     pub kind: String,
@@ -101,6 +102,7 @@ pub async fn list_documents(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AllQuery {
     /// invoice, act or contract.
     pub kind: String,
@@ -130,6 +132,7 @@ pub async fn get_document(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FormatQuery {
     /// pdf (a download, the default) or html (a page to print).
     pub format: Option<String>,
@@ -164,6 +167,7 @@ pub async fn payment_invoice(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
     pub from: NaiveDate,
     pub to: NaiveDate,
@@ -176,6 +180,7 @@ pub struct PeriodQuery {
 /// The reconciliation act of a payer for a period (DOC-3).
 #[utoipa::path(get, path = "/payers/{id}/reconciliation", tag = "documents", params(("id" = i64, Path), PeriodQuery),
     responses((status = 200, description = "the act as JSON, a page or a PDF"), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody, description = "`provider_details_missing`: documents wait for the provider's details"),
               (status = 422, body = ErrorBody)))]
 pub async fn reconciliation(
     State(state): State<AppState>,

@@ -5,7 +5,7 @@ pub mod avatars;
 pub mod catalog;
 pub mod charging;
 pub mod clients;
-pub mod described;
+pub mod document;
 pub mod documents;
 pub mod ledger;
 pub mod news;

@@ -25,6 +25,7 @@ pub async fn publish(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct NewsQuery {
     /// At most this many, newest first (1…100, default 20).

@@ -16,6 +16,7 @@ use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery, Caller};
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct RunsQuery {
     /// The `next_before` of the previous page (runs, or invoices).
@@ -65,7 +66,7 @@ pub async fn run_night(
 
 /// Every client's credit-limit invoices with their states (to_pay,
 /// partly_paid, paid), newest first; `before` pages on.
-#[utoipa::path(get, path = "/credit-invoices", tag = "charging", params(RunsQuery),
+#[utoipa::path(get, path = "/credit-invoices", operation_id = "all_credit_invoices", tag = "charging", params(RunsQuery),
     responses((status = 200, body = CreditInvoicePage), (status = 403, body = ErrorBody)))]
 pub async fn credit_invoices(
     State(state): State<AppState>,

@@ -66,6 +66,7 @@ pub async fn set_rate(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct QuoteQuery {
     pub payer_id: i64,
     pub method_id: i64,
@@ -143,6 +144,7 @@ pub struct GatewayEvent {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EventsQuery {
     pub payment_id: Option<i64>,
 }

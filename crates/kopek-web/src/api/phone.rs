@@ -40,7 +40,7 @@ pub async fn pending_code(State(state): State<AppState>, Caller(ctx): Caller) ->
 
 /// Enter the code: the number is confirmed (or, when changing, replaced by
 /// the new one, to be confirmed next).
-#[utoipa::path(post, path = "/me/phone/confirm", tag = "clients", request_body = PhoneCode,
+#[utoipa::path(post, path = "/me/phone/confirm", operation_id = "confirm_phone", tag = "clients", request_body = PhoneCode,
     responses((status = 200, body = ClientUser), (status = 422, body = ErrorBody)))]
 pub async fn confirm(
     State(state): State<AppState>,

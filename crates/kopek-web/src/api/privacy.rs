@@ -19,6 +19,7 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, Caller};
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ActivityQuery {
     /// From 1; past the end, the last page.
     #[serde(default = "first")]
@@ -37,6 +38,7 @@ fn twenty() -> i64 {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RequestsQuery {
     /// open, done or refused; every request when absent.
     pub status: Option<String>,

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::api::two_factor::{SecondStepDue, login_answer};
+use crate::api::two_factor::login_answer;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, Caller, LoginPlace, session_cookie, session_cookie_header};
 
@@ -69,8 +69,8 @@ pub struct TokenCreated {
 /// enrolled get 403 `two_factor_enrolment_required` with a ticket for
 /// `/auth/enrol`.
 #[utoipa::path(post, path = "/auth/login", tag = "session", request_body = LoginRequest, security(()),
-    responses((status = 200, body = Me), (status = 401, body = SecondStepDue, description = "second_step_required (or bad_credentials)"),
-        (status = 403, body = SecondStepDue, description = "two_factor_enrolment_required"), (status = 429, body = ErrorBody)))]
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody, description = "`second_step_required` with a `ticket` for `/auth/second-step`, `bad_credentials` or `login_disabled`"),
+        (status = 403, body = ErrorBody, description = "`two_factor_enrolment_required` with a `ticket` for `/auth/enrol`"), (status = 429, body = ErrorBody)))]
 pub async fn login(State(state): State<AppState>, place: LoginPlace, ApiJson(req): ApiJson<LoginRequest>) -> ApiResult<Response> {
     let kind = if req.staff { LoginKind::Staff } else { LoginKind::Client };
     let step = state.engine.login_step(kind, &req.email, &req.password).await?;

@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, Caller};
+use crate::extract::{ApiJson, ApiMultipart, ApiPath, Caller};
 
 /// The fields of a multipart ticket form, and its files.
 #[derive(Default)]
@@ -107,7 +107,7 @@ pub async fn list_tickets(State(state): State<AppState>, Caller(ctx): Caller) ->
 pub async fn open_ticket(
     State(state): State<AppState>,
     Caller(ctx): Caller,
-    multipart: Multipart,
+    ApiMultipart(multipart): ApiMultipart,
 ) -> ApiResult<(StatusCode, Json<TicketDetail>)> {
     let form = read_form(multipart).await?;
     let input = OpenTicket {
@@ -143,7 +143,7 @@ pub async fn reply_ticket(
     State(state): State<AppState>,
     Caller(ctx): Caller,
     ApiPath(id): ApiPath<i64>,
-    multipart: Multipart,
+    ApiMultipart(multipart): ApiMultipart,
 ) -> ApiResult<(StatusCode, Json<TicketDetail>)> {
     let form = read_form(multipart).await?;
     let internal = matches!(form.text("internal").trim(), "true" | "1" | "on");

@@ -4,7 +4,7 @@
 //! header (see [`crate::extract::SECOND_FACTOR`]).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -16,19 +16,7 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::api::session::Me;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiJson, Caller, LoginPlace, session_cookie_header};
-
-/// A right password whose login has a second step due: 401
-/// `second_step_required` (send the ticket and a code to
-/// `/auth/second-step`), or 403 `two_factor_enrolment_required` for staff
-/// who must enrol first (`/auth/enrol`).
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct SecondStepDue {
-    pub code: String,
-    pub message: String,
-    /// Valid five minutes.
-    pub ticket: String,
-}
+use crate::extract::{ApiJson, ApiPath, Caller, LoginPlace, session_cookie_header};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -57,18 +45,20 @@ pub fn login_answer(state: &AppState, step: LoginStep) -> Response {
     match step {
         LoginStep::Session(session) => with_session(state, &session, Json(Me::from(&session.actor))),
         LoginStep::SecondStep { ticket } => {
-            let body = SecondStepDue {
+            let body = ErrorBody {
                 code: "second_step_required".into(),
                 message: "enter a code from the authenticator app (or a recovery code) with this ticket".into(),
-                ticket,
+                field: None,
+                ticket: Some(ticket),
             };
             (StatusCode::UNAUTHORIZED, Json(body)).into_response()
         }
         LoginStep::EnrolmentRequired { ticket } => {
-            let body = SecondStepDue {
+            let body = ErrorBody {
                 code: "two_factor_enrolment_required".into(),
                 message: "staff must use two-step authentication: enrol with this ticket".into(),
-                ticket,
+                field: None,
+                ticket: Some(ticket),
             };
             (StatusCode::FORBIDDEN, Json(body)).into_response()
         }
@@ -135,7 +125,7 @@ pub async fn enrol(State(state): State<AppState>, Caller(ctx): Caller) -> ApiRes
 
 /// Confirm with the app's first code: two-step authentication is on, and
 /// the ten recovery codes are answered this once.
-#[utoipa::path(post, path = "/me/two-factor/confirm", tag = "session", request_body = CodeRequest,
+#[utoipa::path(post, path = "/me/two-factor/confirm", operation_id = "confirm_two_factor", tag = "session", request_body = CodeRequest,
     responses((status = 200, body = RecoveryCodes), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn confirm(
     State(state): State<AppState>,
@@ -164,7 +154,7 @@ pub async fn disable(
 pub async fn reset(
     State(state): State<AppState>,
     Caller(ctx): Caller,
-    Path((id, user_id)): Path<(i64, i64)>,
+    ApiPath((id, user_id)): ApiPath<(i64, i64)>,
 ) -> ApiResult<StatusCode> {
     state.engine.reset_two_factor(&ctx, id, user_id).await?;
     Ok(StatusCode::NO_CONTENT)

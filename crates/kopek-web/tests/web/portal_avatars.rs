@@ -118,4 +118,9 @@ backend_test!(async fn acc3_the_api_sets_serves_and_removes_an_avatar_and_refuse
 
     assert_eq!(staff(reqwest::Method::DELETE).send().await.unwrap().status(), StatusCode::NO_CONTENT);
     assert_eq!(staff(reqwest::Method::GET).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    // Removing it again finds nothing to remove: done, and no second
+    // record of a removal.
+    assert_eq!(staff(reqwest::Method::DELETE).send().await.unwrap().status(), StatusCode::NO_CONTENT);
+    let removals = app.get("/audit?action=client_user.avatar_removed").await;
+    assert_eq!(removals["records"].as_array().map(Vec::len), Some(1), "{removals}");
 });
