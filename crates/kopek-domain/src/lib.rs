@@ -7,6 +7,7 @@ pub mod amount_in_words;
 pub mod catalog;
 pub mod charging;
 pub mod clock;
+pub mod contact;
 pub mod credit;
 pub mod document;
 pub mod error;

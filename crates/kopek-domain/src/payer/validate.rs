@@ -3,6 +3,7 @@
 use super::ids::{self, IdError};
 use super::{Address, DocumentDelivery, PayerDetails, PayerKind};
 use crate::DomainError;
+use crate::contact::{is_email, is_phone};
 
 /// Longest free text kept; documents have no room for more anyway.
 const MAX_TEXT: usize = 500;
@@ -225,22 +226,11 @@ fn check_address(a: &Address, [country, postcode, city, address]: [&'static str;
 }
 
 fn check_email(e: &str) -> Result<(), DomainError> {
-    let ok = e.len() <= 254
-        && !e.chars().any(char::is_whitespace)
-        && matches!(e.split_once('@'), Some((local, domain))
-            if !local.is_empty() && !domain.contains('@') && domain.contains('.')
-               && !domain.starts_with('.') && !domain.ends_with('.'));
-    if ok { Ok(()) } else { Err(DomainError::invalid("email", format!("{e:?} is not an email address"))) }
+    if is_email(e) { Ok(()) } else { Err(DomainError::invalid("email", format!("{e:?} is not an email address"))) }
 }
 
 fn check_phone(field: &'static str, v: &str) -> Result<(), DomainError> {
-    let digits = v.chars().filter(char::is_ascii_digit).count();
-    let shape_ok = v.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
-    if shape_ok && (7..=15).contains(&digits) {
-        Ok(())
-    } else {
-        Err(DomainError::invalid(field, format!("{v:?} is not a phone number")))
-    }
+    if is_phone(v) { Ok(()) } else { Err(DomainError::invalid(field, format!("{v:?} is not a phone number"))) }
 }
 
 #[cfg(test)]

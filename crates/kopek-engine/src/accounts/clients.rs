@@ -1,6 +1,7 @@
 //! Client accounts, their users and staff users (ACC-1, ACC-2, ACC-4).
 
 use kopek_domain::account::{ClientState, Right, Rights, StaffRole};
+use kopek_domain::contact::{is_email, is_phone};
 use kopek_domain::image::check_avatar;
 use kopek_domain::money::decimal_to_units;
 use kopek_domain::{Currency, DomainError};
@@ -28,6 +29,7 @@ pub struct NewClient {
     pub country: String,
     /// ISO 4217, e.g. RUB.
     #[serde(default = "default_currency")]
+    #[schema(value_type = Currency)]
     pub currency: String,
     pub credit_limit: Option<Amount>,
     /// Services are deactivated when the balance plus the usable credit
@@ -48,9 +50,11 @@ fn default_currency() -> String {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
+    #[schema(value_type = kopek_domain::contact::Email)]
     pub email: String,
     pub full_name: String,
     pub password: String,
+    #[schema(value_type = Option<kopek_domain::contact::Phone>)]
     pub phone: Option<String>,
     /// ACC-3: "Полный доступ", on by default; off, the user has only
     /// `rights`. The client's first user always has full access.
@@ -68,6 +72,7 @@ fn yes() -> bool {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewStaff {
+    #[schema(value_type = kopek_domain::contact::Email)]
     pub email: String,
     pub full_name: String,
     pub password: String,
@@ -324,21 +329,19 @@ fn generated_code() -> String {
 /// Emails are logins: trimmed, lower-cased, one `@`, a dot in the domain.
 pub(crate) fn parse_email(raw: &str) -> Result<String> {
     let email = raw.trim().to_lowercase();
-    let valid = email.len() <= 254
-        && matches!(email.split_once('@'), Some((local, domain))
-            if !local.is_empty() && !domain.contains('@') && domain.contains('.')
-               && !domain.starts_with('.') && !domain.ends_with('.'))
-        && !email.chars().any(char::is_whitespace);
-    if valid { Ok(email) } else { Err(DomainError::invalid("email", format!("{raw:?} is not an email address")).into()) }
+    if is_email(&email) {
+        Ok(email)
+    } else {
+        Err(DomainError::invalid("email", format!("{raw:?} is not an email address")).into())
+    }
 }
 
+/// A phone number kept as `+` and its digits.
 pub(crate) fn parse_phone(raw: &str) -> Result<String> {
-    let digits: String = raw.chars().filter(|c| c.is_ascii_digit()).collect();
-    let shape_ok = raw.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
-    if !shape_ok || !(7..=15).contains(&digits.len()) {
+    if !is_phone(raw) {
         return Err(DomainError::invalid("phone", format!("{raw:?} is not a phone number")).into());
     }
-    Ok(format!("+{digits}"))
+    Ok(format!("+{}", raw.chars().filter(char::is_ascii_digit).collect::<String>()))
 }
 
 fn parse_country(raw: &str) -> Result<String> {

@@ -31,6 +31,7 @@ use crate::ledger::vat::ExpenseVat;
 pub struct CreditPayment {
     pub amount: Amount,
     /// Must be the client's currency.
+    #[schema(value_type = kopek_domain::Currency)]
     pub currency: String,
     /// The payment method; `manual` when staff credit money by hand.
     #[serde(default = "manual")]
@@ -50,6 +51,7 @@ pub struct PostExpense {
     /// Up to four decimal places, as the guide's expenses (22.4137).
     pub amount: Amount,
     /// Must be the client's currency.
+    #[schema(value_type = kopek_domain::Currency)]
     pub currency: String,
     /// VAT rate in percent, included in the amount (LED-5).
     #[serde(default)]

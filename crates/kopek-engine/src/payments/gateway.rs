@@ -17,7 +17,7 @@ use thiserror::Error;
 
 /// Which gateway a payment went through; with the external id it is the
 /// payment's unique key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GatewayKind {
     BankTransfer,

@@ -28,7 +28,9 @@ pub struct MethodInput {
     pub prefix: String,
     pub name: String,
     /// bank_transfer, sandbox, yookassa or stripe.
+    #[schema(value_type = crate::payments::gateway::GatewayKind)]
     pub gateway: String,
+    #[schema(value_type = kopek_domain::Currency)]
     pub currency: String,
     #[serde(default)]
     pub commission_percent: Option<Amount>,
@@ -41,6 +43,7 @@ pub struct MethodInput {
     #[serde(default)]
     pub cashback_percent: Option<Amount>,
     /// Payer kinds that may use the method.
+    #[schema(value_type = Vec<kopek_domain::payer::PayerKind>)]
     pub payer_kinds: Vec<String>,
     #[serde(default = "yes")]
     pub enabled: bool,

@@ -21,6 +21,7 @@ use crate::core::error::{EngineError, Result};
 #[serde(deny_unknown_fields)]
 pub struct PayerInput {
     /// individual, legal_entity or sole_proprietor.
+    #[schema(value_type = kopek_domain::payer::PayerKind)]
     pub kind: String,
     /// Country first, then the kind's fields (see the client guide).
     pub details: PayerDetails,

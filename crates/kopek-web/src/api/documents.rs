@@ -25,6 +25,7 @@ use crate::extract::{ApiJson, ApiPath, ApiQuery, Caller};
 #[into_params(parameter_in = Query)]
 pub struct KindQuery {
     /// invoice, act or contract.
+    #[param(value_type = DocumentKind, inline)]
     pub kind: String,
 }
 
@@ -135,9 +136,11 @@ pub async fn get_document(
 #[into_params(parameter_in = Query)]
 pub struct FormatQuery {
     /// pdf (a download, the default) or html (a page to print).
+    #[param(pattern = "^(pdf|html)$")]
     pub format: Option<String>,
     /// The paper's language: ru (the default) or en. What was issued is
     /// the same; only its words change.
+    #[param(pattern = "^(ru|en)$")]
     pub lang: Option<String>,
 }
 

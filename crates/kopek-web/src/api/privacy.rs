@@ -41,6 +41,7 @@ fn twenty() -> i64 {
 #[into_params(parameter_in = Query)]
 pub struct RequestsQuery {
     /// open, done or refused; every request when absent.
+    #[param(pattern = "^(open|done|refused)$")]
     pub status: Option<String>,
 }
 
