@@ -1,9 +1,15 @@
 //! Bulk data for `kopek bench`: many clients with one subscription each,
-//! inserted set-based so that seeding a million takes seconds.
+//! or with payments and paid expenses, inserted set-based so that seeding
+//! a million takes seconds.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::{Conn, Result, exec_db};
+use crate::{Conn, Result, exec_db, on_db};
+
+/// What each payment of [`seed_clients_with_ledger`] brings, in units.
+pub const LEDGER_PAYMENT: i64 = 10_000_000;
+/// What each expense of [`seed_clients_with_ledger`] costs, in units.
+pub const LEDGER_EXPENSE: i64 = 224_100;
 
 /// Inserts `n` clients (codes `B1`…`Bn`, RUB, no credit) and gives each a
 /// subscription of `service_id` charged until `charged_until` and due on
@@ -113,4 +119,70 @@ pub async fn reference<F: FnMut()>(conn: &mut Conn, n: i64, mut timed: F) -> Res
     exec_db!(conn, db => sqlx::query("DROP TABLE bench_entries").execute(db).await)?;
     exec_db!(conn, db => sqlx::query("DROP TABLE bench_balances").execute(db).await)?;
     Ok(())
+}
+
+/// Inserts `n` clients (codes `A1`…`An`, RUB) with a ledger that holds:
+/// `payments` credited payments of [`LEDGER_PAYMENT`] each and `expenses`
+/// posted expenses of [`LEDGER_EXPENSE`] charged a minute apart before
+/// `at`, all paid by the client's first payment (which brings their sum on
+/// top), each with its entry and its allocation, and the cached balance
+/// their sum. Returns the first and last client id.
+pub async fn seed_clients_with_ledger(
+    conn: &mut Conn,
+    n: i64,
+    payments: i64,
+    expenses: i64,
+    at: DateTime<Utc>,
+) -> Result<(i64, i64)> {
+    let payments = payments.max(1);
+    exec_db!(conn, db => sqlx::query(
+        "WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $1)
+         INSERT INTO clients (code, name, country, currency, balance, state, created_at)
+         SELECT 'A' || CAST(i AS TEXT), 'Bench ' || CAST(i AS TEXT), 'RU', 'RUB', $3, 'active', $2 FROM seq")
+        .bind(n).bind(at).bind(payments * LEDGER_PAYMENT).execute(db).await)?;
+    exec_db!(conn, db => sqlx::query(
+        "WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $1)
+         INSERT INTO payments (client_id, number, method, amount, currency, status, unallocated, created_at, credited_at)
+         SELECT c.id, 'bench/' || CAST(c.id AS TEXT) || '/' || CAST(seq.i AS TEXT), 'bench',
+                CASE WHEN seq.i = 1 THEN $2 + $3 ELSE $2 END, 'RUB', 'credited', $2, $4, $4
+           FROM clients c CROSS JOIN seq WHERE c.code LIKE 'A%'")
+        .bind(payments).bind(LEDGER_PAYMENT).bind(expenses * LEDGER_EXPENSE).bind(at).execute(db).await)?;
+    exec_db!(conn, db => sqlx::query(
+        "INSERT INTO ledger_entries (client_id, kind, amount, currency, payment_id, created_at)
+         SELECT client_id, 'payment', amount, 'RUB', id, $1 FROM payments WHERE method = 'bench'")
+        .bind(at).execute(db).await)?;
+    if expenses > 0 {
+        exec_db!(conn, db => sqlx::query(
+            "WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $1)
+             INSERT INTO expenses (client_id, name, amount, tax, unpaid, currency, status, charged_at, created_at)
+             SELECT c.id, 'Трафик ' || CAST(seq.i AS TEXT), $2, 0, 0, 'RUB', 'posted', $3, $3
+               FROM clients c CROSS JOIN seq WHERE c.code LIKE 'A%'")
+            .bind(expenses).bind(LEDGER_EXPENSE).bind(at).execute(db).await)?;
+        exec_db!(conn, db => sqlx::query(
+            "INSERT INTO ledger_entries (client_id, kind, amount, currency, expense_id, created_at)
+             SELECT client_id, 'expense', -amount, 'RUB', id, $1 FROM expenses")
+            .bind(at).execute(db).await)?;
+        exec_db!(conn, db => sqlx::query(
+            "INSERT INTO allocations (client_id, payment_id, expense_id, amount, created_at)
+             SELECT e.client_id, p.id, e.id, e.amount, $1
+               FROM expenses e JOIN payments p ON p.number = 'bench/' || CAST(e.client_id AS TEXT) || '/1'")
+            .bind(at).execute(db).await)?;
+    }
+    let (first, last): (Option<i64>, Option<i64>) = on_db!(conn, db => sqlx::query_as(
+        "SELECT MIN(id), MAX(id) FROM clients WHERE code LIKE 'A%'").fetch_one(db).await)?;
+    Ok((first.unwrap_or(0), last.unwrap_or(0)))
+}
+
+/// The usage records stored and their total quantity, in units: what a
+/// repeated batch must leave as it was.
+pub async fn usage_totals(conn: &mut Conn) -> Result<(i64, i64)> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM usage_records").fetch_one(db).await)?)
+}
+
+/// The ids of the subscriptions [`seed_subscriptions`] made, in order.
+pub async fn seeded_subscriptions(conn: &mut Conn) -> Result<Vec<i64>> {
+    Ok(on_db!(conn, db => sqlx::query_scalar(
+        "SELECT s.id FROM subscriptions s JOIN clients c ON c.id = s.client_id WHERE c.code LIKE 'B%' ORDER BY s.id")
+        .fetch_all(db).await)?)
 }

@@ -191,6 +191,45 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 50)]
         batch: i64,
     },
+    /// Load the API's balance and expenses reads from many connections at
+    /// once through the real HTTP server, beside `/healthz` as the floor:
+    /// requests/s, p50 and p99 per endpoint; fails on any answer not 200.
+    Api {
+        #[arg(long, default_value_t = 10_000)]
+        clients: i64,
+        /// Payments per client.
+        #[arg(long, default_value_t = 3)]
+        payments: i64,
+        /// Expenses per client, all paid.
+        #[arg(long, default_value_t = 20)]
+        expenses: i64,
+        /// Connections asking at once.
+        #[arg(long, default_value_t = 64)]
+        connections: usize,
+        /// Requests per endpoint.
+        #[arg(long, default_value_t = 20_000, conflicts_with = "seconds")]
+        requests: u64,
+        /// Seconds per endpoint, instead of a number of requests.
+        #[arg(long)]
+        seconds: Option<u64>,
+    },
+    /// Post N usage records through the API in batches, as JSON and as
+    /// CSV (records/s for each), then post a batch again and check its
+    /// records were ignored as duplicates (CHG-6).
+    Usage {
+        /// Records per path (JSON, then CSV).
+        #[arg(long, default_value_t = 1_000_000)]
+        records: u64,
+        /// Usage-priced subscriptions the records are spread over.
+        #[arg(long, default_value_t = 10_000)]
+        subscriptions: i64,
+        /// Records per request (a request's body is at most 1 MiB).
+        #[arg(long, default_value_t = 5_000)]
+        batch: usize,
+        /// Connections posting at once.
+        #[arg(long, default_value_t = 4)]
+        connections: usize,
+    },
     /// Time the nightly charge run.
     Charge {
         #[arg(long, default_value_t = 100_000)]

@@ -29,6 +29,29 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             BenchCommand::Notifications { count, batch } => {
                 crate::bench_notify::notifications(cli.database_url.as_deref(), *count, *batch).await?;
             }
+            BenchCommand::Api { clients, payments, expenses, connections, requests, seconds } => {
+                let span = match seconds {
+                    Some(s) => crate::bench_http::Span::Seconds(*s),
+                    None => crate::bench_http::Span::Requests(*requests),
+                };
+                let load = crate::bench_api::ApiLoad {
+                    clients: *clients,
+                    payments: *payments,
+                    expenses: *expenses,
+                    connections: *connections,
+                    span,
+                };
+                crate::bench_api::api(cli.database_url.as_deref(), load).await?;
+            }
+            BenchCommand::Usage { records, subscriptions, batch, connections } => {
+                let load = crate::bench_usage::UsageLoad {
+                    records: *records,
+                    subscriptions: *subscriptions,
+                    batch: *batch,
+                    connections: *connections,
+                };
+                crate::bench_usage::usage(cli.database_url.as_deref(), load).await?;
+            }
             BenchCommand::Portal { expenses, services, requests } => {
                 crate::bench_portal::portal(cli.database_url.as_deref(), *expenses, *services, *requests).await?;
             }

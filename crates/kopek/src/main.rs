@@ -4,9 +4,12 @@
 #![allow(clippy::print_stdout, clippy::print_stderr, reason = "a command-line program answers on stdout and fails on stderr")]
 
 mod bench;
+mod bench_api;
 mod bench_documents;
+mod bench_http;
 mod bench_notify;
 mod bench_portal;
+mod bench_usage;
 mod cli;
 mod commands;
 mod config;
