@@ -1,6 +1,28 @@
 //! Kopek's use cases. Each public method of [`Engine`] is one thing a user
 //! or the scheduler does; it checks access, runs in one transaction with
 //! its audit record and outbox messages, and returns a view.
+//!
+//! The root holds only areas; where each part of SPEC.md lives:
+//!
+//! | SPEC | area |
+//! | --- | --- |
+//! | ACC (clients, users, access), SEC (logins, 2FA, privacy, audit) | [`accounts`] |
+//! | PAY (payers), LED-3 and PMT-1…4 (payments by a method, gateways, webhooks, bank statements), PMT-6 (saved methods) | [`payments`] |
+//! | LED (the ledger, balances, VAT, the dashboard's sums) | [`ledger`] |
+//! | CAT-1…12 (services, versions, tariffs, holidays) | [`catalog`] |
+//! | CHG (subscriptions, the charge run, usage, promised payments) | [`charging`] |
+//! | CRD (the credit limit), PMT-5 (autopayment), PMT-7 (auto-renewal), paid periods, low-balance warnings | [`billing`] |
+//! | CAT-13 (products, promo codes), ORD (cart, orders) | [`shop`] |
+//! | SVC (a client's services: actions, changes, questions, provisioning) | [`service_life`] |
+//! | DOC (invoices, acts, reconciliation, contracts, the provider's details) | [`documents`] |
+//! | NTF (deliveries, templates, the inbox, news, Telegram) | [`notifications`] |
+//! | SUP (tickets, departments, files, the bot) | [`support`] |
+//! | OPS (the night and its record, schedules, the worker, the test clock, demo data) | [`jobs`] |
+//! | what every area stands on: the caller, errors, the unit of work, views | [`core`] |
+//!
+//! Beside the areas, `testing` (feature `testing`) is the harness the tests
+//! of every layer share: it calls into every area, so it sits above them,
+//! not in `core`, which calls into none.
 
 pub mod accounts;
 pub mod billing;

@@ -23,14 +23,20 @@ async fn seed(app: &App) {
     let (client, _) = app.client("SEED", None).await;
     app.credit(client, "1000.00").await;
     app.sandbox_method().await;
-    let vds = json!({
+    vds(app).await;
+}
+
+/// A VDS at 300.00 a month, 20% VAT included, created by staff: its id.
+pub async fn vds(app: &App) -> i64 {
+    let spec = json!({
         "name": "VDS", "product_type": "virtual_server", "currency": "RUB",
         "prices": [{ "months": 1, "price": "300.00" }],
         "tax_percent": "20", "tax_included": true,
         "deletion": { "allowed": true, "refund_unused": true }
     });
-    let (status, p) = app.post("/products", json!({ "spec": vds })).await;
+    let (status, p) = app.post("/products", json!({ "spec": spec })).await;
     assert_eq!(status, StatusCode::CREATED, "{p}");
+    p["id"].as_i64().unwrap()
 }
 
 backend_test!(async fn schemathesis_finds_no_server_error_undeclared_status_or_broken_schema(db) {

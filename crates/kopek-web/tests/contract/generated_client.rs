@@ -4,23 +4,16 @@
 //! and reads 700.00 back.
 
 use kopek_store::backend_test;
-use reqwest::StatusCode;
-use serde_json::json;
 
 use crate::common::App;
+use crate::conformance::vds;
 use crate::tools::{document_file, output_text, tool};
 
 backend_test!(async fn a_generated_python_client_tops_up_and_orders(db) {
     let Some(generator) = tool("openapi-python-client") else { return };
     let python = generator.with_file_name("python");
     let app = App::spawn(db).await;
-    let vds = json!({
-        "name": "VDS", "product_type": "virtual_server", "currency": "RUB",
-        "prices": [{ "months": 1, "price": "300.00" }], "tax_percent": "20", "tax_included": true,
-        "deletion": { "allowed": true, "refund_unused": true }
-    });
-    let (status, product) = app.post("/products", json!({ "spec": vds })).await;
-    assert_eq!(status, StatusCode::CREATED, "{product}");
+    let product = vds(&app).await;
 
     let dir = tempfile::tempdir().unwrap();
     let doc = document_file(dir.path());
@@ -40,7 +33,7 @@ backend_test!(async fn a_generated_python_client_tops_up_and_orders(db) {
         .env("PYTHONPATH", dir.path())
         .env("KOPEK_URL", &app.base)
         .env("KOPEK_TOKEN", &app.token)
-        .env("KOPEK_PRODUCT", product["id"].to_string())
+        .env("KOPEK_PRODUCT", product.to_string())
         .output()
         .await
         .unwrap();
