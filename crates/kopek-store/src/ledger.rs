@@ -220,7 +220,7 @@ pub async fn entries_of(conn: &mut Conn, client_id: i64) -> Result<Vec<EntryRow>
 pub async fn original_entry(conn: &mut Conn, payment_id: Option<i64>, expense_id: Option<i64>) -> Result<Option<EntryRow>> {
     Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", ENTRY_COLS,
         " FROM ledger_entries WHERE reverses_entry_id IS NULL
-            AND (payment_id = $1 OR expense_id = $2) AND kind IN ('payment', 'expense') ORDER BY id LIMIT 1"))
+            AND (payment_id = $1 OR expense_id = $2) AND kind IN ('payment', 'bonus', 'expense') ORDER BY id LIMIT 1"))
         .bind(payment_id).bind(expense_id).fetch_optional(db).await)?)
 }
 

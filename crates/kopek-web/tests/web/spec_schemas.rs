@@ -65,6 +65,7 @@ fn service() -> ServiceSpec {
             shift_charge_date: true,
             start_charging_after_first_session: true,
             activate_after_first_session: true,
+            refund_on_disconnect: true,
         },
         integration: integration(),
         conditions: ConditionsTab {
@@ -73,6 +74,7 @@ fn service() -> ServiceSpec {
             day_conditions: some("1-5"),
             hour_conditions: some("8-20"),
             speed: Some(Speed { in_kbps: 100_000, out_kbps: 50_000 }),
+            boost_minutes: Some(60),
         },
         additional: AdditionalTab {
             no_charge_if_insufficient_and_deactivate: true,
