@@ -171,6 +171,13 @@ pub async fn expenses_of(conn: &mut Conn, client_id: i64) -> Result<Vec<ExpenseR
         .bind(client_id).fetch_all(db).await)?)
 }
 
+/// OPS-3: a page of a client's expenses in id order, after `after`.
+pub async fn expenses_after(conn: &mut Conn, client_id: i64, after: i64, limit: i64) -> Result<Vec<ExpenseRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", EXPENSE_COLS,
+        " FROM expenses WHERE client_id = $1 AND id > $2 ORDER BY id LIMIT $3"))
+        .bind(client_id).bind(after).bind(limit).fetch_all(db).await)?)
+}
+
 /// Posted expenses of a client with an unpaid part, oldest charge first.
 pub async fn open_expenses(conn: &mut Conn, client_id: i64) -> Result<Vec<ExpenseRow>> {
     Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", EXPENSE_COLS,

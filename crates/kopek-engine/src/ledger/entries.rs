@@ -237,6 +237,33 @@ impl Engine {
             .collect())
     }
 
+    /// OPS-3: a page of the client's expenses in id order, after the
+    /// expense `after`, at most `limit` (1 to 1000): read in two statements
+    /// however many expenses the client has.
+    pub async fn expenses_page(&self, ctx: &Ctx, client_id: i64, after: i64, limit: i64) -> Result<Vec<Expense>> {
+        ctx.actor.ensure_right(Right::Finance)?;
+        ctx.actor.ensure_sees_client(client_id)?;
+        if !(1..=1000).contains(&limit) {
+            return Err(DomainError::invalid("limit", "1 to 1000").into());
+        }
+        let mut conn = self.store.conn().await?;
+        existing_client(&mut conn, client_id).await?;
+        let rows = store::expenses_after(&mut conn, client_id, after, limit).await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let paid = store::paid_by(&mut conn, client_id, &ids).await?;
+        Ok(rows
+            .iter()
+            .map(|e| {
+                let mine: Vec<store::AllocationSum> = paid
+                    .iter()
+                    .filter(|p| p.expense_id == e.id)
+                    .map(|p| store::AllocationSum { payment_id: p.payment_id, expense_id: p.expense_id, amount: p.amount })
+                    .collect();
+                views::expense(e, &mine)
+            })
+            .collect())
+    }
+
     pub async fn balance(&self, ctx: &Ctx, client_id: i64) -> Result<Balance> {
         ctx.actor.ensure_sees_client(client_id)?;
         let mut conn = self.store.conn().await?;
