@@ -76,8 +76,7 @@ pub struct ClientPlan {
 pub fn plan_client(balance: i64, usable_credit: i64, due: &[DueCharge]) -> ClientPlan {
     // CAT-1: a discount's bonus (a negative charge) needs no money: it is
     // always given, and the others are weighed against the balance it makes.
-    let (bonuses, due): (Vec<&DueCharge>, Vec<&DueCharge>) =
-        due.iter().partition(|d| d.units < 0 && d.returning.is_none());
+    let (bonuses, due): (Vec<&DueCharge>, Vec<&DueCharge>) = due.iter().partition(|d| d.units < 0 && d.returning.is_none());
     // LED-1: posting checks the balance a bonus leads to; the weighing
     // only must not overflow.
     let given = bonuses.iter().fold(0i64, |sum, d| sum.saturating_sub(d.units));

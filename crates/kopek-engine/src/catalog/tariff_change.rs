@@ -11,11 +11,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::Engine;
+use crate::charging::booking::unbook;
 use crate::charging::state::{State, change_state};
 use crate::charging::subscriptions::{ConnectInput, Subscription};
 use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};
-use crate::charging::booking::unbook;
 use crate::ledger::entries::allocate;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -175,8 +175,14 @@ impl Engine {
             subs::set_boost_until(&mut uow.conn, sub.id, None).await?;
             emit_speed(&mut uow, &speed_change(&sub, speed, false, "boost ended"), &format!("end-{}", until.timestamp_micros()))
                 .await?;
-            uow.audit("subscription.boost_ended", "subscription", sub.id, Some(sub.client_id), serde_json::json!({ "at": until }))
-                .await?;
+            uow.audit(
+                "subscription.boost_ended",
+                "subscription",
+                sub.id,
+                Some(sub.client_id),
+                serde_json::json!({ "at": until }),
+            )
+            .await?;
             uow.finish(()).await?;
             ended += 1;
         }

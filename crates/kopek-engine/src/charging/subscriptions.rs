@@ -17,13 +17,13 @@ use kopek_domain::account::Right;
 use crate::Engine;
 use crate::catalog::portal::{Offer, ensure_may_acquire};
 use crate::catalog::services::load_price_book;
+use crate::charging::booking::{rebook, unbook};
 use crate::charging::state::{State, SubscriptionStyle, change_state};
 use crate::core::amount::Amount;
 use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};
 use crate::core::notify::notify_service;
 use crate::core::uow::Uow;
-use crate::charging::booking::{rebook, unbook};
 use crate::ledger::entries::allocate;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
