@@ -6,7 +6,6 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use kopek_domain::account::{Right, SubscriptionState, SubscriptionStyle};
 use kopek_domain::catalog::{ServiceKind, ServiceSpec};
-use kopek_domain::money::units_to_decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -16,6 +15,7 @@ use crate::catalog::services::load_price_book;
 use crate::core::amount::Amount;
 use crate::core::ctx::Ctx;
 use crate::core::error::Result;
+use crate::core::views::minor;
 
 /// A catalog service the portal offers a client, by its version valid today.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -93,7 +93,7 @@ impl Engine {
                 write_off: word(&spec.fee.write_off),
                 connection_cost: Amount(spec.fee.connection_cost),
                 check_funds: spec.portal.check_funds,
-                first_charge: Amount(units_to_decimal(first_charge(spec)?)),
+                first_charge: Amount::from_units(first_charge(spec)?, minor(&spec.fee.currency)),
             });
         }
         Ok(out)

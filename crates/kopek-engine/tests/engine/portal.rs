@@ -136,7 +136,7 @@ backend_test!(async fn cat10_a_portal_order_with_check_funds_connects_only_when_
     // The portal lists what it offers, with the first charge to cover.
     let offer = e.portal_offer(&user, c.id).await.unwrap();
     let firsts: Vec<(i64, String, bool)> = offer.iter().map(|o| (o.id, o.first_charge.0.to_string(), o.check_funds)).collect();
-    assert_eq!(firsts, vec![(checked, "300.0000".into(), true), (daily, "100.0000".into(), true), (unchecked, "300.0000".into(), false)]);
+    assert_eq!(firsts, vec![(checked, "300.00".into(), true), (daily, "100.00".into(), true), (unchecked, "300.00".into(), false)]);
 
     // 299.99 on the balance: the prepaid month is not covered; nothing changes.
     pay(e, &admin, c.id, "299.99").await;
