@@ -112,7 +112,12 @@ pub fn cancellable_from(spec: &ServiceSpec, connected_on: NaiveDate) -> Option<N
 /// CAT-10: a client's user (with the right to its services) disconnects a
 /// service only when it is cancellable from the portal and the months have
 /// passed by `today`; staff and the system keep their full powers.
-pub(crate) fn ensure_may_cancel(actor: &Actor, spec: Option<&ServiceSpec>, connected_on: NaiveDate, today: NaiveDate) -> Result<()> {
+pub(crate) fn ensure_may_cancel(
+    actor: &Actor,
+    spec: Option<&ServiceSpec>,
+    connected_on: NaiveDate,
+    today: NaiveDate,
+) -> Result<()> {
     if actor.own_client().is_none() {
         return Ok(());
     }

@@ -110,7 +110,8 @@ impl Engine {
         let today = self.local_today();
         let mut out = Vec::new();
         for sub in kopek_store::subscriptions::of_client(&mut conn, client_id).await? {
-            if sub.state == SubscriptionState::Disconnected || sub.parent_id.is_some() || sub.style != SubscriptionStyle::Balance {
+            if sub.state == SubscriptionState::Disconnected || sub.parent_id.is_some() || sub.style != SubscriptionStyle::Balance
+            {
                 continue;
             }
             let Some(spec) = book.spec_on(sub.service_id, today) else { continue };
