@@ -3,5 +3,6 @@
 //! tariff changes, holiday calendars, and the price book a run reads.
 
 pub mod portal;
+pub mod portal_services;
 pub mod services;
 pub mod tariff_change;

@@ -6,13 +6,18 @@
 //! catalog shows it; staff and the system give a client whatever the
 //! catalog has.
 
-use kopek_domain::account::SubscriptionState;
-use kopek_domain::catalog::ServiceSpec;
+use chrono::{Months, NaiveDate};
+use kopek_domain::account::{Right, SubscriptionState};
+use kopek_domain::catalog::{ServiceKind, ServiceSpec};
+use kopek_domain::charging::calendar::WriteOff;
+use kopek_domain::money::decimal_to_units;
 use kopek_store::Conn;
+use kopek_store::clients::ClientRow;
 use kopek_store::products::ProductRow;
 
 use crate::core::ctx::Actor;
 use crate::core::error::{EngineError, Result};
+use crate::ledger::funds::ensure_funds;
 
 /// Something a client may acquire.
 pub(crate) enum Offer<'a> {
@@ -68,4 +73,61 @@ pub(crate) async fn ensure_may_acquire(conn: &mut Conn, actor: &Actor, client_id
         Offer::Service { id, .. } => EngineError::not_found("service", id),
         Offer::Product(p) => EngineError::not_found("product", p.id),
     })
+}
+
+/// CAT-10 "check funds before connecting", in stored units: what a portal
+/// order must find on the balance — the service's first charge (the price
+/// of one period when it is paid ahead, the price of a one-time service),
+/// and at least its connection cost.
+pub fn first_charge(spec: &ServiceSpec) -> Result<i64> {
+    let paid_ahead = spec.fee.write_off == WriteOff::Prepay || spec.main.kind == ServiceKind::OneTime;
+    let first = if paid_ahead { decimal_to_units(spec.fee.price)? } else { 0 };
+    Ok(first.max(decimal_to_units(spec.fee.connection_cost)?))
+}
+
+/// CAT-10: a client's user's order of a service marked "check funds"
+/// connects only when the client can pay its [`first_charge`], else it is
+/// refused as `insufficient_funds`, changing nothing; staff connect it
+/// whatever the balance (the connection cost is checked for everyone).
+pub(crate) fn ensure_covers_first_charge(actor: &Actor, client: &ClientRow, spec: &ServiceSpec) -> Result<()> {
+    if actor.own_client().is_none() || !spec.portal.check_funds {
+        return Ok(());
+    }
+    ensure_funds(client, first_charge(spec)?, &format!("connecting \"{}\"", spec.main.name))
+}
+
+/// CAT-10 "can be cancelled from the portal after N months": the first day
+/// a client's user may cancel a service connected on `connected_on` —
+/// exactly N calendar months later (the 10th of March and two months: the
+/// 10th of May; a day the month lacks is its last day) — or `None` when
+/// the service is not cancellable from the portal at all.
+pub fn cancellable_from(spec: &ServiceSpec, connected_on: NaiveDate) -> Option<NaiveDate> {
+    if !spec.portal.cancellable {
+        return None;
+    }
+    let months = spec.portal.cancel_after_months.unwrap_or(0);
+    connected_on.checked_add_months(Months::new(months))
+}
+
+/// CAT-10: a client's user (with the right to its services) disconnects a
+/// service only when it is cancellable from the portal and the months have
+/// passed by `today`; staff and the system keep their full powers.
+pub(crate) fn ensure_may_cancel(
+    actor: &Actor,
+    spec: Option<&ServiceSpec>,
+    connected_on: NaiveDate,
+    today: NaiveDate,
+) -> Result<()> {
+    if actor.own_client().is_none() {
+        return Ok(());
+    }
+    actor.ensure_right(Right::Services)?;
+    match spec.and_then(|s| cancellable_from(s, connected_on)) {
+        None => Err(EngineError::conflict("not_cancellable", "this service is not cancelled from the portal; ask the provider")),
+        Some(from) if today < from => Err(EngineError::conflict(
+            "not_cancellable_yet",
+            format!("this service can be cancelled from the portal from {from}"),
+        )),
+        Some(_) => Ok(()),
+    }
 }

@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 use kopek_domain::account::Right;
 
 use crate::Engine;
-use crate::catalog::portal::{Offer, ensure_may_acquire};
+use crate::catalog::portal::{Offer, ensure_covers_first_charge, ensure_may_acquire, ensure_may_cancel};
 use crate::catalog::services::load_price_book;
 use crate::charging::booking::{rebook, unbook};
 use crate::charging::state::{State, SubscriptionStyle, change_state};
@@ -101,10 +101,20 @@ pub(crate) fn view(s: &SubscriptionRow) -> Subscription {
 impl Engine {
     /// Connects a service to a client: checks the connection cost, the
     /// threshold override and base packages, then charges what is due at
-    /// once (a prepaid period, today's daily part).
+    /// once (a prepaid period, today's daily part). A client's user (with
+    /// the right to orders) connects, without a tariff or a discount of its
+    /// own, only what the portal offers its client, and a service marked
+    /// "check funds" only when the balance covers its first charge (CAT-10).
     pub async fn connect(&self, ctx: &Ctx, client_id: i64, input: ConnectInput) -> Result<Subscription> {
         ctx.actor.ensure_sees_client(client_id)?;
-        ctx.actor.ensure_may_manage_accounts()?;
+        if ctx.actor.own_client().is_some() {
+            ctx.actor.ensure_right(Right::Orders)?;
+            if input.tariff_id.is_some() || input.discount_percent.is_some() {
+                return Err(EngineError::forbidden("a tariff or a discount is set by staff"));
+            }
+        } else {
+            ctx.actor.ensure_may_manage_accounts()?;
+        }
         let mut uow = self.begin(ctx).await?;
         if let Some(done) = uow.replay("connect", &(client_id, &input)).await? {
             return Ok(done);
@@ -114,6 +124,7 @@ impl Engine {
         let today = self.local_today();
         if let Some(spec) = book.spec_on(input.service_id, today) {
             ensure_may_acquire(&mut uow.conn, &ctx.actor, client_id, Offer::Service { id: input.service_id, spec }).await?;
+            ensure_covers_first_charge(&ctx.actor, &client, spec)?;
         }
         let mut changes = Vec::new();
         let row = self.connect_in(&mut uow, &client, &book, &input, None, &mut changes).await?;
@@ -297,6 +308,12 @@ impl Engine {
         let sub = self.locked_subscription(&mut uow, subscription_id).await?;
         if ctx.actor.own_client().is_none() {
             ctx.actor.ensure_may_manage_accounts()?;
+        } else if to == State::Disconnected {
+            // CAT-10: a client's user cancels only what the portal lets it.
+            let today = self.local_today();
+            let book = load_price_book(&mut uow.conn).await?;
+            let connected_on = self.to_local(sub.connected_at).date();
+            ensure_may_cancel(&ctx.actor, book.spec_on(sub.service_id, today), connected_on, today)?;
         }
         if sub.state == State::Disconnected || sub.state == to {
             return Err(EngineError::conflict("already_stopped", format!("subscription {} is {}", sub.id, sub.state)));

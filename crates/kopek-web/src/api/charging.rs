@@ -29,7 +29,10 @@ pub async fn list_subscriptions(
     Ok(Json(state.engine.subscriptions(&ctx, id).await?))
 }
 
-/// Connect a service; what is due is charged at once.
+/// Connect a service; what is due is charged at once. A client's user
+/// connects only what the portal offers (CAT-10), without a tariff or a
+/// discount, and a service marked "check funds" only when the balance
+/// covers its first charge (409 `insufficient_funds`).
 #[utoipa::path(post, path = "/clients/{id}/subscriptions", tag = "charging", params(("id" = i64, Path)), request_body = ConnectInput,
     responses((status = 201, body = Subscription), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
@@ -111,7 +114,9 @@ pub async fn boost(
     Ok(Json(state.engine.boost(&ctx, id).await?))
 }
 
-/// Disconnect; the unused part of a prepaid period is refunded.
+/// Disconnect; the unused part of a prepaid period is refunded. A client's
+/// user cancels only a service cancellable from the portal, once its months
+/// have passed (409 `not_cancellable`, `not_cancellable_yet`, CAT-10).
 #[utoipa::path(post, path = "/subscriptions/{id}/disconnect", tag = "charging", params(("id" = i64, Path)), request_body = Reason,
     responses((status = 200, body = Subscription), (status = 409, body = ErrorBody)))]
 pub async fn disconnect(

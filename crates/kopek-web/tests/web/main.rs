@@ -24,6 +24,7 @@ mod payments_gateways_api;
 mod portal_avatars;
 mod portal_client;
 mod portal_finance;
+mod portal_isp;
 mod portal_limits_api;
 mod portal_notifications;
 mod portal_pages;

@@ -39,10 +39,15 @@ backend_test!(async fn cat9_cat10_http_a_service_the_portal_does_not_offer_is_no
     }
     assert!(app.get(&format!("/clients/{client}/subscriptions")).await.as_array().unwrap().is_empty());
     assert_eq!(app.balance(client).await, "1000.00");
-    // Connecting by hand is for staff.
+    // Connecting is for what the portal offers (CAT-10), with no discount
+    // of the client's own.
     let connect = app.url(&format!("/clients/{client}/subscriptions"));
     let (status, e) = json_of(portal.post(&connect).json(&json!({ "service_id": hidden }))).await;
+    assert_eq!((status, e["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")), "{e}");
+    let discounted = json!({ "service_id": offered, "discount_percent": "50" });
+    let (status, e) = json_of(portal.post(&connect).json(&discounted)).await;
     assert_eq!((status, e["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")), "{e}");
+    assert!(app.get(&format!("/clients/{client}/subscriptions")).await.as_array().unwrap().is_empty());
 
     let (status, sub) = json_of(portal.post(&order).json(&json!({ "service_id": offered, "months": 1 }))).await;
     assert_eq!((status, sub["state"].as_str()), (StatusCode::CREATED, Some("active")), "{sub}");

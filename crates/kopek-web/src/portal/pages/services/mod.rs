@@ -5,6 +5,7 @@
 mod actions;
 mod cart;
 mod config;
+mod isp;
 mod list;
 mod order;
 mod orders;
@@ -20,6 +21,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/services", get(list::show))
         .route("/services/order", get(order::show).post(order::send))
+        .route("/services/connect", post(isp::connect))
+        .route("/services/isp/{id}/cancel", post(isp::cancel))
         .route("/services/{id}", get(service::show))
         .route("/services/{id}/renew", post(actions::renew))
         .route("/services/{id}/power", post(actions::power))

@@ -10,6 +10,7 @@ use axum::response::Response;
 use kopek_domain::product::ProductType;
 use kopek_domain::product::quote::OrderConfig;
 use kopek_engine::EngineError;
+use kopek_engine::catalog::portal_services::OfferedService;
 use kopek_engine::shop::orders::CartInput;
 use kopek_engine::shop::products::{OrderQuote, Product, QuoteRequest};
 use serde::{Deserialize, Serialize};
@@ -37,8 +38,36 @@ struct Shelf {
 }
 
 #[derive(Serialize)]
-struct Catalog {
+pub(super) struct Catalog {
     shelves: Vec<Shelf>,
+    /// The provider's own services the portal offers (CAT-10).
+    offer: Vec<OfferedService>,
+    /// A refused "Подключить": the service and the refusal, shown next to
+    /// its button.
+    refused: Option<(i64, String)>,
+}
+
+/// The order menu: the products by type, then the provider's services;
+/// `refused` places a refusal next to one service's button.
+pub(super) async fn catalog_page(
+    state: &AppState,
+    user: &PortalUser,
+    status: StatusCode,
+    refused: Option<(i64, String)>,
+) -> Response {
+    let data = async {
+        let frame = frame(state, user, "order", "/services/order").await?;
+        let products = state.engine.products(&user.ctx).await?;
+        let offer = state.engine.portal_offer(&user.ctx, user.client_id).await?;
+        Ok((frame, products, offer))
+    };
+    match data.await {
+        Ok((frame, products, offer)) => {
+            let page = Catalog { shelves: shelves(products), offer, refused };
+            state.views.render_status(status, "portal/services/catalog.html", &frame, page)
+        }
+        Err(e) => error_page(state, user, e),
+    }
 }
 
 /// The order form of one product (or a cart item being changed).
@@ -94,15 +123,12 @@ pub(super) fn render(state: &AppState, frame: &Frame, status: StatusCode, page: 
 }
 
 pub async fn show(State(state): State<AppState>, user: PortalUser, Query(pick): Query<Pick>) -> Response {
+    let Some(id) = pick.product else {
+        return catalog_page(&state, &user, StatusCode::OK, None).await;
+    };
     let frame = match frame(&state, &user, "order", "/services/order").await {
         Ok(f) => f,
         Err(e) => return error_page(&state, &user, e),
-    };
-    let Some(id) = pick.product else {
-        return match state.engine.products(&user.ctx).await {
-            Ok(products) => state.views.render("portal/services/catalog.html", &frame, Catalog { shelves: shelves(products) }),
-            Err(e) => error_page(&state, &user, e),
-        };
     };
     let product = match state.engine.product(&user.ctx, id).await {
         Ok(p) => p,
