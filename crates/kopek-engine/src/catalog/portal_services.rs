@@ -57,6 +57,11 @@ pub struct PortalSubscription {
     pub may_cancel: bool,
     /// What the provider tells the client after a portal order.
     pub popup_text: Option<String>,
+    /// CAT-1 forsage: how long one turn-on boosts, in minutes; empty for
+    /// another kind of service.
+    pub boost_minutes: Option<u32>,
+    /// CAT-1 forsage: the running boost ends then.
+    pub boost_until: Option<DateTime<Utc>>,
 }
 
 fn word<T: Serialize>(v: &T) -> String {
@@ -119,7 +124,12 @@ impl Engine {
                 continue;
             }
             let from = cancellable_from(spec, self.to_local(sub.connected_at).date());
-            out.push(portal_view(&sub, spec, from, today));
+            let mut view = portal_view(&sub, spec, from, today);
+            if view.boost_minutes.is_some() {
+                let until = kopek_store::subscriptions::boost_until(&mut conn, sub.id).await?;
+                view.boost_until = until.filter(|u| *u > self.now());
+            }
+            out.push(view);
         }
         Ok(out)
     }
@@ -143,5 +153,7 @@ fn portal_view(
         cancellable_from: from,
         may_cancel: from.is_some_and(|d| d <= today),
         popup_text: spec.portal.popup_text.clone().filter(|t| !t.trim().is_empty()),
+        boost_minutes: spec.conditions.boost_minutes.filter(|_| spec.main.kind == ServiceKind::Forsage),
+        boost_until: None,
     }
 }

@@ -78,7 +78,7 @@ backend_test!(async fn cat10_http_a_provider_service_is_ordered_from_the_menu_wi
     let pages = app.pages("ISP").await;
     let sent = pages.form(&format!("/services/isp/{sub}/cancel"), &[]).await;
     assert_eq!(sent.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", sent.html);
-    assert_eq!(field_error(&sent.html, &format!("cancel-{sub}")).as_deref(), Some("Эту услугу пока нельзя отключить в личном кабинете"));
+    assert_eq!(field_error(&sent.html, &format!("action-{sub}")).as_deref(), Some("Эту услугу пока нельзя отключить в личном кабинете"));
 
     // 2026-05-01 00:00: "Отключить" is there and cancels it.
     app.t.clock.set(Utc.with_ymd_and_hms(2026, 4, 30, 21, 0, 0).unwrap());
@@ -101,4 +101,34 @@ backend_test!(async fn cat10_http_the_order_menu_in_english_names_the_refusal_in
     let sent = pages.form("/services/connect", &[("service_id", &turbo.to_string())]).await;
     assert_eq!(sent.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", sent.html);
     assert_eq!(field_error(&sent.html, &format!("service-{turbo}")).as_deref(), Some("The balance with the credit limit is not enough"));
+});
+
+// CAT-1 in the portal: a forsage in the client's services list is turned on
+// by «Включить форсаж» (charged at once), shows until when it runs, and a
+// turn-on the balance doesn't cover is refused next to the row.
+backend_test!(async fn cat1_http_a_client_turns_a_forsage_on_from_the_services_list(db) {
+    let app = App::spawn(db).await;
+    let (client, _) = app.client("TURBO", None).await;
+    let spec = json!({ "main": { "name": "Турбо", "kind": "forsage" },
+        "fee": { "price": "50.00", "write_off": "prepay", "currency": "RUB" },
+        "conditions": { "speed": { "in_kbps": 200000, "out_kbps": 100000 }, "boost_minutes": 60 } });
+    let (status, s) = app.post("/services", json!({ "spec": spec, "valid_from": "2026-01-01" })).await;
+    assert_eq!(status, StatusCode::CREATED, "{s}");
+    let (status, sub) = app.post(&format!("/clients/{client}/subscriptions"), json!({ "service_id": s["id"] })).await;
+    assert_eq!(status, StatusCode::CREATED, "{sub}");
+    let sub = sub["id"].as_i64().unwrap();
+    app.t.clock.set(Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap());
+    let pages = app.pages("TURBO").await;
+    let html = pages.page("/services").await;
+    assert_eq!(text_at(&html, &format!("data-test=\"boost-{sub}\"")).as_deref(), Some("Включить форсаж на 60 мин за 50,00 ₽"));
+    let sent = pages.form(&format!("/services/isp/{sub}/boost"), &[]).await;
+    assert_eq!(sent.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", sent.html);
+    assert_eq!(field_error(&sent.html, &format!("action-{sub}")).as_deref(), Some("Недостаточно средств на балансе с учётом кредитного лимита"));
+    app.credit(client, "50.00").await;
+    let sent = pages.form(&format!("/services/isp/{sub}/boost"), &[]).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.html);
+    assert_eq!(app.balance(client).await, "0.00");
+    let html = pages.page("/services").await;
+    assert_eq!(text_at(&html, &format!("data-test=\"boost-until-{sub}\"")).as_deref(), Some("Форсаж включён до 01.03.2026 13:00"));
+    assert!(!html.contains(&format!("data-test=\"boost-{sub}\"")), "no second turn-on while it runs");
 });

@@ -1,8 +1,9 @@
 //! The provider's own services in the portal (CAT-10): "Подключить" on the
-//! order menu and "Отключить" on the services list, each one engine use
-//! case (connect, disconnect) whose rules — what the portal offers, "check
-//! funds", "cancellable after N months" — are the engine's. After an order
-//! the list shows the service's popup text.
+//! order menu, and "Отключить" and a forsage's "Включить" (CAT-1) on the
+//! services list, each one engine use case (connect, disconnect, boost)
+//! whose rules — what the portal offers, "check funds", "cancellable after
+//! N months", what a boost costs and how often — are the engine's. After an
+//! order the list shows the service's popup text.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -35,6 +36,18 @@ pub async fn connect(State(state): State<AppState>, user: PortalUser, data: Form
 pub async fn cancel(State(state): State<AppState>, user: PortalUser, Path(id): Path<i64>, _: FormData) -> Response {
     match state.engine.disconnect(&user.ctx, id, "cancelled in the portal").await {
         Ok(_) => redirect_with_notice("/services", "services-notice-cancelled"),
+        Err(e) if page_problem(&e) => error_page(&state, &user, e),
+        Err(e) => {
+            let text = refusal_text(&e, None, &state.views.catalog, user.locale);
+            list::page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, None, Some((id, text))).await
+        }
+    }
+}
+
+/// A forsage's "Включить": one boost, charged at once.
+pub async fn boost(State(state): State<AppState>, user: PortalUser, Path(id): Path<i64>, _: FormData) -> Response {
+    match state.engine.boost(&user.ctx, id).await {
+        Ok(_) => redirect_with_notice("/services", "services-notice-boosted"),
         Err(e) if page_problem(&e) => error_page(&state, &user, e),
         Err(e) => {
             let text = refusal_text(&e, None, &state.views.catalog, user.locale);

@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/services/order", get(order::show).post(order::send))
         .route("/services/connect", post(isp::connect))
         .route("/services/isp/{id}/cancel", post(isp::cancel))
+        .route("/services/isp/{id}/boost", post(isp::boost))
         .route("/services/{id}", get(service::show))
         .route("/services/{id}/renew", post(actions::renew))
         .route("/services/{id}/power", post(actions::power))
