@@ -16,7 +16,8 @@ pub struct AvatarRow {
 /// Sets (or replaces) a user's avatar.
 pub async fn set(conn: &mut Conn, user_id: i64, content_type: &str, bytes: &[u8], now: DateTime<Utc>) -> Result<()> {
     exec_db!(conn, db => sqlx::query(
-        "INSERT INTO user_avatars (user_id, content_type, bytes, updated_at) VALUES ($1, $2, $3, $4)
+        "INSERT INTO user_avatars (user_id, content_type, bytes, updated_at, client_id)
+         VALUES ($1, $2, $3, $4, (SELECT client_id FROM client_users WHERE id = $1))
          ON CONFLICT (user_id) DO UPDATE SET content_type = excluded.content_type, bytes = excluded.bytes,
              updated_at = excluded.updated_at")
         .bind(user_id).bind(content_type).bind(bytes).bind(now).execute(db).await)?;
@@ -39,6 +40,6 @@ pub async fn get(conn: &mut Conn, user_id: i64) -> Result<Option<AvatarRow>> {
 /// Which of a client's users have an avatar.
 pub async fn users_with_avatar(conn: &mut Conn, client_id: i64) -> Result<Vec<i64>> {
     Ok(on_db!(conn, db => sqlx::query_scalar(
-        "SELECT a.user_id FROM user_avatars a JOIN client_users u ON u.id = a.user_id WHERE u.client_id = $1 ORDER BY a.user_id")
+        "SELECT user_id FROM user_avatars WHERE client_id = $1 ORDER BY user_id")
         .bind(client_id).fetch_all(db).await)?)
 }

@@ -105,7 +105,8 @@ pub async fn mark_paid(conn: &mut Conn, id: i64, now: DateTime<Utc>) -> Result<(
 /// Records a reminder as sent; false when it already was.
 pub async fn record_reminder(conn: &mut Conn, invoice_id: i64, kind: &str, day: NaiveDate) -> Result<bool> {
     let n = exec_db!(conn, db => sqlx::query(
-        "INSERT INTO credit_reminders (invoice_id, kind, sent_on) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+        "INSERT INTO credit_reminders (invoice_id, kind, sent_on, client_id)
+         VALUES ($1, $2, $3, (SELECT client_id FROM credit_invoices WHERE id = $1)) ON CONFLICT DO NOTHING")
         .bind(invoice_id).bind(kind).bind(day).execute(db).await)?;
     Ok(n == 1)
 }

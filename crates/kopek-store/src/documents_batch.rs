@@ -184,18 +184,26 @@ pub async fn add_act_expenses(conn: &mut Conn, pairs: &[(i64, i64)]) -> Result<(
     match conn.db() {
         DbRef::Pg(db) => {
             let (docs, expenses): (Vec<i64>, Vec<i64>) = pairs.iter().copied().unzip();
-            sqlx::query("INSERT INTO act_expenses (document_id, expense_id) SELECT * FROM UNNEST($1::BIGINT[], $2::BIGINT[])")
-                .bind(docs)
-                .bind(expenses)
-                .execute(db)
-                .await?;
+            sqlx::query(
+                "INSERT INTO act_expenses (document_id, expense_id, client_id)
+                 SELECT u.d, u.e, (SELECT client_id FROM documents WHERE id = u.d)
+                   FROM UNNEST($1::BIGINT[], $2::BIGINT[]) AS u(d, e)",
+            )
+            .bind(docs)
+            .bind(expenses)
+            .execute(db)
+            .await?;
         }
         DbRef::Sqlite(db) => {
             let data = serde_json::to_string(pairs).expect("pairs serialise");
-            sqlx::query("INSERT INTO act_expenses (document_id, expense_id) SELECT value ->> 0, value ->> 1 FROM json_each($1)")
-                .bind(data)
-                .execute(db)
-                .await?;
+            sqlx::query(
+                "INSERT INTO act_expenses (document_id, expense_id, client_id)
+                 SELECT j.value ->> 0, j.value ->> 1, (SELECT client_id FROM documents WHERE id = j.value ->> 0)
+                   FROM json_each($1) AS j",
+            )
+            .bind(data)
+            .execute(db)
+            .await?;
         }
     }
     Ok(())

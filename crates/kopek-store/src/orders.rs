@@ -156,8 +156,8 @@ pub struct NewOrderItem<'a> {
 
 pub async fn insert_item(conn: &mut Conn, i: &NewOrderItem<'_>) -> Result<i64> {
     Ok(on_db!(conn, db => sqlx::query_scalar(
-        "INSERT INTO order_items (order_id, product_id, config, quote, auto_renew, promo_id, amount)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+        "INSERT INTO order_items (order_id, product_id, config, quote, auto_renew, promo_id, amount, client_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT client_id FROM orders WHERE id = $1)) RETURNING id")
         .bind(i.order_id).bind(i.product_id).bind(i.config).bind(i.quote).bind(i.auto_renew).bind(i.promo_id).bind(i.amount)
         .fetch_one(db).await)?)
 }

@@ -143,8 +143,8 @@ pub struct NewEvent<'a> {
 
 pub async fn insert_event(conn: &mut Conn, e: &NewEvent<'_>, now: DateTime<Utc>) -> Result<()> {
     exec_db!(conn, db => sqlx::query(
-        "INSERT INTO gateway_events (gateway, external_id, payment_id, status, outcome, reason, received_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        "INSERT INTO gateway_events (gateway, external_id, payment_id, status, outcome, reason, received_at, client_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT client_id FROM payments WHERE id = $3))")
         .bind(e.gateway).bind(e.external_id).bind(e.payment_id).bind(e.status).bind(e.outcome).bind(e.reason).bind(now)
         .execute(db).await)?;
     Ok(())

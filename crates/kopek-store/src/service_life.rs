@@ -112,8 +112,8 @@ const OP_COLS_OF_O: &str =
 
 pub async fn insert_operation(conn: &mut Conn, subscription_id: i64, action: &str, now: DateTime<Utc>) -> Result<i64> {
     Ok(on_db!(conn, db => sqlx::query_scalar(
-        "INSERT INTO service_operations (subscription_id, action, status, created_at, updated_at)
-         VALUES ($1, $2, 'pending', $3, $3) RETURNING id")
+        "INSERT INTO service_operations (subscription_id, action, status, created_at, updated_at, client_id)
+         VALUES ($1, $2, 'pending', $3, $3, (SELECT client_id FROM subscriptions WHERE id = $1)) RETURNING id")
         .bind(subscription_id).bind(action).bind(now).fetch_one(db).await)?)
 }
 
@@ -126,8 +126,7 @@ pub async fn operation(conn: &mut Conn, id: i64) -> Result<Option<OperationRow>>
 /// then in order.
 pub async fn operations_of_client(conn: &mut Conn, client_id: i64) -> Result<Vec<OperationRow>> {
     Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", OP_COLS_OF_O,
-        " FROM service_operations o JOIN subscriptions s ON s.id = o.subscription_id
-          WHERE s.client_id = $1 ORDER BY o.subscription_id, o.id"))
+        " FROM service_operations o WHERE o.client_id = $1 ORDER BY o.subscription_id, o.id"))
         .bind(client_id).fetch_all(db).await)?)
 }
 

@@ -242,8 +242,8 @@ pub async fn awaiting_client_since(conn: &mut Conn, before: DateTime<Utc>) -> Re
 
 pub async fn insert_message(conn: &mut Conn, m: &NewMessage<'_>, now: DateTime<Utc>) -> Result<MessageRow> {
     Ok(on_db!(conn, db => sqlx::query_as(
-        "INSERT INTO support_messages (ticket_id, author_kind, author_id, author_label, text, internal, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+        "INSERT INTO support_messages (ticket_id, author_kind, author_id, author_label, text, internal, created_at, client_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT client_id FROM support_tickets WHERE id = $1))
          RETURNING id, ticket_id, author_kind, author_id, author_label, text, internal, created_at")
         .bind(m.ticket_id).bind(m.author_kind.as_str()).bind(m.author_id).bind(m.author_label).bind(m.text)
         .bind(m.internal).bind(now).fetch_one(db).await)?)
@@ -266,13 +266,15 @@ pub async fn message(conn: &mut Conn, id: i64) -> Result<Option<MessageRow>> {
 
 pub async fn insert_file(conn: &mut Conn, f: &NewFile<'_>, now: DateTime<Utc>) -> Result<FileRow> {
     let row: FileRow = on_db!(conn, db => sqlx::query_as(
-        "INSERT INTO support_files (ticket_id, message_id, name, content_type, size, created_at, stored_as)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+        "INSERT INTO support_files (ticket_id, message_id, name, content_type, size, created_at, stored_as, client_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT client_id FROM support_tickets WHERE id = $1))
          RETURNING id, ticket_id, message_id, name, content_type, size, created_at, stored_as")
         .bind(f.ticket_id).bind(f.message_id).bind(f.name).bind(f.content_type).bind(f.bytes.len() as i64).bind(now)
         .bind(f.stored_as).fetch_one(db).await)?;
     if f.stored_as.is_none() {
-        exec_db!(conn, db => sqlx::query("INSERT INTO support_file_bytes (file_id, bytes) VALUES ($1, $2)")
+        exec_db!(conn, db => sqlx::query(
+            "INSERT INTO support_file_bytes (file_id, bytes, client_id)
+             VALUES ($1, $2, (SELECT client_id FROM support_files WHERE id = $1))")
             .bind(row.id).bind(f.bytes).execute(db).await)?;
     }
     Ok(row)

@@ -44,8 +44,9 @@ pub async fn link_by_telegram_user(conn: &mut Conn, telegram_user_id: i64) -> Re
 /// Writes a user's whole binding.
 pub async fn save_link(conn: &mut Conn, row: &LinkRow) -> Result<()> {
     exec_db!(conn, db => sqlx::query(
-        "INSERT INTO telegram_links (user_id, state, telegram_user_id, chat_id, support_enabled, token_hash, token_expires_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        "INSERT INTO telegram_links (user_id, state, telegram_user_id, chat_id, support_enabled, token_hash, token_expires_at, updated_at,
+                                     client_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, (SELECT client_id FROM client_users WHERE id = $1))
          ON CONFLICT (user_id) DO UPDATE SET state = excluded.state, telegram_user_id = excluded.telegram_user_id,
              chat_id = excluded.chat_id, support_enabled = excluded.support_enabled, token_hash = excluded.token_hash,
              token_expires_at = excluded.token_expires_at, updated_at = excluded.updated_at")

@@ -29,8 +29,8 @@ pub async fn get(conn: &mut Conn, p: &PrincipalRef) -> Result<Option<TwoFactorRo
 /// authentication is on keeps its own (`false`).
 pub async fn put_pending(conn: &mut Conn, p: &PrincipalRef, secret: &str, now: DateTime<Utc>) -> Result<bool> {
     let n = exec_db!(conn, db => sqlx::query(
-        "INSERT INTO two_factor (principal_kind, principal_id, secret, enabled, created_at)
-         VALUES ($1, $2, $3, false, $4)
+        "INSERT INTO two_factor (principal_kind, principal_id, secret, enabled, created_at, client_id)
+         VALUES ($1, $2, $3, false, $4, (SELECT client_id FROM client_users WHERE $1 = 'client_user' AND id = $2))
          ON CONFLICT (principal_kind, principal_id) DO UPDATE SET
              secret = excluded.secret, created_at = excluded.created_at, last_step = NULL, enabled_at = NULL
          WHERE two_factor.enabled = false")
@@ -73,7 +73,8 @@ pub async fn replace_recovery_codes(conn: &mut Conn, p: &PrincipalRef, hashes: &
         .bind(&p.principal_kind).bind(p.principal_id).execute(db).await)?;
     for hash in hashes {
         exec_db!(conn, db => sqlx::query(
-            "INSERT INTO two_factor_recovery_codes (principal_kind, principal_id, code_hash) VALUES ($1, $2, $3)")
+            "INSERT INTO two_factor_recovery_codes (principal_kind, principal_id, code_hash, client_id)
+             VALUES ($1, $2, $3, (SELECT client_id FROM client_users WHERE $1 = 'client_user' AND id = $2))")
             .bind(&p.principal_kind).bind(p.principal_id).bind(hash).execute(db).await)?;
     }
     Ok(())

@@ -140,8 +140,9 @@ pub async fn insert_token(
     at: DateTime<Utc>,
 ) -> Result<i64> {
     Ok(on_db!(conn, db => sqlx::query_scalar(
-        "INSERT INTO api_tokens (token_hash, principal_kind, principal_id, label, created_at)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id")
+        "INSERT INTO api_tokens (token_hash, principal_kind, principal_id, label, created_at, client_id)
+         VALUES ($1, $2, $3, $4, $5, (SELECT client_id FROM client_users WHERE $2 = 'client_user' AND id = $3))
+         RETURNING id")
         .bind(token_hash).bind(&principal.principal_kind).bind(principal.principal_id).bind(label).bind(at)
         .fetch_one(db).await)?)
 }
@@ -173,8 +174,8 @@ pub async fn insert_acting_session(
     expires_at: DateTime<Utc>,
 ) -> Result<()> {
     exec_db!(conn, db => sqlx::query(
-        "INSERT INTO sessions (token_hash, principal_kind, principal_id, acting_staff_id, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6)")
+        "INSERT INTO sessions (token_hash, principal_kind, principal_id, acting_staff_id, created_at, expires_at, client_id)
+         VALUES ($1, $2, $3, $4, $5, $6, (SELECT client_id FROM client_users WHERE $2 = 'client_user' AND id = $3))")
         .bind(token_hash).bind(&principal.principal_kind).bind(principal.principal_id).bind(acting_staff_id)
         .bind(at).bind(expires_at)
         .execute(db).await)?;
@@ -283,7 +284,8 @@ pub async fn notification_preferences(conn: &mut Conn, user_id: i64) -> Result<V
 
 pub async fn set_notification_preference(conn: &mut Conn, user_id: i64, p: &NotificationPreferenceRow) -> Result<()> {
     exec_db!(conn, db => sqlx::query(
-        "INSERT INTO notification_preferences (client_user_id, category, channel, enabled) VALUES ($1, $2, $3, $4)
+        "INSERT INTO notification_preferences (client_user_id, category, channel, enabled, client_id)
+         VALUES ($1, $2, $3, $4, (SELECT client_id FROM client_users WHERE id = $1))
          ON CONFLICT (client_user_id, category, channel) DO UPDATE SET enabled = excluded.enabled")
         .bind(user_id).bind(&p.category).bind(&p.channel).bind(p.enabled).execute(db).await)?;
     Ok(())
