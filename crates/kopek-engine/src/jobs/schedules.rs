@@ -13,6 +13,7 @@ use kopek_domain::schedule::Recurrence;
 use kopek_store::{idempotency, outbox, users};
 
 use crate::Engine;
+use crate::charging::windows;
 use crate::core::error::Result;
 use crate::jobs::nightly;
 use crate::jobs::worker::{Handler, Message, Worker};
@@ -62,7 +63,10 @@ impl Engine {
         self.ensure_schedule(nightly::CHARGE_SCHEDULE, nightly::CHARGE_TOPIC, &Recurrence::Daily { at: nightly::NIGHT_AT })
             .await?;
         self.ensure_charge_moments().await?;
-        self.ensure_schedule(nightly::PROMISED_SCHEDULE, nightly::PROMISED_TOPIC, &Recurrence::Seconds { seconds: 3600 }).await
+        self.ensure_schedule(nightly::PROMISED_SCHEDULE, nightly::PROMISED_TOPIC, &Recurrence::Seconds { seconds: 3600 }).await?;
+        // CAT-11: activity windows open and close on the minute.
+        let tick = Recurrence::Seconds { seconds: windows::WINDOWS_TICK_SECONDS };
+        self.ensure_schedule(windows::WINDOWS_SCHEDULE, windows::WINDOWS_TOPIC, &tick).await
     }
 
     /// A worker with a handler for every topic Kopek itself produces.
@@ -72,6 +76,7 @@ impl Engine {
             .handle(nightly::CHARGE_TOPIC, Arc::new(nightly::NightlyCharge))
             .handle(crate::charging::moments::SHIFTED_TOPIC, Arc::new(nightly::ShiftedCharge))
             .handle(nightly::PROMISED_TOPIC, Arc::new(nightly::PromisedExpiry))
+            .handle(windows::WINDOWS_TOPIC, Arc::new(windows::WindowTick))
             .handle(crate::service_life::life::PROVISIONING_TOPIC, Arc::new(crate::service_life::life::ProvisioningJob))
     }
 }
