@@ -287,7 +287,8 @@ impl ServiceSpec {
             crate::money::check_not_too_large(*v)?;
         }
         // CAT-5: roaming prices belong to a roaming telephony service.
-        if !self.additional.roaming_rates.0.is_empty() && !(self.main.kind == ServiceKind::Telephony && self.additional.roaming) {
+        let roaming_telephony = self.main.kind == ServiceKind::Telephony && self.additional.roaming;
+        if !self.additional.roaming_rates.0.is_empty() && !roaming_telephony {
             return Err(DomainError::invalid(
                 "additional.roaming_rates",
                 "only a telephony service with \"roaming\" set carries roaming rates",
