@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 pub enum EntryKind {
     Payment,
     Expense,
+    /// CAT-1: money a discount service gives; never a payer's payment.
+    Bonus,
     PaymentReversal,
     ExpenseReversal,
 }
@@ -20,6 +22,7 @@ impl EntryKind {
         match self {
             EntryKind::Payment => "payment",
             EntryKind::Expense => "expense",
+            EntryKind::Bonus => "bonus",
             EntryKind::PaymentReversal => "payment_reversal",
             EntryKind::ExpenseReversal => "expense_reversal",
         }
@@ -29,6 +32,7 @@ impl EntryKind {
         Some(match s {
             "payment" => EntryKind::Payment,
             "expense" => EntryKind::Expense,
+            "bonus" => EntryKind::Bonus,
             "payment_reversal" => EntryKind::PaymentReversal,
             "expense_reversal" => EntryKind::ExpenseReversal,
             _ => return None,
@@ -38,7 +42,7 @@ impl EntryKind {
     /// The signed effect on the balance of an entry for `units` (> 0).
     pub fn signed(self, units: i64) -> i64 {
         match self {
-            EntryKind::Payment | EntryKind::ExpenseReversal => units,
+            EntryKind::Payment | EntryKind::Bonus | EntryKind::ExpenseReversal => units,
             EntryKind::Expense | EntryKind::PaymentReversal => -units,
         }
     }

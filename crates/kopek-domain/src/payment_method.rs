@@ -279,6 +279,10 @@ pub fn transition(from: PaymentStatus, to: PaymentStatus) -> Result<PaymentStatu
 /// take it, so ids stay unique across methods.
 pub const CASHBACK_PREFIX: &str = "cashback";
 
+/// The prefix of a discount service's bonuses ("bonus/12", CAT-1): money
+/// the provider gives, which no payer paid; reserved as cashback's is.
+pub const BONUS_PREFIX: &str = "bonus";
+
 /// A method's id prefix: up to 16 letters, digits, '-' or '_'; empty means
 /// bare numbers.
 pub fn check_prefix(prefix: &str) -> Result<(), DomainError> {
@@ -286,8 +290,10 @@ pub fn check_prefix(prefix: &str) -> Result<(), DomainError> {
     if !ok {
         return Err(DomainError::invalid("id_prefix", "up to 16 letters, digits, '-' or '_'"));
     }
-    if prefix.eq_ignore_ascii_case(CASHBACK_PREFIX) {
-        return Err(DomainError::invalid("id_prefix", "\"cashback\" is reserved for cashback payments"));
+    for (reserved, what) in [(CASHBACK_PREFIX, "cashback payments"), (BONUS_PREFIX, "discount services' bonuses")] {
+        if prefix.eq_ignore_ascii_case(reserved) {
+            return Err(DomainError::invalid("id_prefix", format!("{reserved:?} is reserved for {what}")));
+        }
     }
     Ok(())
 }

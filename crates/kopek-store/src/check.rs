@@ -59,12 +59,12 @@ const RULES: &[(&str, &str, &str)] = &[
     ),
     (
         "payment_posted_once_for_its_amount",
-        "payment {s}: its payment entries sum to {f}, expected {e}",
+        "payment {s}: its payment (or bonus) entries sum to {f}, expected {e}",
         "SELECT p.client_id, p.id, CASE WHEN p.status IN ('credited', 'refunded') THEN p.amount ELSE 0 END,
-                CAST(COALESCE(SUM(CASE WHEN e.kind = 'payment' THEN e.amount ELSE 0 END), 0) AS BIGINT)
+                CAST(COALESCE(SUM(CASE WHEN e.kind IN ('payment', 'bonus') THEN e.amount ELSE 0 END), 0) AS BIGINT)
          FROM payments p LEFT JOIN ledger_entries e ON e.payment_id = p.id
          GROUP BY p.id, p.client_id, p.status, p.amount
-         HAVING COALESCE(SUM(CASE WHEN e.kind = 'payment' THEN e.amount ELSE 0 END), 0)
+         HAVING COALESCE(SUM(CASE WHEN e.kind IN ('payment', 'bonus') THEN e.amount ELSE 0 END), 0)
              <> CASE WHEN p.status IN ('credited', 'refunded') THEN p.amount ELSE 0 END",
     ),
     (

@@ -171,6 +171,13 @@ pub async fn expenses_of(conn: &mut Conn, client_id: i64) -> Result<Vec<ExpenseR
         .bind(client_id).fetch_all(db).await)?)
 }
 
+/// OPS-3: a page of a client's expenses in id order, after `after`.
+pub async fn expenses_after(conn: &mut Conn, client_id: i64, after: i64, limit: i64) -> Result<Vec<ExpenseRow>> {
+    Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", EXPENSE_COLS,
+        " FROM expenses WHERE client_id = $1 AND id > $2 ORDER BY id LIMIT $3"))
+        .bind(client_id).bind(after).bind(limit).fetch_all(db).await)?)
+}
+
 /// Posted expenses of a client with an unpaid part, oldest charge first.
 pub async fn open_expenses(conn: &mut Conn, client_id: i64) -> Result<Vec<ExpenseRow>> {
     Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", EXPENSE_COLS,
@@ -220,7 +227,7 @@ pub async fn entries_of(conn: &mut Conn, client_id: i64) -> Result<Vec<EntryRow>
 pub async fn original_entry(conn: &mut Conn, payment_id: Option<i64>, expense_id: Option<i64>) -> Result<Option<EntryRow>> {
     Ok(on_db!(conn, db => sqlx::query_as(sql!("SELECT ", ENTRY_COLS,
         " FROM ledger_entries WHERE reverses_entry_id IS NULL
-            AND (payment_id = $1 OR expense_id = $2) AND kind IN ('payment', 'expense') ORDER BY id LIMIT 1"))
+            AND (payment_id = $1 OR expense_id = $2) AND kind IN ('payment', 'bonus', 'expense') ORDER BY id LIMIT 1"))
         .bind(payment_id).bind(expense_id).fetch_optional(db).await)?)
 }
 

@@ -167,6 +167,8 @@ pub struct ChargeRow {
     pub period_end: DateTime<Utc>,
     pub amount: i64,
     pub expense_id: Option<i64>,
+    /// A discount service's bonus (a negative amount), as `expense_id` is a fee's.
+    pub bonus_id: Option<i64>,
     pub run_date: NaiveDate,
 }
 
@@ -192,14 +194,14 @@ pub async fn insert_charge(conn: &mut Conn, c: &NewCharge) -> Result<Option<i64>
 
 pub async fn charges_of(conn: &mut Conn, subscription_id: i64) -> Result<Vec<ChargeRow>> {
     Ok(on_db!(conn, db => sqlx::query_as(
-        "SELECT id, client_id, subscription_id, period_start, period_end, amount, expense_id, run_date FROM charges
+        "SELECT id, client_id, subscription_id, period_start, period_end, amount, expense_id, bonus_id, run_date FROM charges
          WHERE subscription_id = $1 ORDER BY period_start")
         .bind(subscription_id).fetch_all(db).await)?)
 }
 
 pub async fn charges_of_client(conn: &mut Conn, client_id: i64) -> Result<Vec<ChargeRow>> {
     Ok(on_db!(conn, db => sqlx::query_as(
-        "SELECT id, client_id, subscription_id, period_start, period_end, amount, expense_id, run_date FROM charges
+        "SELECT id, client_id, subscription_id, period_start, period_end, amount, expense_id, bonus_id, run_date FROM charges
          WHERE client_id = $1 ORDER BY id")
         .bind(client_id).fetch_all(db).await)?)
 }
@@ -293,9 +295,17 @@ pub async fn set_window_open(conn: &mut Conn, id: i64, open: bool) -> Result<boo
     Ok(n == 1)
 }
 
-pub async fn set_charge_expense(conn: &mut Conn, charge_id: i64, expense_id: Option<i64>, amount: i64) -> Result<()> {
-    exec_db!(conn, db => sqlx::query("UPDATE charges SET expense_id = $2, amount = $3 WHERE id = $1")
-        .bind(charge_id).bind(expense_id).bind(amount).execute(db).await)?;
+/// What a charge's amount became: the expense of a fee, or the bonus of a
+/// discount service (at most one of them), and the amount.
+pub async fn set_charge_money(
+    conn: &mut Conn,
+    charge_id: i64,
+    expense_id: Option<i64>,
+    bonus_id: Option<i64>,
+    amount: i64,
+) -> Result<()> {
+    exec_db!(conn, db => sqlx::query("UPDATE charges SET expense_id = $2, bonus_id = $3, amount = $4 WHERE id = $1")
+        .bind(charge_id).bind(expense_id).bind(bonus_id).bind(amount).execute(db).await)?;
     Ok(())
 }
 
@@ -384,4 +394,24 @@ pub async fn restart_charging(conn: &mut Conn, id: i64, from: DateTime<Utc>, nex
         "UPDATE subscriptions SET charging_from = $2, charged_until = $2, next_charge_on = $3 WHERE id = $1")
         .bind(id).bind(from).bind(next).execute(db).await)?;
     Ok(())
+}
+
+/// CAT-1 forsage: until when a subscription's boost runs, if one does.
+pub async fn boost_until(conn: &mut Conn, id: i64) -> Result<Option<DateTime<Utc>>> {
+    Ok(on_db!(conn, db => sqlx::query_scalar("SELECT boost_until FROM subscriptions WHERE id = $1")
+        .bind(id).fetch_optional(db).await)?
+    .flatten())
+}
+
+pub async fn set_boost_until(conn: &mut Conn, id: i64, until: Option<DateTime<Utc>>) -> Result<()> {
+    exec_db!(conn, db => sqlx::query("UPDATE subscriptions SET boost_until = $2 WHERE id = $1")
+        .bind(id).bind(until).execute(db).await)?;
+    Ok(())
+}
+
+/// Subscriptions whose boost is over by `now`: (subscription, client, when it ended).
+pub async fn boosts_over(conn: &mut Conn, now: DateTime<Utc>) -> Result<Vec<(i64, i64, DateTime<Utc>)>> {
+    Ok(on_db!(conn, db => sqlx::query_as(
+        "SELECT id, client_id, boost_until FROM subscriptions WHERE boost_until IS NOT NULL AND boost_until <= $1 ORDER BY id")
+        .bind(now).fetch_all(db).await)?)
 }

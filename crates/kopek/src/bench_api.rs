@@ -61,7 +61,7 @@ async fn run(url: &str, load: &ApiLoad) -> Result<()> {
     line("GET /healthz", &floor, "(the floor)");
     let mut failed = floor.failed;
     let mut first_failure = floor.first_failure.clone();
-    for what in ["balance", "expenses"] {
+    for what in ["balance", "expenses?limit=50"] {
         let f = load_get(&server, &token, load.connections, load.span, move |rng| {
             format!("/api/v1/clients/{}/{what}", rng.random_range(first..=last))
         })

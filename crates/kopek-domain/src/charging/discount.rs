@@ -71,6 +71,7 @@ mod tests {
             calendar: CalendarRule::Standard,
             shift_minutes: 0,
             anchor: None,
+            once: false,
         };
         let at = |d: u32, h: u32| chrono::NaiveDate::from_ymd_opt(2026, 1, d).unwrap().and_hms_opt(h, 0, 0).unwrap();
         let a = Activity { from: at(1, 0), until: None };

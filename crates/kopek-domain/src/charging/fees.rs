@@ -23,6 +23,9 @@ pub struct ChargeTerms {
     /// With "shift charge date", periods start on this day (the activation
     /// day) instead of the calendar's.
     pub anchor: Option<NaiveDate>,
+    /// CAT-1 one-time: the price is charged once, when charging starts,
+    /// never again.
+    pub once: bool,
 }
 
 /// When a subscription is charged for: from its (charging) start to its
@@ -55,6 +58,12 @@ pub fn due_periods(
     price_on: &dyn Fn(NaiveDate) -> Decimal,
 ) -> Vec<DuePeriod> {
     let Some(active) = effective_activity(terms, activity) else { return Vec::new() };
+    if terms.once {
+        if charged_until.is_some() || active.from > now {
+            return Vec::new();
+        }
+        return vec![DuePeriod { start: active.from, end: active.from, amount: price_on(active.from.date()) }];
+    }
     let mut due = Vec::new();
     let (mut start, mut end) = first_period(terms, active.from);
     if let Some(until) = charged_until {
@@ -85,6 +94,9 @@ pub fn due_periods(
 /// due moment, or `None` when nothing more will fall due.
 pub fn next_run_date(terms: &ChargeTerms, activity: Activity, charged_until: Option<NaiveDateTime>) -> Option<NaiveDate> {
     let active = effective_activity(terms, activity)?;
+    if terms.once {
+        return charged_until.is_none().then(|| run_date_reaching(active.from, terms.shift_minutes));
+    }
     let (mut start, mut end) = first_period(terms, active.from);
     if let Some(until) = charged_until {
         while end <= until {
@@ -218,7 +230,7 @@ mod tests {
     }
 
     fn terms(write_off: WriteOff, calendar: CalendarRule) -> ChargeTerms {
-        ChargeTerms { write_off, unit: PeriodUnit::Month, calendar, shift_minutes: 0, anchor: None }
+        ChargeTerms { write_off, unit: PeriodUnit::Month, calendar, shift_minutes: 0, anchor: None, once: false }
     }
 
     fn fixed(p: Decimal) -> impl Fn(NaiveDate) -> Decimal {
@@ -231,6 +243,20 @@ mod tests {
 
     fn total(due: &[DuePeriod]) -> Decimal {
         due.iter().map(|d| d.amount).sum()
+    }
+
+    /// CAT-1: a one-time price is due once, when charging starts, and
+    /// nothing is due or scheduled after it is charged.
+    #[test]
+    fn cat1_a_one_time_price_is_due_once() {
+        let t = ChargeTerms { once: true, ..terms(WriteOff::Prepay, CalendarRule::Standard) };
+        let a = Activity { from: at(3, 10, 12, 30), until: None };
+        assert_eq!(due_periods(&t, a, None, at(3, 10, 12, 0), &fixed(dec!(300))), vec![], "not before it starts");
+        let due = due_periods(&t, a, None, at(3, 10, 12, 30), &fixed(dec!(300)));
+        assert_eq!(due, vec![DuePeriod { start: a.from, end: a.from, amount: dec!(300) }]);
+        assert_eq!(next_run_date(&t, a, None), Some(NaiveDate::from_ymd_opt(2026, 3, 11).unwrap()));
+        assert_eq!(due_periods(&t, a, Some(a.from), at(12, 31, 0, 0), &fixed(dec!(300))), vec![]);
+        assert_eq!(next_run_date(&t, a, Some(a.from)), None);
     }
 
     /// CAT-2 daily: 300.00 a month in March is about 300/31 = 9.6774 a
@@ -548,7 +574,7 @@ mod tests {
         ) {
             let fee = Decimal::new(fee_units, 4);
             let (anchor, us, ue) = month_of(year, month, anchor_day);
-            let t = ChargeTerms { write_off, unit: PeriodUnit::Month, calendar: CalendarRule::Standard, shift_minutes, anchor };
+            let t = ChargeTerms { write_off, unit: PeriodUnit::Month, calendar: CalendarRule::Standard, shift_minutes, anchor, once: false };
             let whole = ue - us;
             let from = us + Duration::seconds(from_pick % whole.num_seconds());
             let until = until_pick.map(|u| from + Duration::seconds(1 + u % (ue - from).num_seconds()));
@@ -584,7 +610,7 @@ mod tests {
         ) {
             let fee = Decimal::new(fee_units, 4);
             let (anchor, us, ue) = month_of(year, month, anchor_day);
-            let t = ChargeTerms { write_off, unit: PeriodUnit::Month, calendar: CalendarRule::Standard, shift_minutes: 0, anchor };
+            let t = ChargeTerms { write_off, unit: PeriodUnit::Month, calendar: CalendarRule::Standard, shift_minutes: 0, anchor, once: false };
             prop_assert_eq!(total(&parts_of(&t, Activity { from: us, until: None }, (us, ue), fee)), fee);
         }
     }

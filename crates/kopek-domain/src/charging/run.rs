@@ -74,7 +74,20 @@ pub struct ClientPlan {
 /// Returning services are weighed after the others, in the order given,
 /// each only on top of everything already charged.
 pub fn plan_client(balance: i64, usable_credit: i64, due: &[DueCharge]) -> ClientPlan {
-    let (returning, staying): (Vec<&DueCharge>, Vec<&DueCharge>) = due.iter().partition(|d| d.returning.is_some());
+    // CAT-1: a discount's bonus (a negative charge) needs no money: it is
+    // always given, and the others are weighed against the balance it makes.
+    let (bonuses, due): (Vec<&DueCharge>, Vec<&DueCharge>) = due.iter().partition(|d| d.units < 0 && d.returning.is_none());
+    // LED-1: posting checks the balance a bonus leads to; the weighing
+    // only must not overflow.
+    let given = bonuses.iter().fold(0i64, |sum, d| sum.saturating_sub(d.units));
+    let balance = balance.saturating_add(given);
+    let mut plan = plan_weighed(balance, usable_credit, &due);
+    plan.charged.splice(0..0, bonuses.iter().map(|d| d.subscription_id));
+    plan
+}
+
+fn plan_weighed(balance: i64, usable_credit: i64, due: &[&DueCharge]) -> ClientPlan {
+    let (returning, staying): (Vec<&DueCharge>, Vec<&DueCharge>) = due.iter().copied().partition(|d| d.returning.is_some());
     // LED-1: each charge is capped, but a client may have many of them, so
     // they are added up wide; what is covered leaves the balance in range.
     let total: i128 = staying.iter().map(|d| i128::from(d.units)).sum();
@@ -225,6 +238,17 @@ mod tests {
         assert_eq!(plan.charged, vec![1]);
         assert_eq!(plan.uncovered, vec![(2, Uncovered::Deactivated)]);
         assert_eq!(plan.balance_after, -MAX_BALANCE_UNITS);
+    }
+
+    /// CAT-1: a discount's bonus is always given, and covers the others.
+    #[test]
+    fn cat1_a_bonus_is_given_and_weighed_with_the_others() {
+        let plain = FundsOptions::default();
+        let plan = plan_client(10_0000, 0, &[due(1, 60_0000, plain), due(2, -50_0000, plain)]);
+        assert_eq!((plan.charged, plan.uncovered, plan.balance_after), (vec![2, 1], vec![], 0));
+        let plan = plan_client(0, 0, &[due(1, 60_0000, plain), due(2, -50_0000, plain)]);
+        assert_eq!((plan.charged, plan.uncovered), (vec![2], vec![(1, Uncovered::BlockedForDebt)]));
+        assert_eq!(plan.balance_after, 50_0000, "the bonus is given even when the rest waits");
     }
 
     #[test]

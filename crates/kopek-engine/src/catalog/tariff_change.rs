@@ -11,11 +11,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::Engine;
+use crate::charging::booking::unbook;
 use crate::charging::state::{State, change_state};
 use crate::charging::subscriptions::{ConnectInput, Subscription};
 use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};
-use crate::ledger::entries::{allocate, reverse_expense_in};
+use crate::ledger::entries::allocate;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -59,10 +60,7 @@ impl Engine {
                     if charge.period_start < month_start || charge.amount == 0 {
                         continue;
                     }
-                    if let Some(expense_id) = charge.expense_id {
-                        reverse_expense_in(&mut uow, &client, expense_id, "tariff changed before the 15th").await?;
-                    }
-                    subs::set_charge_expense(&mut uow.conn, charge.id, None, 0).await?;
+                    unbook(&mut uow, &client, &charge, "tariff changed before the 15th").await?;
                     subs::advance(&mut uow.conn, sub.id, sub.charged_until, sub.next_charge_on, -charge.amount).await?;
                 }
                 subs::set_state(&mut uow.conn, sub.id, sub.state, Some(month_start)).await?;

@@ -179,7 +179,7 @@ impl Engine {
 
     /// Prices a client for the fast path, or `None` when its run needs the
     /// per-client path: anything to switch on or off, to restart, usage or
-    /// a lifetime, a charge not covered.
+    /// a lifetime, a charge not covered, a bonus to give.
     async fn plan_fast(
         &self,
         uow: &mut Uow<'_>,
@@ -218,6 +218,11 @@ impl Engine {
             return Ok(None);
         }
         let pending: Vec<Pending> = priced.into_iter().filter_map(|p| p.now).collect();
+        // A discount's bonus (CAT-1) is credited money, which the bulk
+        // writes don't post.
+        if pending.iter().any(|p| p.lines.iter().any(|l| l.units < 0)) {
+            return Ok(None);
+        }
         let total: i64 = pending.iter().map(Pending::units).sum();
         if !switched_off(book, client, subs, client.balance - total, date)?.is_empty() {
             return Ok(None);

@@ -254,8 +254,9 @@ impl Engine {
             let price_on = |d: NaiveDate| book.spec_on(service_id, d).map_or(Decimal::ZERO, |s| discounted(s.fee.price, percent));
             for period in due_periods(&terms, activity, charged_until, horizon, &price_on) {
                 // CAT-11: on the provider's holidays and outside its
-                // activity window the service is free.
-                let free = period_is_free(book, spec, &period);
+                // activity window the service is free. A one-time price is
+                // for the connection, not for a day.
+                let free = !terms.once && period_is_free(book, spec, &period);
                 let amount = if free { Decimal::ZERO } else { period.amount };
                 let key = period.start.max(activity.from);
                 let units = decimal_to_units(amount)?;
@@ -304,7 +305,8 @@ impl Engine {
                 start,
                 end,
                 units: line.units,
-                vat: self.expense_vat(line.units, p.vat, charged_at, &client.currency)?,
+                // A discount's bonus (CAT-1) is given money: it carries no VAT.
+                vat: self.expense_vat(line.units.max(0), p.vat, charged_at, &client.currency)?,
                 name: &name,
                 charged_at,
                 run_date: date,
@@ -362,6 +364,9 @@ impl Pending {
 pub(crate) fn charge_name(service: &str, line: &Line) -> String {
     if line.usage {
         format!("{service}: usage to {}", line.end.format("%Y-%m-%d %H:%M"))
+    } else if line.from == line.end {
+        // A one-time charge (CAT-1) pays a moment, not a span.
+        format!("{service}: {}", line.from.format("%Y-%m-%d %H:%M"))
     } else {
         format!("{service}: {} – {}", line.from.format("%Y-%m-%d %H:%M"), line.end.format("%Y-%m-%d %H:%M"))
     }

@@ -5,6 +5,7 @@
 pub mod batch;
 pub mod booking;
 pub mod client;
+pub mod forsage;
 pub mod moments;
 pub mod promised;
 pub mod run;

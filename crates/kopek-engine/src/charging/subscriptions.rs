@@ -17,13 +17,14 @@ use kopek_domain::account::Right;
 use crate::Engine;
 use crate::catalog::portal::{Offer, ensure_may_acquire};
 use crate::catalog::services::load_price_book;
+use crate::charging::booking::{rebook, unbook};
 use crate::charging::state::{State, SubscriptionStyle, change_state};
 use crate::core::amount::Amount;
 use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};
 use crate::core::notify::notify_service;
 use crate::core::uow::Uow;
-use crate::ledger::entries::{allocate, post_expense_in, reverse_expense_in};
+use crate::ledger::entries::allocate;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -203,7 +204,9 @@ impl Engine {
             let own = spec.additional.threshold_override.map(decimal_to_units).transpose()?;
             let held = spec.additional.activate_only_above_threshold
                 && below_threshold(client.balance, client.usable_credit(), client.disconnect_threshold, own);
-            let waits = held || spec.fee.activate_after_first_session || spec.fee.start_charging_after_first_session;
+            // CAT-1: a forsage is charged per turn-on, never by time.
+            let forsage = spec.main.kind == ServiceKind::Forsage;
+            let waits = held || forsage || spec.fee.activate_after_first_session || spec.fee.start_charging_after_first_session;
             let state = if held {
                 State::DeactivatedByThreshold
             } else if spec.fee.activate_after_first_session {
@@ -252,14 +255,15 @@ impl Engine {
         let sub = self.locked_subscription(&mut uow, subscription_id).await?;
         let at = at.unwrap_or(uow.now).min(uow.now);
         let mut changes = Vec::new();
-        if sub.charging_from.is_none() && sub.state != State::Disconnected {
+        let book = load_price_book(&mut uow.conn).await?;
+        let forsage = book.spec_on(sub.service_id, self.local_today()).is_some_and(|s| s.main.kind == ServiceKind::Forsage);
+        if sub.charging_from.is_none() && sub.state != State::Disconnected && !forsage {
             let day = self.to_local(at).date();
             subs::start_charging(&mut uow.conn, sub.id, at, day).await?;
             subs::count_activation(&mut uow.conn, sub.id, at).await?;
             if sub.state == State::AwaitingSession {
                 change_state(&mut uow, &sub, State::Active, "first session", &mut changes).await?;
             }
-            let book = load_price_book(&mut uow.conn).await?;
             let now = self.to_local(uow.now);
             self.charge_client(&mut uow, &book, sub.client_id, now.date(), Some(now)).await?;
         }
@@ -410,40 +414,47 @@ impl Engine {
             let stopped =
                 kopek_domain::charging::Activity { from: activity.from, until: Some(self.to_local(now).max(activity.from)) };
             for charge in subs::charges_of(&mut uow.conn, sub.id).await? {
-                if charge.period_end <= now || charge.amount == 0 {
+                let refund = if spec.main.kind == ServiceKind::OneTime {
+                    // CAT-1: a one-time charge is for the connection, not
+                    // for time; it comes back only if the service says so.
+                    spec.fee.refund_on_disconnect && charge.amount != 0
+                } else {
+                    charge.period_end > now && charge.amount != 0
+                };
+                if !refund {
                     continue;
                 }
                 let start = self.to_local(charge.period_start);
                 let end = self.to_local(charge.period_end);
-                let (ps, _) = kopek_domain::charging::calendar::period_containing(
-                    if terms.write_off == kopek_domain::charging::WriteOff::Daily {
-                        kopek_domain::charging::PeriodUnit::Day
-                    } else {
-                        terms.unit
-                    },
-                    terms.anchor,
-                    start,
-                );
-                let service_id = sub.service_id;
-                let price_on =
-                    |d: chrono::NaiveDate| book.spec_on(service_id, d).map_or(rust_decimal::Decimal::ZERO, |s| s.fee.price);
-                let used = decimal_to_units(period_amount(&terms, ps, end, stopped, &price_on))?.min(charge.amount);
-                if let Some(expense_id) = charge.expense_id {
-                    reverse_expense_in(uow, &client, expense_id, &format!("{reason}: unused part refunded")).await?;
-                }
-                let expense = if used > 0 {
-                    let name = format!(
-                        "{}: {} – {}",
-                        spec.main.name,
-                        start.format("%Y-%m-%d %H:%M"),
-                        self.to_local(now).format("%Y-%m-%d %H:%M")
-                    );
-                    let vat = self.expense_vat(used, spec.vat(), now, &client.currency)?;
-                    Some(post_expense_in(uow, &client, &name, used, vat, now).await?.id)
+                let used = if spec.main.kind == ServiceKind::OneTime {
+                    0
                 } else {
-                    None
+                    let (ps, _) = kopek_domain::charging::calendar::period_containing(
+                        if terms.write_off == kopek_domain::charging::WriteOff::Daily {
+                            kopek_domain::charging::PeriodUnit::Day
+                        } else {
+                            terms.unit
+                        },
+                        terms.anchor,
+                        start,
+                    );
+                    let service_id = sub.service_id;
+                    let price_on =
+                        |d: chrono::NaiveDate| book.spec_on(service_id, d).map_or(rust_decimal::Decimal::ZERO, |s| s.fee.price);
+                    let worth = decimal_to_units(period_amount(&terms, ps, end, stopped, &price_on))?;
+                    // The part used, never more than was charged: toward
+                    // zero for a discount's bonus (CAT-1) as for a fee.
+                    if charge.amount > 0 { worth.min(charge.amount) } else { worth.max(charge.amount) }
                 };
-                subs::set_charge_expense(&mut uow.conn, charge.id, expense, used).await?;
+                unbook(uow, &client, &charge, &format!("{reason}: unused part refunded")).await?;
+                let name = format!(
+                    "{}: {} – {}",
+                    spec.main.name,
+                    start.format("%Y-%m-%d %H:%M"),
+                    self.to_local(now).format("%Y-%m-%d %H:%M")
+                );
+                let vat = self.expense_vat(used.max(0), spec.vat(), now, &client.currency)?;
+                rebook(uow, &client, charge.id, &name, used, vat, now).await?;
                 subs::advance(&mut uow.conn, sub.id, sub.charged_until, sub.next_charge_on, used - charge.amount).await?;
             }
             let next = next_run_date(&terms, stopped, sub.charged_until.map(|c| self.to_local(c)));
@@ -455,7 +466,7 @@ impl Engine {
         Ok(())
     }
 
-    async fn locked_subscription(&self, uow: &mut Uow<'_>, id: i64) -> Result<SubscriptionRow> {
+    pub(crate) async fn locked_subscription(&self, uow: &mut Uow<'_>, id: i64) -> Result<SubscriptionRow> {
         let found = subs::get(&mut uow.conn, id).await?.filter(|s| uow.ctx().actor.ensure_sees_client(s.client_id).is_ok());
         let sub = found.ok_or_else(|| EngineError::not_found("subscription", id))?;
         clients::lock(&mut uow.conn, sub.client_id).await?;

@@ -105,7 +105,7 @@ pub(crate) async fn notify_service(
     reason: &str,
 ) -> Result<()> {
     let Some(event) = service_event(from, to) else { return Ok(()) };
-    if sub.parent_id.is_some() {
+    if sub.parent_id.is_some() || is_silent(uow, sub.service_id).await? {
         return Ok(());
     }
     let service = service_name(uow, sub.service_id).await?;
@@ -113,6 +113,15 @@ pub(crate) async fn notify_service(
         "subscription_id": sub.id, "service": service, "state": to.as_str(), "reason": reason,
     });
     notify_client(uow, sub.client_id, event, data, &format!("{}-{}", sub.id, uow.now.timestamp_micros())).await
+}
+
+/// CAT-8 "don't send messages on connect/disconnect": the service's
+/// latest version says whether its moves are told to the client.
+async fn is_silent(uow: &mut Uow<'_>, service_id: i64) -> Result<bool> {
+    let versions = kopek_store::catalog::versions(&mut uow.conn, service_id).await?;
+    let Some(latest) = versions.iter().max_by_key(|v| (v.valid_from, v.id)) else { return Ok(false) };
+    let spec: kopek_domain::catalog::ServiceSpec = serde_json::from_str(&latest.spec)?;
+    Ok(spec.integration.silent)
 }
 
 /// A service's name as the catalog keeps it.

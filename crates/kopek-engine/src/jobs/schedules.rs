@@ -20,6 +20,9 @@ use crate::jobs::worker::{Handler, Message, Worker};
 
 pub const CLEANUP_SCHEDULE: &str = "maintenance.cleanup";
 pub const CLEANUP_TOPIC: &str = "maintenance.cleanup";
+/// CAT-1: the boosts whose time is over end within a minute.
+pub const BOOST_END_SCHEDULE: &str = "forsage.end";
+pub const BOOST_END_TOPIC: &str = "forsage.end";
 
 /// How long a retried request can still replay its first answer.
 pub const IDEMPOTENCY_KEYS_KEPT: Duration = Duration::days(30);
@@ -44,6 +47,19 @@ impl Handler for Cleanup {
     }
 }
 
+struct BoostEnd;
+
+#[async_trait]
+impl Handler for BoostEnd {
+    async fn handle(&self, engine: &Engine, _: &Message) -> std::result::Result<(), String> {
+        let ended = engine.end_boosts(&crate::Ctx::system("forsage")).await.map_err(|e| e.chain())?;
+        if ended > 0 {
+            tracing::info!(ended, "boosts ended");
+        }
+        Ok(())
+    }
+}
+
 impl Engine {
     pub async fn cleanup(&self) -> Result<CleanupReport> {
         let now = self.now();
@@ -63,6 +79,7 @@ impl Engine {
         self.ensure_schedule(nightly::CHARGE_SCHEDULE, nightly::CHARGE_TOPIC, &Recurrence::Daily { at: nightly::NIGHT_AT })
             .await?;
         self.ensure_charge_moments().await?;
+        self.ensure_schedule(BOOST_END_SCHEDULE, BOOST_END_TOPIC, &Recurrence::Seconds { seconds: 60 }).await?;
         self.ensure_schedule(nightly::PROMISED_SCHEDULE, nightly::PROMISED_TOPIC, &Recurrence::Seconds { seconds: 3600 }).await?;
         // CAT-11: activity windows open and close on the minute.
         let tick = Recurrence::Seconds { seconds: windows::WINDOWS_TICK_SECONDS };
@@ -76,6 +93,7 @@ impl Engine {
             .handle(nightly::CHARGE_TOPIC, Arc::new(nightly::NightlyCharge))
             .handle(crate::charging::moments::SHIFTED_TOPIC, Arc::new(nightly::ShiftedCharge))
             .handle(nightly::PROMISED_TOPIC, Arc::new(nightly::PromisedExpiry))
+            .handle(BOOST_END_TOPIC, Arc::new(BoostEnd))
             .handle(windows::WINDOWS_TOPIC, Arc::new(windows::WindowTick))
             .handle(crate::service_life::life::PROVISIONING_TOPIC, Arc::new(crate::service_life::life::ProvisioningJob))
     }

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use kopek_domain::account::{ExpenseStatus, PaymentStatus, Right};
 use kopek_domain::ledger::{EntryKind, OpenItem, plan_allocations};
 use kopek_domain::money::{parse_expense_amount, parse_payment_amount};
+use kopek_domain::payment_method::BONUS_PREFIX;
 use kopek_domain::tax::VatRate;
 use kopek_domain::{Currency, DomainError, Money};
 use kopek_store::clients::{self, ClientRow};
@@ -236,6 +237,33 @@ impl Engine {
             .collect())
     }
 
+    /// OPS-3: a page of the client's expenses in id order, after the
+    /// expense `after`, at most `limit` (1 to 1000): read in two statements
+    /// however many expenses the client has.
+    pub async fn expenses_page(&self, ctx: &Ctx, client_id: i64, after: i64, limit: i64) -> Result<Vec<Expense>> {
+        ctx.actor.ensure_right(Right::Finance)?;
+        ctx.actor.ensure_sees_client(client_id)?;
+        if !(1..=1000).contains(&limit) {
+            return Err(DomainError::invalid("limit", "1 to 1000").into());
+        }
+        let mut conn = self.store.conn().await?;
+        existing_client(&mut conn, client_id).await?;
+        let rows = store::expenses_after(&mut conn, client_id, after, limit).await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let paid = store::paid_by(&mut conn, client_id, &ids).await?;
+        Ok(rows
+            .iter()
+            .map(|e| {
+                let mine: Vec<store::AllocationSum> = paid
+                    .iter()
+                    .filter(|p| p.expense_id == e.id)
+                    .map(|p| store::AllocationSum { payment_id: p.payment_id, expense_id: p.expense_id, amount: p.amount })
+                    .collect();
+                views::expense(e, &mine)
+            })
+            .collect())
+    }
+
     pub async fn balance(&self, ctx: &Ctx, client_id: i64) -> Result<Balance> {
         ctx.actor.ensure_sees_client(client_id)?;
         let mut conn = self.store.conn().await?;
@@ -379,13 +407,31 @@ pub(crate) async fn credit_in(
     comment: &str,
 ) -> Result<store::PaymentRow> {
     let units = money.to_units()?;
+    credit_entry(uow, client, EntryKind::Payment, method, (units, money.currency.code()), comment).await
+}
+
+/// CAT-1: a discount service's bonus of `units`, credited to the balance
+/// as money of no payer (method "bonus", an entry of its own kind), so it
+/// pays expenses as money does but never shows in a payer's documents.
+pub(crate) async fn credit_bonus_in(uow: &mut Uow<'_>, client: &ClientRow, name: &str, units: i64) -> Result<store::PaymentRow> {
+    credit_entry(uow, client, EntryKind::Bonus, BONUS_PREFIX, (units, &client.currency), name).await
+}
+
+async fn credit_entry(
+    uow: &mut Uow<'_>,
+    client: &ClientRow,
+    kind: EntryKind,
+    method: &str,
+    (units, currency): (i64, &str),
+    comment: &str,
+) -> Result<store::PaymentRow> {
     let row = store::insert_payment(
         &mut uow.conn,
         &store::NewPayment {
             client_id: client.id,
             method,
             amount: units,
-            currency: money.currency.code(),
+            currency,
             status: PaymentStatus::Credited,
             comment,
             created_at: uow.now,
@@ -393,7 +439,7 @@ pub(crate) async fn credit_in(
         },
     )
     .await?;
-    post_entry(uow, client, EntryKind::Payment, units, Some(row.id), None, None, "").await?;
+    post_entry(uow, client, kind, units, Some(row.id), None, None, "").await?;
     Ok(row)
 }
 

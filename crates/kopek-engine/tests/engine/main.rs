@@ -29,6 +29,7 @@ mod phone;
 mod portal;
 mod privacy;
 mod rights;
+mod service_kinds;
 mod simulation;
 mod staff_roles;
 mod support;

@@ -96,6 +96,21 @@ pub async fn resume(
     Ok(Json(state.engine.resume(&ctx, id).await?))
 }
 
+/// Turn a forsage's boost on (CAT-1): one activation, charged at once at
+/// the service's price; the equipment gets the service's speed until the
+/// boost ends by itself after the service's minutes. Refused with
+/// `not_forsage` (422) for another kind of service, and with `not_active`,
+/// `boost_running`, `activations_used_up` or `insufficient_funds` (409).
+#[utoipa::path(post, path = "/subscriptions/{id}/boost", tag = "charging", params(("id" = i64, Path)),
+    responses((status = 200, body = Subscription), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn boost(
+    State(state): State<AppState>,
+    Caller(ctx): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Subscription>> {
+    Ok(Json(state.engine.boost(&ctx, id).await?))
+}
+
 /// Disconnect; the unused part of a prepaid period is refunded.
 #[utoipa::path(post, path = "/subscriptions/{id}/disconnect", tag = "charging", params(("id" = i64, Path)), request_body = Reason,
     responses((status = 200, body = Subscription), (status = 409, body = ErrorBody)))]

@@ -6,10 +6,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use kopek_engine::core::views::{Balance, Expense, Payment};
 use kopek_engine::ledger::entries::{CreditPayment, PostExpense, Reversal};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, Caller};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Caller};
 
 #[utoipa::path(get, path = "/clients/{id}/payments", tag = "ledger", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<Payment>), (status = 404, body = ErrorBody)))]
@@ -36,14 +38,33 @@ pub async fn credit_payment(
     Ok((StatusCode::CREATED, Json(state.engine.credit_payment(&ctx, id, req).await?)))
 }
 
-#[utoipa::path(get, path = "/clients/{id}/expenses", tag = "ledger", params(("id" = i64, Path)),
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ExpensePage {
+    /// Return expenses with ids after this one.
+    #[serde(default)]
+    pub after: i64,
+    /// At most this many (1…1000); every expense when left out.
+    #[serde(default)]
+    pub limit: Option<i64>,
+}
+
+/// The client's expenses in id order, each with the payments that paid
+/// it; with `limit`, one page of them after `after`.
+#[utoipa::path(get, path = "/clients/{id}/expenses", tag = "ledger", params(("id" = i64, Path), ExpensePage),
     responses((status = 200, body = Vec<Expense>), (status = 404, body = ErrorBody)))]
 pub async fn list_expenses(
     State(state): State<AppState>,
     Caller(ctx): Caller,
     ApiPath(id): ApiPath<i64>,
+    ApiQuery(page): ApiQuery<ExpensePage>,
 ) -> ApiResult<Json<Vec<Expense>>> {
-    Ok(Json(state.engine.expenses(&ctx, id).await?))
+    Ok(Json(match page.limit {
+        Some(limit) => state.engine.expenses_page(&ctx, id, page.after, limit).await?,
+        None if page.after == 0 => state.engine.expenses(&ctx, id).await?,
+        None => state.engine.expenses_page(&ctx, id, page.after, 1000).await?,
+    }))
 }
 
 /// Post an expense against the client; open money pays it at once.

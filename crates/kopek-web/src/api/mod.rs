@@ -117,6 +117,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(charging::subscription_history))
         .routes(routes!(charging::stop))
         .routes(routes!(charging::resume))
+        .routes(routes!(charging::boost))
         .routes(routes!(charging::disconnect))
         .routes(routes!(charging::report_session))
         .routes(routes!(charging::record_usage))

@@ -112,3 +112,57 @@ backend_test!(async fn led5_standard_vat_over_http_and_a_fixed_rate_with_it_refu
     // 22 % included: 5.00 → 0.90 (at connection), 10.00 → 1.80 (the run).
     assert_eq!(shown, vec![("5.00", "0.90", "22"), ("10.00", "1.80", "22")]);
 });
+
+// CAT-1: a forsage's boost over HTTP: charged at once, refused while it
+// runs (409 `boost_running`), and a forsage without its duration refused
+// at the catalog next to the field.
+backend_test!(async fn cat1_a_forsage_is_boosted_over_http_and_refused_while_the_boost_runs(db) {
+    let app = App::spawn(db).await;
+    let mut spec = json!({ "spec": {
+        "main": { "name": "Турбо", "kind": "forsage" },
+        "fee": { "price": "50.00", "write_off": "prepay", "currency": "RUB" },
+        "conditions": { "speed": { "in_kbps": 200000, "out_kbps": 100000 } }
+    }, "valid_from": "2026-01-01" });
+    let (status, e) = app.post("/services", spec.clone()).await;
+    assert_eq!((status, e["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("conditions.boost_minutes")), "{e}");
+    spec["spec"]["conditions"]["boost_minutes"] = json!(60);
+    let (status, svc) = app.post("/services", spec).await;
+    assert_eq!(status, StatusCode::CREATED, "{svc}");
+    let (_, client) = app.post("/clients", json!({ "name": "Abonent" })).await;
+    let id = client["id"].as_i64().unwrap();
+    app.post(&format!("/clients/{id}/payments"), json!({ "amount": "80.00", "currency": "RUB" })).await;
+    let (_, sub) = app.post(&format!("/clients/{id}/subscriptions"), json!({ "service_id": svc["id"] })).await;
+    let (status, boosted) = app.post(&format!("/subscriptions/{}/boost", sub["id"]), json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{boosted}");
+    assert_eq!(boosted["charged_total"], "50.00");
+    assert_eq!(app.get(&format!("/clients/{id}/balance")).await["balance"], "30.00");
+    let (status, e) = app.post(&format!("/subscriptions/{}/boost", sub["id"]), json!({})).await;
+    assert_eq!((status, e["code"].as_str()), (StatusCode::CONFLICT, Some("boost_running")), "{e}");
+    assert!(e["message"].as_str().unwrap().contains("runs until 2026-03-01 13:00"), "{e}");
+    assert_eq!(app.get(&format!("/clients/{id}/balance")).await["balance"], "30.00");
+});
+
+// OPS-3: the expenses list pages by id with `after` and `limit`, and a
+// limit out of range is refused next to its parameter.
+backend_test!(async fn ops3_a_client_s_expenses_are_paged_by_id(db) {
+    let app = App::spawn(db).await;
+    let (_, client) = app.post("/clients", json!({ "name": "Abonent", "credit_limit": "1000" })).await;
+    let id = client["id"].as_i64().unwrap();
+    app.post(&format!("/clients/{id}/payments"), json!({ "amount": "25.00", "currency": "RUB" })).await;
+    for n in 1..=5 {
+        let (status, e) =
+            app.post(&format!("/clients/{id}/expenses"), json!({ "name": format!("Работы {n}"), "amount": "10.00", "currency": "RUB" })).await;
+        assert_eq!(status, StatusCode::CREATED, "{e}");
+    }
+    let all = app.get(&format!("/clients/{id}/expenses")).await;
+    let ids: Vec<i64> = all.as_array().unwrap().iter().map(|e| e["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids.len(), 5);
+    let page = app.get(&format!("/clients/{id}/expenses?limit=2&after={}", ids[1])).await;
+    let names: Vec<&str> = page.as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap()).collect();
+    assert_eq!(names, vec!["Работы 3", "Работы 4"]);
+    // The third expense was half paid by the 25.00: its page says so.
+    assert_eq!((page[0]["unpaid"].as_str(), page[1]["unpaid"].as_str()), (Some("5.00"), Some("10.00")));
+    assert_eq!(page[0]["paid_by"][0]["amount"], "5.00", "{page}");
+    let (status, e) = crate::common::json_of(app.staff(reqwest::Method::GET, &format!("/clients/{id}/expenses?limit=0"))).await;
+    assert_eq!((status, e["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("limit")), "{e}");
+});

@@ -66,6 +66,7 @@ fn service() -> ServiceSpec {
             shift_charge_date: true,
             start_charging_after_first_session: true,
             activate_after_first_session: true,
+            refund_on_disconnect: true,
         },
         integration: integration(),
         conditions: ConditionsTab {
@@ -77,6 +78,7 @@ fn service() -> ServiceSpec {
                 hours: Some(HourRange { from: "22:00".into(), to: "06:00".into() }),
             }),
             speed: Some(Speed { in_kbps: 100_000, out_kbps: 50_000 }),
+            boost_minutes: Some(60),
         },
         additional: AdditionalTab {
             no_charge_if_insufficient_and_deactivate: true,
