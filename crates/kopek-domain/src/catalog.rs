@@ -11,7 +11,8 @@ use crate::charging::discount::DiscountRules;
 use crate::charging::fees::ChargeTerms;
 use crate::charging::lifetime::Lifetime;
 use crate::charging::run::FundsOptions;
-use crate::charging::usage::UsageRates;
+use crate::charging::usage::{ServiceRates, UsageRates};
+use crate::charging::window::{ActivityWindow, RatesInForce};
 use crate::tax::{VatRate, VatRateKind};
 
 crate::stored::stored_enum! {
@@ -136,12 +137,12 @@ pub struct ConditionsTab {
     /// The calendar of holidays on which the service is given regardless
     /// of payment.
     pub holiday_calendar: Option<String>,
-    /// Activity conditions per month, day and hour, passed to equipment.
-    pub month_conditions: Option<String>,
-    /// Activity conditions per day of the week.
-    pub day_conditions: Option<String>,
-    /// Activity conditions per hour of the day.
-    pub hour_conditions: Option<String>,
+    /// Activity conditions per month, day and hour: when the service is in
+    /// force. Its fee is due only for periods that meet the window, its
+    /// usage rates price only usage recorded inside it, and the equipment
+    /// is told its speed as the window opens and closes. Always in force
+    /// when left out.
+    pub window: Option<ActivityWindow>,
     /// The shaper's speeds, passed to equipment.
     pub speed: Option<Speed>,
     /// CAT-1 forsage: how long one turn-on boosts the speed, in minutes
@@ -178,10 +179,16 @@ pub struct AdditionalTab {
     pub sync_1c: bool,
     /// The unit documents show, e.g. "Шт.".
     pub unit_of_measure: Option<String>,
-    /// Telephony: a roaming service.
+    /// Telephony: a roaming service; only such a service carries
+    /// `roaming_rates`.
     pub roaming: bool,
-    /// Prices of usage by kind and subnet class (traffic, minutes, units).
+    /// Prices of usage by kind and subnet class (traffic, minutes, units);
+    /// for telephony the class is the direction: local, intercity,
+    /// international, mobile…
     pub usage_rates: UsageRates,
+    /// Telephony with `roaming`: the prices of usage recorded in roaming,
+    /// keyed as `usage_rates`.
+    pub roaming_rates: UsageRates,
 }
 
 /// The "accounts" tab (CAT-8, IPTV).
@@ -283,8 +290,19 @@ impl ServiceSpec {
         {
             crate::money::decimal_to_units(v)?;
         }
-        for v in self.additional.usage_rates.0.values() {
+        for v in self.additional.usage_rates.0.values().chain(self.additional.roaming_rates.0.values()) {
             crate::money::check_not_too_large(*v)?;
+        }
+        // CAT-5: roaming prices belong to a roaming telephony service.
+        let roaming_telephony = self.main.kind == ServiceKind::Telephony && self.additional.roaming;
+        if !self.additional.roaming_rates.0.is_empty() && !roaming_telephony {
+            return Err(DomainError::invalid(
+                "additional.roaming_rates",
+                "only a telephony service with \"roaming\" set carries roaming rates",
+            ));
+        }
+        if let Some(w) = &self.conditions.window {
+            w.validate()?;
         }
         f.currency.parse::<crate::Currency>()?;
         if f.vat_percent < Decimal::ZERO || f.vat_percent > Decimal::ONE_HUNDRED {
@@ -370,6 +388,19 @@ impl ServiceSpec {
         match self.fee.vat_rate {
             VatRateKind::Fixed => VatRate::Fixed(self.fee.vat_percent),
             VatRateKind::Standard => VatRate::Standard,
+        }
+    }
+
+    /// CHG-6: whether the service prices usage (at home or in roaming).
+    pub fn prices_usage(&self) -> bool {
+        !self.additional.usage_rates.0.is_empty() || !self.additional.roaming_rates.0.is_empty()
+    }
+
+    /// CHG-6, CAT-11: the service's usage prices and the window they hold in.
+    pub fn rates_in_force(&self) -> RatesInForce<'_> {
+        RatesInForce {
+            window: self.conditions.window.as_ref(),
+            rates: ServiceRates { home: &self.additional.usage_rates, roaming: &self.additional.roaming_rates },
         }
     }
 
@@ -542,6 +573,26 @@ mod tests {
         p.lifetime.activations = None;
         p.conditions.boost_minutes = Some(60);
         assert_eq!(p.validate().unwrap_err().field(), Some("conditions.boost_minutes"));
+    }
+
+    #[test]
+    fn cat5_only_a_roaming_telephony_service_carries_roaming_rates() {
+        let mut s = internet();
+        s.additional.roaming_rates.set(crate::charging::usage::UsageKind::Minutes, "", dec!(29));
+        assert_eq!(s.validate().unwrap_err().field(), Some("additional.roaming_rates"));
+        s.main.kind = ServiceKind::Telephony;
+        assert_eq!(s.validate().unwrap_err().field(), Some("additional.roaming_rates"), "not without the roaming flag");
+        s.additional.roaming = true;
+        assert!(s.validate().is_ok());
+    }
+
+    #[test]
+    fn cat11_a_services_window_is_validated() {
+        let mut s = internet();
+        s.conditions.window = Some(ActivityWindow { weekdays: vec![8], ..ActivityWindow::default() });
+        assert_eq!(s.validate().unwrap_err().field(), Some("conditions.window.weekdays"));
+        s.conditions.window = Some(ActivityWindow { weekdays: vec![1, 2, 3, 4, 5], ..ActivityWindow::default() });
+        assert!(s.validate().is_ok());
     }
 
     #[test]

@@ -216,6 +216,8 @@ pub struct UsageRow {
     pub class: String,
     pub quantity: i64,
     pub recorded_at: DateTime<Utc>,
+    /// CAT-5: used in roaming.
+    pub roaming: bool,
 }
 
 pub struct NewUsage<'a> {
@@ -226,22 +228,23 @@ pub struct NewUsage<'a> {
     pub class: &'a str,
     pub quantity: i64,
     pub recorded_at: DateTime<Utc>,
+    pub roaming: bool,
 }
 
 /// Stores a usage record; false when its record id was taken before.
 pub async fn insert_usage(conn: &mut Conn, u: &NewUsage<'_>) -> Result<bool> {
     let n = exec_db!(conn, db => sqlx::query(
-        "INSERT INTO usage_records (client_id, subscription_id, record_id, kind, class, quantity, recorded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (subscription_id, record_id) DO NOTHING")
+        "INSERT INTO usage_records (client_id, subscription_id, record_id, kind, class, quantity, recorded_at, roaming)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (subscription_id, record_id) DO NOTHING")
         .bind(u.client_id).bind(u.subscription_id).bind(u.record_id).bind(u.kind.as_str()).bind(u.class)
-        .bind(u.quantity).bind(u.recorded_at).execute(db).await)?;
+        .bind(u.quantity).bind(u.recorded_at).bind(u.roaming).execute(db).await)?;
     Ok(n == 1)
 }
 
 /// Usage of a subscription not yet charged, recorded before `until`.
 pub async fn open_usage(conn: &mut Conn, subscription_id: i64, until: DateTime<Utc>) -> Result<Vec<UsageRow>> {
     Ok(on_db!(conn, db => sqlx::query_as(
-        "SELECT id, subscription_id, record_id, kind, class, quantity, recorded_at FROM usage_records
+        "SELECT id, subscription_id, record_id, kind, class, quantity, recorded_at, roaming FROM usage_records
          WHERE subscription_id = $1 AND charge_id IS NULL AND recorded_at < $2 ORDER BY id")
         .bind(subscription_id).bind(until).fetch_all(db).await)?)
 }
@@ -250,6 +253,46 @@ pub async fn mark_usage_charged(conn: &mut Conn, subscription_id: i64, until: Da
     Ok(exec_db!(conn, db => sqlx::query(
         "UPDATE usage_records SET charge_id = $3 WHERE subscription_id = $1 AND charge_id IS NULL AND recorded_at < $2")
         .bind(subscription_id).bind(until).bind(charge_id).execute(db).await)?)
+}
+
+/// CAT-5: the minutes a usage charge priced count towards the
+/// subscription's minutes used (in stored units, exact like the quantities).
+pub async fn add_charged_minutes(conn: &mut Conn, subscription_id: i64, charge_id: i64) -> Result<()> {
+    exec_db!(conn, db => sqlx::query(
+        "UPDATE subscriptions SET minutes_used = minutes_used + COALESCE((SELECT SUM(quantity) FROM usage_records
+            WHERE subscription_id = $1 AND charge_id = $2 AND kind = 'minutes'), 0) WHERE id = $1")
+        .bind(subscription_id).bind(charge_id).execute(db).await)?;
+    Ok(())
+}
+
+/// CAT-11: a subscription that may have an activity window, with whether
+/// its window was last told open.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct WindowRow {
+    pub id: i64,
+    pub client_id: i64,
+    pub service_id: i64,
+    pub window_open: bool,
+}
+
+/// The active subscriptions of these services, with their window's state.
+pub async fn windowed(conn: &mut Conn, service_ids: &[i64]) -> Result<Vec<WindowRow>> {
+    if service_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = service_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    Ok(on_db!(conn, db => sqlx::query_as(sql!(
+        "SELECT id, client_id, service_id, window_open FROM subscriptions WHERE state = 'active' AND service_id IN (", ids.as_str(),
+        ") ORDER BY id"))
+        .fetch_all(db).await)?)
+}
+
+/// Records that a subscription's window was told `open`; false when it
+/// already was (another tick did it).
+pub async fn set_window_open(conn: &mut Conn, id: i64, open: bool) -> Result<bool> {
+    let n = exec_db!(conn, db => sqlx::query("UPDATE subscriptions SET window_open = $2 WHERE id = $1 AND window_open <> $2")
+        .bind(id).bind(open).execute(db).await)?;
+    Ok(n == 1)
 }
 
 /// What a charge's amount became: the expense of a fee, or the bonus of a

@@ -161,7 +161,7 @@ pub async fn ledger_fingerprint(store: &Store) -> Vec<String> {
     // The outbox as the clients' users and the equipment will see it; the
     // scheduler's own messages are not the night's work.
     let sql = "SELECT 'outbox: ' || topic || ' ' || COALESCE(dedup_key, '-') FROM outbox
-               WHERE topic NOT IN ('charging.nightly', 'promised.expire', 'maintenance.cleanup') ORDER BY 1";
+               WHERE topic NOT IN ('charging.nightly', 'promised.expire', 'maintenance.cleanup', 'charging.windows', 'forsage.end') ORDER BY 1";
     let rows: Vec<String> = crate::on_db!(conn, db => sqlx::query_scalar(sql).fetch_all(db).await).expect("the outbox");
     lines.extend(rows);
     lines

@@ -15,7 +15,7 @@ pub struct Lifetime {
     pub days: Option<u32>,
     /// Disconnect this many months after connection, on the same day and time.
     pub months: Option<u32>,
-    /// Disconnect once this many minutes are used.
+    /// Disconnect once this many minutes are used (charged with a run).
     pub minutes: Option<i64>,
     /// Disconnect the day after this many activations.
     pub activations: Option<u32>,
@@ -37,7 +37,8 @@ impl Lifetime {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LifeSoFar {
     pub connected_at: NaiveDateTime,
-    pub minutes_used: i64,
+    /// The minutes charged so far, exactly (fractions of a minute kept).
+    pub minutes_used: Decimal,
     pub activations: u32,
     pub last_activation_at: Option<NaiveDateTime>,
     pub charged_total: Decimal,
@@ -75,7 +76,7 @@ pub fn is_over(l: &Lifetime, so_far: &LifeSoFar, now: NaiveDateTime) -> Option<L
     {
         return Some(LifetimeEnd::Months);
     }
-    if l.minutes.is_some_and(|m| so_far.minutes_used >= m) {
+    if l.minutes.is_some_and(|m| so_far.minutes_used >= Decimal::from(m)) {
         return Some(LifetimeEnd::Minutes);
     }
     if let (Some(n), Some(last)) = (l.activations, so_far.last_activation_at)
@@ -101,7 +102,7 @@ mod tests {
     }
 
     fn life(connected_at: NaiveDateTime) -> LifeSoFar {
-        LifeSoFar { connected_at, minutes_used: 0, activations: 0, last_activation_at: None, charged_total: dec!(0) }
+        LifeSoFar { connected_at, minutes_used: dec!(0), activations: 0, last_activation_at: None, charged_total: dec!(0) }
     }
 
     #[test]
@@ -121,9 +122,11 @@ mod tests {
         let l = Lifetime { minutes: Some(600), activations: Some(3), total_sum: Some(dec!(500)), ..Lifetime::default() };
         let mut s = life(at(3, 1, 0));
         assert_eq!(is_over(&l, &s, at(3, 2, 0)), None);
-        s.minutes_used = 600;
+        s.minutes_used = dec!(599.9999);
+        assert_eq!(is_over(&l, &s, at(3, 2, 0)), None);
+        s.minutes_used = dec!(600);
         assert_eq!(is_over(&l, &s, at(3, 2, 0)), Some(LifetimeEnd::Minutes));
-        s.minutes_used = 0;
+        s.minutes_used = dec!(0);
         s.activations = 3;
         s.last_activation_at = Some(at(3, 5, 20));
         assert_eq!(is_over(&l, &s, at(3, 5, 23)), None, "not before the next day");

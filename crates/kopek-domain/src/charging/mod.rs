@@ -11,6 +11,7 @@ pub mod lifetime;
 pub mod paid_period;
 pub mod run;
 pub mod usage;
+pub mod window;
 
 pub use calendar::{CalendarRule, MAX_SHIFT_MINUTES, PeriodUnit, WriteOff, charge_moment, last_moment, night_of, whole_night};
 pub use fees::{Activity, ChargeTerms, DuePeriod, due_periods, next_run_date};

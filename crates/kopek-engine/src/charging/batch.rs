@@ -205,7 +205,7 @@ impl Engine {
                 continue;
             }
             let Some(spec) = book.spec_on(sub.service_id, date) else { continue };
-            if spec.lifetime.is_set() || !spec.additional.usage_rates.0.is_empty() {
+            if spec.lifetime.is_set() || spec.prices_usage() {
                 return Ok(None);
             }
             if !charges_in_state(sub, spec, client) {

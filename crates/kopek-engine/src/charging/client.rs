@@ -9,7 +9,6 @@ use kopek_domain::charging::discount::{discounted, effective_percent};
 use kopek_domain::charging::fees::{due_periods, next_run_date};
 use kopek_domain::charging::lifetime::ends_at;
 use kopek_domain::charging::run::{DueCharge, Uncovered, chargeable, plan_client};
-use kopek_domain::charging::usage::{Usage, rate};
 use kopek_domain::charging::{WriteOff, charge_moment, last_moment};
 use kopek_domain::money::{decimal_to_units, units_to_decimal};
 use kopek_store::clients::{self, ClientRow};
@@ -21,6 +20,7 @@ use crate::catalog::services::PriceBook;
 use crate::charging::booking::{Booking, book_charge};
 use crate::charging::run::{ChargeLine, ClientRun, Night, nominal};
 use crate::charging::state::{State, change_state};
+use crate::charging::windows::{count_charged_minutes, period_is_free};
 use crate::core::amount::Amount;
 use crate::core::error::{EngineError, Result};
 use crate::core::uow::Uow;
@@ -253,9 +253,10 @@ impl Engine {
             // rounded once each, so a discounted month adds up exactly.
             let price_on = |d: NaiveDate| book.spec_on(service_id, d).map_or(Decimal::ZERO, |s| discounted(s.fee.price, percent));
             for period in due_periods(&terms, activity, charged_until, horizon, &price_on) {
-                // CAT-11: on the provider's holidays the service is free.
-                // A one-time price is for the connection, not for a day.
-                let free = !terms.once && book.is_holiday(spec.conditions.holiday_calendar.as_deref(), period.start.date());
+                // CAT-11: on the provider's holidays and outside its
+                // activity window the service is free. A one-time price is
+                // for the connection, not for a day.
+                let free = !terms.once && period_is_free(book, spec, &period);
                 let amount = if free { Decimal::ZERO } else { period.amount };
                 let key = period.start.max(activity.from);
                 let units = decimal_to_units(amount)?;
@@ -270,18 +271,10 @@ impl Engine {
                 last_end = Some(period.end);
             }
         }
-        // CHG-6: usage recorded before the horizon is charged with the run.
-        if !spec.additional.usage_rates.0.is_empty() {
-            let until = self.to_utc(horizon);
-            let records = subs::open_usage(&mut uow.conn, sub.id, until).await?;
-            if !records.is_empty() {
-                let usage: Vec<Usage> = records
-                    .iter()
-                    .map(|r| Usage { kind: r.kind, class: r.class.clone(), quantity: units_to_decimal(r.quantity) })
-                    .collect();
-                let units = decimal_to_units(rate(&usage, &spec.additional.usage_rates)?)?;
-                lines.push(Line { key: horizon, from: horizon, end: horizon, units, usage: true });
-            }
+        // CHG-6: usage recorded before the horizon is charged with the run
+        // (priced by windows and roaming, CAT-11, CAT-5).
+        if let Some(units) = self.usage_cost(uow, book, sub, spec, horizon).await? {
+            lines.push(Line { key: horizon, from: horizon, end: horizon, units, usage: true });
         }
         let lifetime_end = ends_at(&spec.lifetime, self.to_local(sub.connected_at));
         // With nothing more to charge, a lifetime still ends on its day.
@@ -321,6 +314,7 @@ impl Engine {
             let Some(charge_id) = book_charge(uow, client, &booking).await? else { continue };
             if line.usage {
                 subs::mark_usage_charged(&mut uow.conn, p.sub.id, self.to_utc(p.horizon), charge_id).await?;
+                count_charged_minutes(uow, p.sub.id, charge_id).await?;
             }
             total += line.units;
             run.lines.push(ChargeLine {

@@ -1,6 +1,6 @@
 //! The charging engine (CHG, CAT-3 … CAT-7, CAT-11): subscriptions and
 //! their states, the nightly run and its set-based fast path, usage rating
-//! and promised payments.
+//! (telephony and roaming), activity windows and promised payments.
 
 pub mod batch;
 pub mod booking;
@@ -13,3 +13,4 @@ pub mod state;
 pub mod subscriptions;
 pub mod switches;
 pub mod usage;
+pub mod windows;

@@ -172,7 +172,8 @@ impl Engine {
             }
             let so_far = LifeSoFar {
                 connected_at: self.to_local(sub.connected_at),
-                minutes_used: sub.minutes_used,
+                // CAT-5: stored in ten-thousandths of a minute (see `windows.rs`).
+                minutes_used: units_to_decimal(sub.minutes_used),
                 activations: u32::try_from(sub.activations).unwrap_or(u32::MAX),
                 last_activation_at: sub.last_activation_at.map(|t| self.to_local(t)),
                 charged_total: units_to_decimal(sub.charged_total),

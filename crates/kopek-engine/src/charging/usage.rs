@@ -23,11 +23,18 @@ pub struct UsageRecord {
     pub record_id: String,
     /// traffic_in, traffic_out, minutes or units.
     pub kind: String,
-    /// The subnet class for traffic (empty: the default class).
+    /// The subnet class for traffic, the direction for minutes ("local",
+    /// "intercity", "international", "mobile"); empty: the kind's default.
     #[serde(default)]
     pub class: String,
+    /// Minutes, units or megabytes as the service's rates count them;
+    /// fractions up to four places are kept.
     pub quantity: Amount,
     pub recorded_at: DateTime<Utc>,
+    /// CAT-5, telephony: used in roaming, priced by the service's roaming
+    /// rates; false when left out.
+    #[serde(default)]
+    pub roaming: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -85,6 +92,7 @@ impl Engine {
                     class: r.class.trim(),
                     quantity,
                     recorded_at: r.recorded_at,
+                    roaming: r.roaming,
                 },
             )
             .await?;
@@ -104,20 +112,26 @@ impl Engine {
     }
 
     /// Imports usage from CSV with the header
-    /// `subscription_id,record_id,kind,class,quantity,recorded_at`.
+    /// `subscription_id,record_id,kind,class,quantity,recorded_at`, or with
+    /// a seventh column `roaming` (true/false, 1/0, empty: false).
     pub async fn import_usage_csv(&self, ctx: &Ctx, csv: &str) -> Result<UsageReceipt> {
         let mut lines = csv.lines().filter(|l| !l.trim().is_empty());
         let header = lines.next().unwrap_or("");
         let expected = "subscription_id,record_id,kind,class,quantity,recorded_at";
-        if header.trim().replace(' ', "") != expected {
-            return Err(EngineError::invalid("bad_csv", format!("the first line must be {expected}")));
-        }
+        let header = header.trim().replace(' ', "");
+        let fields = if header == expected {
+            6
+        } else if header == format!("{expected},roaming") {
+            7
+        } else {
+            return Err(EngineError::invalid("bad_csv", format!("the first line must be {expected} (and ,roaming)")));
+        };
         let mut records = Vec::new();
         for (n, line) in lines.enumerate() {
             let row = n + 2;
             let f: Vec<&str> = line.split(',').map(str::trim).collect();
-            if f.len() != 6 {
-                return Err(EngineError::invalid("bad_csv", format!("line {row}: 6 fields expected, found {}", f.len())));
+            if f.len() != fields {
+                return Err(EngineError::invalid("bad_csv", format!("line {row}: {fields} fields expected, found {}", f.len())));
             }
             let bad = |what: &str| EngineError::invalid("bad_csv", format!("line {row}: {what}"));
             records.push(UsageRecord {
@@ -127,6 +141,11 @@ impl Engine {
                 class: f[3].to_string(),
                 quantity: Amount(f[4].parse().map_err(|_| bad("quantity is not a number"))?),
                 recorded_at: f[5].parse().map_err(|_| bad("recorded_at is not an RFC 3339 time"))?,
+                roaming: match f.get(6).copied().unwrap_or("") {
+                    "" | "false" | "0" => false,
+                    "true" | "1" => true,
+                    _ => return Err(bad("roaming is not true or false")),
+                },
             });
         }
         self.record_usage(ctx, records).await

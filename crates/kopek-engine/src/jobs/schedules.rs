@@ -13,6 +13,7 @@ use kopek_domain::schedule::Recurrence;
 use kopek_store::{idempotency, outbox, users};
 
 use crate::Engine;
+use crate::charging::windows;
 use crate::core::error::Result;
 use crate::jobs::nightly;
 use crate::jobs::worker::{Handler, Message, Worker};
@@ -79,7 +80,10 @@ impl Engine {
             .await?;
         self.ensure_charge_moments().await?;
         self.ensure_schedule(BOOST_END_SCHEDULE, BOOST_END_TOPIC, &Recurrence::Seconds { seconds: 60 }).await?;
-        self.ensure_schedule(nightly::PROMISED_SCHEDULE, nightly::PROMISED_TOPIC, &Recurrence::Seconds { seconds: 3600 }).await
+        self.ensure_schedule(nightly::PROMISED_SCHEDULE, nightly::PROMISED_TOPIC, &Recurrence::Seconds { seconds: 3600 }).await?;
+        // CAT-11: activity windows open and close on the minute.
+        let tick = Recurrence::Seconds { seconds: windows::WINDOWS_TICK_SECONDS };
+        self.ensure_schedule(windows::WINDOWS_SCHEDULE, windows::WINDOWS_TOPIC, &tick).await
     }
 
     /// A worker with a handler for every topic Kopek itself produces.
@@ -90,6 +94,7 @@ impl Engine {
             .handle(crate::charging::moments::SHIFTED_TOPIC, Arc::new(nightly::ShiftedCharge))
             .handle(nightly::PROMISED_TOPIC, Arc::new(nightly::PromisedExpiry))
             .handle(BOOST_END_TOPIC, Arc::new(BoostEnd))
+            .handle(windows::WINDOWS_TOPIC, Arc::new(windows::WindowTick))
             .handle(crate::service_life::life::PROVISIONING_TOPIC, Arc::new(crate::service_life::life::ProvisioningJob))
     }
 }

@@ -106,6 +106,7 @@ backend_test!(async fn led1_prices_limits_and_usage_above_the_maximum_are_refuse
         class: String::new(),
         quantity: Amount(quantity.parse().unwrap()),
         recorded_at: e.now(),
+        roaming: false,
     };
     let err = e.record_usage(&admin, vec![record("r1", "1000000000000.0001")]).await.unwrap_err();
     assert_eq!(err.code(), "amount_too_large");

@@ -184,7 +184,7 @@ backend_test!(async fn chg6_usage_dated_before_its_subscription_is_refused_namin
     let sub = connect(e, &admin, c.id, s).await;
     let record = |id: &str, at: chrono::DateTime<Utc>| UsageRecord {
         subscription_id: sub, record_id: id.into(), kind: "traffic_in".into(), class: String::new(),
-        quantity: Amount(10.into()), recorded_at: at,
+        quantity: Amount(10.into()), recorded_at: at, roaming: false,
     };
     let early = Utc.with_ymd_and_hms(2026, 2, 24, 9, 0, 0).unwrap();
     let later = Utc.with_ymd_and_hms(2026, 3, 1, 10, 0, 0).unwrap();

@@ -213,7 +213,11 @@ backend_test!(async fn the_nightly_cleanup_runs_from_its_schedule(db) {
     let worker = t.engine.standard_worker("w");
     // 03:30 Moscow, 31 days on: the session and the key are stale.
     t.clock.set(Utc.with_ymd_and_hms(2026, 4, 1, 0, 30, 0).unwrap());
-    assert_eq!(worker.run_once().await.unwrap(), 4, "cleanup, the nightly charge run, promised-payment expiry, boosts' end");
+    assert_eq!(
+        worker.run_once().await.unwrap(),
+        5,
+        "cleanup, the nightly charge run, promised-payment expiry, boosts' end, the activity windows' tick"
+    );
     assert!(t.engine.session_actor(&session.token).await.unwrap().is_none());
     let mut conn = t.db.store.conn().await.unwrap();
     let done = outbox::by_topic(&mut conn, "maintenance.cleanup").await.unwrap();

@@ -35,6 +35,7 @@ mod staff_roles;
 mod support;
 mod support_files;
 mod support_staff_notice;
+mod telephony_windows;
 mod text_limits;
 mod two_factor;
 mod users;

@@ -159,7 +159,7 @@ pub async fn record_usage(
     Ok((StatusCode::CREATED, Json(state.engine.record_usage(&ctx, records).await?)))
 }
 
-/// Import usage as CSV: `subscription_id,record_id,kind,class,quantity,recorded_at`.
+/// Import usage as CSV: `subscription_id,record_id,kind,class,quantity,recorded_at`, optionally `,roaming` (true/false).
 #[utoipa::path(post, path = "/usage/csv", tag = "charging", request_body(content = String, content_type = "text/csv"),
     responses((status = 201, body = UsageReceipt), (status = 422, body = ErrorBody)))]
 pub async fn import_usage(

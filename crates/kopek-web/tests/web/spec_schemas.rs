@@ -13,6 +13,7 @@ use kopek_domain::catalog::{
 use kopek_domain::charging::calendar::{CalendarRule, PeriodUnit, WriteOff};
 use kopek_domain::charging::lifetime::Lifetime;
 use kopek_domain::charging::usage::{UsageKind, UsageRates};
+use kopek_domain::charging::window::{ActivityWindow, HourRange};
 use kopek_domain::payer::{Address, DocumentDelivery, PayerDetails};
 use kopek_domain::product::promo::{PromoCode, PromoValue};
 use kopek_domain::product::quote::{OrderConfig, Quote, QuoteLine};
@@ -70,9 +71,12 @@ fn service() -> ServiceSpec {
         integration: integration(),
         conditions: ConditionsTab {
             holiday_calendar: some("ru"),
-            month_conditions: some("1-12"),
-            day_conditions: some("1-5"),
-            hour_conditions: some("8-20"),
+            window: Some(ActivityWindow {
+                months: vec![1, 12],
+                weekdays: vec![1, 2, 3, 4, 5],
+                days_of_month: vec![1, 15],
+                hours: Some(HourRange { from: "22:00".into(), to: "06:00".into() }),
+            }),
             speed: Some(Speed { in_kbps: 100_000, out_kbps: 50_000 }),
             boost_minutes: Some(60),
         },
@@ -90,6 +94,7 @@ fn service() -> ServiceSpec {
             sync_1c: true,
             unit_of_measure: some("Шт."),
             roaming: true,
+            roaming_rates: usage_rates.clone(),
             usage_rates,
         },
         lifetime: Lifetime {

@@ -102,9 +102,11 @@ pub const FIELDS: &[Field] = &[
     f("integration", "integration.base_package_kind", Input::Text),
     f("integration", "integration.silent", Input::Checkbox),
     f("conditions", "conditions.holiday_calendar", Input::Text),
-    f("conditions", "conditions.month_conditions", Input::Text),
-    f("conditions", "conditions.day_conditions", Input::Text),
-    f("conditions", "conditions.hour_conditions", Input::Text),
+    f("conditions", "conditions.window.months", Input::IdList),
+    f("conditions", "conditions.window.weekdays", Input::IdList),
+    f("conditions", "conditions.window.days_of_month", Input::IdList),
+    f("conditions", "conditions.window.hours.from", Input::Text),
+    f("conditions", "conditions.window.hours.to", Input::Text),
     f("conditions", "conditions.speed.in_kbps", U32),
     f("conditions", "conditions.speed.out_kbps", U32),
     f("conditions", "conditions.boost_minutes", U32),
@@ -122,6 +124,7 @@ pub const FIELDS: &[Field] = &[
     f("additional", "additional.unit_of_measure", Input::Text),
     f("additional", "additional.roaming", Input::Checkbox),
     f("additional", "additional.usage_rates", Input::Rates),
+    f("additional", "additional.roaming_rates", Input::Rates),
     f("lifetime", "lifetime.days", U32),
     f("lifetime", "lifetime.months", U32),
     f("lifetime", "lifetime.minutes", NON_NEGATIVE),
@@ -145,8 +148,8 @@ pub const FIELDS: &[Field] = &[
 ];
 
 /// The fields whose JSON is one object: all of them are needed once one
-/// is given (the shaper's speeds).
-const TOGETHER: &[&str] = &["conditions.speed."];
+/// is given (the shaper's speeds, the activity window's hours).
+const TOGETHER: &[&str] = &["conditions.speed.", "conditions.window.hours."];
 
 /// The catalog key of a field's label: `cat-f-fee-price`.
 pub fn label_key(path: &str) -> String {
@@ -408,6 +411,9 @@ mod tests {
             ("additional.threshold_override", "-100"),
             ("additional.usage_rates", "traffic_in: = 1,5\ntraffic_out:local = 0"),
             ("lifetime.days", "30"),
+            ("conditions.window.weekdays", "1, 2, 3, 4, 5"),
+            ("conditions.window.hours.from", "22:00"),
+            ("conditions.window.hours.to", "06:00"),
             ("portal.only_in_tariffs", "3, 4"),
             ("calendar", "standard"),
             ("valid_from", "2026-12-01"),
@@ -423,12 +429,18 @@ mod tests {
         assert_eq!(input.spec.lifetime.days, Some(30));
         assert_eq!(input.spec.integration.nas, None, "empty is none");
         assert_eq!(input.spec.portal.only_in_tariffs, vec![3, 4]);
+        let window = input.spec.conditions.window.clone().expect("a window");
+        assert_eq!((window.weekdays, window.months), (vec![1, 2, 3, 4, 5], vec![]));
+        assert_eq!(window.hours.map(|h| (h.from, h.to)), Some(("22:00".into(), "06:00".into())));
         let back = flatten(&serde_json::to_value(&input.spec).unwrap(), Some("2026-12-01"));
         assert_eq!(back.values["fee.price"], "600.50");
         assert_eq!(back.values["fee.shift_charge_date"], "on");
         assert!(!back.values.contains_key("integration.silent"));
         assert_eq!(back.values["additional.usage_rates"], "traffic_in: = 1.5\ntraffic_out:local = 0");
         assert_eq!(back.values["portal.only_in_tariffs"], "3, 4");
+        assert_eq!(back.values["conditions.window.weekdays"], "1, 2, 3, 4, 5");
+        assert_eq!(back.values["conditions.window.hours.to"], "06:00");
+        assert_eq!(back.values.get("conditions.window.months").map_or("", String::as_str), "", "an empty list is any month");
         assert_eq!(back.values["valid_from"], "2026-12-01");
     }
 
@@ -442,6 +454,7 @@ mod tests {
             ("lifetime.days", "-1"),
             ("accounts.count", "x"),
             ("conditions.speed.in_kbps", "1024"),
+            ("conditions.window.hours.from", "01:00"),
             ("valid_from", "01.12.2026"),
         ]);
         let mut form = Form::default();
@@ -452,6 +465,7 @@ mod tests {
             [
                 "accounts.count",
                 "conditions.speed.out_kbps",
+                "conditions.window.hours.to",
                 "fee.currency",
                 "fee.price",
                 "fee.write_off",
