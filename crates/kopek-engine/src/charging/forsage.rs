@@ -9,47 +9,22 @@
 
 use chrono::{DateTime, Duration, Utc};
 use kopek_domain::account::{ClientState, Right};
-use kopek_domain::catalog::{ServiceKind, Speed};
+use kopek_domain::catalog::ServiceKind;
 use kopek_domain::charging::discount::{discounted, effective_percent};
 use kopek_domain::charging::run::below_threshold;
 use kopek_domain::money::{decimal_to_units, round_half_up, units_to_decimal};
 use kopek_store::clients;
-use kopek_store::subscriptions::{self as subs, SubscriptionRow};
-use serde::{Deserialize, Serialize};
+use kopek_store::subscriptions as subs;
 
 use crate::Engine;
 use crate::catalog::services::load_price_book;
 use crate::charging::booking::{Booking, book_charge};
+use crate::charging::speed::{SpeedChange, emit_speed};
 use crate::charging::state::State;
 use crate::charging::subscriptions::{Subscription, view};
 use crate::core::ctx::Ctx;
 use crate::core::error::{EngineError, Result};
-use crate::core::uow::Uow;
 use crate::ledger::entries::allocate;
-
-/// The outbox topic that tells the equipment a subscription's speed now
-/// applies or no longer does (a boost, CAT-1; an activity window, CAT-11).
-pub const SPEED_TOPIC: &str = "subscription.speed_changed";
-
-/// What a [`SPEED_TOPIC`] message carries.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SpeedChange {
-    pub subscription_id: i64,
-    pub client_id: i64,
-    pub service_id: i64,
-    /// The service's shaper speed.
-    pub speed: Option<Speed>,
-    /// Whether the speed applies from now on, or applies no longer.
-    pub applies: bool,
-    /// "boost started", "boost ended"…
-    pub reason: String,
-}
-
-/// Queues a speed change for the equipment, once per `dedup`.
-pub(crate) async fn emit_speed(uow: &mut Uow<'_>, change: &SpeedChange, dedup: &str) -> Result<()> {
-    uow.emit(SPEED_TOPIC, change, Some(&format!("speed:{}:{dedup}", change.subscription_id))).await?;
-    Ok(())
-}
 
 impl Engine {
     /// Turns a forsage subscription's boost on: charges one activation and
@@ -139,7 +114,7 @@ impl Engine {
         subs::advance(&mut uow.conn, sub.id, sub.charged_until, next, units).await?;
         subs::count_activation(&mut uow.conn, sub.id, now).await?;
         subs::set_boost_until(&mut uow.conn, sub.id, Some(until)).await?;
-        let change = speed_change(&sub, spec.conditions.speed, true, "boost started");
+        let change = SpeedChange::of((sub.id, sub.client_id, sub.service_id), spec.conditions.speed, true, "boost started", now);
         emit_speed(&mut uow, &change, &format!("boost-{}", now.timestamp_micros())).await?;
         uow.audit(
             "subscription.boost",
@@ -173,8 +148,8 @@ impl Engine {
             let book = load_price_book(&mut uow.conn).await?;
             let speed = book.spec_on(sub.service_id, self.local_today()).and_then(|s| s.conditions.speed);
             subs::set_boost_until(&mut uow.conn, sub.id, None).await?;
-            emit_speed(&mut uow, &speed_change(&sub, speed, false, "boost ended"), &format!("end-{}", until.timestamp_micros()))
-                .await?;
+            let change = SpeedChange::of((sub.id, sub.client_id, sub.service_id), speed, false, "boost ended", uow.now);
+            emit_speed(&mut uow, &change, &format!("end-{}", until.timestamp_micros())).await?;
             uow.audit(
                 "subscription.boost_ended",
                 "subscription",
@@ -194,16 +169,5 @@ impl Engine {
         let sub = self.subscription(ctx, subscription_id).await?;
         let mut conn = self.store.conn().await?;
         Ok(subs::boost_until(&mut conn, sub.id).await?.filter(|u| *u > self.now()))
-    }
-}
-
-fn speed_change(sub: &SubscriptionRow, speed: Option<Speed>, applies: bool, reason: &str) -> SpeedChange {
-    SpeedChange {
-        subscription_id: sub.id,
-        client_id: sub.client_id,
-        service_id: sub.service_id,
-        speed,
-        applies,
-        reason: reason.to_string(),
     }
 }

@@ -9,6 +9,7 @@ pub mod forsage;
 pub mod moments;
 pub mod promised;
 pub mod run;
+pub mod speed;
 pub mod state;
 pub mod subscriptions;
 pub mod switches;

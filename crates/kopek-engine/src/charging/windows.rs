@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Engine;
 use crate::catalog::services::{PriceBook, load_price_book};
+use crate::charging::speed::{SpeedChange, emit_speed};
 use crate::charging::state::State;
 use crate::core::ctx::Ctx;
 use crate::core::error::Result;
@@ -33,8 +34,6 @@ use crate::jobs::worker::{Handler, Message};
 
 pub const WINDOWS_SCHEDULE: &str = "charging.windows";
 pub const WINDOWS_TOPIC: &str = "charging.windows";
-/// What the equipment is told when a window opens or closes.
-pub const SPEED_CHANGED_TOPIC: &str = "subscription.speed_changed";
 /// How often the scheduler looks at the windows.
 pub const WINDOWS_TICK_SECONDS: i64 = 60;
 
@@ -129,17 +128,9 @@ impl Engine {
                 continue;
             }
             let reason = if open { "window opened" } else { "window closed" };
-            uow.emit(
-                SPEED_CHANGED_TOPIC,
-                &serde_json::json!({
-                    "subscription_id": row.id, "client_id": row.client_id, "service_id": row.service_id,
-                    "window_open": open, "reason": reason, "at": uow.now,
-                    "in_kbps": spec.conditions.speed.map(|s| s.in_kbps),
-                    "out_kbps": spec.conditions.speed.map(|s| s.out_kbps),
-                }),
-                None,
-            )
-            .await?;
+            let change = SpeedChange::of((row.id, row.client_id, row.service_id), spec.conditions.speed, open, reason, uow.now);
+            let dedup = format!("window-{}", uow.now.timestamp_micros());
+            emit_speed(&mut uow, &change, &dedup).await?;
             if open { report.opened.push(row.id) } else { report.closed.push(row.id) }
         }
         if report.opened.is_empty() && report.closed.is_empty() {

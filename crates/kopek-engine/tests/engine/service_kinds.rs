@@ -4,7 +4,7 @@
 //! no messages. The provider is at UTC+3.
 
 use kopek_engine::accounts::clients::ClientChanges;
-use kopek_engine::charging::forsage::SPEED_TOPIC;
+use kopek_engine::charging::speed::SPEED_TOPIC;
 use kopek_engine::charging::subscriptions::ConnectInput;
 use kopek_engine::core::amount::Amount;
 use kopek_engine::ledger::entries::Reversal;

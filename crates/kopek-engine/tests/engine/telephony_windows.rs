@@ -203,7 +203,7 @@ backend_test!(async fn cat11_the_speed_is_told_once_as_the_window_opens_at_0100_
         (&opened[0]["subscription_id"], &opened[0]["client_id"], &opened[0]["reason"]),
         (&json!(sub), &json!(c.id), &json!("window opened"))
     );
-    assert_eq!((&opened[0]["in_kbps"], &opened[0]["out_kbps"], &opened[0]["window_open"]), (&json!(200000), &json!(100000), &json!(true)));
+    assert_eq!((&opened[0]["speed"], &opened[0]["applies"]), (&json!({ "in_kbps": 200000, "out_kbps": 100000 }), &json!(true)));
     // Later ticks inside the window, and a tick run again, tell nothing.
     for (h, m) in [(1, 1), (3, 0), (6, 59)] {
         at_local(&t, 3, 2, h, m);
@@ -215,7 +215,7 @@ backend_test!(async fn cat11_the_speed_is_told_once_as_the_window_opens_at_0100_
     while worker.run_once().await.unwrap() > 0 {}
     let all = told(&t).await;
     assert_eq!(all.len(), 2);
-    assert_eq!((&all[1]["reason"], &all[1]["window_open"]), (&json!("window closed"), &json!(false)));
+    assert_eq!((&all[1]["reason"], &all[1]["applies"]), (&json!("window closed"), &json!(false)));
     let again = e.announce_windows(&admin).await.unwrap();
     assert!(again.opened.is_empty() && again.closed.is_empty(), "told once");
     at_local(&t, 3, 2, 12, 0);
