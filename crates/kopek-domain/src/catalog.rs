@@ -360,8 +360,11 @@ impl ServiceSpec {
             (ServiceKind::Forsage, Some(m)) if !(1..=10_080).contains(&m) => {
                 return Err(DomainError::invalid("conditions.boost_minutes", "1 to 10080 minutes"));
             }
-            (ServiceKind::Forsage, Some(_)) if self.conditions.speed.is_none() => {
-                return Err(DomainError::invalid("conditions.speed", "a forsage service boosts to its shaper's speed"));
+            (ServiceKind::Forsage, Some(_)) if self.conditions.speed.is_none() && !self.prices_usage() => {
+                return Err(DomainError::invalid(
+                    "conditions.speed",
+                    "a forsage service boosts to its shaper's speed, or gives traffic at its usage rates during the boost",
+                ));
             }
             (k, Some(_)) if k != ServiceKind::Forsage => {
                 return Err(DomainError::invalid("conditions.boost_minutes", "only a forsage service has a boost duration"));
@@ -400,6 +403,7 @@ impl ServiceSpec {
     pub fn rates_in_force(&self) -> RatesInForce<'_> {
         RatesInForce {
             window: self.conditions.window.as_ref(),
+            boosts: None,
             rates: ServiceRates { home: &self.additional.usage_rates, roaming: &self.additional.roaming_rates },
         }
     }

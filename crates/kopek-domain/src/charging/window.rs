@@ -141,22 +141,39 @@ impl ActivityWindow {
 #[derive(Debug, Clone, Copy)]
 pub struct RatesInForce<'a> {
     pub window: Option<&'a ActivityWindow>,
+    /// CAT-1 forsage: the rates hold only inside these boosts (from, until),
+    /// the "extra traffic" a boost gives.
+    pub boosts: Option<&'a [(NaiveDateTime, NaiveDateTime)]>,
     pub rates: ServiceRates<'a>,
+}
+
+impl RatesInForce<'_> {
+    /// Whether the rates hold only at some times: a window's or a boost's.
+    fn is_timed(&self) -> bool {
+        self.window.is_some() || self.boosts.is_some()
+    }
+
+    /// Whether the rates hold at `at`.
+    fn holds(&self, at: NaiveDateTime) -> bool {
+        self.window.is_none_or(|w| w.contains(at))
+            && self.boosts.is_none_or(|b| b.iter().any(|(from, until)| *from <= at && at < *until))
+    }
 }
 
 /// CHG-6 with CAT-11: the price of one unit of `u`, recorded at `at`
 /// (provider time), on a subscription whose own service prices as `own`,
-/// for a client whose windowed services price as `windowed` (in the order
-/// they were connected). The first windowed service whose window holds
-/// `at` and that prices this kind and class (roaming by its roaming
-/// rates) gives the price; else the subscription's own service, unless its
-/// own window is closed at `at`. `None`: no rate in force prices it.
+/// for a client whose windowed services (and forsage boosts, CAT-1) price
+/// as `windowed` (in the order they were connected). The first of them
+/// whose window or boost holds `at` and that prices this kind and class
+/// (roaming by its roaming rates) gives the price; else the subscription's
+/// own service, unless its own window or boosts do not hold `at`. `None`:
+/// no rate in force prices it.
 pub fn pick_rates(u: &Usage, at: NaiveDateTime, own: RatesInForce<'_>, windowed: &[RatesInForce<'_>]) -> Option<Decimal> {
     windowed
         .iter()
-        .filter(|w| w.window.is_some_and(|w| w.contains(at)))
+        .filter(|w| w.is_timed() && w.holds(at))
         .find_map(|w| w.rates.price(u))
-        .or_else(|| if own.window.is_none_or(|w| w.contains(at)) { own.rates.price(u) } else { None })
+        .or_else(|| if own.holds(at) { own.rates.price(u) } else { None })
 }
 
 #[cfg(test)]
@@ -232,8 +249,9 @@ mod tests {
         night_rates.set(UsageKind::TrafficIn, "", dec!(0));
         let none = UsageRates::default();
         let night = hours("01:00", "07:00");
-        let own = RatesInForce { window: None, rates: ServiceRates { home: &internet, roaming: &none } };
-        let windowed = [RatesInForce { window: Some(&night), rates: ServiceRates { home: &night_rates, roaming: &none } }];
+        let own = RatesInForce { window: None, boosts: None, rates: ServiceRates { home: &internet, roaming: &none } };
+        let windowed =
+            [RatesInForce { window: Some(&night), boosts: None, rates: ServiceRates { home: &night_rates, roaming: &none } }];
         let gb = Usage { kind: UsageKind::TrafficIn, class: String::new(), quantity: dec!(1), roaming: false };
         assert_eq!(pick_rates(&gb, at(2, 3, 0), own, &windowed), Some(dec!(0)));
         assert_eq!(pick_rates(&gb, at(2, 7, 0), own, &windowed), Some(dec!(1.50)));
@@ -241,5 +259,12 @@ mod tests {
         assert_eq!(pick_rates(&minutes, at(2, 3, 0), own, &windowed), None, "the night prices no minutes");
         // The windowed service's own usage outside its window has no price.
         assert_eq!(pick_rates(&gb, at(2, 12, 0), windowed[0], &windowed), None);
+        // CAT-1: a forsage's free traffic holds only inside its boosts.
+        let boosts = [(at(2, 12, 0), at(2, 13, 0))];
+        let forsage =
+            [RatesInForce { window: None, boosts: Some(&boosts), rates: ServiceRates { home: &night_rates, roaming: &none } }];
+        assert_eq!(pick_rates(&gb, at(2, 12, 59), own, &forsage), Some(dec!(0)));
+        assert_eq!(pick_rates(&gb, at(2, 13, 0), own, &forsage), Some(dec!(1.50)));
+        assert_eq!(pick_rates(&gb, at(2, 11, 59), own, &forsage), Some(dec!(1.50)));
     }
 }

@@ -15,10 +15,10 @@
 
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
-use kopek_domain::catalog::ServiceSpec;
+use kopek_domain::catalog::{ServiceKind, ServiceSpec};
 use kopek_domain::charging::fees::DuePeriod;
 use kopek_domain::charging::usage::{Usage, rate_by};
-use kopek_domain::charging::window::pick_rates;
+use kopek_domain::charging::window::{RatesInForce, pick_rates};
 use kopek_domain::money::{decimal_to_units, units_to_decimal};
 use kopek_store::subscriptions::{self as subs, SubscriptionRow};
 use serde::{Deserialize, Serialize};
@@ -31,6 +31,9 @@ use crate::core::ctx::Ctx;
 use crate::core::error::Result;
 use crate::core::uow::Uow;
 use crate::jobs::worker::{Handler, Message};
+
+/// A forsage's boost: from, until (provider time).
+type Boost = (NaiveDateTime, NaiveDateTime);
 
 pub const WINDOWS_SCHEDULE: &str = "charging.windows";
 pub const WINDOWS_TOPIC: &str = "charging.windows";
@@ -83,13 +86,20 @@ impl Engine {
             return Ok(None);
         }
         let date = horizon.date();
-        // CAT-11: the client's windowed services, in the order connected.
+        // CAT-11: the client's windowed services, and CAT-1 the forsages
+        // whose boosts give traffic, in the order connected.
         let others = subs::of_client(&mut uow.conn, sub.client_id).await?;
-        let windowed: Vec<(&SubscriptionRow, &ServiceSpec)> = others
-            .iter()
-            .filter(|s| s.state == State::Active)
-            .filter_map(|s| book.spec_on(s.service_id, date).filter(|sp| sp.conditions.window.is_some()).map(|sp| (s, sp)))
-            .collect();
+        let mut windowed: Vec<(&SubscriptionRow, &ServiceSpec, Option<Vec<Boost>>)> = Vec::new();
+        for s in others.iter().filter(|s| s.state == State::Active) {
+            let Some(sp) = book.spec_on(s.service_id, date) else { continue };
+            if sp.conditions.window.is_some() {
+                windowed.push((s, sp, None));
+            } else if sp.main.kind == ServiceKind::Forsage && sp.prices_usage() {
+                windowed.push((s, sp, Some(self.boosts_of(uow, s.id).await?)));
+            }
+        }
+        let own_boosts = if spec.main.kind == ServiceKind::Forsage { Some(self.boosts_of(uow, sub.id).await?) } else { None };
+        let own = RatesInForce { boosts: own_boosts.as_deref(), ..spec.rates_in_force() };
         let usage: Vec<Usage> = records
             .iter()
             .map(|r| Usage { kind: r.kind, class: r.class.clone(), quantity: units_to_decimal(r.quantity), roaming: r.roaming })
@@ -98,12 +108,19 @@ impl Engine {
             let at = records[i].recorded_at;
             let in_force: Vec<_> = windowed
                 .iter()
-                .filter(|(s, _)| s.connected_at <= at && s.stopped_at.is_none_or(|t| t > at))
-                .map(|(_, sp)| sp.rates_in_force())
+                .filter(|(s, _, _)| s.connected_at <= at && s.stopped_at.is_none_or(|t| t > at))
+                .map(|(_, sp, boosts)| RatesInForce { boosts: boosts.as_deref(), ..sp.rates_in_force() })
                 .collect();
-            pick_rates(u, self.to_local(at), spec.rates_in_force(), &in_force)
+            pick_rates(u, self.to_local(at), own, &in_force)
         })?;
         Ok(Some(decimal_to_units(cost)?))
+    }
+
+    /// CAT-1: a forsage's boosts so far, in provider time: the spans its
+    /// charges paid for.
+    async fn boosts_of(&self, uow: &mut Uow<'_>, subscription_id: i64) -> Result<Vec<Boost>> {
+        let charges = subs::charges_of(&mut uow.conn, subscription_id).await?;
+        Ok(charges.iter().map(|c| (self.to_local(c.period_start), self.to_local(c.period_end))).collect())
     }
 
     /// CAT-11: tells the equipment the speed of every active windowed

@@ -226,3 +226,43 @@ backend_test!(async fn cat8_a_silent_service_sends_no_messages_on_connect_or_dis
     assert!(notes(e, c.id, "service.deleted").await.is_empty());
     assert_eq!(opened(e, &admin, c.id, loud).await, 1, "another service still tells the client");
 });
+
+// CAT-1: a forsage that gives traffic rather than speed: usage recorded
+// inside a boost is priced by the forsage's rates (free here), the rest by
+// the internet's 1.50 a gigabyte.
+backend_test!(async fn cat1_chg6_a_forsage_of_free_traffic_prices_only_the_usage_inside_its_boost(db) {
+    let t = TestEngine::over(db);
+    let (e, admin) = (&t.engine, t.admin().await);
+    let mut internet = kind("Internet", "periodic", "0.00", "daily");
+    internet["additional"] = json!({ "usage_rates": { "traffic_in:": "1.50" } });
+    let internet = service(e, &admin, internet).await;
+    let unlimited = service(e, &admin, json!({
+        "main": { "name": "Безлимит на час", "kind": "forsage" },
+        "fee": { "price": "30.00", "write_off": "prepay", "currency": "RUB" },
+        "conditions": { "boost_minutes": 60 },
+        "additional": { "usage_rates": { "traffic_in:": "0" } },
+    })).await;
+    let (c, user) = t.client("FREE", 0).await;
+    pay(e, &admin, c.id, "100.00").await;
+    let net = connect(e, &admin, c.id, internet).await;
+    let boost = connect(e, &admin, c.id, unlimited).await;
+    at_local(&t, 3, 1, 14, 0);
+    e.boost(&user, boost).await.unwrap();
+    assert_eq!(balance(e, &admin, c.id).await, "70.00");
+    let record = |id: &str, h: u32, m: u32, gb: &str| kopek_engine::charging::usage::UsageRecord {
+        subscription_id: net,
+        record_id: id.into(),
+        kind: "traffic_in".into(),
+        class: String::new(),
+        quantity: Amount(gb.parse().unwrap()),
+        recorded_at: chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 3, 1, h - 3, m, 0).unwrap(),
+        roaming: false,
+    };
+    at_local(&t, 3, 1, 16, 0);
+    let records = vec![record("a", 13, 59, "2"), record("b", 14, 0, "10"), record("c", 14, 59, "5"), record("d", 15, 0, "4")];
+    e.record_usage(&admin, records).await.unwrap();
+    e.run_charges(&admin, day(3, 2), false).await.unwrap();
+    // 2 GB before the boost and 4 GB after it at 1.50: 9.00; 15 GB inside it free.
+    assert_eq!(balance(e, &admin, c.id).await, "61.00");
+    ledger_holds(e).await;
+});
