@@ -231,14 +231,48 @@ pub struct NewUsage<'a> {
     pub roaming: bool,
 }
 
-/// Stores a usage record; false when its record id was taken before.
-pub async fn insert_usage(conn: &mut Conn, u: &NewUsage<'_>) -> Result<bool> {
-    let n = exec_db!(conn, db => sqlx::query(
-        "INSERT INTO usage_records (client_id, subscription_id, record_id, kind, class, quantity, recorded_at, roaming)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (subscription_id, record_id) DO NOTHING")
-        .bind(u.client_id).bind(u.subscription_id).bind(u.record_id).bind(u.kind.as_str()).bind(u.class)
-        .bind(u.quantity).bind(u.recorded_at).bind(u.roaming).execute(db).await)?;
-    Ok(n == 1)
+/// CHG-6: (subscription, client, connected at) of each of `ids` that
+/// exists, read in one statement.
+pub async fn owners(conn: &mut Conn, ids: &[i64]) -> Result<Vec<(i64, i64, DateTime<Utc>)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Integers only: written into the statement, not bound, so a batch of
+    // any size is one statement on either backend.
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    Ok(on_db!(conn, db => sqlx::query_as(sql!(
+        "SELECT id, client_id, connected_at FROM subscriptions WHERE id IN (", list.as_str(), ")"))
+        .fetch_all(db).await)?)
+}
+
+/// CHG-6: stores usage records, a thousand to a statement; a record whose
+/// id its subscription took before (in an earlier batch or earlier in this
+/// one) is skipped. Answers how many were stored.
+pub async fn insert_usage_many(conn: &mut Conn, rows: &[NewUsage<'_>]) -> Result<u64> {
+    const COLUMNS: usize = 8;
+    let mut stored = 0;
+    for chunk in rows.chunks(1000) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let marks: Vec<String> = (1..=COLUMNS).map(|c| format!("${}", r * COLUMNS + c)).collect();
+                format!("({})", marks.join(", "))
+            })
+            .collect();
+        let text = format!(
+            "INSERT INTO usage_records (client_id, subscription_id, record_id, kind, class, quantity, recorded_at, roaming)
+             VALUES {} ON CONFLICT (subscription_id, record_id) DO NOTHING",
+            values.join(", ")
+        );
+        stored += exec_db!(conn, db => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(text.clone()));
+            for u in chunk {
+                q = q.bind(u.client_id).bind(u.subscription_id).bind(u.record_id).bind(u.kind.as_str()).bind(u.class)
+                    .bind(u.quantity).bind(u.recorded_at).bind(u.roaming);
+            }
+            q.execute(db).await
+        })?;
+    }
+    Ok(stored)
 }
 
 /// Usage of a subscription not yet charged, recorded before `until`.

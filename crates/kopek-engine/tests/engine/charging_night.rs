@@ -212,3 +212,32 @@ backend_test!(async fn chg3_a_discounted_month_of_daily_parts_totals_the_discoun
     assert_eq!(balance(e, &admin, c.id).await, "-270.00");
     assert_eq!(e.expenses(&admin, c.id).await.unwrap().len(), 31);
 });
+
+// CHG-6, OPS-2: a batch is stored in statements of a thousand: 2,500
+// records cross two of them, a record id repeated inside the batch or in a
+// later batch is a duplicate, and the run charges each record once.
+backend_test!(async fn chg6_a_large_batch_is_stored_once_with_its_duplicates_counted(db) {
+    let t = TestEngine::over(db);
+    let (e, admin) = (&t.engine, t.admin().await);
+    let s = service(e, &admin, json!({
+        "main": { "name": "Traffic", "kind": "traffic" },
+        "fee": { "price": "0", "write_off": "daily", "currency": "RUB" },
+        "additional": { "usage_rates": { "traffic_in:": "0.01" } }
+    })).await;
+    let (c, _) = t.client("BULK", 1000).await;
+    let sub = connect(e, &admin, c.id, s).await;
+    let at = Utc.with_ymd_and_hms(2026, 3, 1, 10, 0, 0).unwrap();
+    let record = |id: String| UsageRecord {
+        subscription_id: sub, record_id: id, kind: "traffic_in".into(), class: String::new(),
+        quantity: Amount(1.into()), recorded_at: at, roaming: false,
+    };
+    let mut batch: Vec<UsageRecord> = (0..2500).map(|n| record(format!("r-{n}"))).collect();
+    batch.push(record("r-7".into()));
+    let receipt = e.record_usage(&admin, batch).await.unwrap();
+    assert_eq!((receipt.accepted, receipt.duplicates), (2500, 1));
+    let again = e.record_usage(&admin, (2000..2600).map(|n| record(format!("r-{n}"))).collect()).await.unwrap();
+    assert_eq!((again.accepted, again.duplicates), (100, 500));
+    e.run_charges(&admin, day(3, 2), false).await.unwrap();
+    // 2,600 records of 1 GB at 0.01.
+    assert_eq!(balance(e, &admin, c.id).await, "-26.00");
+});
