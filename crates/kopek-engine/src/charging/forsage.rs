@@ -7,7 +7,7 @@
 //! the day after the N-th (the nightly run's lifetimes); a turn-on past
 //! the N-th is refused.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use kopek_domain::account::{ClientState, Right};
 use kopek_domain::catalog::ServiceKind;
 use kopek_domain::charging::discount::{discounted, effective_percent};
@@ -162,12 +162,5 @@ impl Engine {
             ended += 1;
         }
         Ok(ended)
-    }
-
-    /// When a subscription's running boost ends, if one runs.
-    pub async fn boost_running_until(&self, ctx: &Ctx, subscription_id: i64) -> Result<Option<DateTime<Utc>>> {
-        let sub = self.subscription(ctx, subscription_id).await?;
-        let mut conn = self.store.conn().await?;
-        Ok(subs::boost_until(&mut conn, sub.id).await?.filter(|u| *u > self.now()))
     }
 }
